@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What every applet shares: exit statuses and the common options (-v, -q, --json) as an argp
+ * child. */
+#pragma once
+
+#include <argp.h>
+#include <stdbool.h>
+
+enum {
+        SNPCTL_EXIT_OK = 0,             /* success; for verifiers: the evidence verified */
+        SNPCTL_EXIT_FAILURE = 1,        /* could not finish: I/O, bad config, crypto failure */
+        SNPCTL_EXIT_USAGE = 2,          /* usage error */
+        SNPCTL_EXIT_REJECTED = 3,       /* evidence examined and rejected */
+};
+
+struct common_args {
+        unsigned verbose;               /* -v counts */
+        bool quiet;
+        bool json;
+};
+
+/* The argp child for the common options. Its input is a struct common_args (set with
+ * state->child_inputs[0] = &args->common); at the end of parsing it sets the log level. */
+extern const struct argp common_argp;
+
+/* Maps a library result to the exit status for "could not finish" (0 -> 0, <0 -> 1). */
+static inline int cli_exit_status(int r) {
+        return r < 0 ? SNPCTL_EXIT_FAILURE : SNPCTL_EXIT_OK;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Reading inputs and writing outputs. Outputs are written atomically: a temporary file in the
+ * target's folder, fsync, then rename, so a reader never sees a partial file; an existing file is
+ * replaced only with FILEIO_FORCE. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum {
+        FILEIO_FORCE = 1 << 0,          /* replace an existing file */
+};
+
+/* Reads the whole of path (a regular file or a stream such as /dev/stdin) into a new buffer with
+ * a NUL byte after the last one (not counted in ret_size). -EFBIG when larger than max_size;
+ * -ENOMEM; -errno of open/read. */
+int fileio_read_full(const char *path, size_t max_size, uint8_t **ret_data, size_t *ret_size);
+
+/* Like fileio_read_full(), for secrets: the buffer (and any intermediate copy) is wiped before it
+ * is freed on error; the caller wipes the result with crypto_wipe_free(). */
+int fileio_read_secret(const char *path, size_t max_size, uint8_t **ret_data, size_t *ret_size);
+
+/* Called for each chunk read; returns 0 to go on or a negative errno to stop (which is
+ * returned by fileio_stream()). */
+typedef int (*fileio_chunk_fn)(const uint8_t *data, size_t size, void *userdata);
+
+/* Reads path from start to end in chunks of at most chunk_size bytes, never holding more than one
+ * chunk; ret_total (may be NULL) receives the byte count. -errno of open/read. */
+int fileio_stream(const char *path, size_t chunk_size, fileio_chunk_fn fn, void *userdata,
+                  uint64_t *ret_total);
+
+/* Size of a regular file, or -EINVAL when path is not one (a FIFO, a folder). */
+int fileio_size(const char *path, uint64_t *ret_size);
+
+/* Writes size bytes atomically to path with the given mode. Without FILEIO_FORCE an existing
+ * path is left alone and -EEXIST returned. -errno of the system calls; on any error no file is
+ * left behind. */
+int fileio_write_atomic(const char *path, const void *data, size_t size, mode_t mode,
+                        unsigned flags);

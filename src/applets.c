@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <string.h>
+
+#include "applets.h"
+
+/* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
+const struct applet applet_table[] = {
+        { NULL, NULL, NULL }
+};
+
+/* The tool names of the original workflow (and of sev-snp-measure), kept working as links. */
+const struct applet_alias applet_alias_table[] = {
+        { "config-generator",  "config",  "init" },
+        { "idblock-generator", "idblock", NULL },
+        { "launch-qemu.sh",    "launch",  NULL },
+        { "sev-snp-measure",   "measure", NULL },
+        { NULL, NULL, NULL }
+};
+
+const struct applet *applet_find(const char *name) {
+        for (const struct applet *a = applet_table; a->name; a++)
+                if (strcmp(a->name, name) == 0)
+                        return a;
+        return NULL;
+}
+
+const struct applet_alias *applet_find_alias(const char *name) {
+        for (const struct applet_alias *a = applet_alias_table; a->name; a++)
+                if (strcmp(a->name, name) == 0)
+                        return a;
+        return NULL;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "cli.h"
+#include "log.h"
+
+enum {
+        OPT_JSON = 0x1000,
+};
+
+static const struct argp_option common_options[] = {
+        { "verbose", 'v', NULL, 0, "More messages on stderr (twice: debug)", -1 },
+        { "quiet",   'q', NULL, 0, "Only errors on stderr", -1 },
+        { "json",    OPT_JSON, NULL, 0, "Machine-readable JSON on stdout", -1 },
+        { 0 }
+};
+
+static error_t common_parse_opt(int key, char *arg, struct argp_state *state) {
+        struct common_args *c = state->input;
+
+        (void) arg;
+        if (!c)         /* the applet did not hand us its struct: a programming error */
+                return ARGP_ERR_UNKNOWN;
+        switch (key) {
+        case 'v':
+                c->verbose++;
+                break;
+        case 'q':
+                c->quiet = true;
+                break;
+        case OPT_JSON:
+                c->json = true;
+                break;
+        case ARGP_KEY_END:
+                if (c->quiet && c->verbose)
+                        argp_error(state, "--quiet and --verbose exclude each other");
+                if (c->quiet)
+                        log_set_level(LOG_LEVEL_ERROR);
+                else if (c->verbose)
+                        log_set_level(c->verbose > 1 ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+                break;
+        default:
+                return ARGP_ERR_UNKNOWN;
+        }
+        return 0;
+}
+
+const struct argp common_argp = {
+        .options = common_options,
+        .parser = common_parse_opt,
+};

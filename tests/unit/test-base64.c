@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+
+#include "unit.h"
+
+#include "base64.h"
+#include "cleanup.h"
+
+/* RFC 4648 section 10 test vectors. */
+static const char *const rfc[][2] = {
+        { "", "" },
+        { "f", "Zg==" },
+        { "fo", "Zm8=" },
+        { "foo", "Zm9v" },
+        { "foob", "Zm9vYg==" },
+        { "fooba", "Zm9vYmE=" },
+        { "foobar", "Zm9vYmFy" },
+};
+
+static void rfc4648_vectors(void **state) {
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(rfc); i++) {
+                _cleanup_(freep) char *enc = base64_encode(rfc[i][0], strlen(rfc[i][0]));
+                _cleanup_(freep) uint8_t *dec = NULL;
+                size_t n = 99;
+
+                assert_string_equal(enc, rfc[i][1]);
+                assert_int_equal(base64_decode(rfc[i][1], strlen(rfc[i][1]), &dec, &n), 0);
+                assert_int_equal(n, strlen(rfc[i][0]));
+                assert_memory_equal(dec, rfc[i][0], n);
+        }
+}
+
+static void binary_alphabet(void **state) {
+        static const uint8_t in[] = { 0xfb, 0xff, 0xbf, 0x00, 0x10, 0x83 };
+        _cleanup_(freep) char *enc = base64_encode(in, sizeof(in));
+
+        (void) state;
+        assert_string_equal(enc, "+/+/ABCD");
+}
+
+static void rejects_noncanonical(void **state) {
+        static const char *const bad[] = {
+                "Zg=",          /* length not a multiple of 4 */
+                "Zg",
+                "Zh==",         /* unused bits set */
+                "Zm9=",
+                "Zm9v\n",       /* whitespace */
+                "Zm 9",
+                "Z===",         /* too much padding */
+                "====",
+                "Zg==Zm9v",     /* padding inside */
+                "Zm9v_-==",     /* URL-safe alphabet */
+                "Zm=v",
+        };
+        uint8_t *out = NULL;
+        size_t n = 0;
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                int r = base64_decode(bad[i], strlen(bad[i]), &out, &n);
+
+                if (r != -EINVAL)
+                        fail_msg("'%s' decoded (r=%d)", bad[i], r);
+                assert_null(out);
+        }
+}
+
+static void roundtrip_lengths(void **state) {
+        uint8_t in[100];
+
+        (void) state;
+        for (size_t i = 0; i < sizeof(in); i++)
+                in[i] = (uint8_t) (i * 37 + 11);
+        for (size_t len = 0; len <= sizeof(in); len++) {
+                _cleanup_(freep) char *enc = base64_encode(in, len);
+                _cleanup_(freep) uint8_t *dec = NULL;
+                size_t n;
+
+                assert_int_equal(strlen(enc), 4 * ((len + 2) / 3));
+                assert_int_equal(base64_decode(enc, strlen(enc), &dec, &n), 0);
+                assert_int_equal(n, len);
+                if (len)
+                        assert_memory_equal(dec, in, len);
+        }
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(rfc4648_vectors),
+                cmocka_unit_test(binary_alphabet),
+                cmocka_unit_test(rejects_noncanonical),
+                cmocka_unit_test(roundtrip_lengths),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

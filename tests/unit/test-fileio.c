@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#include "cleanup.h"
+#include "fileio.h"
+
+static char dir[] = "/tmp/snpctl-fileio.XXXXXX";
+
+static int setup(void **state) {
+        (void) state;
+        return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+        char cmd[256];
+
+        (void) state;
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *path_in(const char *name) {
+        char *p;
+
+        assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+        return p;
+}
+
+static int count_files(void) {
+        char cmd[256];
+        FILE *f;
+        int n = -1;
+
+        snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", dir);
+        f = popen(cmd, "r");
+        assert_non_null(f);
+        assert_int_equal(fscanf(f, "%d", &n), 1);
+        pclose(f);
+        return n;
+}
+
+static void write_then_read(void **state) {
+        _cleanup_(freep) char *p = path_in("a.bin");
+        _cleanup_(freep) uint8_t *data = NULL;
+        struct stat st;
+        size_t n;
+        uint64_t size;
+
+        (void) state;
+        assert_int_equal(fileio_write_atomic(p, "hello", 5, 0640, 0), 0);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0640);
+        assert_int_equal(fileio_read_full(p, 100, &data, &n), 0);
+        assert_int_equal(n, 5);
+        assert_memory_equal(data, "hello", 5);
+        assert_int_equal(data[5], 0);                   /* NUL after the data */
+        assert_int_equal(fileio_size(p, &size), 0);
+        assert_true(size == 5);
+}
+
+static void refuses_overwrite_without_force(void **state) {
+        _cleanup_(freep) char *p = path_in("b.bin");
+        _cleanup_(freep) uint8_t *data = NULL;
+        size_t n;
+        int before;
+
+        (void) state;
+        assert_int_equal(fileio_write_atomic(p, "one", 3, 0600, 0), 0);
+        before = count_files();
+        assert_int_equal(fileio_write_atomic(p, "two", 3, 0600, 0), -EEXIST);
+        assert_int_equal(count_files(), before);        /* no temporary file left */
+        assert_int_equal(fileio_read_full(p, 100, &data, &n), 0);
+        assert_memory_equal(data, "one", 3);
+        free(TAKE(data));
+        assert_int_equal(fileio_write_atomic(p, "three", 5, 0600, FILEIO_FORCE), 0);
+        assert_int_equal(fileio_read_full(p, 100, &data, &n), 0);
+        assert_int_equal(n, 5);
+        assert_memory_equal(data, "three", 5);
+        assert_int_equal(count_files(), before);
+}
+
+static void write_into_missing_folder_fails_cleanly(void **state) {
+        _cleanup_(freep) char *p = path_in("nosuch/c.bin");
+
+        (void) state;
+        assert_int_equal(fileio_write_atomic(p, "x", 1, 0600, 0), -ENOENT);
+}
+
+static void read_limits(void **state) {
+        _cleanup_(freep) char *p = path_in("big.bin");
+        _cleanup_(freep) uint8_t *big = calloc(1, 100000);
+        uint8_t *data = NULL;
+        size_t n;
+        uint64_t size;
+
+        (void) state;
+        assert_int_equal(fileio_write_atomic(p, big, 100000, 0600, 0), 0);
+        assert_int_equal(fileio_read_full(p, 99999, &data, &n), -EFBIG);
+        assert_null(data);
+        assert_int_equal(fileio_read_full(p, 100000, &data, &n), 0);
+        assert_int_equal(n, 100000);
+        free(data);
+        data = NULL;
+        assert_int_equal(fileio_read_secret(p, 1000, &data, &n), -EFBIG);
+        assert_int_equal(fileio_read_full("/nonexistent/x", 10, &data, &n), -ENOENT);
+        assert_int_equal(fileio_size(dir, &size), -EISDIR);
+        assert_int_equal(fileio_size("/dev/null", &size), -EINVAL);
+}
+
+struct sum {
+        uint64_t bytes;
+        unsigned calls;
+        size_t max_chunk;
+};
+
+static int add_chunk(const uint8_t *data, size_t size, void *userdata) {
+        struct sum *s = userdata;
+
+        (void) data;
+        s->bytes += size;
+        s->calls++;
+        if (size > s->max_chunk)
+                s->max_chunk = size;
+        return s->calls == 1000 ? -ECANCELED : 0;
+}
+
+static void stream_in_chunks(void **state) {
+        _cleanup_(freep) char *p = path_in("s.bin");
+        _cleanup_(freep) uint8_t *buf = calloc(1, 10000);
+        struct sum s = { 0 };
+        uint64_t total = 0;
+
+        (void) state;
+        assert_int_equal(fileio_write_atomic(p, buf, 10000, 0600, 0), 0);
+        assert_int_equal(fileio_stream(p, 4096, add_chunk, &s, &total), 0);
+        assert_true(total == 10000 && s.bytes == 10000);
+        assert_int_equal(s.calls, 3);
+        assert_int_equal(s.max_chunk, 4096);
+        s = (struct sum) { 0 };
+        assert_int_equal(fileio_stream("/dev/null", 4096, add_chunk, &s, &total), 0);
+        assert_true(total == 0);
+        assert_int_equal(s.calls, 0);
+        /* a callback error stops the stream and is returned */
+        assert_int_equal(fileio_stream(p, 1, add_chunk, &s, &total), -ECANCELED);
+        assert_int_equal(fileio_stream("/nonexistent", 1, add_chunk, &s, NULL), -ENOENT);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(write_then_read),
+                cmocka_unit_test(refuses_overwrite_without_force),
+                cmocka_unit_test(write_into_missing_folder_fails_cleanly),
+                cmocka_unit_test(read_limits),
+                cmocka_unit_test(stream_in_chunks),
+        };
+        return cmocka_run_group_tests(tests, setup, teardown);
+}
