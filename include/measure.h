@@ -43,6 +43,8 @@ struct measure_params {
         const char *append;             /* NULL or "": hash of a lone NUL byte */
         unsigned vcpus;                 /* 1..MEASURE_MAX_VCPUS (unused in sev, snp:ovmf-hash) */
         uint32_t vcpu_sig;              /* CPUID signature (RDX of QEMU VMSAs) */
+        bool vcpu_sig_missing;          /* the caller has none: a QEMU guest with VMSAs then
+                                         * fails with -ENOKEY, after the firmware checks */
         enum measure_vmm vmm;
         uint64_t guest_features;        /* SEV_FEATURES of SNP VMSAs (snp mode only) */
         bool have_ovmf_hash;            /* snp: start from ovmf_hash instead of the OVMF pages */
@@ -82,7 +84,8 @@ struct measure_result {
 /* Computes the launch digest. Returns 0 and a new result (free with measure_result_free()), or
  * -EINVAL for bad parameters (vCPU count, reserved guest-feature bits, options that do not fit the
  * mode), -EBADMSG for firmware the measurement cannot use (no footer table or reset block,
- * unknown section type, kernel given without a kernel-hashes section), the errors of
+ * unknown section type, kernel given without a kernel-hashes section), -ENOKEY when
+ * vcpu_sig_missing is set and the VMSAs need a signature, the errors of
  * ovmf_open(), -errno reading kernel/initrd, -ENOMEM, -EIO (crypto). On error *ret_why (if not
  * NULL) receives a malloc'd description naming the file and the problem. */
 int measure_compute(const struct measure_params *p, struct measure_result **ret_result,

@@ -13,6 +13,14 @@
 #define OVMF_FOUR_GIB  UINT64_C(0x100000000)
 #define OVMF_MAX_SIZE  (UINT64_C(64) << 20)     /* larger than any OVMF or SVSM build */
 
+/* The bytes of an EFI GUID as firmware stores it (first three fields little-endian), written
+ * from its text form a-b-c-d0d1-d2..d7: OVMF_GUID(0x96b582de, 0x1fb2, 0x45f7, 0xba, 0xea, ...). */
+#define OVMF_GUID(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7)                                     \
+        { (uint8_t) (a), (uint8_t) ((a) >> 8), (uint8_t) ((a) >> 16), (uint8_t) ((a) >> 24),  \
+          (uint8_t) (b), (uint8_t) ((b) >> 8), (uint8_t) (c), (uint8_t) ((c) >> 8),            \
+          d0, d1, d2, d3, d4, d5, d6, d7 }
+#define OVMF_GUID_SIZE 16
+
 /* SEV metadata section types (edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm). */
 enum ovmf_section_type {
         OVMF_SECTION_SNP_SEC_MEM = 1,
@@ -42,6 +50,7 @@ struct ovmf_image {
         bool has_metadata;      /* SEV metadata ("ASEV") found */
         struct ovmf_section *sections;
         size_t n_sections;
+        uint32_t metadata_offset;       /* of the "ASEV" header, from the end of the image */
         /* private */
         int fd;
         const uint8_t *buf;
