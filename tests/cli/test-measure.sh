@@ -91,6 +91,9 @@ expect_stdout "family 23 model 1 stepping 2 = EPYC-v4" "$want"
 run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-sig 0x800f12 --ovmf "$AMD" --kernel /dev/null \
         --initrd /dev/null --append "console=ttyS0 loglevel=7" --guest-features 0x21
 expect_stdout "--vcpu-sig 0x800f12 = EPYC-v4" "$want"
+run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-type EPYC-Milan --vcpu-sig 0x800f12 --ovmf "$AMD" \
+        --kernel /dev/null --initrd /dev/null --append "console=ttyS0 loglevel=7" --guest-features 0x21
+expect_stdout "--vcpu-sig wins over --vcpu-type" "$want"
 
 # Kernel and initrd are streamed: a pipe gives the same digest as the file.
 run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMD" \
