@@ -5,6 +5,8 @@
 
 /* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
 const struct applet applet_table[] = {
+        { "attest-verify", attest_verify_main, "Verify attestation reports against AMD's chain and expected values" },
+        { "report",        report_main,        "Decode an attestation report" },
         { NULL, NULL, NULL }
 };
 
