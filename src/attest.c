@@ -157,8 +157,9 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
         } else {
                 const struct trust_anchor *t = trust_find(fp);
 
-                if (t)
-                        g_ark = t->generation;
+                /* An ARK that is not pinned fails here; its CN still names the generation so
+                 * that the other checks judge the rest of the chain on their own. */
+                g_ark = t ? t->generation : gen_after(ark_cn, "ARK-");
                 check_set(next_chain_check(chain), "ark-trusted", t != NULL,
                           "a pinned AMD ARK (Milan, Genoa, Turin)", "%s key sha256:%s",
                           ark_cn, fp_hex);
@@ -185,7 +186,9 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
         ask_is_asvk = strncmp(ask_cn, "SEV-VLEK-", 9) == 0;
         g_ask = ask_is_asvk ? gen_after(ask_cn, "SEV-VLEK-") : gen_after(ask_cn, "SEV-");
         chain->kind = 0xff;
-        if (strcmp(leaf_cn, "SEV-VCEK") == 0 && !ask_is_asvk)
+        if (g_ask == SNP_GEN_UNKNOWN)
+                ;                       /* not an ASK or ASVK name at all */
+        else if (strcmp(leaf_cn, "SEV-VCEK") == 0 && !ask_is_asvk)
                 chain->kind = SNP_SIGNER_VCEK;
         else if (strcmp(leaf_cn, "SEV-VLEK") == 0 && ask_is_asvk)
                 chain->kind = SNP_SIGNER_VLEK;

@@ -27,8 +27,9 @@ sign() {
         local r s
         head -c 672 "$1" >"$1.body"
         openssl dgst -sha384 -sign "$2" -out "$1.sig" "$1.body" || return 1
-        r=$(openssl asn1parse -inform DER -in "$1.sig" | awk -F: '/INTEGER/ {print $NF}' | sed -n 1p)
-        s=$(openssl asn1parse -inform DER -in "$1.sig" | awk -F: '/INTEGER/ {print $NF}' | sed -n 2p)
+        openssl asn1parse -inform DER -in "$1.sig" | awk -F: '/INTEGER/ {print $NF}' >"$1.rs"
+        r=$(sed -n 1p "$1.rs")
+        s=$(sed -n 2p "$1.rs")
         le() {  # big-endian hex -> 72-byte little-endian hex
                 local h=$1
                 [ $((${#h} % 2)) = 1 ] && h=0$h
@@ -39,5 +40,5 @@ sign() {
         dd if=/dev/zero of="$1" bs=1 seek=672 count=512 conv=notrunc status=none
         bset "$1" 0x2A0 "$(le "$r")"
         bset "$1" 0x2E8 "$(le "$s")"
-        rm -f "$1.body" "$1.sig"
+        rm -f "$1.body" "$1.sig" "$1.rs"
 }
