@@ -25,10 +25,10 @@ bool attest_expect_any(const struct attest_expect *e) {
                e->has_min_version;
 }
 
-static void check_set(struct attest_check *c, const char *name, bool passed, const char *expected,
-                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void check_set(struct attest_check *c, const char *name, bool passed, const char *expected,
-                      const char *fmt, ...) {
+static __attribute__((format(printf, 5, 6))) void check_set(struct attest_check *c,
+                                                            const char *name, bool passed,
+                                                            const char *expected,
+                                                            const char *fmt, ...) {
         va_list ap;
 
         c->name = name;
