@@ -185,12 +185,10 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
          * SEV-VLEK) below the ASVK (CN SEV-VLEK-<product>). */
         ask_is_asvk = strncmp(ask_cn, "SEV-VLEK-", 9) == 0;
         g_ask = ask_is_asvk ? gen_after(ask_cn, "SEV-VLEK-") : gen_after(ask_cn, "SEV-");
-        chain->kind = 0xff;
-        if (g_ask == SNP_GEN_UNKNOWN)
-                ;                       /* not an ASK or ASVK name at all */
-        else if (strcmp(leaf_cn, "SEV-VCEK") == 0 && !ask_is_asvk)
+        chain->kind = 0xff;             /* also when the ASK's name names no product */
+        if (g_ask != SNP_GEN_UNKNOWN && !ask_is_asvk && strcmp(leaf_cn, "SEV-VCEK") == 0)
                 chain->kind = SNP_SIGNER_VCEK;
-        else if (strcmp(leaf_cn, "SEV-VLEK") == 0 && ask_is_asvk)
+        else if (g_ask != SNP_GEN_UNKNOWN && ask_is_asvk && strcmp(leaf_cn, "SEV-VLEK") == 0)
                 chain->kind = SNP_SIGNER_VLEK;
         check_set(next_chain_check(chain), "cert-kinds", chain->kind != 0xff,
                   "SEV-VCEK under SEV-<product>, or SEV-VLEK under SEV-VLEK-<product>",

@@ -546,84 +546,95 @@ static int add_json(struct json_object *arr, const char *path, const struct atte
 
 /* ---- running ---- */
 
+/* A growing list of report paths. */
+struct path_list {
+        char **v;
+        size_t n;
+};
+
+static void path_list_done(struct path_list *l) {
+        for (size_t i = 0; i < l->n; i++)
+                free(l->v[i]);
+        free(l->v);
+        *l = (struct path_list) {};
+}
+
+/* Appends path (taking ownership; NULL means it could not be made). -ENOMEM. */
+static int path_list_push(struct path_list *l, char *path) {
+        char **nv;
+
+        if (!path)
+                return -ENOMEM;
+        nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+        if (!nv) {
+                free(path);
+                return -ENOMEM;
+        }
+        l->v = nv;
+        l->v[l->n++] = path;
+        return 0;
+}
+
+static char *path_join(const char *dir, const char *name) {
+        char *p;
+
+        return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
+}
+
+/* Adds the *.bin files of dir, sorted by name. */
+static int push_folder(struct path_list *l, const char *dir) {
+        struct dirent **ents = NULL;
+        int m = scandir(dir, &ents, NULL, alphasort), r = 0;
+
+        if (m < 0)
+                return log_errno(-errno, "reading folder '%s'", dir);
+        for (int j = 0; j < m; j++) {
+                const char *name = ents[j]->d_name;
+                size_t len = strlen(name);
+
+                if (r >= 0 && name[0] != '.' && len > 4 && strcmp(name + len - 4, ".bin") == 0)
+                        r = path_list_push(l, path_join(dir, name));
+                free(ents[j]);
+        }
+        free(ents);
+        return r < 0 ? log_errno(r, "listing reports") : 0;
+}
+
 /* Expands the arguments: a folder with report.bin stands for it, any other folder for its *.bin
- * files (sorted). */
-static int expand_reports(char **args, int n, char ***ret, size_t *ret_n) {
-        char **list = NULL;
-        size_t count = 0;
+ * files (sorted), anything else for itself. */
+static int expand_reports(char **args, int n, struct path_list *ret) {
+        _cleanup_(path_list_done) struct path_list l = {};
 
         for (int i = 0; i < n; i++) {
-                struct stat st;
                 _cleanup_(freep) char *rb = NULL;
-                struct dirent **ents = NULL;
-                int m;
+                struct stat st;
+                size_t len = strlen(args[i]);
+                int r;
 
                 if (stat(args[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
-                        char **nl = realloc(list, (count + 1) * sizeof(*list));
-
-                        if (!nl)
-                                goto oom;
-                        list = nl;
-                        list[count] = strdup(args[i]);
-                        if (!list[count])
-                                goto oom;
-                        count++;
+                        r = path_list_push(&l, strdup(args[i]));
+                        if (r < 0)
+                                return log_errno(r, "listing reports");
                         continue;
                 }
-                {
-                        size_t len = strlen(args[i]);
-
-                        while (len > 1 && args[i][len - 1] == '/')      /* "case/" -> "case" */
-                                args[i][--len] = '\0';
-                }
-                if (asprintf(&rb, "%s/report.bin", args[i]) < 0) {
-                        rb = NULL;
-                        goto oom;
-                }
+                while (len > 1 && args[i][len - 1] == '/')      /* "case/" -> "case" */
+                        args[i][--len] = '\0';
+                rb = path_join(args[i], "report.bin");
+                if (!rb)
+                        return log_errno(-ENOMEM, "listing reports");
                 if (access(rb, F_OK) == 0) {
-                        char **nl = realloc(list, (count + 1) * sizeof(*list));
-
-                        if (!nl)
-                                goto oom;
-                        list = nl;
-                        list[count++] = TAKE(rb);
-                        continue;
+                        r = path_list_push(&l, TAKE(rb));
+                        if (r < 0)
+                                return log_errno(r, "listing reports");
+                } else {
+                        r = push_folder(&l, args[i]);   /* logs its errors */
+                        if (r < 0)
+                                return r;
                 }
-                m = scandir(args[i], &ents, NULL, alphasort);
-                if (m < 0) {
-                        int e = -errno;
-
-                        for (size_t j = 0; j < count; j++)
-                                free(list[j]);
-                        free(list);
-                        return log_errno(e, "reading folder '%s'", args[i]);
-                }
-                for (int j = 0; j < m; j++) {
-                        size_t len = strlen(ents[j]->d_name);
-                        char **nl;
-
-                        if (len > 4 && strcmp(ents[j]->d_name + len - 4, ".bin") == 0 &&
-                            ents[j]->d_name[0] != '.') {
-                                nl = realloc(list, (count + 1) * sizeof(*list));
-                                if (nl) {
-                                        list = nl;
-                                        if (asprintf(&list[count], "%s/%s", args[i],
-                                                     ents[j]->d_name) >= 0)
-                                                count++;
-                                }
-                        }
-                        free(ents[j]);
-                }
-                free(ents);
         }
-        *ret = list;
-        *ret_n = count;
+        *ret = l;
+        l = (struct path_list) {};
         return 0;
-oom:
-        for (size_t j = 0; j < count; j++)
-                free(list[j]);
-        free(list);
-        return log_errno(-ENOMEM, "listing reports");
 }
 
 static enum verdict verify_one(const struct attest_verify_args *a, const char *path,
@@ -670,9 +681,9 @@ static enum verdict verify_one(const struct attest_verify_args *a, const char *p
 static int run(struct attest_verify_args *a) {
         _cleanup_(crypto_cert_freep) struct crypto_cert *trusted = NULL;
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
+        _cleanup_(path_list_done) struct path_list list = {};
         struct cached_chain *cache = NULL;
-        char **list = NULL;
-        size_t n = 0, n_ok = 0, n_rejected = 0, n_error = 0;
+        size_t n, n_ok = 0, n_rejected = 0, n_error = 0;
         int r, status;
 
         if (a->id_block && load_id_block(a->id_block, &a->expect) < 0)
@@ -693,17 +704,17 @@ static int run(struct attest_verify_args *a) {
                         return SNPCTL_EXIT_FAILURE;
                 }
         }
-        r = expand_reports(a->reports, a->n_reports, &list, &n);
+        r = expand_reports(a->reports, a->n_reports, &list);
         if (r < 0)
                 return SNPCTL_EXIT_FAILURE;
+        n = list.n;
         if (n == 0) {
                 log_error("no reports found in the arguments");
-                free(list);
                 return SNPCTL_EXIT_FAILURE;
         }
         for (size_t i = 0; i < n; i++) {
                 struct attest_result res;
-                enum verdict v = verify_one(a, list[i], &cache, trusted, &res);
+                enum verdict v = verify_one(a, list.v[i], &cache, trusted, &res);
 
                 if (v == VERDICT_VERIFIED)
                         n_ok++;
@@ -712,14 +723,14 @@ static int run(struct attest_verify_args *a) {
                 else
                         n_error++;
                 if (arr) {
-                        if (add_json(arr, list[i], &res, v) < 0) {
+                        if (add_json(arr, list.v[i], &res, v) < 0) {
                                 log_errno(-ENOMEM, "building JSON");
                                 n_error++;
                         }
                 } else if (n == 1 && v != VERDICT_ERROR)
-                        print_table(list[i], &res, v);
+                        print_table(list.v[i], &res, v);
                 else
-                        print_line(list[i], &res, v);
+                        print_line(list.v[i], &res, v);
         }
         if (arr && output_print_json(arr) < 0) {
                 log_error("writing JSON to stdout failed");
@@ -730,9 +741,6 @@ static int run(struct attest_verify_args *a) {
         if (n > 1)
                 log_info("%zu verified, %zu rejected, %zu not examined", n_ok, n_rejected, n_error);
         status = n_error ? SNPCTL_EXIT_FAILURE : n_rejected ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
-        for (size_t i = 0; i < n; i++)
-                free(list[i]);
-        free(list);
         cache_free(&cache);
         return status;
 }
