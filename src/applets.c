@@ -5,7 +5,9 @@
 
 /* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
 const struct applet applet_table[] = {
-        { "measure", measure_main, "Compute the expected launch digest" },
+        { "attest-verify", attest_verify_main, "Verify attestation reports against AMD's chain and the VM" },
+        { "measure",       measure_main,       "Compute the expected launch digest" },
+        { "report",        report_main,        "Decode an attestation report" },
         { NULL, NULL, NULL }
 };
 
