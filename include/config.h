@@ -215,6 +215,14 @@ int config_set_path(char **field, const char *value);
  * written elsewhere); caller owns it. 0 or -ENOMEM. */
 int config_to_json(const struct vm_config *c, struct json_object **ret);
 
+/* Like config_to_json() plus a "decoded" member: policy fields and bits by name, guest features
+ * and platform_info bit names, the raw 64-bit minimum TCB; for config show --json. */
+int config_to_json_decoded(const struct vm_config *c, struct json_object **ret);
+
+/* The problems' texts as a JSON array of strings: the warnings, or the errors. 0 or -ENOMEM. */
+int config_problems_to_json(const struct config_problems *p, bool warnings,
+                            struct json_object **ret);
+
 /* The same as pretty-printed text with a trailing newline; caller frees. 0 or -ENOMEM. */
 int config_format(const struct vm_config *c, char **ret_text);
 

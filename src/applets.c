@@ -5,6 +5,7 @@
 
 /* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
 const struct applet applet_table[] = {
+        { "config",  config_main,  "Write, check and show the VM description" },
         { NULL, NULL, NULL }
 };
 
