@@ -325,6 +325,7 @@ struct checker {
         size_t errors;
         int oom;                        /* -ENOMEM once an allocation failed */
         uint64_t placeholders;          /* top-level fields (by index in fields[]) left as "<...>" */
+        uint64_t present;               /* top-level fields given (with any value) */
 };
 
 __attribute__((format(printf, 4, 5)))
@@ -542,7 +543,7 @@ static void unknown_key(struct checker *k, const char *prefix, const char *key,
         for (size_t i = 0; known[i]; i++) {
                 size_t d = distance(key, known[i]);
 
-                if (d < best_d) {
+                if (d < best_d && 3 * d <= strlen(key)) {
                         best_d = d;
                         best = known[i];
                 }
@@ -847,6 +848,17 @@ static void parse_vcpu_sig(struct parser *p, const char *field, struct json_obje
         }
 }
 
+static void parse_qemu_binary(struct parser *p, const char *field, struct json_object *v) {
+        const char *s;
+
+        if (!read_string(&p->k, field, v, false, &s))
+                return;
+        if (strchr(s, '/'))
+                set_path(p, field, v, &p->c->qemu_binary, false);
+        else if (config_set_string(&p->c->qemu_binary, s) < 0)
+                oom(&p->k);
+}
+
 static void parse_cbitpos(struct parser *p, const char *field, struct json_object *v) {
         uint64_t u;
 
@@ -888,7 +900,7 @@ static const struct field fields[] = {
         { "vmpl", KIND_UINT, OFF(vmpl), .max = 3 },
         { "signer", KIND_ENUM, OFF(signer), .names = signer_names },
         { "min_report_version", KIND_UINT, OFF(min_report_version), .min = 2, .max = 5 },
-        { "qemu_binary", KIND_STRING, OFF(qemu_binary) },
+        { "qemu_binary", KIND_CUSTOM, 0, .custom = parse_qemu_binary },
         { "memory_mb", KIND_U64, OFF(memory_mb), .min = MEMORY_MB_MIN, .max = MEMORY_MB_MAX },
         { "cbitpos", KIND_CUSTOM, 0, .nullable = true, .custom = parse_cbitpos },
         { "reduced_phys_bits", KIND_UINT, OFF(reduced_phys_bits), .min = 1, .max = 63 },
@@ -912,12 +924,22 @@ const char *const config_field_names[] = {
         NULL
 };
 
-/* Whether the top-level field was left as a placeholder (its own message says so already). */
-static bool placeholder(const struct checker *k, const char *name) {
+static uint64_t field_bit(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(fields); i++)
                 if (strcmp(fields[i].name, name) == 0)
-                        return k->placeholders & (UINT64_C(1) << i);
-        return false;
+                        return UINT64_C(1) << i;
+        return 0;
+}
+
+/* Whether the top-level field was left as a placeholder (its own message says so already). */
+static bool placeholder(const struct checker *k, const char *name) {
+        return k->placeholders & field_bit(name);
+}
+
+/* Whether the field was given at all: a required field given with a bad value has its own
+ * message already. (config_check() on a struct sees nothing as given.) */
+static bool present(const struct checker *k, const char *name) {
+        return k->present & field_bit(name);
 }
 
 static void parse_field(struct parser *p, const struct field *f, struct json_object *v) {
@@ -990,6 +1012,7 @@ static void parse_object(struct parser *p, struct json_object *root) {
                         unknown_key(&p->k, "", key, known);
                         continue;
                 }
+                p->k.present |= UINT64_C(1) << i;
                 if (is_placeholder(val)) {
                         if (!(p->k.flags & CONFIG_ALLOW_PLACEHOLDERS))
                                 problem(&p->k, false, key, "placeholder not filled in: %s",
@@ -1218,9 +1241,9 @@ static void check_config(struct checker *k, const struct vm_config *c, bool vcpu
         uint32_t sig;
 
         if (c->host_cpu_family == CONFIG_CPU_FAMILY_UNSET && !placeholders &&
-            !placeholder(k, "host_cpu_family"))
+            !present(k, "host_cpu_family"))
                 problem(k, false, "host_cpu_family", "required (Milan, Genoa or Turin)");
-        if (!c->ovmf_file && !placeholders && !placeholder(k, "ovmf_file"))
+        if (!c->ovmf_file && !placeholders && !present(k, "ovmf_file"))
                 problem(k, false, "ovmf_file", "required");
         if (c->vcpu_count < 1 || c->vcpu_count > CONFIG_MAX_VCPUS)
                 problem(k, false, "vcpu_count", "%u is out of range 1..%d", c->vcpu_count,
