@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct json_object;
+struct measure_params;
 
 #define CONFIG_MAX_VCPUS 512
 #define CONFIG_ID_SIZE 16               /* family_id, image_id */
@@ -229,6 +230,17 @@ int config_format(const struct vm_config *c, char **ret_text);
 /* The default config config init writes: a direct-boot SNP guest with "<...>" placeholders for
  * what the user must fill in. Caller frees. 0 or -ENOMEM. */
 int config_format_template(const struct vm_config *c, char **ret_text);
+
+/* Fills measure parameters (snp mode) from the config: ovmf_file, kernel_file, initrd_file,
+ * kernel_cmdline, vcpu_count, vcpu_sig, vmm_type, guest_features. The strings are borrowed from
+ * c, which must outlive p. */
+void config_measure_params(const struct vm_config *c, struct measure_params *p);
+
+/* The launch digest (MEASUREMENT) a report of this VM must show, computed with measure_compute().
+ * 0, or its errors (-EINVAL, -EBADMSG, -errno of the files, -ENOMEM, -EIO) with *ret_why (if not
+ * NULL) a malloc'd reason naming the file. */
+int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_SIZE],
+                           char **ret_why);
 
 /* What config_fill_from_report() filled in. */
 enum {

@@ -23,6 +23,7 @@
 #include "fileio.h"
 #include "hex.h"
 #include "le.h"
+#include "measure.h"
 #include "output.h"
 #include "parse.h"
 
@@ -1696,6 +1697,45 @@ int config_format_template(const struct vm_config *c, char **ret_text) {
                         return -ENOMEM;
         }
         return json_to_text(o, ret_text);
+}
+
+/* ---- the launch digest ------------------------------------------------------------------- */
+
+void config_measure_params(const struct vm_config *c, struct measure_params *p) {
+        measure_params_init(p);
+        p->mode = MEASURE_MODE_SNP;
+        p->ovmf = c->ovmf_file;
+        p->kernel = c->kernel_file;
+        p->initrd = c->initrd_file;
+        p->append = c->kernel_cmdline;
+        p->vcpus = c->vcpu_count;
+        p->vcpu_sig = c->vcpu_sig;
+        p->vmm = c->vmm_type == CONFIG_VMM_EC2 ? MEASURE_VMM_EC2 :
+                 c->vmm_type == CONFIG_VMM_GCE ? MEASURE_VMM_GCE : MEASURE_VMM_QEMU;
+        p->guest_features = c->guest_features;
+}
+
+int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_SIZE],
+                           char **ret_why) {
+        _cleanup_(measure_result_freep) struct measure_result *res = NULL;
+        struct measure_params p;
+        int r;
+
+        if (ret_why)
+                *ret_why = NULL;
+        if (!c->ovmf_file) {
+                if (ret_why)
+                        *ret_why = strdup("no ovmf_file");
+                return -EINVAL;
+        }
+        config_measure_params(c, &p);
+        r = measure_compute(&p, &res, ret_why);
+        if (r < 0)
+                return r;
+        if (res->digest_size != CONFIG_DIGEST_SIZE)
+                return -EIO;
+        memcpy(ret, res->digest, CONFIG_DIGEST_SIZE);
+        return 0;
 }
 
 /* ---- from a report ------------------------------------------------------------------------- */

@@ -342,8 +342,12 @@ static void show_text(const struct vm_config *c) {
 
 static int do_show(const struct config_args *a) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
+        _cleanup_(freep) char *why = NULL;
         struct config_problems problems = { 0 };
-        int r = load(a, &problems, &c);
+        uint8_t digest[CONFIG_DIGEST_SIZE];
+        char hex[2 * CONFIG_DIGEST_SIZE + 1];
+        bool have_digest;
+        int r = load(a, &problems, &c), q;
 
         print_problems(&problems);
         if (r == -EINVAL)
@@ -352,21 +356,37 @@ static int do_show(const struct config_args *a) {
         config_problems_clear(&problems);
         if (r < 0)
                 return r;
+
+        /* Without the digest the report cannot be checked: an error, unless the user said the
+         * files are not here. */
+        q = config_expected_digest(c, digest, &why);
+        have_digest = q == 0;
+        if (q < 0 && !a->no_file_checks)
+                r = log_errno(q, "computing the launch digest of '%s'%s%s", a->file,
+                              why ? ": " : "", why ? why : "");
+        else if (q < 0)
+                log_notice("launch digest not computed: %s", why ? why : strerror(-q));
+        if (have_digest)
+                hex_encode_buf(digest, sizeof(digest), hex);
+
         if (a->common.json) {
                 _cleanup_(json_object_putp) struct json_object *o = NULL;
 
-                r = config_to_json_decoded(c, &o);
-                if (r < 0)
-                        return log_errno(r, "formatting the config");
-                r = output_print_json(o);
-                if (r < 0)
-                        return log_errno(r, "printing the config");
-                return 0;
+                q = config_to_json_decoded(c, &o);
+                if (q == 0)
+                        q = output_add_str(o, "expected_launch_digest", have_digest ? hex : NULL);
+                if (q < 0)
+                        return log_errno(q, "formatting the config");
+                q = output_print_json(o);
+                if (q < 0)
+                        return log_errno(q, "printing the config");
+                return r;
         }
         show_text(c);
+        printf("%-22s %s\n", "expected_launch_digest", have_digest ? hex : "(not computed)");
         if (fflush(stdout) != 0)
                 return log_errno(-EIO, "printing the config");
-        return 0;
+        return r;
 }
 
 int config_main(int argc, char **argv) {

@@ -14,13 +14,18 @@ import struct, sys, uuid
 path, types = sys.argv[1], [int(t) for t in sys.argv[2].split(',') if t]
 img = bytearray(4096)
 meta_at = 0x100
-items = b''.join(struct.pack('<III', 0x800000 + 0x1000 * i, 0x1000, t) for i, t in enumerate(types))
+sections = [(0x800000 + 0x1000 * i, 0x1000, t) for i, t in enumerate(types)]
+items = b''.join(struct.pack('<III', *s) for s in sections)
 img[meta_at:meta_at + 16 + len(items)] = b'ASEV' + struct.pack('<III', 16 + len(items), 1, len(types)) + items
+def entry(guid, data):
+    return data + struct.pack('<H', len(data) + 18) + uuid.UUID(guid).bytes_le
+table = entry('dc886566-984a-4798-a75e-5585a7bf67cc', struct.pack('<I', 4096 - meta_at))
+table = entry('00f771de-1a7e-4fcb-890e-68c77e2fb44e', struct.pack('<I', 0xfffff000)) + table
+hashes = [s for s in sections if s[2] == 16]
+if hashes:
+    table = entry('7255371f-3a3b-4b04-927b-1da6efa8d454', struct.pack('<II', hashes[0][0] + 0xc00, 0x400)) + table
+table += struct.pack('<H', len(table) + 18) + uuid.UUID('96b582de-1fb2-45f7-baea-a366c55a082d').bytes_le
 end = 4096 - 32
-footer = uuid.UUID('96b582de-1fb2-45f7-baea-a366c55a082d').bytes_le
-meta = uuid.UUID('dc886566-984a-4798-a75e-5585a7bf67cc').bytes_le
-entry = struct.pack('<I', 4096 - meta_at) + struct.pack('<H', 22) + meta
-table = entry + struct.pack('<H', len(entry) + 18) + footer
 img[end - len(table):end] = table
 open(path, 'wb').write(img)
 EOF
@@ -116,9 +121,22 @@ else
         fail "show --json decoded" "$(jget shown.json 'c["decoded"]')"
 fi
 if [ "$(jget shown.json 'c["kernel_file"]')" = "$T/guest/bzImage" ]; then pass "show --json resolves paths"; else fail "show --json kernel_file"; fi
+# The digest comes from the measure module; this checks that the config's fields reach it (the
+# known answers are the vectors below): snpctl measure with the same inputs as flags agrees.
+if has_applet measure; then
+        testcmd "measure with the config's values as flags" 0 "$SNPCTL" measure --mode snp \
+                --ovmf guest/OVMF.fd --kernel guest/bzImage --initrd guest/initrd.img \
+                --append "console=ttyS0 earlyprintk=serial root=/dev/sda" --vcpus 1 --vcpu-type EPYC-v4 \
+                --guest-features 0x1
+        if [ "$(jget shown.json 'c["expected_launch_digest"]')" = "$(cat "$OUT")" ]; then
+                pass "show --json gives measure's digest"
+        else
+                fail "show --json digest" "$(jget shown.json 'c["expected_launch_digest"]')" "$(cat "$OUT")"
+        fi
+fi
 # What show --json writes loads again elsewhere and shows the same.
 mkdir -p copy
-python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); del c["decoded"]; json.dump(c, open(sys.argv[2], "w"))' shown.json copy/vm.json
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); del c["decoded"]; del c["expected_launch_digest"]; json.dump(c, open(sys.argv[2], "w"))' shown.json copy/vm.json
 testcmd "the shown config validates from another folder" 0 "$SNPCTL" config validate copy/vm.json
 testcmd "show --json of the copy" 0 "$SNPCTL" config show --json copy/vm.json
 if cmp -s "$OUT" shown.json; then pass "round trip: show --json is stable"; else fail "round trip differs" "$(diff "$OUT" shown.json | head)"; fi
@@ -291,6 +309,49 @@ EOF
         expect_out "show gives the policy ABI" '^  ABI minimum +0\.31$'
 else
         echo "# --from-report checks skipped: no test data (looked for $TESTDATA/attest)"
+fi
+
+# show's launch digest against the reference tools' known answers (measure/vectors.json): every
+# SNP case with a QEMU or EC2 VMM, as a config. /dev/null kernels become empty files.
+if [ -n "$TESTDATA" ] && [ -f "$TESTDATA/measure/vectors.json" ]; then
+        mkdir -p vec
+        : > vec/empty
+        python3 - "$TESTDATA/measure" vec <<'EOF'
+import json, os, sys
+src, out = sys.argv[1], sys.argv[2]
+n = 0
+for v in json.load(open(os.path.join(src, 'vectors.json'))):
+    if v['mode'] != 'snp' or v['expect_error'] or v['vmm_type'] not in ('QEMU', 'ec2') or not v['vcpu_type']:
+        continue
+    c = {'host_cpu_family': 'Milan', 'vcpu_count': v['vcpus'], 'vcpu_type': v['vcpu_type'],
+         'vmm_type': v['vmm_type'], 'guest_features': v['guest_features'],
+         'ovmf_file': os.path.join(src, v['ovmf'])}
+    for key, field in (('kernel', 'kernel_file'), ('initrd', 'initrd_file')):
+        if v[key]:
+            c[field] = 'empty' if v[key] == '/dev/null' else os.path.join(src, v[key])
+    if v['append'] is not None:
+        c['kernel_cmdline'] = v['append']
+    json.dump(c, open(os.path.join(out, v['id'] + '.json'), 'w'))
+    open(os.path.join(out, v['id'] + '.want'), 'w').write(v['expected'] + '\n')
+    n += 1
+print('# %d vector configs written' % n)
+EOF
+        nvec=0
+        for f in vec/*.json; do
+                id=$(basename "$f" .json)
+                run "$SNPCTL" config show --json "$f"
+                got=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["expected_launch_digest"])' "$OUT" 2>/dev/null)
+                if [ "$STATUS" = 0 ] && [ "$got" = "$(cat "vec/$id.want")" ]; then
+                        nvec=$((nvec + 1))
+                        pass "vector $id: show gives the expected launch digest"
+                else
+                        fail "vector $id" "status $STATUS, got $got" "want $(cat "vec/$id.want")" "$(head -c 300 "$ERR")"
+                fi
+        done
+        echo "# config show matched $nvec launch-digest vectors"
+        [ "$nvec" -ge 20 ] && pass "at least 20 vectors checked" || fail "only $nvec vectors checked"
+        run "$SNPCTL" config show "vec/ssm-snp_guest_feature_snp_only.json"
+        expect_out "show (text) prints the digest" '^expected_launch_digest +6d287813eb5222d7'
 fi
 
 # Real OVMF builds: only the AmdSev build can measure a kernel (measure/README.md).
