@@ -25,12 +25,12 @@
 #include "le.h"
 #include "measure.h"
 #include "output.h"
+#include "ovmf.h"
 #include "parse.h"
 
 #define REPORT_SIZE 0x4A0
 #define ID_BLOCK_SIZE 96
 #define ID_AUTH_SIZE 4096
-#define OVMF_MAX_SIZE (64u << 20)
 #define MEMORY_MB_MIN 64
 #define MEMORY_MB_MAX (UINT64_C(16) << 20)      /* 16 TiB */
 
@@ -1073,99 +1073,45 @@ static void check_features(struct checker *k, uint64_t features) {
         }
 }
 
-static void check_file(struct checker *k, const char *field, const char *path, bool block_ok) {
+/* Whether path is a readable regular file (or block device); says why not. */
+static bool check_file(struct checker *k, const char *field, const char *path, bool block_ok) {
         struct stat st;
 
-        if (stat(path, &st) < 0) {
+        if (stat(path, &st) < 0)
                 problem(k, false, field, "'%s': %s", path, strerror(errno));
-                return;
-        }
-        if (S_ISDIR(st.st_mode))
+        else if (S_ISDIR(st.st_mode))
                 problem(k, false, field, "'%s' is a folder, not a file", path);
         else if (!S_ISREG(st.st_mode) && !(block_ok && S_ISBLK(st.st_mode)))
                 problem(k, false, field, "'%s' is not a regular file", path);
         else if (access(path, R_OK) < 0)
                 problem(k, false, field, "'%s': %s", path, strerror(errno));
-}
-
-/* OVMF footer table (snp-facts A.3): GUIDs in EFI mixed-endian byte order. */
-static const uint8_t guid_footer[16] = { 0xde, 0x82, 0xb5, 0x96, 0xb2, 0x1f, 0xf7, 0x45,
-                                         0xba, 0xea, 0xa3, 0x66, 0xc5, 0x5a, 0x08, 0x2d };
-static const uint8_t guid_sev_metadata[16] = { 0x66, 0x65, 0x88, 0xdc, 0x4a, 0x98, 0x98, 0x47,
-                                               0xa7, 0x5e, 0x55, 0x85, 0xa7, 0xbf, 0x67, 0xcc };
-#define SEV_SECTION_KERNEL_HASHES 0x10
-
-/* 1 when the image has an SEV metadata section of type SNP_KERNEL_HASHES, 0 when not, -ENOENT
- * without a footer table, -ENOMSG without SEV metadata, -EBADMSG when malformed. */
-static int ovmf_has_kernel_hashes(const uint8_t *img, size_t size) {
-        size_t end, start, table, meta_off = 0;
-        uint32_t n_items;
-        const uint8_t *hdr;
-        bool found = false;
-
-        if (size < 32 + 18)
-                return -ENOENT;
-        end = size - 32;
-        if (memcmp(img + end - 16, guid_footer, 16) != 0)
-                return -ENOENT;
-        table = le16_get(img + end - 18);
-        if (table < 18 || table > end)
-                return -EBADMSG;
-        start = end - table;
-        end -= 18;
-        while (end > start) {
-                size_t len;
-
-                if (end - start < 18)
-                        return -EBADMSG;
-                len = le16_get(img + end - 18);
-                if (len < 18 || len > end - start)
-                        return -EBADMSG;
-                if (memcmp(img + end - 16, guid_sev_metadata, 16) == 0) {
-                        if (len < 18 + 4)
-                                return -EBADMSG;
-                        meta_off = le32_get(img + end - len);
-                        found = true;
-                }
-                end -= len;
-        }
-        if (!found)
-                return -ENOMSG;
-        if (meta_off < 16 || meta_off > size)
-                return -EBADMSG;
-        hdr = img + size - meta_off;
-        if (memcmp(hdr, "ASEV", 4) != 0 || le32_get(hdr + 8) != 1)
-                return -EBADMSG;
-        n_items = le32_get(hdr + 12);
-        if ((uint64_t) n_items * 12 > meta_off - 16)
-                return -EBADMSG;
-        for (uint32_t i = 0; i < n_items; i++)
-                if (le32_get(hdr + 16 + 12 * i + 8) == SEV_SECTION_KERNEL_HASHES)
-                        return 1;
-        return 0;
+        else
+                return true;
+        return false;
 }
 
 /* An SNP guest needs OVMF's SEV metadata; a measured kernel needs its kernel-hashes section
- * (snp-facts B.1.3: only the AmdSevX64 build has it). */
+ * (snp-facts B.1.3: only the AmdSevX64 build has it). Parsed by the measure module's ovmf.c, so
+ * validate and measure judge an image alike. */
 static void check_ovmf(struct checker *k, const struct vm_config *c) {
-        _cleanup_(freep) uint8_t *img = NULL;
-        size_t size;
-        int r;
+        _cleanup_(ovmf_freep) struct ovmf_image *img = NULL;
+        _cleanup_(freep) char *why = NULL;
+        int r = ovmf_open(c->ovmf_file, OVMF_FOUR_GIB, &img, &why);
 
-        if (fileio_read_full(c->ovmf_file, OVMF_MAX_SIZE, &img, &size) < 0)
-                return;         /* the missing/unreadable file is reported already */
-        r = ovmf_has_kernel_hashes(img, size);
-        if (r == 1 || (r == 0 && !c->kernel_file))
-                return;
-        if (r == 0)
+        if (r == -ENOMEM)
+                oom(k);
+        else if (r < 0)
+                problem(k, false, "ovmf_file", "%s", why ? why : strerror(-r));
+        else if (!img->has_footer)
+                problem(k, false, "ovmf_file", "'%s' has no OVMF footer table: not an OVMF that "
+                        "can boot an SNP guest", c->ovmf_file);
+        else if (!img->has_metadata)
+                problem(k, false, "ovmf_file", "'%s' has no SEV metadata: not an OVMF that can "
+                        "boot an SNP guest", c->ovmf_file);
+        else if (c->kernel_file && !ovmf_has_section(img, OVMF_SECTION_SNP_KERNEL_HASHES))
                 problem(k, false, "kernel_file", "'%s' has no SNP kernel-hashes section, so the "
                         "kernel cannot be measured: use an OVMF built from "
                         "OvmfPkg/AmdSev/AmdSevX64.dsc", c->ovmf_file);
-        else if (r == -ENOMSG)
-                problem(k, false, "ovmf_file", "'%s' has no SEV metadata: not an OVMF that can "
-                        "boot an SNP guest", c->ovmf_file);
-        else
-                problem(k, false, "ovmf_file", "'%s' has no valid OVMF footer table", c->ovmf_file);
 }
 
 static int read_base64_file(const char *path, size_t max, uint8_t **ret, size_t *ret_size) {
@@ -1318,8 +1264,8 @@ static void check_config(struct checker *k, const struct vm_config *c, bool vcpu
 
         if (!files)
                 return;
-        if (c->ovmf_file)
-                check_file(k, "ovmf_file", c->ovmf_file, false);
+        if (c->ovmf_file && check_file(k, "ovmf_file", c->ovmf_file, false))
+                check_ovmf(k, c);
         if (c->kernel_file)
                 check_file(k, "kernel_file", c->kernel_file, false);
         if (c->initrd_file)
@@ -1337,8 +1283,6 @@ static void check_config(struct checker *k, const struct vm_config *c, bool vcpu
                 }
         if (c->qemu_binary && strchr(c->qemu_binary, '/') && access(c->qemu_binary, X_OK) < 0)
                 problem(k, false, "qemu_binary", "'%s': %s", c->qemu_binary, strerror(errno));
-        if (c->ovmf_file)
-                check_ovmf(k, c);
         if (c->id_block_file)
                 check_id_files(k, c);
 }

@@ -369,7 +369,8 @@ static void files(void **state) {
                   "kernel cannot be measured: use an OVMF built from OvmfPkg/AmdSev/AmdSevX64.dsc" },
                 { "\"ovmf_file\": \"nometa.fd\"",
                   "vm.json: ovmf_file: '@/nometa.fd' has no SEV metadata: not an OVMF that can boot an SNP guest" },
-                { "\"ovmf_file\": \"k\"", "vm.json: ovmf_file: '@/k' has no valid OVMF footer table" },
+                { "\"ovmf_file\": \"k\"", "vm.json: ovmf_file: firmware image '@/k': size 6 is not a multiple of the 4096-byte page" },
+                { "\"ovmf_file\": \"zero.fd\"", "vm.json: ovmf_file: '@/zero.fd' has no OVMF footer table: not an OVMF that can boot an SNP guest" },
                 { "\"ovmf_file\": \"missing.fd\"", "vm.json: ovmf_file: '@/missing.fd': No such file or directory" },
                 { "\"ovmf_file\": \".\"", "vm.json: ovmf_file: '@/.' is a folder, not a file" },
                 { "\"ovmf_file\": \"ok.fd\", \"disks\": [{\"file\": \"nodisk\"}]",
@@ -392,6 +393,11 @@ static void files(void **state) {
         make_ovmf("nohashes.fd", without, 3);
         make_ovmf("nometa.fd", NULL, -1);
         write_file("k", "kernel", 6);
+        {
+                static const uint8_t zero[8192];
+
+                write_file("zero.fd", zero, sizeof(zero));
+        }
         le64_put(blk + 0x58, 0x30000);
         b64 = base64_encode(blk, sizeof(blk));
         assert_non_null(b64);
