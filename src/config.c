@@ -127,46 +127,11 @@ const char *config_signer_to_string(enum config_signer s) {
         return s <= CONFIG_SIGNER_VLEK ? signer_names[s] : "unknown";
 }
 
-/* QEMU's x86 models and their CPUID family/model/stepping (snp-facts A.6). */
-static const struct vcpu_model {
-        const char *name;
-        unsigned family, model, stepping;
-} vcpu_models[] = {
-        { "EPYC", 23, 1, 2 },
-        { "EPYC-v1", 23, 1, 2 },
-        { "EPYC-v2", 23, 1, 2 },
-        { "EPYC-v3", 23, 1, 2 },
-        { "EPYC-v4", 23, 1, 2 },
-        { "EPYC-IBPB", 23, 1, 2 },
-        { "EPYC-Rome", 23, 49, 0 },
-        { "EPYC-Rome-v1", 23, 49, 0 },
-        { "EPYC-Rome-v2", 23, 49, 0 },
-        { "EPYC-Rome-v3", 23, 49, 0 },
-        { "EPYC-Milan", 25, 1, 1 },
-        { "EPYC-Milan-v1", 25, 1, 1 },
-        { "EPYC-Milan-v2", 25, 1, 1 },
-        { "EPYC-Genoa", 25, 17, 0 },
-        { "EPYC-Genoa-v1", 25, 17, 0 },
-        { "EPYC-Turin", 26, 0, 0 },
-        { "EPYC-Turin-v1", 26, 0, 0 },
-};
-
-/* CPUID Fn0000_0001_EAX (AMD pub. 25481): families above 15 are split into base 0xf + extended. */
-static uint32_t cpuid_signature(unsigned family, unsigned model, unsigned stepping) {
-        unsigned base_family = family > 15 ? 15 : family, ext_family = family > 15 ? family - 15 : 0;
-
-        return (uint32_t) (ext_family << 20 | (model >> 4) << 16 | base_family << 8 |
-                           (model & 0xf) << 4 | (stepping & 0xf));
-}
-
+/* One table of QEMU models for the whole tool: the measure module's (snp-facts A.6). */
 int config_vcpu_sig_from_type(const char *type, uint32_t *ret_sig) {
-        for (size_t i = 0; i < ELEMENTSOF(vcpu_models); i++)
-                if (type && strcmp(vcpu_models[i].name, type) == 0) {
-                        *ret_sig = cpuid_signature(vcpu_models[i].family, vcpu_models[i].model,
-                                                   vcpu_models[i].stepping);
-                        return 0;
-                }
-        return -ENOENT;
+        if (!type)
+                return -ENOENT;
+        return measure_vcpu_sig_from_type(type, ret_sig);
 }
 
 /* ---- TCB ------------------------------------------------------------------------------------ */

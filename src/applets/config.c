@@ -170,6 +170,10 @@ static int do_init(const struct config_args *a) {
                         log_warning("report '%s' (version 2) does not name the CPU generation: "
                                     "fill in host_cpu_family (or pass --host-cpu-family)",
                                     a->from_report);
+                if (c->guest_policy & CONFIG_POLICY_DEBUG)
+                        log_warning("report '%s' comes from a guest whose policy allows "
+                                    "debugging (0x%" PRIx64 "); guest_policy is set to that",
+                                    a->from_report, c->guest_policy);
                 log_info("from '%s': host_cpu_family %s, guest_policy 0x%" PRIx64 ", "
                          "platform_info 0x%" PRIx64 ", vmpl %u, signer %s", a->from_report,
                          config_cpu_family_to_string(c->host_cpu_family), c->guest_policy,

@@ -288,6 +288,8 @@ EOF
         expect_err "the v2 warning" 'version 2\) does not name the CPU generation'
         testcmd "a v2 report with --host-cpu-family" 0 "$SNPCTL" config init --host-cpu-family Milan --from-report "$TESTDATA/attest/gsg-milan-vcek-v2-377e6241/report.bin"
         expect_out "--host-cpu-family is used" '"host_cpu_family": "Milan"'
+        expect_err "a report allowing debug is pointed out" 'policy allows debugging \(0xb0000\)'
+        expect_out "that policy is copied, not hidden" '"guest_policy": "0xb0000"'
         testcmd "a family contradicting the report" 1 "$SNPCTL" config init --host-cpu-family Milan --from-report "$TESTDATA/attest/oak-turin-vcek-v5-3f44a09b/report.bin"
         expect_err "the contradiction is named" 'comes from a Turin host, not Milan'
         head -c 1000 "$TESTDATA/attest/ccf-genoa-vcek-v3-4ae0e73a/report.bin" > short.bin
