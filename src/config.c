@@ -554,6 +554,26 @@ static void set_path(struct parser *p, const char *field, struct json_object *v,
                 oom(&p->k);
 }
 
+/* SNPGuard's configs carry the TCB_VERSION reserved bytes as "_reserved": [0, 0, 0, 0]. */
+static void check_tcb_reserved(struct parser *p, const char *prefix, struct json_object *v) {
+        _cleanup_(freep) char *field = NULL;
+        bool zero = json_object_is_type(v, json_type_array);
+
+        for (size_t i = 0; zero && i < json_object_array_length(v); i++) {
+                struct json_object *e = json_object_array_get_idx(v, i);
+
+                zero = json_object_is_type(e, json_type_int) && json_object_get_int64(e) == 0;
+        }
+        if (zero)
+                return;
+        if (asprintf(&field, "%s_reserved", prefix) < 0) {
+                field = NULL;
+                oom(&p->k);
+                return;
+        }
+        problem(&p->k, false, field, "must be an array of zeros (reserved bytes)");
+}
+
 static void parse_tcb(struct parser *p, const char *field, struct json_object *v) {
         static const char *const keys[] = { "bootloader", "tee", "snp", "microcode", "fmc", NULL };
         struct config_tcb *t = &p->c->min_committed_tcb;
@@ -580,6 +600,10 @@ static void parse_tcb(struct parser *p, const char *field, struct json_object *v
                 size_t i;
                 uint64_t u;
 
+                if (strcmp(key, "_reserved") == 0) {
+                        check_tcb_reserved(p, prefix, val);
+                        continue;
+                }
                 for (i = 0; keys[i] && strcmp(keys[i], key) != 0; i++)
                         ;
                 if (!keys[i]) {
@@ -882,6 +906,7 @@ const char *const config_field_names[] = {
         "id_block_file", "id_auth_file", "platform_info", "platform_info_mask",
         "min_committed_tcb", "min_committed_tcb.bootloader", "min_committed_tcb.tee",
         "min_committed_tcb.snp", "min_committed_tcb.microcode", "min_committed_tcb.fmc",
+        "min_committed_tcb._reserved",
         "min_commited_tcb", "family_id", "image_id", "guest_svn", "id_key_digest",
         "author_key_digest", "vmpl", "signer", "min_report_version", "qemu_binary", "memory_mb",
         "cbitpos", "reduced_phys_bits", "disks", "disks[].file", "disks[].format", "disks[].bus",

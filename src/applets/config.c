@@ -117,13 +117,13 @@ static const struct argp_child config_children[] = { { &common_argp, 0, NULL, 0 
 static const struct argp config_argp = {
         .options = config_options,
         .parser = config_parse_opt,
-        .args_doc = "init [-o FILE] [--force] [--from-report REPORT]\nvalidate FILE\nshow FILE [--json]",
+        .args_doc = "init [-o FILE]\nvalidate FILE\nshow FILE",
         .doc = "Write, check and show the VM description (docs/config.md) that launch, measure, "
                "idblock and attest-verify read.\v"
                "init writes a default config for a direct-boot SNP guest; values in <angle "
                "brackets> are placeholders to fill in. validate lists every problem and exits 1 "
                "when there is one. show prints the effective config, defaults filled in and bits "
-               "decoded.\n\nExit status: 0 success, 1 invalid config or could not finish, 2 usage "
+               "decoded, and the expected launch digest.\n\nExit status: 0 success, 1 invalid config or could not finish, 2 usage "
                "error.",
         .children = config_children,
 };

@@ -235,6 +235,8 @@ static void rejections(void **state) {
                 { "\"min_committed_tcb\": { \"snp\": 256 }", "vm.json: min_committed_tcb.snp: 256 is out of range 0..255" },
                 { "\"min_committed_tcb\": { \"ucode\": 1 }", "vm.json: min_committed_tcb.ucode: unknown key" },
                 { "\"min_committed_tcb\": { \"microcod\": 1 }", "vm.json: min_committed_tcb.microcod: unknown key (did you mean 'microcode'?)" },
+                { "\"min_committed_tcb\": { \"_reserved\": [0, 1, 0, 0] }", "vm.json: min_committed_tcb._reserved: must be an array of zeros (reserved bytes)" },
+                { "\"min_commited_tcb\": { \"_reserved\": 0 }", "vm.json: min_commited_tcb._reserved: must be an array of zeros (reserved bytes)" },
                 { "\"min_committed_tcb\": [1]", "vm.json: min_committed_tcb: must be an object {bootloader, tee, snp, microcode, fmc}, not an array" },
                 { "\"min_committed_tcb\": {}, \"min_commited_tcb\": {}", "vm.json: min_commited_tcb: given twice (min_committed_tcb and min_commited_tcb)" },
                 { "\"disks\": [ { \"format\": \"raw\" } ]", "vm.json: disks[0].file: required" },
@@ -274,6 +276,27 @@ static void rejections(void **state) {
                 assert_null(c);
                 config_problems_clear(&p);
         }
+}
+
+/* A JSON rendition of SNPGuard's example vm-config (its field names and TCB shape) loads. */
+static void snpguard_shape(void **state) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        struct config_problems p = { 0 };
+
+        (void) state;
+        assert_int_equal(load("{ \"host_cpu_family\": \"Milan\", \"vcpu_count\": 1, "
+                              "\"ovmf_file\": \"OVMF.fd\", \"guest_features\": 33, "
+                              "\"kernel_file\": \"k\", \"initrd_file\": \"i\", \"kernel_cmdline\": \"\", "
+                              "\"platform_info\": 1, \"guest_policy\": 196608, "
+                              "\"family_id\": \"00000000000000000000000000000000\", "
+                              "\"image_id\": \"00000000000000000000000000000000\", "
+                              "\"min_commited_tcb\": { \"bootloader\": 3, \"tee\": 0, "
+                              "\"_reserved\": [0, 0, 0, 0], \"snp\": 20, \"microcode\": 209 } }",
+                              CONFIG_SKIP_FILE_CHECKS, &p, &c), 0);
+        assert_int_equal(p.n, 0);
+        assert_int_equal(c->min_committed_tcb.snp, 20);
+        assert_int_equal(c->min_committed_tcb.microcode, 209);
+        assert_true(c->guest_policy == 0x30000 && c->guest_features == 0x21);
 }
 
 static void syntax_and_shape(void **state) {
@@ -683,6 +706,7 @@ int main(void) {
                 cmocka_unit_test(defaults),
                 cmocka_unit_test(full_config),
                 cmocka_unit_test(rejections),
+                cmocka_unit_test(snpguard_shape),
                 cmocka_unit_test(syntax_and_shape),
                 cmocka_unit_test(all_problems_listed),
                 cmocka_unit_test(warnings_keep_it_valid),
