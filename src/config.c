@@ -292,6 +292,7 @@ struct checker {
         int oom;                        /* -ENOMEM once an allocation failed */
         uint64_t placeholders;          /* top-level fields (by index in fields[]) left as "<...>" */
         uint64_t present;               /* top-level fields given (with any value) */
+        bool ovmf_ok;                   /* the OVMF passed check_ovmf() */
 };
 
 __attribute__((format(printf, 4, 5)))
@@ -1102,6 +1103,37 @@ static void check_ovmf(struct checker *k, const struct vm_config *c) {
                 problem(k, false, "kernel_file", "'%s' has no SNP kernel-hashes section, so the "
                         "kernel cannot be measured: use an OVMF built from "
                         "OvmfPkg/AmdSev/AmdSevX64.dsc", c->ovmf_file);
+        else
+                k->ovmf_ok = true;
+}
+
+/* The firmware refuses a launch whose digest differs from the ID block's LD ("Bad
+ * measurement", snp-facts B.3.6); say so now, naming both. */
+static void check_id_block_digest(struct checker *k, const struct vm_config *c,
+                                  const uint8_t *ld) {
+        _cleanup_(freep) char *why = NULL;
+        uint8_t digest[CONFIG_DIGEST_SIZE];
+        char want[2 * CONFIG_DIGEST_SIZE + 1], got[2 * CONFIG_DIGEST_SIZE + 1];
+        int r;
+
+        if (!k->ovmf_ok)
+                return;         /* the OVMF's own problem is reported */
+        r = config_expected_digest(c, digest, &why);
+        if (r == -ENOMEM) {
+                oom(k);
+                return;
+        }
+        if (r < 0) {
+                problem(k, false, "id_block_file", "cannot compute the launch digest to compare "
+                        "with the ID block: %s", why ? why : strerror(-r));
+                return;
+        }
+        if (memcmp(digest, ld, CONFIG_DIGEST_SIZE) == 0)
+                return;
+        hex_encode_buf(ld, CONFIG_DIGEST_SIZE, got);
+        hex_encode_buf(digest, CONFIG_DIGEST_SIZE, want);
+        problem(k, false, "id_block_file", "ID block launch digest %s differs from the config's "
+                "%s: the launch would fail", got, want);
 }
 
 static int read_base64_file(const char *path, size_t max, uint8_t **ret, size_t *ret_size) {
@@ -1130,6 +1162,10 @@ static void check_id_files(struct checker *k, const struct vm_config *c) {
         }
         if (r < 0)
                 return;         /* reported by check_file() */
+        if (le32_get(blk + 0x50) != 1)
+                problem(k, false, "id_block_file", "ID block version %" PRIu32 " (expected 1)",
+                        le32_get(blk + 0x50));
+        check_id_block_digest(k, c, blk);
         if (le64_get(blk + 0x58) != c->guest_policy)
                 problem(k, false, "id_block_file", "ID block policy 0x%" PRIx64 " differs from "
                         "guest_policy 0x%" PRIx64, le64_get(blk + 0x58), c->guest_policy);

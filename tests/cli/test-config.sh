@@ -356,6 +356,34 @@ EOF
         expect_out "show (text) prints the digest" '^expected_launch_digest +6d287813eb5222d7'
 fi
 
+# ID block and ID auth from virtee/sev's test vectors (same test keys): the key digests the
+# reference computed must match the keys in the auth block; the block's launch digest is an
+# arbitrary one, so validate must refuse it, naming both digests.
+if [ -n "$TESTDATA" ] && [ -f "$TESTDATA/measure/vectors.json" ]; then
+        python3 - "$TESTDATA/measure" <<'EOF'
+import base64, json, os, sys
+src = sys.argv[1]
+v = {x['id']: x for x in json.load(open(os.path.join(src, 'vectors.json')))}
+blk, auth = v['sev-id_block_and_key_digests'], v['sev-auth_block_generation']
+open('idblock.b64', 'w').write(blk['expected_id_block'] + '\n')
+open('idauth.b64', 'w').write(auth['expected_id_auth'] + '\n')
+c = {'host_cpu_family': 'Milan', 'ovmf_file': os.path.join(src, 'ovmf_AmdSev_suffix.bin'),
+     'id_block_file': 'idblock.b64', 'id_auth_file': 'idauth.b64',
+     'id_key_digest': base64.b64decode(blk['expected_id_key_digest']).hex(),
+     'author_key_digest': base64.b64decode(blk['expected_author_key_digest']).hex()}
+json.dump(c, open('idvm.json', 'w'))
+open('idld.hex', 'w').write(base64.b64decode(blk['expected_id_block'])[:48].hex())
+c['id_key_digest'] = '00' * 48
+json.dump(c, open('idvm-badkey.json', 'w'))
+EOF
+        testcmd "an ID block for another digest is refused" 1 "$SNPCTL" config validate idvm.json
+        expect_err "the digests are named" "^idvm.json: id_block_file: ID block launch digest $(cat idld.hex) differs from the config's [0-9a-f]{96}: the launch would fail\$"
+        expect_err "exactly one error: the key digests match the auth block" "'idvm.json': 1 error\$"
+        testcmd "a wrong id_key_digest is refused" 1 "$SNPCTL" config validate idvm-badkey.json
+        expect_err "the ID key mismatch is named" "^idvm-badkey.json: id_key_digest: differs from the ID key in '$T/idauth.b64'\$"
+        expect_err "and only it, besides the digest" "'idvm-badkey.json': 2 errors\$"
+fi
+
 # Real OVMF builds: only the AmdSev build can measure a kernel (measure/README.md).
 if [ -n "$TESTDATA" ] && [ -d "$TESTDATA/measure" ]; then
         for o in ovmf_AmdSev_suffix.bin:0 ovmf_OvmfX64_suffix.bin:1 debian/OVMF_CODE.fd:1 debian/OVMF_CODE_4M.fd:1; do
