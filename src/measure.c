@@ -331,8 +331,7 @@ struct kernel_hashes {
         bool started;
 };
 
-static int kernel_hashes_start(struct kernel_hashes *k, const struct measure_params *p,
-                               char **ret_why) {
+static void kernel_hashes_start(struct kernel_hashes *k, const struct measure_params *p) {
         uint64_t size;
         int r;
 
@@ -357,11 +356,9 @@ static int kernel_hashes_start(struct kernel_hashes *k, const struct measure_par
         if (r != 0) {
                 /* No thread: hash it here, later. */
                 log_debug("pthread_create: %s; hashing on one thread", strerror(r));
-                return 0;
+                return;
         }
-        (void) ret_why;
         k->started = true;
-        return 0;
 }
 
 /* Finishes both hashes and fills the result; always joins the thread. */
@@ -558,6 +555,27 @@ static int need_vcpu_sig(const struct measure_params *p, char **ret_why) {
         return 0;
 }
 
+/* Rejects what snp_sections() cannot replay before any hashing starts. */
+static int check_sections(const struct ovmf_image *img, const struct measure_params *p,
+                          char **ret_why) {
+        for (size_t i = 0; i < img->n_sections; i++) {
+                const struct ovmf_section *s = &img->sections[i];
+
+                if (!ovmf_section_type_name(s->type))
+                        return fail(ret_why, -EBADMSG, "firmware image '%s': unknown SEV metadata "
+                                    "section type 0x%x (section %zu)", img->path, s->type, i);
+                if (s->type == OVMF_SECTION_SNP_KERNEL_HASHES && p->kernel &&
+                    s->size != PAGE_SIZE)
+                        return fail(ret_why, -EBADMSG, "firmware image '%s': SNP_KERNEL_HASHES "
+                                    "section is 0x%x bytes, expected one page", img->path,
+                                    s->size);
+        }
+        if (p->kernel && (img->hashes_table_gpa & (PAGE_SIZE - 1)) + HASH_TABLE_PADDED > PAGE_SIZE)
+                return fail(ret_why, -EBADMSG, "firmware image '%s': kernel-hashes table at GPA "
+                            "0x%x does not fit in its page", img->path, img->hashes_table_gpa);
+        return 0;
+}
+
 /* The SEV metadata sections of img in order, with the VMM quirks (A.2). */
 static int snp_sections(struct gctx *g, const struct ovmf_image *img,
                         const struct measure_params *p, const struct measure_result *res,
@@ -682,11 +700,13 @@ static int run_snp(const struct measure_params *p, struct measure_result *res,
                 if (r < 0)
                         return r;
         }
-        if (p->kernel) {
-                r = kernel_hashes_start(k, p, ret_why);
+        if (sections_of) {
+                r = check_sections(sections_of, p, ret_why);
                 if (r < 0)
                         return r;
         }
+        if (p->kernel)
+                kernel_hashes_start(k, p);
 
         if (p->have_ovmf_hash)
                 memcpy(g.ld, p->ovmf_hash, LD_SIZE);
@@ -756,11 +776,8 @@ static int run_sev(const struct measure_params *p, struct measure_result *res,
                 if (r < 0)
                         return r;
         }
-        if (p->kernel) {
-                r = kernel_hashes_start(k, p, ret_why);
-                if (r < 0)
-                        return r;
-        }
+        if (p->kernel)
+                kernel_hashes_start(k, p);
 
         ctx = crypto_hash_new(CRYPTO_HASH_SHA256);
         buf = malloc(OVMF_CHUNK_PAGES * PAGE_SIZE);

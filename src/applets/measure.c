@@ -168,6 +168,7 @@ static void check_end(struct measure_args *a, struct argp_state *state) {
 static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
         struct measure_args *a = state->input;
         struct measure_params *p = &a->p;
+        uint32_t sig;
         uint64_t v;
 
         switch (key) {
@@ -184,7 +185,7 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
                 a->have_vcpus = true;
                 break;
         case OPT_VCPU_TYPE:
-                if (measure_vcpu_sig_from_type(arg, &a->sig) < 0)
+                if (measure_vcpu_sig_from_type(arg, &sig) < 0)
                         argp_error(state, "unknown --vcpu-type '%s'; see --help for the list", arg);
                 a->vcpu_type = arg;
                 break;

@@ -75,7 +75,7 @@ testcmd "snp digest" 0 "$SNPCTL" measure "${snp[@]}"
 expect_stdout "snp digest is the known answer, alone on stdout" "$want"
 if [ ! -s "$ERR" ]; then pass "nothing on stderr off a TTY"; else fail "stderr not empty" "$(cat "$ERR")"; fi
 testcmd "base64 output" 0 "$SNPCTL" measure "${snp[@]}" --output-format base64
-expect_stdout "base64 of the known answer" "$(echo "$want" | xxd -r -p | base64 -w0)"
+expect_stdout "base64 of the known answer" "$(python3 -c 'import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())' "$want")"
 testcmd "sev-snp-measure link" 0 "$(link sev-snp-measure)" "${snp[@]}"
 expect_stdout "sev-snp-measure prints the digest" "$want"
 testcmd "sev-snp-measure -v" 0 "$(link sev-snp-measure)" -v "${snp[@]}"
@@ -91,6 +91,9 @@ expect_stdout "family 23 model 1 stepping 2 = EPYC-v4" "$want"
 run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-sig 0x800f12 --ovmf "$AMD" --kernel /dev/null \
         --initrd /dev/null --append "console=ttyS0 loglevel=7" --guest-features 0x21
 expect_stdout "--vcpu-sig 0x800f12 = EPYC-v4" "$want"
+run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-type EPYC-Milan --vcpu-sig 0x800f12 --ovmf "$AMD" \
+        --kernel /dev/null --initrd /dev/null --append "console=ttyS0 loglevel=7" --guest-features 0x21
+expect_stdout "--vcpu-sig wins over --vcpu-type" "$want"
 
 # Kernel and initrd are streamed: a pipe gives the same digest as the file.
 run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMD" \
