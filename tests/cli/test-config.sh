@@ -227,6 +227,15 @@ expect_err "syntax error names the line" '^bad.json: line 1: JSON syntax error'
 testcmd "a missing config is an error" 1 "$SNPCTL" config validate nosuch.json
 expect_err "the missing config is named" "reading config 'nosuch.json': No such file or directory"
 
+# A verifier without the files: --no-file-checks validates, show cannot compute the digest.
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["ovmf_file"]="/nonexistent/OVMF.fd"; json.dump(c, open(sys.argv[2],"w"))' vm.json nofiles.json
+testcmd "a config naming missing files is invalid" 1 "$SNPCTL" config validate nofiles.json
+testcmd "... unless --no-file-checks" 0 "$SNPCTL" config validate --no-file-checks nofiles.json
+testcmd "show without the OVMF fails" 1 "$SNPCTL" config show nofiles.json
+testcmd "show --no-file-checks without the OVMF" 0 "$SNPCTL" config show --no-file-checks nofiles.json
+expect_out "the digest is not computed" '^expected_launch_digest +\(not computed\)$'
+expect_err "and the reason is given" 'launch digest not computed: .*/nonexistent/OVMF.fd'
+
 # Warnings do not make the config invalid.
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["guest_policy"]="0xb0000"; json.dump(c, open(sys.argv[2],"w"))' vm.json debug.json
 testcmd "a debug policy is valid, with a warning" 0 "$SNPCTL" config validate debug.json
