@@ -123,8 +123,8 @@ static const struct argp config_argp = {
                "init writes a default config for a direct-boot SNP guest; values in <angle "
                "brackets> are placeholders to fill in. validate lists every problem and exits 1 "
                "when there is one. show prints the effective config, defaults filled in and bits "
-               "decoded, and the expected launch digest.\n\nExit status: 0 success, 1 invalid config or could not finish, 2 usage "
-               "error.",
+               "decoded, and the expected launch digest.\n\nExit status: 0 success, 1 invalid "
+               "config or could not finish, 2 usage error.",
         .children = config_children,
 };
 
@@ -271,6 +271,22 @@ static void print_str(const char *label, const char *s, const char *unset) {
         printf("%-22s %s\n", label, s ? s : unset);
 }
 
+/* guest_policy bits as show prints them (SNP ABI 56860, GUEST_POLICY) */
+static const struct {
+        uint64_t bit;
+        const char *label, *set, *clear;
+} policy_lines[] = {
+        { CONFIG_POLICY_SMT, "SMT", "allowed", "not allowed" },
+        { CONFIG_POLICY_MIGRATE_MA, "migration agent", "allowed", "not allowed" },
+        { CONFIG_POLICY_DEBUG, "debug", "ALLOWED", "forbidden" },
+        { CONFIG_POLICY_SINGLE_SOCKET, "single socket", "required", "not required" },
+        { CONFIG_POLICY_CXL_ALLOW, "CXL", "allowed", "not allowed" },
+        { CONFIG_POLICY_MEM_AES_256_XTS, "AES-256-XTS", "required", "not required" },
+        { CONFIG_POLICY_RAPL_DIS, "RAPL disabled", "required", "not required" },
+        { CONFIG_POLICY_CIPHERTEXT_HIDING, "ciphertext hiding", "required", "not required" },
+        { CONFIG_POLICY_PAGE_SWAP_DISABLE, "page swap", "disabled", "allowed" },
+};
+
 static void show_text(const struct vm_config *c) {
         uint64_t p = c->guest_policy;
 
@@ -290,16 +306,11 @@ static void show_text(const struct vm_config *c) {
                 print_str("kernel_cmdline", NULL, "(none)");
 
         printf("%-22s 0x%" PRIx64 "\n", "guest_policy", p);
-        printf("  %-20s %u.%u\n", "ABI minimum", (unsigned) ((p >> 8) & 0xff), (unsigned) (p & 0xff));
-        printf("  %-20s %s\n", "SMT", p & CONFIG_POLICY_SMT ? "allowed" : "not allowed");
-        printf("  %-20s %s\n", "migration agent", p & CONFIG_POLICY_MIGRATE_MA ? "allowed" : "not allowed");
-        printf("  %-20s %s\n", "debug", p & CONFIG_POLICY_DEBUG ? "ALLOWED" : "forbidden");
-        printf("  %-20s %s\n", "single socket", p & CONFIG_POLICY_SINGLE_SOCKET ? "required" : "not required");
-        printf("  %-20s %s\n", "CXL", p & CONFIG_POLICY_CXL_ALLOW ? "allowed" : "not allowed");
-        printf("  %-20s %s\n", "AES-256-XTS", p & CONFIG_POLICY_MEM_AES_256_XTS ? "required" : "not required");
-        printf("  %-20s %s\n", "RAPL disabled", p & CONFIG_POLICY_RAPL_DIS ? "required" : "not required");
-        printf("  %-20s %s\n", "ciphertext hiding", p & CONFIG_POLICY_CIPHERTEXT_HIDING ? "required" : "not required");
-        printf("  %-20s %s\n", "page swap", p & CONFIG_POLICY_PAGE_SWAP_DISABLE ? "disabled" : "allowed");
+        printf("  %-20s %u.%u\n", "ABI minimum", (unsigned) ((p >> 8) & 0xff),
+               (unsigned) (p & 0xff));
+        for (size_t i = 0; i < ELEMENTSOF(policy_lines); i++)
+                printf("  %-20s %s\n", policy_lines[i].label,
+                       p & policy_lines[i].bit ? policy_lines[i].set : policy_lines[i].clear);
 
         print_hex("host_data", c->host_data, CONFIG_HOST_DATA_SIZE, c->has_host_data);
         print_str("id_block_file", c->id_block_file, "(none)");
@@ -314,12 +325,14 @@ static void show_text(const struct vm_config *c) {
                c->min_committed_tcb.microcode);
         if (c->host_cpu_family == CONFIG_CPU_FAMILY_TURIN)
                 printf(", fmc %u", c->min_committed_tcb.fmc);
-        printf(" (0x%016" PRIx64 ")\n", config_tcb_encode(c->host_cpu_family, &c->min_committed_tcb));
+        printf(" (0x%016" PRIx64 ")\n",
+               config_tcb_encode(c->host_cpu_family, &c->min_committed_tcb));
         print_hex("family_id", c->family_id, CONFIG_ID_SIZE, true);
         print_hex("image_id", c->image_id, CONFIG_ID_SIZE, true);
         printf("%-22s %" PRIu32 "\n", "guest_svn", c->guest_svn);
         print_hex("id_key_digest", c->id_key_digest, CONFIG_DIGEST_SIZE, c->has_id_key_digest);
-        print_hex("author_key_digest", c->author_key_digest, CONFIG_DIGEST_SIZE, c->has_author_key_digest);
+        print_hex("author_key_digest", c->author_key_digest, CONFIG_DIGEST_SIZE,
+                  c->has_author_key_digest);
         printf("%-22s %u\n", "vmpl", c->vmpl);
         print_str("signer", config_signer_to_string(c->signer), "");
         printf("%-22s %u\n", "min_report_version", c->min_report_version);
