@@ -42,7 +42,8 @@ struct config_args {
 
 static const struct argp_option config_options[] = {
         { NULL, 0, NULL, 0, "init:", 1 },
-        { "output", 'o', "FILE", 0, "Write the config to FILE instead of stdout", 1 },
+        { "output", 'o', "FILE", 0, "Write the config to FILE instead of stdout (- for stdout)",
+          1 },
         { "force", 'f', NULL, 0, "Replace an existing FILE", 1 },
         { "from-report", OPT_FROM_REPORT, "REPORT", 0,
           "Take CPU family, policy, platform info, minimum TCB, VMPL and signer from a known-good "
@@ -182,7 +183,7 @@ static int do_init(const struct config_args *a) {
         r = config_format_template(c, &text);
         if (r < 0)
                 return log_errno(r, "formatting the config");
-        if (!a->output) {
+        if (!a->output || strcmp(a->output, "-") == 0) {
                 if (fputs(text, stdout) < 0 || fflush(stdout) != 0)
                         return log_errno(-EIO, "writing the config to stdout");
                 return 0;
