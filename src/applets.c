@@ -5,6 +5,7 @@
 
 /* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
 const struct applet applet_table[] = {
+        { "idblock", idblock_main, "Sign an ID block and ID auth structure, or check them" },
         { NULL, NULL, NULL }
 };
 
