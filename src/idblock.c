@@ -98,9 +98,8 @@ static bool all_zero(const void *p, size_t size) {
 }
 
 /* Records why the structures were rejected and returns 0 ("no"). */
-static int reject(struct idblock_info *info, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
-static int reject(struct idblock_info *info, const char *fmt, ...) {
+static int __attribute__((format(printf, 2, 3)))
+reject(struct idblock_info *info, const char *fmt, ...) {
         va_list ap;
 
         va_start(ap, fmt);

@@ -5,6 +5,21 @@
 # neither. Keys are made here; vectors.json is read from $SNPCTL_TESTDATA.
 . "$(dirname "$0")/lib.sh"
 
+# Every run's stderr is kept too, so that a sanitizer report behind an expected exit status 1 or
+# 3 is not missed.
+run() {
+        "$@" >"$OUT" 2>"$ERR" </dev/null
+        STATUS=$?
+        cat "$ERR" >> "$T/all-stderr"
+}
+check_sanitizers() {
+        if grep -Eq "Sanitizer|runtime error" "$T/all-stderr"; then
+                fail "no sanitizer reports" "$(grep -E -m3 "Sanitizer|runtime error" "$T/all-stderr")"
+        else
+                pass "no sanitizer reports"
+        fi
+}
+
 LD=076f052d08bda7a700aa2a608c5caa6b00ebad297b6d68a85a45b1e669a558b67e1b91d284a301fe63c4fa0750467eed
 OTHER_LD=a14d638341e5674628fe1e02fbedebe5e5ab4faf1dd72d8966068e615bb99efd13d214b35c231715b38e263dc6059745
 
@@ -321,6 +336,7 @@ testcmd "idblock-generator verify" 0 "$IG" verify --id-block "$N/id-block.base64
 
 # ---- known answers (vectors.json) ----
 if [ -z "$TESTDATA" ] || [ ! -f "$TESTDATA/measure/vectors.json" ]; then
+        check_sanitizers
         echo "skipped: no test data (looked for $TESTDATA/measure/vectors.json; set -Dtestdata=PATH)"
         [ "$checks_failed" -eq 0 ] && exit 77
         finish
@@ -369,5 +385,6 @@ for off in 0 64 600 1700 2200; do
                 --id-block "$T/virtee-block.base64" --auth-block "$T/f.bin"
 done
 kats=$((kats + 1))
+check_sanitizers
 echo "# known answers: $kats of 3 id-block/id-auth vectors checked through the command line"
 finish

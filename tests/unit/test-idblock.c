@@ -33,8 +33,7 @@ static char *path_in(const char *name) {
         return p;
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...) {
+static int __attribute__((format(printf, 1, 2))) sh(const char *fmt, ...) {
         _cleanup_(freep) char *cmd = NULL;
         va_list ap;
         int r;
