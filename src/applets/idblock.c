@@ -126,9 +126,10 @@ static int load_p384_key(const char *what, const char *path, const char *pass,
 }
 
 static char *path_join(const char *dir, const char *name) {
+        size_t n = strlen(dir);
         char *p;
 
-        if (asprintf(&p, "%s/%s", dir, name) < 0)
+        if (asprintf(&p, "%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/", name) < 0)
                 return NULL;
         return p;
 }
