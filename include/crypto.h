@@ -75,9 +75,13 @@ const char *crypto_key_describe(const struct crypto_key *key, char *buf, size_t 
 /* Generates a new P-384 key pair. 0, -ENOMEM or -EIO. */
 int crypto_key_generate_p384(struct crypto_key **ret_key);
 
-/* The private key as unencrypted PKCS#8 PEM in a new NUL-terminated buffer of *ret_size bytes
- * (without the NUL), which the caller frees with crypto_wipe_free(). -EINVAL for a public key. */
-int crypto_key_to_pkcs8_pem(const struct crypto_key *key, char **ret_pem, size_t *ret_size);
+/* The private key as PKCS#8 PEM in a new NUL-terminated buffer of *ret_size bytes (without the
+ * NUL), which the caller frees with crypto_wipe_free(). pass NULL: unencrypted; else "file:PATH"
+ * or "env:VAR" as for crypto_key_load_pem(): encrypted with AES-256-CBC under PBKDF2 (OpenSSL's
+ * PKCS#8 v2 default). -EINVAL for a public key or a bad pass form; -ENOENT, -E2BIG or -errno of
+ * reading the pass phrase. */
+int crypto_key_to_pkcs8_pem(const struct crypto_key *key, const char *pass, char **ret_pem,
+                            size_t *ret_size);
 
 /* The public point of a P-384 key in SEV form. -EINVAL when key is not a P-384 EC key. */
 int crypto_key_sev_point(const struct crypto_key *key, uint8_t ret_qx[CRYPTO_SEV_FIELD_SIZE],

@@ -348,17 +348,30 @@ int crypto_key_generate_p384(struct crypto_key **ret_key) {
         return 0;
 }
 
-int crypto_key_to_pkcs8_pem(const struct crypto_key *key, char **ret_pem, size_t *ret_size) {
+int crypto_key_to_pkcs8_pem(const struct crypto_key *key, const char *pass, char **ret_pem,
+                            size_t *ret_size) {
         _cleanup_(key_bio_freep) BIO *bio = NULL;   /* secure memory, cleared when freed */
+        char phrase[PASS_MAX + 1];
         char *data, *pem;
+        bool written;
         long n;
+        int len = 0;
 
         if (!key->private)
                 return -EINVAL;
+        if (pass) {
+                len = pass_from_spec(pass, phrase, sizeof(phrase));
+                if (len < 0)
+                        return len;
+                if (len == 0)
+                        return -EINVAL;         /* an empty pass phrase protects nothing */
+        }
         bio = BIO_new(BIO_s_secmem());
-        if (!bio)
-                return openssl_error("BIO_new");
-        if (PEM_write_bio_PKCS8PrivateKey(bio, key->pkey, NULL, NULL, 0, NULL, NULL) != 1)
+        written = bio && PEM_write_bio_PKCS8PrivateKey(bio, key->pkey,
+                                                       pass ? EVP_aes_256_cbc() : NULL,
+                                                       pass ? phrase : NULL, len, NULL, NULL) == 1;
+        crypto_wipe(phrase, sizeof(phrase));
+        if (!written)
                 return openssl_error("PEM_write_bio_PKCS8PrivateKey");
         n = BIO_get_mem_data(bio, &data);
         if (n <= 0)

@@ -437,11 +437,14 @@ static const struct argp gen_argp = {
 struct keygen_args {
         struct common_args common;
         const char *out;
+        const char *pass;
         bool force;
 };
 
 static const struct argp_option keygen_options[] = {
         { "out", 'o', "FILE", 0, "Where to write the key (PKCS#8 PEM, mode 0600)", 0 },
+        { "pass", OPT_PASS, "SOURCE", 0,
+          "Encrypt the key with this pass phrase: file:PATH (first line) or env:VAR", 0 },
         { "force", OPT_FORCE, NULL, 0, "Replace an existing file", 0 },
         { 0 }
 };
@@ -455,6 +458,13 @@ static error_t keygen_parse_opt(int key, char *arg, struct argp_state *state) {
                 break;
         case 'o':
                 a->out = arg;
+                break;
+        case OPT_PASS:
+                if (!pass_spec_ok(arg))
+                        argp_error(state, "bad --pass '%s': use file:PATH or env:VAR (a pass "
+                                   "phrase on the command line would be visible to every user)",
+                                   strncmp(arg, "pass:", 5) == 0 ? "pass:..." : arg);
+                a->pass = arg;
                 break;
         case OPT_FORCE:
                 a->force = true;
@@ -491,10 +501,17 @@ static int keygen_run(const struct keygen_args *a) {
         size_t size = 0;
         int r;
 
+        r = check_pass_source("--pass", a->pass);
+        if (r < 0)
+                return r;
         r = crypto_key_generate_p384(&key);
         if (r < 0)
                 return log_errno(r, "generating a P-384 key");
-        r = crypto_key_to_pkcs8_pem(key, &pem, &size);
+        r = crypto_key_to_pkcs8_pem(key, a->pass, &pem, &size);
+        if (r == -EINVAL && a->pass) {
+                log_error("--pass: the pass phrase is empty");
+                return r;
+        }
         if (r < 0)
                 return log_errno(r, "encoding the key");
         r = fileio_write_atomic(a->out, pem, size, 0600, a->force ? FILEIO_FORCE : 0);
@@ -503,6 +520,9 @@ static int keygen_run(const struct keygen_args *a) {
                 return log_errno(r, "writing key '%s' (--force replaces it)", a->out);
         if (r < 0)
                 return log_errno(r, "writing key '%s'", a->out);
+        if (!a->pass)
+                log_notice("'%s' holds the key unencrypted (mode 0600); --pass encrypts it",
+                           a->out);
 
         r = idblock_pubkey_from_key(key, &pub);
         if (r >= 0)

@@ -324,6 +324,15 @@ testcmd "keygen keeps an existing file" 1 "$SNPCTL" idblock keygen -o "$T/new.pe
 expect_err "keygen names the file in the way" "--force replaces it"
 testcmd "keygen --force" 0 "$SNPCTL" idblock keygen -o "$T/new.pem" --force
 kd=$(sed -n 's/^key digest: //p' "$OUT")
+testcmd "keygen --pass encrypts" 0 env SNPCTL_TEST_PASS=kg-pass "$SNPCTL" idblock keygen \
+        -o "$T/enc.pem" --pass env:SNPCTL_TEST_PASS
+head -1 "$T/enc.pem" | grep -qx -- "-----BEGIN ENCRYPTED PRIVATE KEY-----" && pass "keygen --pass writes encrypted PKCS#8" || fail "keygen --pass writes encrypted PKCS#8"
+openssl pkey -in "$T/enc.pem" -passin pass:kg-pass -noout 2>/dev/null && pass "openssl decrypts it" || fail "openssl decrypts it"
+testcmd "the encrypted key signs with the pass phrase" 0 env SNPCTL_TEST_PASS=kg-pass "$SNPCTL" idblock \
+        --measurement "$LD" --id-key-path "$T/enc.pem" --pass env:SNPCTL_TEST_PASS --out-dir "$N" --force
+testcmd "keygen refuses an empty pass phrase" 1 env SNPCTL_TEST_PASS= "$SNPCTL" idblock keygen \
+        -o "$T/empty-pass.pem" --pass env:SNPCTL_TEST_PASS
+[ ! -e "$T/empty-pass.pem" ] && pass "no key written with an empty pass phrase" || fail "no key written with an empty pass phrase"
 testcmd "a generated key signs" 0 gen --id-key-path "$T/new.pem" --out-dir "$N" --force
 expect_line "its digest is the one keygen printed" "id key digest: $(printf '%s' "$kd" | unhex | base64 -w0)"
 

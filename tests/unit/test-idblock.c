@@ -287,7 +287,7 @@ static void keygen_writes_pkcs8(void **state) {
 
         (void) state;
         assert_int_equal(crypto_key_generate_p384(&k), 0);
-        assert_int_equal(crypto_key_to_pkcs8_pem(k, &pem, &n), 0);
+        assert_int_equal(crypto_key_to_pkcs8_pem(k, NULL, &pem, &n), 0);
         assert_true(strncmp(pem, "-----BEGIN PRIVATE KEY-----\n", 28) == 0);
         assert_int_equal(strlen(pem), n);
         assert_int_equal(fileio_write_atomic(p, pem, n, 0600, 0), 0);
@@ -300,6 +300,35 @@ static void keygen_writes_pkcs8(void **state) {
         /* openssl itself reads it as a P-384 key */
         assert_int_equal(sh("openssl pkey -in '%s' -noout -text 2>/dev/null | "
                             "grep -q 'NIST CURVE: P-384'", p), 0);
+}
+
+static void keygen_encrypts(void **state) {
+        _cleanup_(crypto_key_freep) struct crypto_key *k = NULL;
+        _cleanup_(crypto_key_freep) struct crypto_key *back = NULL;
+        _cleanup_(freep) char *p = path_in("genenc.pem");
+        struct snp_ecdsa_pubkey a, b;
+        char *pem = NULL;
+        size_t n;
+
+        (void) state;
+        assert_int_equal(crypto_key_generate_p384(&k), 0);
+        setenv("SNPCTL_TEST_EMPTY", "", 1);
+        assert_int_equal(crypto_key_to_pkcs8_pem(k, "env:SNPCTL_TEST_EMPTY", &pem, &n), -EINVAL);
+        assert_int_equal(crypto_key_to_pkcs8_pem(k, "pass:x", &pem, &n), -EINVAL);
+        setenv("SNPCTL_TEST_GEN", "gen-pass", 1);
+        setenv("SNPCTL_TEST_WRONG", "wrong", 1);
+        assert_int_equal(crypto_key_to_pkcs8_pem(k, "env:SNPCTL_TEST_GEN", &pem, &n), 0);
+        assert_true(strncmp(pem, "-----BEGIN ENCRYPTED PRIVATE KEY-----\n", 38) == 0);
+        assert_int_equal(fileio_write_atomic(p, pem, n, 0600, 0), 0);
+        crypto_wipe_free(pem, n);
+        assert_null(load("genenc.pem", "env:SNPCTL_TEST_WRONG", -EKEYREJECTED));
+        back = load("genenc.pem", "env:SNPCTL_TEST_GEN", 0);
+        assert_int_equal(idblock_pubkey_from_key(k, &a), 0);
+        assert_int_equal(idblock_pubkey_from_key(back, &b), 0);
+        assert_memory_equal(&a, &b, sizeof(a));
+        /* openssl decrypts it with the same pass phrase */
+        assert_int_equal(sh("openssl pkey -in '%s' -passin pass:gen-pass -noout 2>/dev/null", p), 0);
+        assert_int_not_equal(sh("openssl pkey -in '%s' -passin pass:nope -noout 2>/dev/null", p), 0);
 }
 
 /* ---- known answers from vectors.json ---- */
@@ -473,6 +502,7 @@ int main(void) {
                 cmocka_unit_test(flipped_byte_fails),
                 cmocka_unit_test(verify_refuses_noncanonical),
                 cmocka_unit_test(keygen_writes_pkcs8),
+                cmocka_unit_test(keygen_encrypts),
         };
         const struct CMUnitTest kat[] = {
                 cmocka_unit_test(known_answers),
