@@ -28,4 +28,6 @@ const struct applet *applet_find(const char *name);
 const struct applet_alias *applet_find_alias(const char *name);
 
 /* Each applet's entry point, defined in src/applets/<name>.c. */
+int config_main(int argc, char **argv);
 int idblock_main(int argc, char **argv);
+int measure_main(int argc, char **argv);

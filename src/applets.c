@@ -5,7 +5,9 @@
 
 /* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
 const struct applet applet_table[] = {
+        { "config",  config_main,  "Write, check and show the VM description" },
         { "idblock", idblock_main, "Sign an ID block and ID auth structure, or check them" },
+        { "measure", measure_main, "Compute the expected launch digest" },
         { NULL, NULL, NULL }
 };
 
