@@ -14,6 +14,7 @@
 #include "base64.h"
 #include "cleanup.h"
 #include "cli.h"
+#include "config.h"
 #include "crypto.h"
 #include "fileio.h"
 #include "hex.h"
@@ -262,13 +263,70 @@ static error_t gen_parse_opt(int key, char *arg, struct argp_state *state) {
         return 0;
 }
 
-/* The launch digest and ID block fields a VM config gives. The config module and the
- * launch-digest engine are merged later; until then a config cannot be used here. */
-static int params_from_config(const struct gen_args *a, struct idblock_params *params) {
-        (void) params;
-        log_error("reading VM config '%s': this snpctl cannot compute a launch digest from a "
-                  "config yet; give --measurement DIGEST", a->config);
-        return -EOPNOTSUPP;
+/* Prints a config's problems on stderr, each naming file and field; logs the count. */
+static int config_failed(const char *path, const struct config_problems *problems) {
+        for (size_t i = 0; i < problems->n; i++)
+                fprintf(stderr, "%s\n", problems->items[i].text);
+        log_error("config '%s': %zu error%s", path, problems->n_errors,
+                  problems->n_errors == 1 ? "" : "s");
+        return -EINVAL;
+}
+
+/* Loads the VM config at path (with the kernel command line replaced when cmdline is not NULL)
+ * and computes its launch digest; ret_params gets the digest and the config's ID block fields.
+ * The config's id_block_file/id_auth_file are left out of its checks: they are what is being
+ * written or checked here. Logs once. */
+static int params_from_config(const char *path, const char *cmdline,
+                              struct idblock_params *ret_params, struct vm_config **ret_config) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        _cleanup_(freep) char *why = NULL;
+        struct config_problems problems = { 0 };
+        struct idblock_params p;
+        uint8_t ld[CONFIG_DIGEST_SIZE];
+        int r;
+
+        r = config_load(path, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
+        if (r == -EINVAL) {
+                r = config_failed(path, &problems);
+                config_problems_clear(&problems);
+                return r;
+        }
+        config_problems_clear(&problems);       /* warnings: config validate shows them */
+        if (r < 0)
+                return log_errno(r, "reading config '%s'", path);
+        if ((cmdline && config_set_string(&c->kernel_cmdline, cmdline) < 0) ||
+            config_set_string(&c->id_block_file, NULL) < 0 ||
+            config_set_string(&c->id_auth_file, NULL) < 0)
+                return log_errno(-ENOMEM, "reading config '%s'", path);
+        r = config_check(c, 0, &problems);
+        if (r == -EINVAL) {
+                r = config_failed(path, &problems);
+                config_problems_clear(&problems);
+                return r;
+        }
+        config_problems_clear(&problems);
+        if (r < 0)
+                return log_errno(r, "checking config '%s'", path);
+
+        r = config_expected_digest(c, ld, &why);
+        if (r < 0) {
+                if (why)
+                        log_error("computing the launch digest of config '%s': %s", path, why);
+                else
+                        log_errno(r, "computing the launch digest of config '%s'", path);
+                return r;
+        }
+
+        memset(&p, 0, sizeof(p));
+        memcpy(p.ld, ld, SNP_LD_SIZE);
+        memcpy(p.family_id, c->family_id, SNP_ID_SIZE);
+        memcpy(p.image_id, c->image_id, SNP_ID_SIZE);
+        p.guest_svn = c->guest_svn;
+        p.policy = c->guest_policy;
+        *ret_params = p;
+        if (ret_config)
+                *ret_config = TAKE(c);
+        return 0;
 }
 
 static int print_result(const struct gen_args *a, const struct snp_id_block *block,
@@ -316,6 +374,7 @@ static int print_result(const struct gen_args *a, const struct snp_id_block *blo
 static int gen_run(struct gen_args *a) {
         _cleanup_(crypto_key_freep) struct crypto_key *id_key = NULL;
         _cleanup_(crypto_key_freep) struct crypto_key *author_key = NULL;
+        _cleanup_(config_freep) struct vm_config *config = NULL;
         _cleanup_(freep) char *block_path = NULL;
         _cleanup_(freep) char *auth_path = NULL;
         _cleanup_(freep) char *block_b64 = NULL;
@@ -331,7 +390,7 @@ static int gen_run(struct gen_args *a) {
         if (a->config) {
                 struct idblock_params from_config;
 
-                r = params_from_config(a, &from_config);
+                r = params_from_config(a->config, a->cmdline, &from_config, &config);
                 if (r < 0)
                         return r;
                 memcpy(a->params.ld, from_config.ld, sizeof(a->params.ld));
@@ -385,6 +444,15 @@ static int gen_run(struct gen_args *a) {
                 r = idblock_key_digest(&auth.author_key, author_digest);
         if (r < 0)
                 return log_errno(r, "hashing the public keys");
+        if (config && config->has_id_key_digest &&
+            !crypto_memeq(config->id_key_digest, id_digest, sizeof(id_digest)))
+                log_warning("the ID key's digest differs from id_key_digest in '%s': "
+                            "attest-verify will reject the guest's reports", a->config);
+        if (config && config->has_author_key_digest &&
+            (!author_key || !crypto_memeq(config->author_key_digest, author_digest,
+                                          sizeof(author_digest))))
+                log_warning("the author key's digest differs from author_key_digest in '%s': "
+                            "attest-verify will reject the guest's reports", a->config);
 
         block_b64 = base64_encode(&block, sizeof(block));
         auth_b64 = base64_encode(&auth, sizeof(auth));
@@ -687,19 +755,51 @@ static int print_info(const struct verify_args *a, const struct idblock_info *in
         return output_print_json(o);
 }
 
+/* The other ID block fields and the key digests a config states (docs/config.md): 1 when they
+ * match, else 0 with the difference in reason. */
+static int matches_config(const struct idblock_info *info, const struct vm_config *c,
+                          const char *path, char *reason, size_t size) {
+        if (!crypto_memeq(info->params.family_id, c->family_id, SNP_ID_SIZE))
+                snprintf(reason, size, "family_id differs from the one in config '%s'", path);
+        else if (!crypto_memeq(info->params.image_id, c->image_id, SNP_ID_SIZE))
+                snprintf(reason, size, "image_id differs from the one in config '%s'", path);
+        else if (info->params.guest_svn != c->guest_svn)
+                snprintf(reason, size, "guest_svn %u, config '%s' says %u", info->params.guest_svn,
+                         path, c->guest_svn);
+        else if (c->has_id_key_digest &&
+                 !crypto_memeq(info->id_key_digest, c->id_key_digest, CRYPTO_SHA384_SIZE))
+                snprintf(reason, size, "ID key digest differs from id_key_digest in config '%s'",
+                         path);
+        else if (c->has_author_key_digest &&
+                 (!info->has_author_key ||
+                  !crypto_memeq(info->author_key_digest, c->author_key_digest,
+                                CRYPTO_SHA384_SIZE)))
+                snprintf(reason, size, "author key digest differs from author_key_digest in "
+                         "config '%s'", path);
+        else
+                return 1;
+        return 0;
+}
+
 /* 1 verified, 0 rejected, <0 could not check; logs once. */
 static int verify_run(struct verify_args *a) {
         _cleanup_(freep) uint8_t *block = NULL;
         _cleanup_(freep) uint8_t *auth = NULL;
+        _cleanup_(config_freep) struct vm_config *config = NULL;
+        struct idblock_params from_config;
         struct idblock_info info;
         char reason[sizeof(info.reason) + 2 * 2 * SNP_LD_SIZE + 64];
         size_t nb = 0, na = 0;
         int r, ok;
 
         if (a->config) {
-                log_error("reading VM config '%s': this snpctl cannot compute a launch digest "
-                          "from a config yet; give --measurement and --policy", a->config);
-                return -EOPNOTSUPP;
+                r = params_from_config(a->config, NULL, &from_config, &config);
+                if (r < 0)
+                        return r;
+                memcpy(a->ld, from_config.ld, SNP_LD_SIZE);
+                a->have_ld = true;
+                a->policy = from_config.policy;
+                a->have_policy = true;
         }
         r = read_structure(a->id_block, SNP_ID_BLOCK_SIZE, &block, &nb);
         if (r == -EBADMSG) {
@@ -739,6 +839,8 @@ static int verify_run(struct verify_args *a) {
                          (unsigned long long) info.params.policy,
                          (unsigned long long) a->policy);
                 ok = 0;
+        } else if (config) {
+                ok = matches_config(&info, config, a->config, reason, sizeof(reason));
         }
         r = print_info(a, &info, ok == 1, ok == 1 ? NULL : reason);
         if (r < 0)

@@ -200,12 +200,12 @@ testcmd "verify of a truncated ID block is rejected" 3 "$SNPCTL" idblock verify 
 expect_err "the length is named" "ID block is 95 bytes, expected 96"
 
 # A flipped bit anywhere fails (a sample here; the unit test flips every byte).
-for off in 0 47 48 64 80 84 88 95; do
+for off in 0 48 84 95; do
         cp "$T/blk.bin" "$T/f.bin"
         flip "$T/f.bin" $off
         testcmd "ID block with byte $off flipped is rejected" 3 "$SNPCTL" idblock verify --id-block "$T/f.bin" --auth-block "$T/auth.bin"
 done
-for off in 0 4 8 63 64 111 136 183 200 575 576 580 652 723 800 1603 1604 1663 1664 1736 1800 2175 2176 2180 2300 3203 3204 4095; do
+for off in 0 4 8 64 136 200 576 580 652 800 1604 1664 1736 2176 2300 3204 4095; do
         cp "$T/auth.bin" "$T/f.bin"
         flip "$T/f.bin" $off
         testcmd "ID auth with byte $off flipped is rejected" 3 "$SNPCTL" idblock verify --id-block "$T/blk.bin" --auth-block "$T/f.bin"
@@ -387,13 +387,82 @@ testcmd "virtee pair (expected id-block and id-auth) verifies" 0 "$SNPCTL" idblo
 expect_line "virtee pair: ID key digest" "id key digest: $(vector sev-id_block_and_key_digests expected_id_key_digest | b64hex)"
 expect_line "virtee pair: author key digest" "author key digest: $(vector sev-id_block_and_key_digests expected_author_key_digest | b64hex)"
 base64 -d "$T/virtee-auth.base64" > "$T/virtee-auth.bin"
-for off in 0 64 600 1700 2200; do
+for off in 64 600 2200; do
         cp "$T/virtee-auth.bin" "$T/f.bin"
         flip "$T/f.bin" $off
         testcmd "virtee pair with auth byte $off flipped is rejected" 3 "$SNPCTL" idblock verify \
                 --id-block "$T/virtee-block.base64" --auth-block "$T/f.bin"
 done
 kats=$((kats + 1))
+
+# ---- from a VM config: the digest comes from the measurement engine ----
+# vectors ssm-snp_guest_feature_snp_only and ssm-snp_ovmf_hash_gen_feature_snp_only: AmdSev OVMF,
+# empty kernel and initrd, 1 vCPU EPYC-v4, guest features 0x1, command line
+# "console=ttyS0 loglevel=7" or "".
+C=$T/cfg
+mkdir -p "$C"
+: > "$C/kernel"
+: > "$C/initrd"
+write_config() {
+        cat > "$C/vm.json" <<EOF
+{
+  "host_cpu_family": "Genoa",
+  "vcpu_count": 1,
+  "vcpu_type": "EPYC-v4",
+  "ovmf_file": "$M/ovmf_AmdSev_suffix.bin",
+  "kernel_file": "kernel",
+  "initrd_file": "initrd",
+  "kernel_cmdline": "console=ttyS0 loglevel=7",
+  "guest_features": "0x1",
+  "guest_policy": "0xb0000",
+  "family_id": "00112233445566778899aabbccddeeff",
+  "image_id": "0f0e0d0c0b0a09080706050403020100",
+  "guest_svn": 9$1
+}
+EOF
+}
+write_config ""
+ld_cfg=$(vector ssm-snp_guest_feature_snp_only expected)
+ld_empty=$(vector ssm-snp_ovmf_hash_gen_feature_snp_only expected)
+testcmd "sign from a config (original interface)" 0 "$IG" --vm-definition "$C/vm.json" \
+        --id-key-path "$K/id8.pem" --auth-key-path "$K/author-sec1.pem" --out-dir "$C"
+base64 -d "$C/id-block.base64" > "$T/cfg-blk.bin"
+want_blk="${ld_cfg}00112233445566778899aabbccddeeff0f0e0d0c0b0a0908070605040302010001000000090000000000""0b0000000000"
+if [ "$(bytes "$T/cfg-blk.bin" 0 96)" = "$want_blk" ]; then
+        pass "config: ID block carries the config's digest and fields"
+else
+        fail "config: ID block carries the config's digest and fields" "got  $(bytes "$T/cfg-blk.bin" 0 96)" "want $want_blk"
+fi
+testcmd "config: verify --config" 0 "$SNPCTL" idblock verify --id-block "$C/id-block.base64" \
+        --auth-block "$C/auth-block.base64" --config "$C/vm.json"
+testcmd "config: verify with the vector's digest" 0 "$SNPCTL" idblock verify --id-block "$C/id-block.base64" \
+        --auth-block "$C/auth-block.base64" --measurement "$ld_cfg" --policy 0xb0000
+testcmd "config: --override-kernel-cmdline" 0 "$SNPCTL" idblock --config "$C/vm.json" \
+        --override-kernel-cmdline "" --id-key-path "$K/id8.pem" --out-dir "$C" --force
+testcmd "config: the overridden command line gives the vector's digest" 0 "$SNPCTL" idblock verify \
+        --id-block "$C/id-block.base64" --auth-block "$C/auth-block.base64" --measurement "$ld_empty"
+testcmd "config: verify --config rejects the other command line" 3 "$SNPCTL" idblock verify \
+        --id-block "$C/id-block.base64" --auth-block "$C/auth-block.base64" --config "$C/vm.json"
+expect_err "config: the digest mismatch is named" "launch digest $ld_empty, expected $ld_cfg"
+testcmd "config: options override the config's fields" 0 "$SNPCTL" idblock --config "$C/vm.json" \
+        --guest-svn 10 --id-key-path "$K/id8.pem" --out-dir "$C" --force
+testcmd "config: verify --config rejects another guest_svn" 3 "$SNPCTL" idblock verify \
+        --id-block "$C/id-block.base64" --auth-block "$C/auth-block.base64" --config "$C/vm.json"
+expect_err "config: the guest_svn mismatch is named" "guest_svn 10, config '$C/vm.json' says 9"
+write_config ",
+  \"id_key_digest\": \"$(zeros 48)\""
+testcmd "config: another id_key_digest" 0 "$SNPCTL" idblock --config "$C/vm.json" \
+        --id-key-path "$K/id8.pem" --out-dir "$C" --force
+expect_err "config: warns about the id_key_digest" "differs from id_key_digest in '$C/vm.json'"
+testcmd "config: verify --config rejects the key" 3 "$SNPCTL" idblock verify \
+        --id-block "$C/id-block.base64" --auth-block "$C/auth-block.base64" --config "$C/vm.json"
+echo '{ "host_cpu_family": "Genoa", "vcpu_count": 0 }' > "$C/bad.json"
+testcmd "config: a bad config could not finish" 1 "$SNPCTL" idblock --config "$C/bad.json" \
+        --id-key-path "$K/id8.pem" --out-dir "$C" --force
+expect_err "config: the bad field is named" "bad.json: vcpu_count"
+testcmd "config: a missing config could not finish" 1 "$SNPCTL" idblock --config "$C/nosuch.json" \
+        --id-key-path "$K/id8.pem" --out-dir "$C" --force
+expect_err "config: the missing config is named" "reading config '$C/nosuch.json': No such file"
 check_sanitizers
 echo "# known answers: $kats of 3 id-block/id-auth vectors checked through the command line"
 finish
