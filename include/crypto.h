@@ -91,3 +91,61 @@ int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **
 int crypto_ecdsa_p384_verify_sev(const struct crypto_cert *cert, const void *data, size_t size,
                                  const uint8_t r[72], const uint8_t s[72]);
 /* ---- end of attestation block ---------------------------------------------------------------- */
+
+/* ---- ECDSA P-384 keys and SEV-form signatures (idblock branch) ----
+ * SEV structures store r, s and the public point's x and y as 72-byte little-endian, zero-padded
+ * fields (SNP ABI, AMD 56860, "ECDSA Signature Format" and "ECDSA Public Key Format"); the
+ * conversion from and to OpenSSL's forms happens here and nowhere else. */
+
+#define CRYPTO_SEV_FIELD_SIZE 72
+
+/* A key held by OpenSSL: a private key, or only a public one. */
+struct crypto_key;
+
+void crypto_key_free(struct crypto_key *key);
+static inline void crypto_key_freep(struct crypto_key **p) {
+        crypto_key_free(*p);
+}
+
+/* Loads the first key in the PEM file at path: a private key (PKCS#8, encrypted PKCS#8, SEC1 "EC
+ * PRIVATE KEY" plain or encrypted, or any other type OpenSSL decodes), else a public key. pass is
+ * NULL (prompt on the terminal if the key is encrypted) or OpenSSL's "file:PATH" (first line) or
+ * "env:VAR". -EBADMSG: no key in the file; -EKEYREJECTED: the pass phrase does not decrypt it;
+ * -ENOKEY: encrypted and no pass phrase to be had (no terminal); -EINVAL: bad pass form; -ENOENT
+ * (env: variable unset) or -errno of reading. Secrets read are wiped. */
+int crypto_key_load_pem(const char *path, const char *pass, struct crypto_key **ret_key);
+
+/* True when key is an ECDSA private key on P-384 (secp384r1). */
+bool crypto_key_is_p384_private(const struct crypto_key *key);
+
+/* Describes key in words for messages ("an RSA 2048-bit private key", "an EC (prime256v1) public
+ * key"); writes at most size bytes to buf and returns buf. */
+const char *crypto_key_describe(const struct crypto_key *key, char *buf, size_t size);
+
+/* Generates a new P-384 key pair. 0, -ENOMEM or -EIO. */
+int crypto_key_generate_p384(struct crypto_key **ret_key);
+
+/* The private key as PKCS#8 PEM in a new NUL-terminated buffer of *ret_size bytes (without the
+ * NUL), which the caller frees with crypto_wipe_free(). pass NULL: unencrypted; else "file:PATH"
+ * or "env:VAR" as for crypto_key_load_pem(): encrypted with AES-256-CBC under PBKDF2 (OpenSSL's
+ * PKCS#8 v2 default). -EINVAL for a public key or a bad pass form; -ENOENT, -E2BIG or -errno of
+ * reading the pass phrase. */
+int crypto_key_to_pkcs8_pem(const struct crypto_key *key, const char *pass, char **ret_pem,
+                            size_t *ret_size);
+
+/* The public point of a P-384 key in SEV form. -EINVAL when key is not a P-384 EC key. */
+int crypto_key_sev_point(const struct crypto_key *key, uint8_t ret_qx[CRYPTO_SEV_FIELD_SIZE],
+                         uint8_t ret_qy[CRYPTO_SEV_FIELD_SIZE]);
+
+/* Signs data with ECDSA over its SHA-384 digest using a P-384 private key; r and s in SEV form.
+ * -EINVAL when key is not a P-384 private key; -EIO. */
+int crypto_sev_sign(const struct crypto_key *key, const void *data, size_t size,
+                    uint8_t ret_r[CRYPTO_SEV_FIELD_SIZE], uint8_t ret_s[CRYPTO_SEV_FIELD_SIZE]);
+
+/* Verifies an ECDSA P-384/SHA-384 signature (r, s) over data against the public point (qx, qy),
+ * all in SEV form. 0 when it verifies; -EKEYREJECTED when it does not; -EBADMSG when the point is
+ * not on P-384 or a field is not a canonical 48-byte value padded with zeros; -ENOMEM, -EIO. */
+int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[CRYPTO_SEV_FIELD_SIZE],
+                      const void *data, size_t size, const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
+                      const uint8_t s[CRYPTO_SEV_FIELD_SIZE]);
+/* ---- end of the idblock block ---- */

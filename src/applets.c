@@ -7,6 +7,7 @@
 const struct applet applet_table[] = {
         { "attest-verify", attest_verify_main, "Verify attestation reports against AMD's chain and the VM" },
         { "config",        config_main,        "Write, check and show the VM description" },
+        { "idblock",       idblock_main,       "Sign an ID block and ID auth structure, or check them" },
         { "measure",       measure_main,       "Compute the expected launch digest" },
         { "report",        report_main,        "Decode an attestation report" },
         { NULL, NULL, NULL }
