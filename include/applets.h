@@ -28,3 +28,4 @@ const struct applet *applet_find(const char *name);
 const struct applet_alias *applet_find_alias(const char *name);
 
 /* Each applet's entry point, defined in src/applets/<name>.c. */
+int launch_main(int argc, char **argv);

@@ -5,6 +5,7 @@
 
 /* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
 const struct applet applet_table[] = {
+        { "launch", launch_main, "Start the guest with QEMU, or print its command line" },
         { NULL, NULL, NULL }
 };
 
