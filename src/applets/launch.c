@@ -864,6 +864,7 @@ int launch_main(int argc, char **argv) {
                 };
 
                 a.q.mode = QEMU_MODE_PLAIN;
+                a.q.cpu_model = QEMU_DEFAULT_CPU_MODEL;
                 memcpy(a.forwards, script_forwards, sizeof(script_forwards));
                 a.n_forwards = ELEMENTSOF(script_forwards);
         }
