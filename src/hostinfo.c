@@ -287,7 +287,7 @@ static int check_kvm(const struct hostinfo_preflight_params *p, struct hostinfo_
 
 static int check_iommu(const struct hostinfo_preflight_params *p, struct hostinfo_findings *f) {
         _cleanup_(freep) char *dir = path_in(p, "/sys/class/iommu");
-        char cmdline[4096];
+        char cmdline[4096], unit[256] = "", type[64];
         bool found, any = false;
         int r;
 
@@ -296,7 +296,8 @@ static int check_iommu(const struct hostinfo_preflight_params *p, struct hostinf
         r = read_line(p, "/proc/cmdline", cmdline, sizeof(cmdline), &found);
         if (r < 0)
                 return r;
-        if (found && (has_word(cmdline, "iommu=pt") || has_word(cmdline, "amd_iommu=pt")))
+        if (found && (has_word(cmdline, "iommu=pt") || has_word(cmdline, "amd_iommu=pt") ||
+                      has_word(cmdline, "iommu.passthrough=1")))
                 return add(f, "iommu", HOSTINFO_FAIL, "remove iommu=pt from the host kernel "
                            "command line", "IOMMU in passthrough mode (iommu=pt)");
         if (found && (has_word(cmdline, "amd_iommu=off") || has_word(cmdline, "iommu=off")))
@@ -310,14 +311,23 @@ static int check_iommu(const struct hostinfo_preflight_params *p, struct hostinf
                 /* /sys/class/iommu/<unit> exists for every IOMMU the kernel drives (ivhd0 ...). */
                 while (d && (e = readdir(d)))
                         if (e->d_name[0] != '.') {
+                                snprintf(unit, sizeof(unit), "%s", e->d_name);
                                 any = true;
                                 break;
                         }
         }
-        return add(f, "iommu", any ? HOSTINFO_OK : HOSTINFO_FAIL,
-                   "enable the IOMMU in the firmware setup; SEV-SNP needs it",
-                   any ? "AMD IOMMU active, not in passthrough" : "no AMD IOMMU unit in "
-                   "/sys/class/iommu");
+        if (!any)
+                return add(f, "iommu", HOSTINFO_FAIL, "enable the IOMMU in the firmware setup; "
+                           "SEV-SNP needs it", "no IOMMU unit in /sys/class/iommu");
+        r = read_line(p, "/sys/kernel/iommu_groups/0/type", type, sizeof(type), &found);
+        if (r < 0)
+                return r;
+        /* The default domain type: "identity" is passthrough, whatever set it. */
+        if (found && strcmp(type, "identity") == 0)
+                return add(f, "iommu", HOSTINFO_FAIL, "remove iommu=pt / iommu.passthrough=1 "
+                           "from the host kernel command line", "IOMMU in passthrough mode "
+                           "(iommu group 0 type identity)");
+        return add(f, "iommu", HOSTINFO_OK, NULL, "IOMMU %s active, not in passthrough", unit);
 }
 
 static int check_qemu(const struct hostinfo_preflight_params *p, struct hostinfo_findings *f) {

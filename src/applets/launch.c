@@ -209,6 +209,10 @@ static error_t parse_common_opt(int key, char *arg, struct argp_state *state) {
         case ARGP_KEY_ARG:
                 argp_error(state, "unexpected argument '%s'; QEMU arguments go after --", arg);
                 break;
+        case ARGP_KEY_END:
+                if (a->common.json && !a->check && !a->dry_run)
+                        argp_error(state, "--json needs --dry-run or --check");
+                break;
         default:
                 return ARGP_ERR_UNKNOWN;
         }
@@ -351,11 +355,9 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
         case ARGP_KEY_END:
                 if (a->check && a->dry_run)
                         argp_error(state, "--check and --dry-run exclude each other");
-                if (a->common.json && !a->check && !a->dry_run)
-                        argp_error(state, "--json needs --dry-run or --check");
                 if (a->q.network == false && a->n_forwards)
                         argp_error(state, "--forward and --no-network exclude each other");
-                break;
+                return parse_common_opt(key, arg, state);
         default:
                 return parse_common_opt(key, arg, state);
         }

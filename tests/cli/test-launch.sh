@@ -208,6 +208,10 @@ expect_out "vcpu_count is applied" ' -smp 2 '
 testcmd "launch-qemu.sh -id-block without -id-auth" 1 "$LQ" -sev-snp -bios OVMF.fd \
         -id-block id-block.b64 -dry-run
 expect_err "says so" "without its ID auth info"
+testcmd "launch-qemu.sh -json without -dry-run" 2 "$LQ" -json
+testcmd "launch-qemu.sh -dry-run -json" 0 "$LQ" -dry-run -json -kernel vmlinuz
+if python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["mode"]=="plain" and j["argv"][j["argv"].index("-kernel")+1]=="vmlinuz"' "$OUT"; then
+        pass "launch-qemu.sh JSON"; else fail "launch-qemu.sh JSON"; fi
 testcmd "launch-qemu.sh unknown flag" 2 "$LQ" -certs foo -dry-run
 testcmd "launch-qemu.sh --help" 0 "$LQ" --help
 expect_out "shows the script's flags" 'sev-snp'

@@ -135,6 +135,21 @@ static void preflight(void **state) {
         assert_int_equal(find(&f, "cpu.sev_es")->status, HOSTINFO_OK);
         hostinfo_findings_clear(&f);
 
+        /* Passthrough seen in the IOMMU group's domain type. */
+        put(root, "/proc/cmdline", "root=/dev/sda1\n");
+        put(root, "/sys/kernel/iommu_groups/0/type", "identity\n");
+        assert_int_equal(hostinfo_preflight(&p, &f), 0);
+        x = find(&f, "iommu");
+        assert_int_equal(x->status, HOSTINFO_FAIL);
+        assert_non_null(strstr(x->text, "type identity"));
+        hostinfo_findings_clear(&f);
+        put(root, "/sys/kernel/iommu_groups/0/type", "DMA-FQ\n");
+        assert_int_equal(hostinfo_preflight(&p, &f), 0);
+        assert_int_equal(find(&f, "iommu")->status, HOSTINFO_OK);
+        assert_non_null(strstr(find(&f, "iommu")->text, "ivhd0"));
+        hostinfo_findings_clear(&f);
+        put(root, "/proc/cmdline", "root=/dev/sda1 iommu=pt\n");
+
         /* The same host is fine for SEV-ES guests, but for the IOMMU. */
         p.mode = QEMU_MODE_SEV_ES;
         p.min_qemu_version = 212;
