@@ -43,7 +43,8 @@ struct launch_args {
         bool no_kernel_hashes;
         bool smp_set, bios_set, kernel_set, initrd_set, append_set, policy_set;
         enum qemu_disk_bus disk_bus;
-        struct qemu_disk disks[MAX_DISKS];
+        const char *hd[2];              /* launch-qemu.sh -hda, -hdb: in this order */
+        struct qemu_disk disks[MAX_DISKS + 2];  /* --disk, then -hda and -hdb */
         size_t n_disks;
         struct qemu_forward forwards[MAX_FORWARDS];
         size_t n_forwards;
@@ -420,8 +421,10 @@ static error_t compat_parse_opt(int key, char *arg, struct argp_state *state) {
                 a->bios_set = true;
                 break;
         case OPT_HDA:
+                a->hd[0] = arg;
+                break;
         case OPT_HDB:
-                add_disk(state, a, arg);
+                a->hd[1] = arg;
                 break;
         case OPT_MEMORY:
                 if (parse_memory(arg, &q->memory_mib) < 0)
@@ -775,6 +778,9 @@ static int run(struct launch_args *a) {
                 if (r < 0)
                         return r;
         }
+        for (size_t i = 0; i < ELEMENTSOF(a->hd); i++)
+                if (a->hd[i])
+                        a->disks[a->n_disks++] = (struct qemu_disk) { .file = a->hd[i] };
         for (size_t i = 0; i < a->n_disks; i++)
                 a->disks[i].bus = a->disk_bus;
         a->q.disks = a->disks;

@@ -208,6 +208,8 @@ expect_out "vcpu_count is applied" ' -smp 2 '
 testcmd "launch-qemu.sh -id-block without -id-auth" 1 "$LQ" -sev-snp -bios OVMF.fd \
         -id-block id-block.b64 -dry-run
 expect_err "says so" "without its ID auth info"
+testcmd "launch-qemu.sh -hdb before -hda" 0 "$LQ" -hdb data.img -hda root.qcow2 -dry-run
+expect_out "-hda is disk0, -hdb disk1" 'file=root.qcow2,if=none,id=disk0,.* file=data.img,if=none,id=disk1,'
 testcmd "launch-qemu.sh -json without -dry-run" 2 "$LQ" -json
 testcmd "launch-qemu.sh -dry-run -json" 0 "$LQ" -dry-run -json -kernel vmlinuz
 if python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["mode"]=="plain" and j["argv"][j["argv"].index("-kernel")+1]=="vmlinuz"' "$OUT"; then
