@@ -625,9 +625,9 @@ static int resolve_cbitpos(struct launch_args *a, const char **ret_source) {
                           "CPUID 0x8000001F lacks the feature");
                 return -ENODEV;
         }
-        log_notice("this host cannot run %s guests: assuming cbitpos=%d (EPYC Milan, Genoa, Turin) for the dry "
-                   "run; set --cbitpos for another CPU", qemu_mode_to_string(a->q.mode),
-                   ASSUMED_CBITPOS);
+        log_notice("this host cannot run %s guests: assuming cbitpos=%d (EPYC Milan, Genoa, "
+                   "Turin) for the dry run; set --cbitpos for another CPU",
+                   qemu_mode_to_string(a->q.mode), ASSUMED_CBITPOS);
         a->q.cbitpos = ASSUMED_CBITPOS;
         *ret_source = "assumed";
         return 0;
