@@ -80,7 +80,7 @@ struct qemu_params {
         const char *kernel;             /* NULL: no direct boot */
         const char *initrd;             /* needs kernel */
         const char *append;             /* needs kernel */
-        bool kernel_hashes;             /* measure kernel, initrd, cmdline (needs kernel; not plain) */
+        bool kernel_hashes;             /* measure kernel, initrd, cmdline (kernel; not plain) */
         unsigned vcpus;                 /* 1..QEMU_MAX_VCPUS */
         const char *cpu_model;          /* NULL: EPYC-v4; plain: "max" (tcg) or "host" (kvm) */
         uint64_t memory_mib;            /* >= 1 */
