@@ -29,3 +29,4 @@ const struct applet_alias *applet_find_alias(const char *name);
 
 /* Each applet's entry point, defined in src/applets/<name>.c. */
 int launch_main(int argc, char **argv);
+int measure_main(int argc, char **argv);

@@ -6,6 +6,7 @@
 /* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
 const struct applet applet_table[] = {
         { "launch", launch_main, "Start the guest with QEMU, or print its command line" },
+        { "measure", measure_main, "Compute the expected launch digest" },
         { NULL, NULL, NULL }
 };
 

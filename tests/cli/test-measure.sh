@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: Apache-2.0
+# snpctl measure: the shared vectors (measure-vectors.py), synthetic images against an
+# independent model (measure-model.py), then the CLI contract: sev-snp-measure compatibility,
+# output formats, --json components, --dump-vmsa, usage errors (2) and bad input (1).
+. "$(dirname "$0")/lib.sh"
+here=$(dirname "$0")
+
+testcmd "measure --help exits 0" 0 "$SNPCTL" measure --help
+expect_out "--help names the modes" 'snp:ovmf-hash'
+
+# Synthetic images (no test data needed): each page type, VMM type, 1..6 vCPUs, SEV/SEV-ES, SVSM.
+python3 "$here/measure-model.py" >"$T/model.log" 2>&1
+st=$?
+grep -v '^ok' "$T/model.log"
+if [ $st -eq 0 ]; then pass "synthetic images agree with the model"; else fail "synthetic images"; fi
+
+testcmd "usage: no --ovmf" 2 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v4
+expect_err "names --ovmf" 'missing --ovmf'
+expect_no_out "usage error prints nothing on stdout"
+testcmd "usage: --vcpus 0" 2 "$SNPCTL" measure --vcpus 0 --vcpu-type EPYC-v4 --ovmf x
+expect_err "names --vcpus" "bad --vcpus '0'"
+testcmd "usage: --vcpus 4097" 2 "$SNPCTL" measure --vcpus 4097 --vcpu-type EPYC-v4 --ovmf x
+testcmd "usage: unknown --vcpu-type" 2 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v9 --ovmf x
+expect_err "names the vCPU type" "unknown --vcpu-type 'EPYC-v9'"
+testcmd "usage: unknown --vmm-type" 2 "$SNPCTL" measure --vcpus 1 --vmm-type xen --ovmf x
+expect_err "names the VMM type" "unknown VMM type 'xen'"
+testcmd "usage: reserved guest-feature bits" 2 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v4 \
+        --guest-features 0x801 --ovmf x
+expect_err "names the reserved bits" 'reserved bits 0x800'
+testcmd "usage: unknown --mode" 2 "$SNPCTL" measure --mode tdx --ovmf x
+testcmd "usage: --initrd without --kernel" 2 "$SNPCTL" measure --mode sev --initrd x --ovmf x
+expect_err "reference wording" '--kernel required when using --initrd'
+testcmd "usage: --append without --kernel" 2 "$SNPCTL" measure --mode sev --append x --ovmf x
+testcmd "usage: snp without --vcpus" 2 "$SNPCTL" measure --mode snp --vcpu-type EPYC-v4 --ovmf x
+expect_err "reference wording" "missing --vcpus N in guest mode 'snp'"
+testcmd "usage: bad --snp-ovmf-hash" 2 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v4 \
+        --snp-ovmf-hash abcd --ovmf x
+testcmd "usage: --snp-ovmf-hash outside snp" 2 "$SNPCTL" measure --mode seves --vcpus 1 \
+        --vcpu-type EPYC-v4 --ovmf x --snp-ovmf-hash "$(printf '%096d' 0)"
+testcmd "usage: svsm mode without vars" 2 "$SNPCTL" measure --mode snp:svsm --vcpus 1 \
+        --vcpu-type EPYC-v4 --ovmf x --svsm y
+testcmd "usage: --vars-size and --vars-file" 2 "$SNPCTL" measure --mode snp:svsm --vcpus 1 \
+        --vcpu-type EPYC-v4 --ovmf x --svsm y --vars-size 4096 --vars-file z
+testcmd "usage: --vcpu-family alone" 2 "$SNPCTL" measure --vcpus 1 --vcpu-family 25 --ovmf x
+testcmd "usage: stray argument" 2 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v4 --ovmf x what
+testcmd "usage: --dump-vmsa in sev mode" 2 "$SNPCTL" measure --mode sev --ovmf x --dump-vmsa
+
+head -c 12345 /dev/zero >"$T/odd.fd"
+testcmd "bad input: odd-sized OVMF" 1 "$SNPCTL" measure --mode sev --ovmf "$T/odd.fd"
+expect_err "names file and size" "odd.fd.*size 12345 is not a multiple"
+expect_no_out "no digest on failure"
+: >"$T/empty.fd"
+testcmd "bad input: empty OVMF" 1 "$SNPCTL" measure --mode sev --ovmf "$T/empty.fd"
+expect_err "says empty" "empty.fd.*empty"
+testcmd "bad input: missing OVMF" 1 "$SNPCTL" measure --mode sev --ovmf "$T/nosuch.fd"
+expect_err "names the file" "nosuch.fd.*No such file"
+testcmd "bad input: folder as OVMF" 1 "$SNPCTL" measure --mode sev --ovmf "$T"
+head -c 8192 /dev/zero >"$T/blank.fd"
+testcmd "bad input: no footer table (snp)" 1 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v4 \
+        --ovmf "$T/blank.fd"
+expect_err "says no footer table" "blank.fd.*no footer GUID table"
+testcmd "no footer table is fine for plain SEV" 0 "$SNPCTL" measure --mode sev --ovmf "$T/blank.fd"
+expect_stdout "SEV digest = SHA-256 of the image" "$(sha256sum "$T/blank.fd" | cut -d' ' -f1)"
+
+[ "$checks_failed" -eq 0 ] || finish     # report failures above even without test data
+need_testdata measure
+D=$TESTDATA/measure
+AMD=$D/ovmf_AmdSev_suffix.bin
+snp=(--mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMD" --kernel /dev/null --initrd /dev/null
+     --append "console=ttyS0 loglevel=7" --guest-features 0x21)
+want=803f691094946e42068aaa3a8f9e26a5c89f36f7b73ecfb28c653360fe4b3aba7e534442e7e1e17895dfe778d0228977
+ovmf_hash=086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74
+
+testcmd "snp digest" 0 "$SNPCTL" measure "${snp[@]}"
+expect_stdout "snp digest is the known answer, alone on stdout" "$want"
+if [ ! -s "$ERR" ]; then pass "nothing on stderr off a TTY"; else fail "stderr not empty" "$(cat "$ERR")"; fi
+testcmd "base64 output" 0 "$SNPCTL" measure "${snp[@]}" --output-format base64
+expect_stdout "base64 of the known answer" "$(python3 -c 'import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())' "$want")"
+testcmd "sev-snp-measure link" 0 "$(link sev-snp-measure)" "${snp[@]}"
+expect_stdout "sev-snp-measure prints the digest" "$want"
+testcmd "sev-snp-measure -v" 0 "$(link sev-snp-measure)" -v "${snp[@]}"
+expect_stdout "sev-snp-measure -v sentence" "Calculated SEV_SNP guest measurement: $want"
+testcmd "ovmf-hash subcommand" 0 "$SNPCTL" measure ovmf-hash --ovmf "$AMD"
+expect_stdout "ovmf-hash is the known answer" "$ovmf_hash"
+testcmd "--mode snp:ovmf-hash" 0 "$(link sev-snp-measure)" --mode snp:ovmf-hash --ovmf "$AMD"
+expect_stdout "snp:ovmf-hash is the known answer" "$ovmf_hash"
+run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-family 23 --vcpu-model 1 --vcpu-stepping 2 \
+        --ovmf "$AMD" --kernel /dev/null --initrd /dev/null --append "console=ttyS0 loglevel=7" \
+        --guest-features 0x21
+expect_stdout "family 23 model 1 stepping 2 = EPYC-v4" "$want"
+run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-sig 0x800f12 --ovmf "$AMD" --kernel /dev/null \
+        --initrd /dev/null --append "console=ttyS0 loglevel=7" --guest-features 0x21
+expect_stdout "--vcpu-sig 0x800f12 = EPYC-v4" "$want"
+run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-type EPYC-Milan --vcpu-sig 0x800f12 --ovmf "$AMD" \
+        --kernel /dev/null --initrd /dev/null --append "console=ttyS0 loglevel=7" --guest-features 0x21
+expect_stdout "--vcpu-sig wins over --vcpu-type" "$want"
+
+# Kernel and initrd are streamed: a pipe gives the same digest as the file.
+run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMD" \
+        --kernel "$D/svsm.bin" --initrd /dev/null --append "console=ttyS0 loglevel=7" \
+        --guest-features 0x21
+from_file=$(cat "$OUT")
+run "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf "$AMD" \
+        --kernel <(cat "$D/svsm.bin") --initrd /dev/null --append "console=ttyS0 loglevel=7" \
+        --guest-features 0x21
+expect_stdout "kernel from a pipe = kernel from the file" "$from_file"
+
+# --json: the digest and every component, checked against values computed here.
+testcmd "--json" 0 "$SNPCTL" measure --json --mode snp --vcpus 3 --vcpu-type EPYC-v4 --ovmf "$AMD" \
+        --kernel "$D/svsm.bin" --append "console=ttyS0"
+python3 - "$OUT" "$D/svsm.bin" <<'EOF' >"$T/json-check" 2>&1
+import hashlib, json, sys
+j = json.load(open(sys.argv[1]))
+kernel = hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest()
+assert j["mode"] == "snp" and len(j["measurement"]) == 96, j
+assert j["ovmf_hash"] == "086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74"
+k = j["kernel_hashes"]
+assert k["kernel"] == kernel, k
+assert k["initrd"] == hashlib.sha256(b"").hexdigest(), k
+assert k["cmdline"] == hashlib.sha256(b"console=ttyS0\0").hexdigest(), k
+assert j["vcpus"] == 3 and j["vcpu_sig"] == "0x800f12" and j["vmm_type"] == "QEMU", j
+assert [v["vcpu"] for v in j["vmsas"]] == [0, 1, 2], j["vmsas"]
+assert j["vmsas"][1]["sha384"] == j["vmsas"][2]["sha384"] != j["vmsas"][0]["sha384"]
+EOF
+if [ $? -eq 0 ]; then pass "--json components are right"; else fail "--json components" "$(cat "$T/json-check")"; fi
+
+# --dump-vmsa writes vmsaN.bin, which hash to the --json VMSA digests; no overwrite without --force.
+mkdir -p "$T/dump"
+(cd "$T/dump" && "$SNPCTL" measure --dump-vmsa --json "${snp[@]}" --vcpus 2 \
+        >"$T/dump.json" 2>"$T/dump.err")
+st=$?
+if [ $st -eq 0 ] && [ -f "$T/dump/vmsa0.bin" ] && [ -f "$T/dump/vmsa1.bin" ] && [ ! -e "$T/dump/vmsa2.bin" ] &&
+   [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["vmsas"][1]["sha384"])' "$T/dump.json")" = \
+     "$(sha384sum "$T/dump/vmsa1.bin" | cut -d' ' -f1)" ]; then
+        pass "--dump-vmsa writes the measured pages"
+else
+        fail "--dump-vmsa" "$(cat "$T/dump.err")"
+fi
+(cd "$T/dump" && "$SNPCTL" measure --dump-vmsa "${snp[@]}" >/dev/null 2>"$T/dump.err")
+st=$?
+if [ $st -eq 1 ] && grep -q "vmsa0.bin.*--force" "$T/dump.err"; then pass "--dump-vmsa keeps files"; else fail "--dump-vmsa overwrote" "$st $(cat "$T/dump.err")"; fi
+(cd "$T/dump" && "$SNPCTL" measure --dump-vmsa --force "${snp[@]}" >/dev/null 2>"$T/dump.err")
+if [ $? -eq 0 ]; then pass "--dump-vmsa --force replaces"; else fail "--dump-vmsa --force" "$(cat "$T/dump.err")"; fi
+
+testcmd "kernel with a non-AmdSev OVMF" 1 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v4 \
+        --ovmf "$D/ovmf_OvmfX64_suffix.bin" --kernel /dev/null
+expect_err "reference wording" "doesn't include SNP_KERNEL_HASHES section"
+expect_no_out "no digest"
+testcmd "kernel with Debian's OVMF (no metadata)" 1 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v4 \
+        --ovmf "$D/debian/OVMF_CODE_4M.fd" --kernel /dev/null
+testcmd "unreadable kernel" 1 "$SNPCTL" measure "${snp[@]/\/dev\/null/$T/nokernel}"
+expect_err "names the kernel" "kernel '$T/nokernel'"
+
+# The shared vectors, every measurement case, byte for byte.
+python3 "$here/measure-vectors.py" >"$T/vectors.log" 2>&1
+st=$?
+grep -v '^ok' "$T/vectors.log"
+if [ $st -eq 0 ]; then pass "all shared measure vectors"; else fail "shared measure vectors"; fi
+finish
