@@ -66,11 +66,13 @@ struct hostinfo_preflight_params {
         const char *qemu_version_text;  /* its `-version` line; NULL: could not run it */
         unsigned min_qemu_version;      /* qemu_min_version() */
         const char *ovmf;               /* NULL: not checked */
+        bool kernel_hashes;             /* a kernel is measured: OVMF needs the hashes table */
 };
 
 /* Appends one finding per check to ret: CPU vendor and SEV/SEV-ES/SNP bits, /dev/kvm, kvm_amd
  * parameters, /dev/sev, IOMMU (not off, not passthrough), QEMU present and new enough, OVMF
- * readable. 0, or -ENOMEM. */
+ * with SEV metadata (SEV-ES, SNP) and, for a measured kernel, a kernel-hashes table. 0, or
+ * -ENOMEM. */
 int hostinfo_preflight(const struct hostinfo_preflight_params *p, struct hostinfo_findings *ret);
 
 const char *hostinfo_status_to_string(enum hostinfo_status s);

@@ -19,6 +19,7 @@
 
 #include "cleanup.h"
 #include "hostinfo.h"
+#include "ovmf.h"
 
 extern char **environ;
 
@@ -349,14 +350,38 @@ static int check_qemu(const struct hostinfo_preflight_params *p, struct hostinfo
         return add(f, "qemu", HOSTINFO_OK, NULL, "%s is %u.%u", q, v / 100, v % 100);
 }
 
+/* What QEMU needs from OVMF (snp-facts B.1.3): the SEV metadata for SEV-ES and SNP ("Failed to
+ * locate SEV metadata header"), and for measured direct boot the kernel-hashes table entry with a
+ * non-zero GPA (and for SNP its metadata section), else "hashes table area is invalid". */
 static int check_ovmf(const struct hostinfo_preflight_params *p, struct hostinfo_findings *f) {
+        static const char *build_fix = "use an OVMF built from OvmfPkg/AmdSev/AmdSevX64.dsc "
+                "(measured direct boot)";
+        _cleanup_(ovmf_freep) struct ovmf_image *img = NULL;
+        _cleanup_(freep) char *why = NULL;
+        int r;
+
         if (!p->ovmf)
                 return 0;
-        if (access(p->ovmf, R_OK) < 0)
-                return add(f, "ovmf", HOSTINFO_FAIL, "build OVMF from OvmfPkg/AmdSev/"
-                           "AmdSevX64.dsc and name it in the config", "%s: %s", p->ovmf,
-                           strerror(errno));
-        return add(f, "ovmf", HOSTINFO_OK, NULL, "%s readable", p->ovmf);
+        r = ovmf_open(p->ovmf, OVMF_FOUR_GIB, &img, &why);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                if (p->mode == QEMU_MODE_PLAIN && r != -ENOENT && r != -EACCES)
+                        return add(f, "ovmf", HOSTINFO_WARN, NULL, "%s", why ? why :
+                                   strerror(-r));
+                return add(f, "ovmf", HOSTINFO_FAIL, build_fix, "%s", why ? why : strerror(-r));
+        }
+        if ((p->mode == QEMU_MODE_SNP || p->mode == QEMU_MODE_SEV_ES) && !img->has_metadata)
+                return add(f, "ovmf", HOSTINFO_FAIL, build_fix, "%s: no SEV metadata; not an "
+                           "SEV-capable OVMF build", p->ovmf);
+        if (p->kernel_hashes && (!img->has_hashes_entry || img->hashes_table_gpa == 0 ||
+                                 (p->mode == QEMU_MODE_SNP &&
+                                  !ovmf_has_section(img, OVMF_SECTION_SNP_KERNEL_HASHES))))
+                return add(f, "ovmf", HOSTINFO_FAIL, build_fix, "%s: no kernel-hashes table; "
+                           "cannot measure a kernel", p->ovmf);
+        return add(f, "ovmf", HOSTINFO_OK, NULL, "%s%s", p->ovmf, p->kernel_hashes ?
+                   " can measure a kernel" : img->has_metadata ? " has SEV metadata" :
+                   " readable");
 }
 
 int hostinfo_preflight(const struct hostinfo_preflight_params *p, struct hostinfo_findings *ret) {

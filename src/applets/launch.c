@@ -18,6 +18,7 @@
 #include "hex.h"
 #include "hostinfo.h"
 #include "log.h"
+#include "measure.h"
 #include "output.h"
 #include "parse.h"
 #include "qemu.h"
@@ -38,6 +39,9 @@ struct launch_args {
         bool cbitpos_set;
         bool has_expected_digest;
         uint8_t expected_digest[QEMU_DIGEST_SIZE];
+        uint64_t guest_features;        /* only for the expected digest */
+        size_t digest_size;             /* the measured launch digest; 0: not known */
+        uint8_t digest[MEASURE_SNP_DIGEST_SIZE];
         const char *id_block_file, *id_auth_file, *host_data_file;
         const char *toml;               /* launch-qemu.sh -load-config */
         bool no_kernel_hashes;
@@ -151,7 +155,7 @@ enum {
         OPT_APPEND, OPT_NO_KERNEL_HASHES, OPT_VCPUS, OPT_CPU, OPT_MEMORY, OPT_DISK, OPT_DISK_BUS,
         OPT_CDROM, OPT_FORWARD, OPT_NO_NETWORK, OPT_POLICY, OPT_CBITPOS, OPT_REDUCED_PHYS_BITS,
         OPT_ID_BLOCK, OPT_ID_AUTH, OPT_HOST_DATA, OPT_EXPECTED_DIGEST, OPT_CONSOLE, OPT_MONITOR,
-        OPT_DRY_RUN, OPT_CHECK,
+        OPT_DRY_RUN, OPT_CHECK, OPT_GUEST_FEATURES,
         /* launch-qemu.sh only */
         OPT_SEV_SNP, OPT_SEV_ES, OPT_SEV, OPT_HDA, OPT_HDB, OPT_DEFAULT_NETWORK, OPT_LOAD_CONFIG,
 };
@@ -261,8 +265,10 @@ static const struct argp_option launch_options[] = {
         { "id-auth",  OPT_ID_AUTH, "FILE", 0, "ID authentication info, base64 (up to 4096 bytes)",
           2 },
         { "host-data", OPT_HOST_DATA, "FILE", 0, "HOST_DATA, base64 (32 bytes)", 2 },
-        { "expected-digest", OPT_EXPECTED_DIGEST, "HEX", 0, "Launch digest the ID block must "
-                "carry (48 bytes, hex)", 2 },
+        { "expected-digest", OPT_EXPECTED_DIGEST, "HEX", 0, "Launch digest these inputs must "
+                "give and the ID block must carry (48 bytes, hex)", 2 },
+        { "guest-features", OPT_GUEST_FEATURES, "BITS", 0, "SEV_FEATURES the host gives the "
+                "guest, for the expected digest only (default: 0x1, QEMU 9.1+)", 2 },
         { NULL, 0, NULL, 0, "Actions:", 3 },
         { "dry-run",  'n', NULL, 0, "Print the QEMU command line (one shell-quoted line) "
                 "instead of running it", 3 },
@@ -346,6 +352,11 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                 if (hex_decode_exact(arg, a->expected_digest, QEMU_DIGEST_SIZE) < 0)
                         argp_error(state, "bad --expected-digest: 96 hex digits (48 bytes)");
                 a->has_expected_digest = true;
+                break;
+        case OPT_GUEST_FEATURES:
+                if (parse_u64(arg, &a->guest_features) < 0 ||
+                    (a->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN))
+                        argp_error(state, "bad --guest-features '%s'", arg);
                 break;
         case 'n':
                 a->dry_run = true;
@@ -633,6 +644,67 @@ static int resolve_cbitpos(struct launch_args *a, const char **ret_source) {
         return 0;
 }
 
+/* The launch digest of these inputs (measure.h), for the owner to compare with the report and
+ * for the ID block check. A failure is an error when something depends on the digest (an ID
+ * block, --expected-digest), else a warning: QEMU may still start. */
+static int compute_digest(struct launch_args *a) {
+        _cleanup_(measure_result_freep) struct measure_result *res = NULL;
+        _cleanup_(freep) char *why = NULL;
+        const char *cpu = a->q.cpu_model ? a->q.cpu_model : QEMU_DEFAULT_CPU_MODEL;
+        bool needed = a->q.id_block || a->has_expected_digest;
+        struct measure_params mp;
+        int r;
+
+        if (a->q.mode == QEMU_MODE_PLAIN)
+                return 0;
+        measure_params_init(&mp);
+        mp.mode = a->q.mode == QEMU_MODE_SNP ? MEASURE_MODE_SNP :
+                a->q.mode == QEMU_MODE_SEV_ES ? MEASURE_MODE_SEVES : MEASURE_MODE_SEV;
+        mp.ovmf = a->q.ovmf;
+        if (a->q.kernel_hashes) {
+                mp.kernel = a->q.kernel;
+                mp.initrd = a->q.initrd;
+                mp.append = a->q.append;
+        }
+        mp.vcpus = a->q.vcpus;
+        mp.guest_features = a->guest_features;
+        if (a->q.mode != QEMU_MODE_SEV && measure_vcpu_sig_from_type(cpu, &mp.vcpu_sig) < 0) {
+                if (needed) {
+                        log_error("CPU model '%s' has no known CPUID signature: cannot compute "
+                                  "the launch digest the ID block must match", cpu);
+                        return -EINVAL;
+                }
+                log_warning("CPU model '%s' has no known CPUID signature: no expected launch "
+                            "digest", cpu);
+                return 0;
+        }
+        r = measure_compute(&mp, &res, &why);
+        if (r == -ENOMEM)
+                return log_errno(r, "computing the launch digest");
+        if (r < 0) {
+                if (needed) {
+                        log_error("computing the launch digest: %s", why ? why : strerror(-r));
+                        return r;
+                }
+                log_warning("no expected launch digest: %s", why ? why : strerror(-r));
+                return 0;
+        }
+        if (a->has_expected_digest && (res->digest_size != QEMU_DIGEST_SIZE ||
+                                       memcmp(res->digest, a->expected_digest,
+                                              QEMU_DIGEST_SIZE) != 0)) {
+                char got[2 * MEASURE_SNP_DIGEST_SIZE + 1];
+
+                hex_encode_buf(res->digest, res->digest_size, got);
+                log_error("these inputs give launch digest %s, not --expected-digest", got);
+                return -EINVAL;
+        }
+        memcpy(a->digest, res->digest, res->digest_size);
+        a->digest_size = res->digest_size;
+        if (a->q.mode == QEMU_MODE_SNP)
+                a->q.expected_digest = a->digest;
+        return 0;
+}
+
 static int print_dry_run(const struct launch_args *a, char **argv, const char *cbitpos_source) {
         _cleanup_(freep) char *line = qemu_argv_to_shell(argv);
         _cleanup_(json_object_putp) struct json_object *obj = NULL;
@@ -664,7 +736,9 @@ static int print_dry_run(const struct launch_args *a, char **argv, const char *c
                 r = output_add_int(obj, "cbitpos", a->q.cbitpos);
         if (r >= 0 && a->q.mode != QEMU_MODE_PLAIN)
                 r = output_add_str(obj, "cbitpos_source", cbitpos_source);
-        if (r >= 0 && a->has_expected_digest)
+        if (r >= 0 && a->digest_size)
+                r = output_add_hex(obj, "expected_launch_digest", a->digest, a->digest_size);
+        else if (r >= 0 && a->has_expected_digest)
                 r = output_add_hex(obj, "expected_launch_digest", a->expected_digest,
                                    QEMU_DIGEST_SIZE);
         if (r >= 0)
@@ -690,6 +764,7 @@ static int run_check(const struct launch_args *a) {
         struct hostinfo_preflight_params p = {
                 .cpu = &cpu, .mode = a->q.mode, .accel = a->q.accel, .qemu = qemu,
                 .min_qemu_version = qemu_min_version(&a->q), .ovmf = a->q.ovmf,
+                .kernel_hashes = a->q.kernel_hashes,
         };
         int r;
 
@@ -822,6 +897,18 @@ static int run(struct launch_args *a) {
         r = resolve_cbitpos(a, &cbitpos_source);
         if (r < 0)
                 return r;
+        /* Blobs, sizes and policy first, so that their errors are named before the digest's. */
+        r = qemu_check(&a->q, &why);
+        if (r == -ENOMEM)
+                return log_errno(r, "checking the launch parameters");
+        if (r < 0) {
+                log_why(a, why);
+                return r;
+        }
+        free(TAKE(why));
+        r = compute_digest(a);
+        if (r < 0)
+                return r;
         r = qemu_build_argv(&a->q, &argv, &why);
         if (r == -ENOMEM)
                 return log_errno(r, "building the QEMU command line");
@@ -829,15 +916,21 @@ static int run(struct launch_args *a) {
                 log_why(a, why);
                 return r;
         }
+        /* The owner compares this with the report's MEASUREMENT (stderr: stdout is data, or the
+         * guest's console). */
+        if (a->digest_size || a->has_expected_digest) {
+                char hex[2 * MEASURE_SNP_DIGEST_SIZE + 1];
+
+                if (a->digest_size)
+                        hex_encode_buf(a->digest, a->digest_size, hex);
+                else
+                        hex_encode_buf(a->expected_digest, QEMU_DIGEST_SIZE, hex);
+                if (!a->common.json)
+                        log_notice("expected launch digest: %s", hex);
+        }
         if (a->dry_run)
                 return print_dry_run(a, argv, cbitpos_source);
 
-        if (a->has_expected_digest) {
-                char hex[2 * QEMU_DIGEST_SIZE + 1];
-
-                hex_encode_buf(a->expected_digest, QEMU_DIGEST_SIZE, hex);
-                log_notice("expected launch digest: %s", hex);
-        }
         if (log_get_level() >= LOG_LEVEL_INFO) {
                 _cleanup_(freep) char *line = qemu_argv_to_shell(argv);
 
@@ -849,7 +942,10 @@ static int run(struct launch_args *a) {
 }
 
 int launch_main(int argc, char **argv) {
-        struct launch_args a = { .disk_bus = QEMU_DISK_BUS_SCSI };
+        struct launch_args a = {
+                .disk_bus = QEMU_DISK_BUS_SCSI,
+                .guest_features = MEASURE_DEFAULT_GUEST_FEATURES,
+        };
         const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
         bool compat = strcmp(self, "launch-qemu.sh") == 0;
         int nopts = argc, r;

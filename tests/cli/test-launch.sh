@@ -4,10 +4,39 @@
 # (a stand-in script that records its arguments).
 . "$(dirname "$0")/lib.sh"
 
+SRCDIR=$(cd "$(dirname "$0")" && pwd)
 cd "$T" || exit 1
-: >OVMF.fd
-: >vmlinuz
-: >initrd.img
+# A synthetic AmdSev-like OVMF (footer table, reset block, kernel-hashes entry, SEV metadata)
+# made with the independent digest model of tests/cli/measure-model.py, which also gives the
+# launch digests the ID blocks must carry.
+MODEL=$SRCDIR/measure-model.py
+printf 'kernel image bytes' >vmlinuz
+printf 'initrd bytes' >initrd.img
+# model_ld VCPUS SIG KERNEL INITRD APPEND: the SNP launch digest (hex) of OVMF.fd with these.
+model_ld() {
+        python3 - "$MODEL" "$@" <<'PY'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("model", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+vcpus, sig, kernel, initrd, append = sys.argv[2:7]
+c = {"mode": "snp", "ovmf": "OVMF.fd", "vcpus": int(vcpus), "sig": int(sig, 16), "features": 1}
+if kernel:
+    c.update(kernel=kernel, initrd=initrd or None, append=append)
+print(m.model(c))
+PY
+}
+python3 - "$MODEL" <<'PY' || { echo "test setup: cannot build the synthetic OVMF"; exit 1; }
+import importlib.util, random, struct, sys
+spec = importlib.util.spec_from_file_location("model", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+img = m.build_image(16, [(m.RESET, struct.pack("<I", 0xFFFFA000)),
+                         (m.HASHES, struct.pack("<II", 0x0080D1A0, 0x400))],
+                    [(0x00800000, 0x4000, 1), (0x00804000, 0x1000, 2), (0x00805000, 0x1000, 3),
+                     (0x0080D000, 0x1000, 0x10)], random.Random(7))
+open("OVMF.fd", "wb").write(img)
+PY
 : >root.qcow2
 : >data.img
 : >seed.iso
@@ -24,11 +53,11 @@ le() {
 # zeros N / bytes N VALUE
 bytes() { head -c "$1" /dev/zero | tr '\0' "\\$(printf '%03o' "$2")"; }
 
-# An ID block (snp-facts B.3.6): LD = 48 x 0xab, family 16 x 0x01, image 16 x 0x02, version 1,
+# An ID block (snp-facts B.3.6): LD = $2 (hex), family 16 x 0x01, image 16 x 0x02, version 1,
 # svn 0, policy $1.
 idblock() {
-        { bytes 48 171; bytes 16 1; bytes 16 2; printf "$(le 1 4)"; printf "$(le 0 4)"
-          printf "$(le "$1" 8)"; } | base64 -w0
+        { printf "$(printf '%s' "$2" | sed 's/../\\x&/g')"; bytes 16 1; bytes 16 2
+          printf "$(le 1 4)"; printf "$(le 0 4)"; printf "$(le "$1" 8)"; } | base64 -w0
 }
 # ID auth info (4096 bytes), with (1) or without (0) an author key at 0x880.
 idauth() {
@@ -38,9 +67,15 @@ idauth() {
           bytes $((4096 - 0x880 - 0x404)) 0; } | base64 -w0
 }
 
-idblock 0x30000 >id-block.b64
+LD_MIN=$(model_ld 1 0x800f12 "" "" "")                   # EPYC-v4, no kernel
+LD_FULL=$(model_ld 4 0xa00f11 vmlinuz initrd.img "console=ttyS0 root=/dev/sda")   # EPYC-Milan
+LD_COMPAT=$(model_ld 2 0x800f12 vmlinuz initrd.img "console=ttyS0 root=/dev/sda")
+[ ${#LD_MIN} = 96 ] && [ ${#LD_FULL} = 96 ] || { echo "test setup: no model digest"; exit 1; }
+idblock 0x30000 "$LD_MIN" >id-block-min.b64
+idblock 0x30000 "$LD_FULL" >id-block.b64
 echo >>id-block.b64             # a trailing newline, as editors leave it, is dropped
-idblock 0xb0000 >id-block-debug.b64
+idblock 0x30000 "$LD_COMPAT" >id-block-compat.b64
+idblock 0xb0000 "$LD_MIN" >id-block-debug.b64
 idauth 1 >id-auth.b64
 idauth 0 >id-auth-noauthor.b64
 bytes 32 90 | base64 -w0 >host-data.b64
@@ -52,10 +87,11 @@ printf 'AAAA AAAA' >bad-space.b64
 [ "$(base64 -d id-block.b64 | wc -c)" = 96 ] || { echo "test setup: ID block is not 96 bytes"; exit 1; }
 [ "$(base64 -d id-auth.b64 | wc -c)" = 4096 ] || { echo "test setup: ID auth is not 4096 bytes"; exit 1; }
 IDB=$(head -n1 id-block.b64)
+IDB_MIN=$(cat id-block-min.b64)
+IDB_COMPAT=$(cat id-block-compat.b64)
 IDA=$(cat id-auth.b64)
 IDA0=$(cat id-auth-noauthor.b64)
 HD=$(cat host-data.b64)
-LD=$(printf 'ab%.0s' $(seq 48))
 
 testcmd "--help exits 0" 0 "$SNPCTL" launch --help
 expect_out "--help names --dry-run" '--dry-run'
@@ -70,7 +106,8 @@ testcmd "SNP with ID block, host data, direct boot, disks" 0 "$SNPCTL" launch --
         --vcpus 4 --cpu EPYC-Milan --memory 4G --disk root.qcow2 --disk data.img --cdrom seed.iso \
         --forward 2222:22 --forward 0.0.0.0:8443:443 --policy 0x30000 --cbitpos 51 \
         --id-block id-block.b64 --id-auth id-auth.b64 --host-data host-data.b64 \
-        --expected-digest "$LD" --monitor mon.sock -- -d guest_errors
+        --expected-digest "$LD_FULL" --monitor mon.sock -- -d guest_errors
+expect_err "the expected digest is shown" "expected launch digest: $LD_FULL"
 expect_stdout "SNP full line" "qemu-system-x86_64 -machine q35,confidential-guest-support=sev0 -accel kvm -cpu EPYC-Milan -smp 4 -m 4096M -no-reboot -nodefaults -display none -object sev-snp-guest,id=sev0,policy=0x30000,cbitpos=51,reduced-phys-bits=1,kernel-hashes=on,id-block=$IDB,id-auth=$IDA,author-key-enabled=on,host-data=$HD -bios OVMF.fd -kernel vmlinuz -initrd initrd.img -append 'console=ttyS0 root=/dev/sda' -device virtio-scsi-pci,id=scsi0,disable-legacy=on,iommu_platform=true -drive file=root.qcow2,if=none,id=disk0,format=qcow2 -device scsi-hd,drive=disk0,bus=scsi0.0,bootindex=1 -drive file=data.img,if=none,id=disk1,format=raw -device scsi-hd,drive=disk1,bus=scsi0.0,bootindex=2 -drive file=seed.iso,if=none,id=cd0,format=raw,media=cdrom,readonly=on -device scsi-cd,drive=cd0,bus=scsi0.0,bootindex=3 -netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=tcp:0.0.0.0:8443-:443 -device virtio-net-pci,netdev=net0,disable-legacy=on,iommu_platform=true,romfile= -serial mon:stdio -monitor unix:mon.sock,server=on,wait=off -d guest_errors"
 # The blobs on the command line are the files' contents, byte for byte.
 got=$(grep -o 'id-block=[^,]*' "$OUT")
@@ -85,7 +122,7 @@ testcmd "virtio-blk disks" 0 "$SNPCTL" launch --dry-run --ovmf OVMF.fd --cbitpos
 expect_stdout "virtio-blk line" "qemu-system-x86_64 -machine q35,confidential-guest-support=sev0 -accel kvm -cpu EPYC-v4 -smp 1 -m 2048M -no-reboot -nodefaults -display none -object sev-snp-guest,id=sev0,policy=0x30000,cbitpos=51,reduced-phys-bits=1 -bios OVMF.fd -drive file=root.qcow2,if=none,id=disk0,format=qcow2 -device virtio-blk-pci,drive=disk0,disable-legacy=on,iommu_platform=true,bootindex=1"
 
 testcmd "no author key: author-key-enabled absent" 0 "$SNPCTL" launch --dry-run --ovmf OVMF.fd \
-        --cbitpos 51 --id-block id-block.b64 --id-auth id-auth-noauthor.b64
+        --cbitpos 51 --id-block id-block-min.b64 --id-auth id-auth-noauthor.b64
 expect_out "id-auth without author key passed" "id-auth=$IDA0 "
 if grep -q 'author-key-enabled' "$OUT"; then fail "no author-key-enabled without an author key"; else pass "no author-key-enabled without an author key"; fi
 
@@ -106,8 +143,8 @@ expect_out "a cbitpos is filled in" 'cbitpos=[1-9][0-9]*,reduced-phys-bits=1 '
 
 # --- JSON ---------------------------------------------------------------------------------------
 testcmd "--dry-run --json" 0 "$SNPCTL" launch --dry-run --json --ovmf OVMF.fd --cbitpos 51 \
-        --id-block id-block.b64 --id-auth id-auth.b64 --expected-digest "$LD" -- -S
-if python3 - "$OUT" "$IDB" "$LD" <<'PY'
+        --id-block id-block-min.b64 --id-auth id-auth.b64 -- -S
+if python3 - "$OUT" "$IDB_MIN" "$LD_MIN" <<'PY'
 import json, shlex, sys
 j = json.load(open(sys.argv[1]))
 assert j["mode"] == "snp" and j["accel"] == "kvm" and j["cbitpos"] == 51, j
@@ -138,10 +175,18 @@ expect_err "names file" "host-data 'bad-space.b64': not canonical"
 testcmd "ID block policy differs from the launch's" 1 "$SNPCTL" launch --dry-run --ovmf OVMF.fd \
         --cbitpos 51 --id-block id-block-debug.b64 --id-auth id-auth.b64
 expect_err "names both policies" "policy 0xb0000 differs from the launch policy 0x30000"
-testcmd "ID block digest differs from the expected" 1 "$SNPCTL" launch --dry-run --ovmf OVMF.fd \
-        --cbitpos 51 --id-block id-block.b64 --id-auth id-auth.b64 \
-        --expected-digest "$(printf 'cd%.0s' $(seq 48))"
-expect_err "says the digest differs" "launch digest differs from the expected"
+testcmd "ID block digest differs from these inputs'" 1 "$SNPCTL" launch --dry-run --ovmf OVMF.fd \
+        --cbitpos 51 --vcpus 2 --id-block id-block-min.b64 --id-auth id-auth.b64
+expect_err "says the digest differs" "id-block 'id-block-min.b64': launch digest differs from the expected"
+testcmd "inputs differ from --expected-digest" 1 "$SNPCTL" launch --dry-run --ovmf OVMF.fd \
+        --cbitpos 51 --expected-digest "$LD_FULL"
+expect_err "says what the inputs give" "these inputs give launch digest $LD_MIN, not --expected-digest"
+testcmd "an ID block needs a digest: OVMF without metadata" 1 "$SNPCTL" launch --dry-run \
+        --ovmf vmlinuz --cbitpos 51 --id-block id-block-min.b64 --id-auth id-auth.b64
+expect_err "says why" "computing the launch digest: "
+testcmd "without an ID block the digest is optional" 0 "$SNPCTL" launch --dry-run --ovmf vmlinuz \
+        --cbitpos 51
+expect_err "warns" "no expected launch digest: "
 testcmd "ID block without ID auth" 1 "$SNPCTL" launch --dry-run --ovmf OVMF.fd --cbitpos 51 \
         --id-block id-block.b64
 expect_err "says what is missing" "without its ID auth info"
@@ -187,9 +232,9 @@ EOF
 testcmd "launch-qemu.sh -sev-snp with every flag" 0 "$LQ" -sev-snp -bios OVMF.fd \
         -kernel vmlinuz -initrd initrd.img -append "console=ttyS0 root=/dev/sda" -hda root.qcow2 \
         -hdb data.img -cdrom seed.iso -mem 4096 -smp 2 -cpu EPYC-v4 -policy 0x30000 \
-        -id-block id-block.b64 -id-auth id-auth.b64 -host-data host-data.b64 -default-network \
-        -console serial -monitor monitor -dry-run
-expect_stdout "launch-qemu.sh line (upstream spelling)" "qemu-system-x86_64 -machine q35,confidential-guest-support=sev0 -accel kvm -cpu EPYC-v4 -smp 2 -m 4096M -no-reboot -nodefaults -display none -object sev-snp-guest,id=sev0,policy=0x30000,cbitpos=$(grep -o 'cbitpos=[0-9]*' "$OUT" | cut -d= -f2),reduced-phys-bits=1,kernel-hashes=on,id-block=$IDB,id-auth=$IDA,author-key-enabled=on,host-data=$HD -bios OVMF.fd -kernel vmlinuz -initrd initrd.img -append 'console=ttyS0 root=/dev/sda' -device virtio-scsi-pci,id=scsi0,disable-legacy=on,iommu_platform=true -drive file=root.qcow2,if=none,id=disk0,format=qcow2 -device scsi-hd,drive=disk0,bus=scsi0.0,bootindex=1 -drive file=data.img,if=none,id=disk1,format=raw -device scsi-hd,drive=disk1,bus=scsi0.0,bootindex=2 -drive file=seed.iso,if=none,id=cd0,format=raw,media=cdrom,readonly=on -device scsi-cd,drive=cd0,bus=scsi0.0,bootindex=3 -netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=tcp:127.0.0.1:8080-:80 -device virtio-net-pci,netdev=net0,disable-legacy=on,iommu_platform=true,romfile= -serial mon:stdio -monitor unix:monitor,server=on,wait=off"
+        -id-block id-block-compat.b64 -id-auth id-auth.b64 -host-data host-data.b64 \
+        -default-network -console serial -monitor monitor -dry-run
+expect_stdout "launch-qemu.sh line (upstream spelling)" "qemu-system-x86_64 -machine q35,confidential-guest-support=sev0 -accel kvm -cpu EPYC-v4 -smp 2 -m 4096M -no-reboot -nodefaults -display none -object sev-snp-guest,id=sev0,policy=0x30000,cbitpos=$(grep -o 'cbitpos=[0-9]*' "$OUT" | cut -d= -f2),reduced-phys-bits=1,kernel-hashes=on,id-block=$IDB_COMPAT,id-auth=$IDA,author-key-enabled=on,host-data=$HD -bios OVMF.fd -kernel vmlinuz -initrd initrd.img -append 'console=ttyS0 root=/dev/sda' -device virtio-scsi-pci,id=scsi0,disable-legacy=on,iommu_platform=true -drive file=root.qcow2,if=none,id=disk0,format=qcow2 -device scsi-hd,drive=disk0,bus=scsi0.0,bootindex=1 -drive file=data.img,if=none,id=disk1,format=raw -device scsi-hd,drive=disk1,bus=scsi0.0,bootindex=2 -drive file=seed.iso,if=none,id=cd0,format=raw,media=cdrom,readonly=on -device scsi-cd,drive=cd0,bus=scsi0.0,bootindex=3 -netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=tcp:127.0.0.1:8080-:80 -device virtio-net-pci,netdev=net0,disable-legacy=on,iommu_platform=true,romfile= -serial mon:stdio -monitor unix:monitor,server=on,wait=off"
 if grep -q 'auth-key-enabled=true' "$OUT"; then fail "no fork spelling auth-key-enabled"; else pass "no fork spelling auth-key-enabled"; fi
 if grep -q 'pflash' "$OUT"; then fail "SNP never uses pflash"; else pass "SNP never uses pflash"; fi
 
@@ -206,7 +251,7 @@ expect_out "-smp wins over vcpu_count" ' -smp 3 '
 testcmd "launch-qemu.sh -load-config vcpu_count" 0 "$LQ" -sev-snp -load-config vm.toml -dry-run
 expect_out "vcpu_count is applied" ' -smp 2 '
 testcmd "launch-qemu.sh -id-block without -id-auth" 1 "$LQ" -sev-snp -bios OVMF.fd \
-        -id-block id-block.b64 -dry-run
+        -id-block id-block-min.b64 -dry-run
 expect_err "says so" "without its ID auth info"
 testcmd "launch-qemu.sh -hdb before -hda" 0 "$LQ" -hdb data.img -hda root.qcow2 -dry-run
 expect_out "-hda is disk0, -hdb disk1" 'file=root.qcow2,if=none,id=disk0,.* file=data.img,if=none,id=disk1,'
@@ -266,6 +311,10 @@ expect_out "kvm_amd sev_snp off, with the fix" 'FAIL +kvm_amd.sev_snp +sev_snp =
 expect_out "modprobe fix" 'fix: reload kvm_amd with sev=1 sev_es=1 sev_snp=1'
 expect_out "IOMMU passthrough found" 'FAIL +iommu +IOMMU in passthrough mode'
 expect_out "QEMU 9.2 is new enough" '^ok +qemu '
-expect_out "OVMF readable" '^ok +ovmf '
+expect_out "synthetic OVMF can measure a kernel" '^ok +ovmf +OVMF.fd has SEV metadata'
+SNPCTL_HOST_ROOT=$T/root testcmd "--check with a kernel and an OVMF without hashes table" 1 \
+        "$SNPCTL" launch --check --qemu ./fake-qemu --ovmf data.img --kernel vmlinuz
+expect_out "OVMF finding with the fix" 'FAIL +ovmf +firmware image .data.img.'
+expect_out "fix names the AmdSev build" 'fix: use an OVMF built from OvmfPkg/AmdSev/AmdSevX64.dsc'
 
 finish

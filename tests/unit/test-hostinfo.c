@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "hostinfo.h"
+#include "synth-ovmf.h"
 
 static void decode_cpu(void **state) {
         struct hostinfo_cpu c;
@@ -190,11 +191,82 @@ static void preflight(void **state) {
         assert_int_equal(system(cmd), 0);
 }
 
+/* Writes a synthetic OVMF (tests/unit/synth-ovmf.h) and returns its path (strdup'd). */
+static char *write_ovmf(const char *name, bool metadata, uint32_t hashes_gpa, bool section) {
+        _cleanup_(freep) uint8_t *img = NULL;
+        struct synth s;
+        size_t size;
+
+        synth_init(&s, 16, 0xffffa000, hashes_gpa);
+        s.metadata = metadata;
+        synth_section(&s, 0xfff00000, 0x3000, OVMF_SECTION_SNP_SEC_MEM);
+        synth_section(&s, 0xfff03000, 0x1000, OVMF_SECTION_SNP_SECRETS);
+        synth_section(&s, 0xfff04000, 0x1000, OVMF_SECTION_CPUID);
+        if (section)
+                synth_section(&s, 0xfff0c000, 0x1000, OVMF_SECTION_SNP_KERNEL_HASHES);
+        img = synth_build(&s, &size);
+        return strdup(synth_write(name, img, size));
+}
+
+/* The OVMF finding: SEV metadata for SNP and SEV-ES, the hashes table for a measured kernel. */
+static void preflight_ovmf(void **state) {
+        _cleanup_(freep) char *good = write_ovmf("good.fd", true, 0xfff0c400, true);
+        _cleanup_(freep) char *no_hashes = write_ovmf("nohashes.fd", true, 0, false);
+        _cleanup_(freep) char *no_section = write_ovmf("nosection.fd", true, 0xfff0c400, false);
+        _cleanup_(freep) char *no_meta = write_ovmf("nometa.fd", false, 0, false);
+        struct hostinfo_cpu cpu;
+        struct hostinfo_preflight_params p = {
+                .root = "/nonexistent", .cpu = &cpu, .mode = QEMU_MODE_SNP,
+                .accel = QEMU_ACCEL_TCG, .qemu_version_text = "QEMU emulator version 9.1.0",
+                .min_qemu_version = 901,
+        };
+        const struct {
+                const char *ovmf;
+                enum qemu_mode mode;
+                bool kernel;
+                enum hostinfo_status want;
+                const char *text;
+        } cases[] = {
+                { good, QEMU_MODE_SNP, true, HOSTINFO_OK, "can measure a kernel" },
+                { good, QEMU_MODE_SNP, false, HOSTINFO_OK, "has SEV metadata" },
+                { no_hashes, QEMU_MODE_SNP, false, HOSTINFO_OK, "has SEV metadata" },
+                { no_hashes, QEMU_MODE_SNP, true, HOSTINFO_FAIL, "no kernel-hashes table" },
+                { no_hashes, QEMU_MODE_SEV, true, HOSTINFO_FAIL, "no kernel-hashes table" },
+                { no_section, QEMU_MODE_SNP, true, HOSTINFO_FAIL, "no kernel-hashes table" },
+                { no_section, QEMU_MODE_SEV_ES, true, HOSTINFO_OK, "can measure a kernel" },
+                { no_meta, QEMU_MODE_SNP, false, HOSTINFO_FAIL, "no SEV metadata" },
+                { no_meta, QEMU_MODE_SEV_ES, false, HOSTINFO_FAIL, "no SEV metadata" },
+                { no_meta, QEMU_MODE_SEV, false, HOSTINFO_OK, "readable" },
+                { "/nonexistent/OVMF.fd", QEMU_MODE_SNP, false, HOSTINFO_FAIL, "OVMF.fd" },
+        };
+
+        (void) state;
+        hostinfo_decode_cpu("AuthenticAMD", 0x80000028, 0x1b, 0x173, &cpu);
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct hostinfo_findings f = { 0 };
+                const struct hostinfo_finding *x;
+
+                p.ovmf = cases[i].ovmf;
+                p.mode = cases[i].mode;
+                p.kernel_hashes = cases[i].kernel;
+                assert_int_equal(hostinfo_preflight(&p, &f), 0);
+                x = find(&f, "ovmf");
+                assert_non_null(x);
+                if (x->status != cases[i].want || !strstr(x->text, cases[i].text))
+                        fail_msg("case %zu: %s: %s", i, hostinfo_status_to_string(x->status),
+                                 x->text);
+                if (x->status == HOSTINFO_FAIL)
+                        assert_non_null(x->fix);
+                hostinfo_findings_clear(&f);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(decode_cpu),
                 cmocka_unit_test(qemu_version),
                 cmocka_unit_test(preflight),
+                cmocka_unit_test(preflight_ovmf),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
