@@ -41,3 +41,53 @@ void crypto_hash_free(struct crypto_hash_ctx *ctx);
 static inline void crypto_hash_freep(struct crypto_hash_ctx **p) {
         crypto_hash_free(*p);
 }
+
+/* ---- Attestation (branch attest): certificates, AMD chain, report signatures ----------------
+ * X.509 certificates stay inside struct crypto_cert; nothing outside crypto.c sees OpenSSL. */
+
+struct crypto_cert;
+
+/* Loads one certificate from a PEM (exactly one CERTIFICATE block) or DER file, or from memory.
+ * -errno of reading; -EBADMSG when the bytes are not exactly one certificate. */
+int crypto_cert_load(const char *path, struct crypto_cert **ret);
+int crypto_cert_from_mem(const void *data, size_t size, struct crypto_cert **ret);
+void crypto_cert_free(struct crypto_cert *cert);
+static inline void crypto_cert_freep(struct crypto_cert **p) {
+        crypto_cert_free(*p);
+}
+
+/* SHA-256 of the certificate's DER encoding, and of its SubjectPublicKeyInfo (the fingerprint
+ * pinned for AMD's roots). 0 or -EIO. */
+int crypto_cert_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]);
+int crypto_cert_pubkey_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]);
+
+/* Copies the subject (or issuer) commonName into buf. -ENOENT when there is none, -ENAMETOOLONG
+ * when it does not fit. */
+int crypto_cert_subject_cn(const struct crypto_cert *cert, char *buf, size_t size);
+int crypto_cert_issuer_cn(const struct crypto_cert *cert, char *buf, size_t size);
+
+/* Predicate: 1 when cert's issuer name equals issuer's subject name, else 0. */
+int crypto_cert_issued_by(const struct crypto_cert *cert, const struct crypto_cert *issuer);
+
+/* Verifies that issuer's RSA key signed cert with RSASSA-PSS, SHA-384, MGF1-SHA-384, salt length
+ * 48 (AMD KDS spec 57230), the only algorithm AMD's chain uses. 0 when it did; -EKEYREJECTED for
+ * a bad signature, another algorithm or other parameters; -EIO on an OpenSSL failure. */
+int crypto_cert_verify_amd_pss(const struct crypto_cert *cert, const struct crypto_cert *issuer);
+
+/* Predicate: 1 when the certificate's key is ECDSA on P-384, 0 otherwise. */
+int crypto_cert_key_is_p384(const struct crypto_cert *cert);
+
+/* The value of the extension with the dotted oid: the raw extnValue bytes (new buffer), a DER
+ * INTEGER that fits in 64 bits, or a DER IA5String (new NUL-terminated string). -ENOENT when
+ * the certificate lacks it, -EBADMSG when the value is not of that type. */
+int crypto_cert_ext_raw(const struct crypto_cert *cert, const char *oid, uint8_t **ret_data,
+                        size_t *ret_size);
+int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64_t *ret);
+int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **ret);
+
+/* Verifies an SEV ECDSA P-384 signature by cert's key over SHA-384(data): r and s are the 72-byte
+ * little-endian zero-extended integers of the SNP ABI. 0 when valid; -EKEYREJECTED when not (or
+ * when r/s do not fit 48 bytes or the key is not P-384); -EIO on an OpenSSL failure. */
+int crypto_ecdsa_p384_verify_sev(const struct crypto_cert *cert, const void *data, size_t size,
+                                 const uint8_t r[72], const uint8_t s[72]);
+/* ---- end of attestation block ---------------------------------------------------------------- */

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Verifying an attestation report: AMD's chain of trust (ARK -> ASK/ASVK -> VCEK/VLEK), the
+ * report's signature and its binding to the certificate (signing key, hwID, SPLs), then the VM
+ * checks driven by a struct attest_expect. Every check is recorded separately with its expected
+ * and actual value; the verdict is "verified" only when every recorded check passed. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto.h"
+#include "report.h"
+
+#define ATTEST_MAX_CHECKS 40
+#define ATTEST_TEXT_SIZE 160
+
+struct attest_check {
+        const char *name;               /* static, e.g. "signature", "measurement" */
+        bool passed;
+        char expected[ATTEST_TEXT_SIZE];
+        char actual[ATTEST_TEXT_SIZE];
+};
+
+struct attest_result {
+        struct attest_check checks[ATTEST_MAX_CHECKS];
+        size_t n_checks;
+        bool vm_checks;                 /* at least one expected value was checked */
+        enum snp_generation generation;
+        unsigned signer;                /* enum snp_signer of the certificate */
+        uint32_t version;               /* report version, 0 when it did not parse */
+};
+
+/* Which TCB fields --min-tcb applies to. */
+enum {
+        ATTEST_TCB_COMMITTED = 1 << 0,
+        ATTEST_TCB_REPORTED  = 1 << 1,
+        ATTEST_TCB_LAUNCH    = 1 << 2,
+        ATTEST_TCB_CURRENT   = 1 << 3,
+};
+
+/* Expected values; each has_* enables one check. Filled from flags today, from a VM config
+ * later. */
+struct attest_expect {
+        bool has_measurement;
+        uint8_t measurement[48];
+        bool has_policy;
+        uint64_t policy;
+        bool allow_debug;               /* else a report whose policy allows debugging fails */
+        bool has_platform_info;
+        uint64_t platform_info;
+        uint64_t platform_info_mask;    /* bits compared */
+        bool has_min_tcb;
+        struct snp_tcb min_tcb;
+        unsigned min_tcb_fields;        /* ATTEST_TCB_*; 0 means committed */
+        bool has_family_id;
+        uint8_t family_id[16];
+        bool has_image_id;
+        uint8_t image_id[16];
+        bool has_guest_svn;
+        uint32_t guest_svn;
+        bool has_id_key_digest;
+        uint8_t id_key_digest[48];
+        bool has_author_key_digest;
+        uint8_t author_key_digest[48];
+        bool has_host_data;
+        uint8_t host_data[32];
+        bool has_vmpl;
+        uint32_t vmpl;
+        bool has_report_data;
+        uint8_t report_data[64];
+        bool has_min_version;
+        uint32_t min_version;
+};
+
+/* True when any VM check is requested. */
+bool attest_expect_any(const struct attest_expect *e);
+
+/* A loaded certificate chain and what its verification found; verified once and reused for every
+ * report it signed. */
+struct attest_chain {
+        struct crypto_cert *ark, *ask, *leaf;
+        enum snp_generation generation;
+        unsigned kind;                  /* SNP_SIGNER_VCEK or SNP_SIGNER_VLEK; other: unknown */
+        struct attest_check checks[12];
+        size_t n_checks;
+        /* What the leaf certifies, read once: hwID (VCEK) and the SPL extensions fmc, bl, tee,
+         * snp, ucode (spl_r[i] < 0: missing or malformed). */
+        uint8_t hwid[64];
+        size_t hwid_size;
+        int hwid_r;
+        uint64_t spl[5];
+        int spl_r[5];
+};
+
+/* Loads the three certificates (PEM or DER) into a new chain without judging them. -errno of
+ * reading, -EBADMSG when a file is not exactly one certificate (ret_bad_path names it). */
+int attest_chain_load(const char *ark, const char *ask, const char *leaf,
+                      struct attest_chain **ret, const char **ret_bad_path);
+void attest_chain_free(struct attest_chain *chain);
+static inline void attest_chain_freep(struct attest_chain **p) {
+        attest_chain_free(*p);
+}
+
+/* Verifies the chain and records its checks in chain->checks: the ARK's key is one of the pinned
+ * AMD roots, or (when trusted_ark is not NULL) has the same key as trusted_ark; ARK self-signed,
+ * ASK/ASVK signed by the ARK, VCEK/VLEK by the ASK/ASVK (RSA-PSS SHA-384 salt 48, names
+ * chained); certificate kinds and generations agree; the leaf key is P-384. 0 when the checks
+ * ran (whatever they found), -errno when they could not (OpenSSL failure, out of memory). */
+int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *trusted_ark);
+
+/* True when every chain check passed. */
+bool attest_chain_ok(const struct attest_chain *chain);
+
+/* Checks one report (size bytes at data) against a verified chain and the expected values,
+ * filling *res (chain checks first). 0 when the checks ran; the verdict is attest_verified(res).
+ * -errno when they could not run. */
+int attest_verify_report(const struct attest_chain *chain, const void *data, size_t size,
+                         const struct attest_expect *expect, struct attest_result *res);
+
+/* True when res holds at least one check and all passed. */
+bool attest_verified(const struct attest_result *res);
+
+/* The first failed check, or NULL. */
+const struct attest_check *attest_first_failure(const struct attest_result *res);
+
+/* The certificate extension OIDs (KDS spec 57230) used by the checks. */
+#define ATTEST_OID_STRUCT_VERSION "1.3.6.1.4.1.3704.1.1"
+#define ATTEST_OID_PRODUCT_NAME   "1.3.6.1.4.1.3704.1.2"
+#define ATTEST_OID_BL_SPL         "1.3.6.1.4.1.3704.1.3.1"
+#define ATTEST_OID_TEE_SPL        "1.3.6.1.4.1.3704.1.3.2"
+#define ATTEST_OID_SNP_SPL        "1.3.6.1.4.1.3704.1.3.3"
+#define ATTEST_OID_UCODE_SPL      "1.3.6.1.4.1.3704.1.3.8"
+#define ATTEST_OID_FMC_SPL        "1.3.6.1.4.1.3704.1.3.9"
+#define ATTEST_OID_HWID           "1.3.6.1.4.1.3704.1.4"
+#define ATTEST_OID_CSP_ID         "1.3.6.1.4.1.3704.1.5"

@@ -1,0 +1,754 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* snpctl attest-verify: decide whether reports were signed by a genuine AMD secure processor
+ * (chain to a pinned ARK, VCEK/VLEK binding, ECDSA signature) and, when expected values are
+ * given, whether they describe exactly the expected VM. Every check is printed with its result;
+ * exit 0 only when all passed for every report. */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "applets.h"
+#include "attest.h"
+#include "cleanup.h"
+#include "cli.h"
+#include "crypto.h"
+#include "fileio.h"
+#include "hex.h"
+#include "le.h"
+#include "log.h"
+#include "output.h"
+#include "parse.h"
+#include "report.h"
+
+struct attest_verify_args {
+        struct common_args common;
+        const char *certs;
+        const char *ark, *ask, *vcek, *vlek;
+        const char *trust_ark;
+        const char *id_block, *auth_block;
+        struct attest_expect expect;
+        bool has_mask;
+        char **reports;
+        int n_reports;
+};
+
+enum {
+        OPT_CERTS = 0x100,
+        OPT_ARK,
+        OPT_ASK,
+        OPT_VCEK,
+        OPT_VLEK,
+        OPT_TRUST_ARK,
+        OPT_MEASUREMENT,
+        OPT_POLICY,
+        OPT_ALLOW_DEBUG,
+        OPT_PLATFORM_INFO,
+        OPT_PLATFORM_MASK,
+        OPT_MIN_TCB,
+        OPT_TCB_FIELDS,
+        OPT_FAMILY_ID,
+        OPT_IMAGE_ID,
+        OPT_GUEST_SVN,
+        OPT_ID_KEY_DIGEST,
+        OPT_AUTHOR_KEY_DIGEST,
+        OPT_ID_BLOCK,
+        OPT_AUTH_BLOCK,
+        OPT_HOST_DATA,
+        OPT_VMPL,
+        OPT_REPORT_DATA,
+        OPT_MIN_VERSION,
+};
+
+static const struct argp_option attest_verify_options[] = {
+        { NULL, 0, NULL, 0, "Certificates (PEM or DER):", 1 },
+        { "certs",     OPT_CERTS,     "DIR",  0, "Folder with ark, ask or asvk, vcek or vlek "
+                                                 "(.pem or .der); default: each report's folder", 1 },
+        { "ark",       OPT_ARK,       "FILE", 0, "AMD root key certificate (ARK)", 1 },
+        { "ask",       OPT_ASK,       "FILE", 0, "AMD signing key certificate (ASK, or ASVK for a VLEK)", 1 },
+        { "asvk",      OPT_ASK,       "FILE", OPTION_ALIAS, NULL, 1 },
+        { "vcek",      OPT_VCEK,      "FILE", 0, "VCEK certificate that signed the reports", 1 },
+        { "vlek",      OPT_VLEK,      "FILE", 0, "VLEK certificate that signed the reports", 1 },
+        { "trust-ark", OPT_TRUST_ARK, "FILE", 0, "Trust this root instead of the pinned AMD ARKs "
+                                                 "(test chains)", 1 },
+        { NULL, 0, NULL, 0, "Expected values (any of them turns on the VM checks):", 2 },
+        { "measurement",   OPT_MEASUREMENT, "HEX", 0, "Launch digest (48 bytes)", 2 },
+        { "policy",        OPT_POLICY,      "N",   0, "Guest policy, exactly", 2 },
+        { "allow-debug",   OPT_ALLOW_DEBUG, NULL,  0, "Accept a policy that allows debugging", 2 },
+        { "platform-info", OPT_PLATFORM_INFO, "N", 0, "PLATFORM_INFO, compared under --platform-info-mask", 2 },
+        { "platform-info-mask", OPT_PLATFORM_MASK, "N", 0, "Bits of PLATFORM_INFO compared "
+                                                          "(default: all)", 2 },
+        { "min-tcb",       OPT_MIN_TCB,     "TCB", 0, "Minimum TCB, e.g. bl=3,tee=0,snp=20,ucode=209 "
+                                                      "(Turin: add fmc=N)", 2 },
+        { "tcb-fields",    OPT_TCB_FIELDS,  "LIST", 0, "TCBs held to --min-tcb: committed, reported, "
+                                                       "launch, current (default: committed)", 2 },
+        { "family-id",     OPT_FAMILY_ID,   "HEX", 0, "Family ID (16 bytes)", 2 },
+        { "image-id",      OPT_IMAGE_ID,    "HEX", 0, "Image ID (16 bytes)", 2 },
+        { "guest-svn",     OPT_GUEST_SVN,   "N",   0, "Guest SVN, exactly", 2 },
+        { "id-key-digest", OPT_ID_KEY_DIGEST, "HEX", 0, "SHA-384 of the ID public key (48 bytes)", 2 },
+        { "author-key-digest", OPT_AUTHOR_KEY_DIGEST, "HEX", 0, "SHA-384 of the author key", 2 },
+        { "id-block",      OPT_ID_BLOCK,    "FILE", 0, "ID block (96 bytes): measurement, family and "
+                                                       "image ID, guest SVN, policy", 2 },
+        { "auth-block",    OPT_AUTH_BLOCK,  "FILE", 0, "ID authentication block (4096 bytes): ID and "
+                                                       "author key digests", 2 },
+        { "host-data",     OPT_HOST_DATA,   "HEX", 0, "HOST_DATA (32 bytes)", 2 },
+        { "vmpl",          OPT_VMPL,        "N",   0, "VMPL of the request (0-3)", 2 },
+        { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA (64 bytes)", 2 },
+        { "min-version",   OPT_MIN_VERSION, "N",   0, "Minimum report version", 2 },
+        { 0 }
+};
+
+static void hex_arg(struct argp_state *state, const char *opt, const char *arg, void *out,
+                    size_t size, bool *has) {
+        if (hex_decode_exact(arg, out, size) < 0)
+                argp_error(state, "bad --%s '%s' (must be %zu bytes in hex)", opt, arg, size);
+        *has = true;
+}
+
+static int parse_tcb_fields(const char *s, unsigned *ret) {
+        static const char *const names[] = { "committed", "reported", "launch", "current" };
+        unsigned mask = 0;
+        const char *p = s;
+
+        while (*p) {
+                size_t n = strcspn(p, ","), i;
+
+                for (i = 0; i < ELEMENTSOF(names); i++)
+                        if (n == strlen(names[i]) && strncmp(p, names[i], n) == 0)
+                                break;
+                if (i == ELEMENTSOF(names))
+                        return -EINVAL;
+                mask |= 1u << i;        /* same order as ATTEST_TCB_* */
+                p += n;
+                if (*p == ',' && *++p == '\0')
+                        return -EINVAL;
+        }
+        if (!mask)
+                return -EINVAL;
+        *ret = mask;
+        return 0;
+}
+
+static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *state) {
+        struct attest_verify_args *a = state->input;
+        struct attest_expect *x = &a->expect;
+        uint64_t v;
+        unsigned u;
+
+        switch (key) {
+        case ARGP_KEY_INIT:
+                state->child_inputs[0] = &a->common;
+                break;
+        case OPT_CERTS:     a->certs = arg; break;
+        case OPT_ARK:       a->ark = arg; break;
+        case OPT_ASK:       a->ask = arg; break;
+        case OPT_VCEK:      a->vcek = arg; break;
+        case OPT_VLEK:      a->vlek = arg; break;
+        case OPT_TRUST_ARK: a->trust_ark = arg; break;
+        case OPT_ID_BLOCK:  a->id_block = arg; break;
+        case OPT_AUTH_BLOCK: a->auth_block = arg; break;
+        case OPT_ALLOW_DEBUG: x->allow_debug = true; break;
+        case OPT_MEASUREMENT:
+                hex_arg(state, "measurement", arg, x->measurement, 48, &x->has_measurement);
+                break;
+        case OPT_FAMILY_ID:
+                hex_arg(state, "family-id", arg, x->family_id, 16, &x->has_family_id);
+                break;
+        case OPT_IMAGE_ID:
+                hex_arg(state, "image-id", arg, x->image_id, 16, &x->has_image_id);
+                break;
+        case OPT_ID_KEY_DIGEST:
+                hex_arg(state, "id-key-digest", arg, x->id_key_digest, 48, &x->has_id_key_digest);
+                break;
+        case OPT_AUTHOR_KEY_DIGEST:
+                hex_arg(state, "author-key-digest", arg, x->author_key_digest, 48,
+                        &x->has_author_key_digest);
+                break;
+        case OPT_HOST_DATA:
+                hex_arg(state, "host-data", arg, x->host_data, 32, &x->has_host_data);
+                break;
+        case OPT_REPORT_DATA:
+                hex_arg(state, "report-data", arg, x->report_data, 64, &x->has_report_data);
+                break;
+        case OPT_POLICY:
+                if (parse_u64(arg, &v) < 0)
+                        argp_error(state, "bad --policy '%s'", arg);
+                x->policy = v;
+                x->has_policy = true;
+                break;
+        case OPT_PLATFORM_INFO:
+                if (parse_u64(arg, &v) < 0)
+                        argp_error(state, "bad --platform-info '%s'", arg);
+                x->platform_info = v;
+                x->has_platform_info = true;
+                break;
+        case OPT_PLATFORM_MASK:
+                if (parse_u64(arg, &v) < 0)
+                        argp_error(state, "bad --platform-info-mask '%s'", arg);
+                x->platform_info_mask = v;
+                a->has_mask = true;
+                break;
+        case OPT_MIN_TCB:
+                if (report_tcb_parse(arg, &x->min_tcb) < 0)
+                        argp_error(state, "bad --min-tcb '%s' (e.g. bl=3,tee=0,snp=20,ucode=209, "
+                                   "Turin with fmc=N)", arg);
+                x->has_min_tcb = true;
+                break;
+        case OPT_TCB_FIELDS:
+                if (parse_tcb_fields(arg, &x->min_tcb_fields) < 0)
+                        argp_error(state, "bad --tcb-fields '%s' (committed, reported, launch, "
+                                   "current)", arg);
+                break;
+        case OPT_GUEST_SVN:
+                if (parse_uint(arg, 0, UINT32_MAX, &u) < 0)
+                        argp_error(state, "bad --guest-svn '%s'", arg);
+                x->guest_svn = u;
+                x->has_guest_svn = true;
+                break;
+        case OPT_VMPL:
+                if (parse_uint(arg, 0, 3, &u) < 0)
+                        argp_error(state, "bad --vmpl '%s' (0-3)", arg);
+                x->vmpl = u;
+                x->has_vmpl = true;
+                break;
+        case OPT_MIN_VERSION:
+                if (parse_uint(arg, 2, 5, &u) < 0)
+                        argp_error(state, "bad --min-version '%s' (2-5)", arg);
+                x->min_version = u;
+                x->has_min_version = true;
+                break;
+        case ARGP_KEY_ARGS:
+                a->reports = state->argv + state->next;
+                a->n_reports = state->argc - state->next;
+                break;
+        case ARGP_KEY_NO_ARGS:
+                argp_error(state, "no report given");
+                break;
+        case ARGP_KEY_END:
+                if (a->vcek && a->vlek)
+                        argp_error(state, "--vcek and --vlek exclude each other");
+                if (a->has_mask && !x->has_platform_info)
+                        argp_error(state, "--platform-info-mask needs --platform-info");
+                if (!a->has_mask)
+                        x->platform_info_mask = UINT64_MAX;
+                if (x->min_tcb_fields && !x->has_min_tcb)
+                        argp_error(state, "--tcb-fields needs --min-tcb");
+                break;
+        default:
+                return ARGP_ERR_UNKNOWN;
+        }
+        return 0;
+}
+
+static const struct argp_child attest_verify_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+static const struct argp attest_verify_argp = {
+        .options = attest_verify_options,
+        .parser = attest_verify_parse_opt,
+        .args_doc = "REPORT...",
+        .doc = "Verify SEV-SNP attestation reports: AMD's chain of trust (ARK pinned in snpctl, "
+               "ASK/ASVK, VCEK/VLEK), the report signature, the certificate's hwID and TCB, and "
+               "-- when expected values are given -- the VM's measurement, policy and identity. "
+               "A REPORT that is a folder stands for its report.bin, or else for every *.bin "
+               "in it.\v"
+               "Exit status: 0 every report verified, 1 could not examine one (missing or "
+               "unreadable file), 2 usage, 3 a report was examined and rejected.",
+        .children = attest_verify_children,
+};
+
+/* One set of expected values per field: a flag and a file naming the same field must agree. */
+static int merge_bytes(const char *what, bool *has, uint8_t *dst, const uint8_t *src, size_t n) {
+        if (*has && !crypto_memeq(dst, src, n)) {
+                log_error("%s given twice with different values", what);
+                return -EINVAL;
+        }
+        memcpy(dst, src, n);
+        *has = true;
+        return 0;
+}
+
+/* SNP ABI ID block (snp-facts B.3.6): LD, FAMILY_ID, IMAGE_ID, VERSION = 1, GUEST_SVN, POLICY. */
+static int load_id_block(const char *path, struct attest_expect *x) {
+        _cleanup_(freep) uint8_t *b = NULL;
+        uint64_t policy;
+        uint32_t svn;
+        size_t size;
+        int r = fileio_read_full(path, 4096, &b, &size);
+
+        if (r < 0)
+                return log_errno(r, "reading ID block '%s'", path);
+        if (size != 96 || le32_get(b + 0x50) != 1) {
+                log_error("ID block '%s': must be 96 bytes with VERSION 1 (got %zu bytes)", path,
+                          size);
+                return -EINVAL;
+        }
+        if (merge_bytes("measurement (--measurement, ID block LD)", &x->has_measurement,
+                        x->measurement, b, 48) < 0 ||
+            merge_bytes("family ID", &x->has_family_id, x->family_id, b + 0x30, 16) < 0 ||
+            merge_bytes("image ID", &x->has_image_id, x->image_id, b + 0x40, 16) < 0)
+                return -EINVAL;
+        svn = le32_get(b + 0x54);
+        policy = le64_get(b + 0x58);
+        if ((x->has_guest_svn && x->guest_svn != svn) || (x->has_policy && x->policy != policy)) {
+                log_error("ID block '%s': guest SVN or policy differs from the flags", path);
+                return -EINVAL;
+        }
+        x->guest_svn = svn;
+        x->has_guest_svn = true;
+        x->policy = policy;
+        x->has_policy = true;
+        return 0;
+}
+
+/* ID authentication info (snp-facts B.3.7): ID_KEY at 0x240 and AUTHOR_KEY at 0x880, 0x404 bytes
+ * each; the report carries SHA-384 of each (zero when there is no author key). */
+static int load_auth_block(const char *path, struct attest_expect *x) {
+        _cleanup_(freep) uint8_t *b = NULL;
+        uint8_t id[48], author[48] = {};
+        bool has_author = false;
+        size_t size;
+        int r = fileio_read_full(path, 8192, &b, &size);
+
+        if (r < 0)
+                return log_errno(r, "reading ID auth block '%s'", path);
+        if (size != 4096 || le32_get(b) != 1) {
+                log_error("ID auth block '%s': must be 4096 bytes with ID_KEY_ALGO 1 (got %zu bytes)",
+                          path, size);
+                return -EINVAL;
+        }
+        for (size_t i = 0x880; i < 0x880 + 0x404; i++)
+                if (b[i])
+                        has_author = true;
+        r = crypto_sha384(b + 0x240, 0x404, id);
+        if (r >= 0 && has_author)
+                r = crypto_sha384(b + 0x880, 0x404, author);
+        if (r < 0)
+                return log_errno(r, "hashing the keys of '%s'", path);
+        if (merge_bytes("ID key digest", &x->has_id_key_digest, x->id_key_digest, id, 48) < 0 ||
+            merge_bytes("author key digest", &x->has_author_key_digest, x->author_key_digest,
+                        author, 48) < 0)
+                return -EINVAL;
+        return 0;
+}
+
+/* ---- finding certificates ---- */
+
+/* dir/<name>.pem or dir/<name>.der, whichever exists; NULL when neither. */
+static char *find_cert(const char *dir, const char *name) {
+        static const char *const exts[] = { "pem", "der" };
+
+        for (size_t i = 0; i < ELEMENTSOF(exts); i++) {
+                char *p = NULL;
+
+                if (asprintf(&p, "%s/%s.%s", dir, name, exts[i]) < 0)
+                        return NULL;
+                if (access(p, F_OK) == 0)
+                        return p;
+                free(p);
+        }
+        return NULL;
+}
+
+static char *dir_of(const char *path) {
+        const char *slash = strrchr(path, '/');
+
+        if (!slash)
+                return strdup(".");
+        if (slash == path)
+                return strdup("/");
+        return strndup(path, (size_t) (slash - path));
+}
+
+struct chain_paths {
+        char *ark, *ask, *leaf;
+};
+
+static void chain_paths_done(struct chain_paths *p) {
+        free(p->ark);
+        free(p->ask);
+        free(p->leaf);
+}
+
+/* Explicit flags first, then --certs, then the report's own folder. signing_key (from the report,
+ * verified later) picks vcek or vlek when the folder holds both. */
+static int resolve_certs(const struct attest_verify_args *a, const char *report_path,
+                         unsigned signing_key, struct chain_paths *ret) {
+        _cleanup_(freep) char *dir = a->certs ? strdup(a->certs) : dir_of(report_path);
+        struct chain_paths p = {};
+
+        if (!dir)
+                return log_errno(-ENOMEM, "resolving certificates");
+        p.ark = a->ark ? strdup(a->ark) : find_cert(dir, "ark");
+        p.ask = a->ask ? strdup(a->ask) : find_cert(dir, "ask");
+        if (!a->ask && !p.ask)
+                p.ask = find_cert(dir, "asvk");
+        if (a->vcek || a->vlek)
+                p.leaf = strdup(a->vcek ? a->vcek : a->vlek);
+        else {
+                _cleanup_(freep) char *vcek = find_cert(dir, "vcek");
+                _cleanup_(freep) char *vlek = find_cert(dir, "vlek");
+
+                if (vcek && vlek)
+                        p.leaf = signing_key == SNP_SIGNER_VLEK ? TAKE(vlek) : TAKE(vcek);
+                else
+                        p.leaf = vcek ? TAKE(vcek) : TAKE(vlek);
+        }
+        if (!p.ark || !p.ask || !p.leaf) {
+                log_error("report '%s': no %s certificate (looked for %s.pem/.der in '%s'; use "
+                          "--certs or --%s)", report_path, !p.ark ? "ARK" : !p.ask ? "ASK/ASVK" :
+                          "VCEK/VLEK", !p.ark ? "ark" : !p.ask ? "ask, asvk" : "vcek, vlek", dir,
+                          !p.ark ? "ark" : !p.ask ? "ask" : "vcek");
+                chain_paths_done(&p);
+                return -ENOENT;
+        }
+        *ret = p;
+        return 0;
+}
+
+/* ---- the chain cache: each chain is loaded and verified once per run ---- */
+
+struct cached_chain {
+        struct chain_paths paths;
+        struct attest_chain *chain;
+        struct cached_chain *next;
+};
+
+static void cache_free(struct cached_chain **head) {
+        while (*head) {
+                struct cached_chain *c = *head;
+
+                *head = c->next;
+                chain_paths_done(&c->paths);
+                attest_chain_free(c->chain);
+                free(c);
+        }
+}
+
+static int get_chain(struct cached_chain **cache, struct chain_paths *paths,
+                     const struct crypto_cert *trusted, struct attest_chain **ret) {
+        _cleanup_(attest_chain_freep) struct attest_chain *chain = NULL;
+        struct cached_chain *c;
+        const char *bad = NULL;
+        int r;
+
+        for (c = *cache; c; c = c->next)
+                if (strcmp(c->paths.ark, paths->ark) == 0 && strcmp(c->paths.ask, paths->ask) == 0 &&
+                    strcmp(c->paths.leaf, paths->leaf) == 0) {
+                        *ret = c->chain;
+                        return 0;
+                }
+        r = attest_chain_load(paths->ark, paths->ask, paths->leaf, &chain, &bad);
+        if (r == -EBADMSG)
+                return log_errno(r, "reading certificate '%s' (not one PEM or DER certificate)",
+                                 bad);
+        if (r < 0)
+                return log_errno(r, "reading certificate '%s'", bad ? bad : "?");
+        r = attest_chain_verify(chain, trusted);
+        if (r < 0)
+                return log_errno(r, "verifying the chain of '%s'", paths->leaf);
+        c = calloc(1, sizeof(*c));
+        if (!c)
+                return log_errno(-ENOMEM, "caching a chain");
+        c->paths = *paths;
+        *paths = (struct chain_paths) {};
+        c->chain = TAKE(chain);
+        c->next = *cache;
+        *cache = c;
+        *ret = c->chain;
+        return 0;
+}
+
+/* ---- output ---- */
+
+enum verdict { VERDICT_VERIFIED, VERDICT_REJECTED, VERDICT_ERROR };
+
+static const char *verdict_name(enum verdict v) {
+        return v == VERDICT_VERIFIED ? "verified" : v == VERDICT_REJECTED ? "rejected" : "error";
+}
+
+static void print_table(const char *path, const struct attest_result *res, enum verdict v) {
+        printf("report %s\n", path);
+        for (size_t i = 0; i < res->n_checks; i++) {
+                const struct attest_check *c = &res->checks[i];
+
+                if (c->passed)
+                        printf("  PASS  %-18s %s\n", c->name, c->actual);
+                else
+                        printf("  FAIL  %-18s expected %s, got %s\n", c->name, c->expected,
+                               c->actual);
+        }
+        if (v == VERDICT_VERIFIED)
+                printf("VERIFIED %s %s v%" PRIu32 "%s\n", report_generation_name(res->generation),
+                       report_signer_name(res->signer), res->version,
+                       res->vm_checks ? "" : ": chain and signature only; no VM checks were made");
+        else
+                printf("REJECTED\n");
+}
+
+static void print_line(const char *path, const struct attest_result *res, enum verdict v) {
+        const struct attest_check *f = attest_first_failure(res);
+
+        if (v == VERDICT_ERROR)
+                printf("ERROR     %s\n", path);
+        else if (v == VERDICT_VERIFIED)
+                printf("VERIFIED  %s  %s %s v%" PRIu32 "%s\n", path,
+                       report_generation_name(res->generation), report_signer_name(res->signer),
+                       res->version, res->vm_checks ? "" : " (no VM checks were made)");
+        else
+                printf("REJECTED  %s  %s: expected %s, got %s\n", path, f ? f->name : "?",
+                       f ? f->expected : "", f ? f->actual : "");
+}
+
+static int add_json(struct json_object *arr, const char *path, const struct attest_result *res,
+                    enum verdict v) {
+        struct json_object *o = json_object_new_object(), *checks = json_object_new_array();
+        int k = 0;
+
+        if (!o || !checks) {
+                json_object_put(o);
+                json_object_put(checks);
+                return -ENOMEM;
+        }
+        k |= output_add_str(o, "report", path);
+        k |= output_add_str(o, "verdict", verdict_name(v));
+        if (v != VERDICT_ERROR) {
+                k |= output_add_str(o, "generation", report_generation_name(res->generation));
+                k |= output_add_str(o, "signer", res->signer <= SNP_SIGNER_VLEK ?
+                                                 report_signer_name(res->signer) : NULL);
+                k |= output_add_u64(o, "version", res->version);
+                k |= output_add_bool(o, "vm_checks", res->vm_checks);
+                for (size_t i = 0; i < res->n_checks && k >= 0; i++) {
+                        const struct attest_check *c = &res->checks[i];
+                        struct json_object *jc = json_object_new_object();
+
+                        if (!jc) {
+                                k = -ENOMEM;
+                                break;
+                        }
+                        k |= output_add_str(jc, "name", c->name);
+                        k |= output_add_bool(jc, "passed", c->passed);
+                        k |= output_add_str(jc, "expected", c->expected);
+                        k |= output_add_str(jc, "actual", c->actual);
+                        if (json_object_array_add(checks, jc) < 0) {
+                                json_object_put(jc);
+                                k = -ENOMEM;
+                        }
+                }
+        }
+        k |= output_add_obj(o, "checks", checks);
+        if (k < 0 || json_object_array_add(arr, o) < 0) {
+                json_object_put(o);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+/* ---- running ---- */
+
+/* A growing list of report paths. */
+struct path_list {
+        char **v;
+        size_t n;
+};
+
+static void path_list_done(struct path_list *l) {
+        for (size_t i = 0; i < l->n; i++)
+                free(l->v[i]);
+        free(l->v);
+        *l = (struct path_list) {};
+}
+
+/* Appends path (taking ownership; NULL means it could not be made). -ENOMEM. */
+static int path_list_push(struct path_list *l, char *path) {
+        char **nv;
+
+        if (!path)
+                return -ENOMEM;
+        nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+        if (!nv) {
+                free(path);
+                return -ENOMEM;
+        }
+        l->v = nv;
+        l->v[l->n++] = path;
+        return 0;
+}
+
+static char *path_join(const char *dir, const char *name) {
+        char *p;
+
+        return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
+}
+
+/* Adds the *.bin files of dir, sorted by name. */
+static int push_folder(struct path_list *l, const char *dir) {
+        struct dirent **ents = NULL;
+        int m = scandir(dir, &ents, NULL, alphasort), r = 0;
+
+        if (m < 0)
+                return log_errno(-errno, "reading folder '%s'", dir);
+        for (int j = 0; j < m; j++) {
+                const char *name = ents[j]->d_name;
+                size_t len = strlen(name);
+
+                if (r >= 0 && name[0] != '.' && len > 4 && strcmp(name + len - 4, ".bin") == 0)
+                        r = path_list_push(l, path_join(dir, name));
+                free(ents[j]);
+        }
+        free(ents);
+        return r < 0 ? log_errno(r, "listing reports") : 0;
+}
+
+/* Expands the arguments: a folder with report.bin stands for it, any other folder for its *.bin
+ * files (sorted), anything else for itself. */
+static int expand_reports(char **args, int n, struct path_list *ret) {
+        _cleanup_(path_list_done) struct path_list l = {};
+
+        for (int i = 0; i < n; i++) {
+                _cleanup_(freep) char *rb = NULL;
+                struct stat st;
+                size_t len = strlen(args[i]);
+                int r;
+
+                if (stat(args[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
+                        r = path_list_push(&l, strdup(args[i]));
+                        if (r < 0)
+                                return log_errno(r, "listing reports");
+                        continue;
+                }
+                while (len > 1 && args[i][len - 1] == '/')      /* "case/" -> "case" */
+                        args[i][--len] = '\0';
+                rb = path_join(args[i], "report.bin");
+                if (!rb)
+                        return log_errno(-ENOMEM, "listing reports");
+                if (access(rb, F_OK) == 0) {
+                        r = path_list_push(&l, TAKE(rb));
+                        if (r < 0)
+                                return log_errno(r, "listing reports");
+                } else {
+                        r = push_folder(&l, args[i]);   /* logs its errors */
+                        if (r < 0)
+                                return r;
+                }
+        }
+        *ret = l;
+        l = (struct path_list) {};
+        return 0;
+}
+
+static enum verdict verify_one(const struct attest_verify_args *a, const char *path,
+                               struct cached_chain **cache, const struct crypto_cert *trusted,
+                               struct attest_result *res) {
+        _cleanup_(freep) uint8_t *data = NULL;
+        struct chain_paths paths = {};
+        struct attest_chain *chain = NULL;
+        unsigned signing_key = SNP_SIGNER_VCEK;
+        size_t size = 0;
+        int r;
+
+        *res = (struct attest_result) {};
+        r = fileio_read_full(path, 1 << 20, &data, &size);
+        if (r == -EFBIG) {
+                /* Too large to be a report: still examined and rejected, with an empty buffer. */
+                data = NULL;
+                size = (size_t) 1 << 20;
+        } else if (r < 0) {
+                log_errno(r, "reading report '%s'", path);
+                return VERDICT_ERROR;
+        }
+        if (data && size >= 0x4C)
+                signing_key = (le32_get(data + 0x48) >> 2) & 7;
+        if (resolve_certs(a, path, signing_key, &paths) < 0)
+                return VERDICT_ERROR;
+        r = get_chain(cache, &paths, trusted, &chain);
+        chain_paths_done(&paths);
+        if (r < 0)
+                return VERDICT_ERROR;
+        if (!data) {
+                static const uint8_t none[1];
+
+                r = attest_verify_report(chain, none, size, &a->expect, res);
+        } else
+                r = attest_verify_report(chain, data, size, &a->expect, res);
+        if (r < 0) {
+                log_errno(r, "verifying report '%s'", path);
+                return VERDICT_ERROR;
+        }
+        return attest_verified(res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
+}
+
+static int run(struct attest_verify_args *a) {
+        _cleanup_(crypto_cert_freep) struct crypto_cert *trusted = NULL;
+        _cleanup_(json_object_putp) struct json_object *arr = NULL;
+        _cleanup_(path_list_done) struct path_list list = {};
+        struct cached_chain *cache = NULL;
+        size_t n, n_ok = 0, n_rejected = 0, n_error = 0;
+        int r, status;
+
+        if (a->id_block && load_id_block(a->id_block, &a->expect) < 0)
+                return SNPCTL_EXIT_FAILURE;
+        if (a->auth_block && load_auth_block(a->auth_block, &a->expect) < 0)
+                return SNPCTL_EXIT_FAILURE;
+        if (a->trust_ark) {
+                r = crypto_cert_load(a->trust_ark, &trusted);
+                if (r < 0) {
+                        log_errno(r, "reading --trust-ark '%s'", a->trust_ark);
+                        return SNPCTL_EXIT_FAILURE;
+                }
+        }
+        if (a->common.json) {
+                arr = json_object_new_array();
+                if (!arr) {
+                        log_errno(-ENOMEM, "building JSON");
+                        return SNPCTL_EXIT_FAILURE;
+                }
+        }
+        r = expand_reports(a->reports, a->n_reports, &list);
+        if (r < 0)
+                return SNPCTL_EXIT_FAILURE;
+        n = list.n;
+        if (n == 0) {
+                log_error("no reports found in the arguments");
+                return SNPCTL_EXIT_FAILURE;
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct attest_result res;
+                enum verdict v = verify_one(a, list.v[i], &cache, trusted, &res);
+
+                if (v == VERDICT_VERIFIED)
+                        n_ok++;
+                else if (v == VERDICT_REJECTED)
+                        n_rejected++;
+                else
+                        n_error++;
+                if (arr) {
+                        if (add_json(arr, list.v[i], &res, v) < 0) {
+                                log_errno(-ENOMEM, "building JSON");
+                                n_error++;
+                        }
+                } else if (n == 1 && v != VERDICT_ERROR)
+                        print_table(list.v[i], &res, v);
+                else
+                        print_line(list.v[i], &res, v);
+        }
+        if (arr && output_print_json(arr) < 0) {
+                log_error("writing JSON to stdout failed");
+                n_error++;
+        }
+        if (!arr && fflush(stdout) != 0)
+                n_error++;
+        if (n > 1)
+                log_info("%zu verified, %zu rejected, %zu not examined", n_ok, n_rejected, n_error);
+        status = n_error ? SNPCTL_EXIT_FAILURE : n_rejected ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
+        cache_free(&cache);
+        return status;
+}
+
+int attest_verify_main(int argc, char **argv) {
+        struct attest_verify_args a = {};
+
+        if (argp_parse(&attest_verify_argp, argc, argv, 0, NULL, &a) != 0)
+                return SNPCTL_EXIT_USAGE;
+        return run(&a);
+}

@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attest.h"
+#include "cleanup.h"
+#include "hex.h"
+#include "log.h"
+#include "trust.h"
+
+static const char *const spl_oids[5] = {
+        ATTEST_OID_FMC_SPL, ATTEST_OID_BL_SPL, ATTEST_OID_TEE_SPL, ATTEST_OID_SNP_SPL,
+        ATTEST_OID_UCODE_SPL,
+};
+static const char *const spl_names[5] = { "fmcSPL", "blSPL", "teeSPL", "snpSPL", "ucodeSPL" };
+
+bool attest_expect_any(const struct attest_expect *e) {
+        return e->has_measurement || e->has_policy || e->has_platform_info || e->has_min_tcb ||
+               e->has_family_id || e->has_image_id || e->has_guest_svn || e->has_id_key_digest ||
+               e->has_author_key_digest || e->has_host_data || e->has_vmpl || e->has_report_data ||
+               e->has_min_version;
+}
+
+static __attribute__((format(printf, 5, 6))) void check_set(struct attest_check *c,
+                                                            const char *name, bool passed,
+                                                            const char *expected,
+                                                            const char *fmt, ...) {
+        va_list ap;
+
+        c->name = name;
+        c->passed = passed;
+        snprintf(c->expected, sizeof(c->expected), "%s", expected);
+        va_start(ap, fmt);
+        vsnprintf(c->actual, sizeof(c->actual), fmt, ap);
+        va_end(ap);
+}
+
+/* The next free check of a result; the table is sized for every check there is, so running out
+ * is a programming error that fails the verdict instead of being ignored. */
+static struct attest_check *next_check(struct attest_result *res) {
+        static struct attest_check overflow;
+
+        if (res->n_checks >= ATTEST_MAX_CHECKS) {
+                overflow = (struct attest_check) {};
+                res->checks[ATTEST_MAX_CHECKS - 1].passed = false;
+                return &overflow;
+        }
+        return &res->checks[res->n_checks++];
+}
+
+static struct attest_check *next_chain_check(struct attest_chain *chain) {
+        static struct attest_check overflow;
+
+        if (chain->n_checks >= ELEMENTSOF(chain->checks)) {
+                overflow = (struct attest_check) {};
+                chain->checks[ELEMENTSOF(chain->checks) - 1].passed = false;
+                return &overflow;
+        }
+        return &chain->checks[chain->n_checks++];
+}
+
+static void hex_of(const void *data, size_t size, char *buf) {
+        hex_encode_buf(data, size, buf);        /* buf holds ATTEST_TEXT_SIZE >= 2*64+1 */
+}
+
+void attest_chain_free(struct attest_chain *chain) {
+        if (!chain)
+                return;
+        crypto_cert_free(chain->ark);
+        crypto_cert_free(chain->ask);
+        crypto_cert_free(chain->leaf);
+        free(chain);
+}
+
+int attest_chain_load(const char *ark, const char *ask, const char *leaf,
+                      struct attest_chain **ret, const char **ret_bad_path) {
+        _cleanup_(attest_chain_freep) struct attest_chain *c = calloc(1, sizeof(*c));
+        const char *paths[3] = { ark, ask, leaf };
+
+        if (!c)
+                return -ENOMEM;
+        struct crypto_cert **slots[3] = { &c->ark, &c->ask, &c->leaf };
+        for (size_t i = 0; i < 3; i++) {
+                int r = crypto_cert_load(paths[i], slots[i]);
+
+                if (r < 0) {
+                        if (ret_bad_path)
+                                *ret_bad_path = paths[i];
+                        return r;
+                }
+        }
+        *ret = TAKE(c);
+        return 0;
+}
+
+/* A signature check of child by parent: RSA-PSS and the issuer name. -errno only when OpenSSL
+ * itself failed. */
+static int signed_by(const struct crypto_cert *child, const struct crypto_cert *parent,
+                     bool *ret_ok, const char **ret_why) {
+        int r = crypto_cert_verify_amd_pss(child, parent);
+
+        if (r < 0 && r != -EKEYREJECTED)
+                return r;
+        if (r < 0) {
+                *ret_ok = false;
+                *ret_why = "RSASSA-PSS SHA-384 signature does not verify";
+        } else if (crypto_cert_issued_by(child, parent) != 1) {
+                *ret_ok = false;
+                *ret_why = "issuer name differs from the signer's subject";
+        } else {
+                *ret_ok = true;
+                *ret_why = "verified";
+        }
+        return 0;
+}
+
+/* "ARK-Milan" -> Milan; "SEV-Milan" -> Milan (ASK); "SEV-VLEK-Milan" -> Milan (ASVK). */
+static enum snp_generation gen_after(const char *cn, const char *prefix) {
+        size_t n = strlen(prefix);
+
+        if (strncmp(cn, prefix, n) != 0)
+                return SNP_GEN_UNKNOWN;
+        return report_generation_from_name(cn + n);
+}
+
+int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *trusted_ark) {
+        char ark_cn[64] = "", ask_cn[64] = "", leaf_cn[64] = "", fp_hex[2 * CRYPTO_SHA256_SIZE + 1];
+        uint8_t fp[CRYPTO_SHA256_SIZE], tfp[CRYPTO_SHA256_SIZE];
+        _cleanup_(freep) char *product = NULL;
+        enum snp_generation g_ark = SNP_GEN_UNKNOWN, g_ask, g_leaf;
+        bool ok, ask_is_asvk;
+        const char *why;
+        int r;
+
+        chain->n_checks = 0;
+        (void) crypto_cert_subject_cn(chain->ark, ark_cn, sizeof(ark_cn));
+        (void) crypto_cert_subject_cn(chain->ask, ask_cn, sizeof(ask_cn));
+        (void) crypto_cert_subject_cn(chain->leaf, leaf_cn, sizeof(leaf_cn));
+
+        /* Trust anchor: the ARK's public key, not its name. */
+        r = crypto_cert_pubkey_sha256(chain->ark, fp);
+        if (r < 0)
+                return r;
+        hex_encode_buf(fp, sizeof(fp), fp_hex);
+        if (trusted_ark) {
+                r = crypto_cert_pubkey_sha256(trusted_ark, tfp);
+                if (r < 0)
+                        return r;
+                ok = crypto_memeq(fp, tfp, sizeof(fp));
+                g_ark = gen_after(ark_cn, "ARK-");
+                check_set(next_chain_check(chain), "ark-trusted", ok,
+                          "key of the --trust-ark root", "%s key sha256:%s", ark_cn, fp_hex);
+        } else {
+                const struct trust_anchor *t = trust_find(fp);
+
+                /* An ARK that is not pinned fails here; its CN still names the generation so
+                 * that the other checks judge the rest of the chain on their own. */
+                g_ark = t ? t->generation : gen_after(ark_cn, "ARK-");
+                check_set(next_chain_check(chain), "ark-trusted", t != NULL,
+                          "a pinned AMD ARK (Milan, Genoa, Turin)", "%s key sha256:%s",
+                          ark_cn, fp_hex);
+        }
+
+        r = signed_by(chain->ark, chain->ark, &ok, &why);
+        if (r < 0)
+                return r;
+        check_set(next_chain_check(chain), "ark-self-signed", ok, "ARK signed by itself", "%s: %s",
+                  ark_cn, why);
+        r = signed_by(chain->ask, chain->ark, &ok, &why);
+        if (r < 0)
+                return r;
+        check_set(next_chain_check(chain), "ask-signed", ok, "ASK/ASVK signed by the ARK",
+                  "%s: %s", ask_cn, why);
+        r = signed_by(chain->leaf, chain->ask, &ok, &why);
+        if (r < 0)
+                return r;
+        check_set(next_chain_check(chain), "leaf-signed", ok, "VCEK/VLEK signed by the ASK/ASVK",
+                  "%s: %s", leaf_cn, why);
+
+        /* KDS spec: a VCEK (CN SEV-VCEK) hangs below the ASK (CN SEV-<product>), a VLEK (CN
+         * SEV-VLEK) below the ASVK (CN SEV-VLEK-<product>). */
+        ask_is_asvk = strncmp(ask_cn, "SEV-VLEK-", 9) == 0;
+        g_ask = ask_is_asvk ? gen_after(ask_cn, "SEV-VLEK-") : gen_after(ask_cn, "SEV-");
+        chain->kind = 0xff;             /* also when the ASK's name names no product */
+        if (g_ask != SNP_GEN_UNKNOWN && !ask_is_asvk && strcmp(leaf_cn, "SEV-VCEK") == 0)
+                chain->kind = SNP_SIGNER_VCEK;
+        else if (g_ask != SNP_GEN_UNKNOWN && ask_is_asvk && strcmp(leaf_cn, "SEV-VLEK") == 0)
+                chain->kind = SNP_SIGNER_VLEK;
+        check_set(next_chain_check(chain), "cert-kinds", chain->kind != 0xff,
+                  "SEV-VCEK under SEV-<product>, or SEV-VLEK under SEV-VLEK-<product>",
+                  "%s under %s", leaf_cn, ask_cn);
+
+        r = crypto_cert_ext_ia5(chain->leaf, ATTEST_OID_PRODUCT_NAME, &product);
+        if (r < 0 && r != -ENOENT && r != -EBADMSG)
+                return r;
+        g_leaf = report_generation_from_name(product);
+        ok = g_ark != SNP_GEN_UNKNOWN && g_ark == g_ask && g_ark == g_leaf;
+        chain->generation = ok ? g_ark : SNP_GEN_UNKNOWN;
+        check_set(next_chain_check(chain), "cert-generation", ok,
+                  "ARK, ASK/ASVK and productName of one generation",
+                  "ARK %s, %s %s, productName %s", report_generation_name(g_ark),
+                  ask_is_asvk ? "ASVK" : "ASK", report_generation_name(g_ask),
+                  product ? product : "(missing)");
+
+        r = crypto_cert_key_is_p384(chain->leaf);
+        check_set(next_chain_check(chain), "leaf-key", r == 1, "ECDSA P-384", "%s",
+                  r == 1 ? "ECDSA P-384" : "another key type or curve");
+
+        /* Read what the leaf certifies once, for every report it signed. */
+        {
+                _cleanup_(freep) uint8_t *hwid = NULL;
+                size_t n = 0;
+
+                chain->hwid_r = crypto_cert_ext_raw(chain->leaf, ATTEST_OID_HWID, &hwid, &n);
+                /* Seen raw (64 or 8 bytes); accept a DER OCTET STRING wrapper too. */
+                if (chain->hwid_r >= 0 && n >= 2 && hwid[0] == 0x04 && hwid[1] == n - 2 &&
+                    (n - 2 == 64 || n - 2 == 8)) {
+                        memmove(hwid, hwid + 2, n - 2);
+                        n -= 2;
+                }
+                if (chain->hwid_r >= 0 && n > sizeof(chain->hwid))
+                        chain->hwid_r = -EBADMSG;
+                if (chain->hwid_r >= 0) {
+                        memcpy(chain->hwid, hwid, n);
+                        chain->hwid_size = n;
+                }
+        }
+        for (size_t i = 0; i < ELEMENTSOF(spl_oids); i++) {
+                chain->spl_r[i] = crypto_cert_ext_uint(chain->leaf, spl_oids[i], &chain->spl[i]);
+                if (chain->spl_r[i] >= 0 && chain->spl[i] > 255)
+                        chain->spl_r[i] = -ERANGE;
+        }
+        return 0;
+}
+
+bool attest_chain_ok(const struct attest_chain *chain) {
+        if (chain->n_checks == 0)
+                return false;
+        for (size_t i = 0; i < chain->n_checks; i++)
+                if (!chain->checks[i].passed)
+                        return false;
+        return true;
+}
+
+static void check_bytes(struct attest_result *res, const char *name, const void *want,
+                        const void *have, size_t size) {
+        struct attest_check *c = next_check(res);
+        char e[ATTEST_TEXT_SIZE], a[ATTEST_TEXT_SIZE];
+
+        hex_of(want, size, e);
+        hex_of(have, size, a);
+        check_set(c, name, crypto_memeq(want, have, size), e, "%s", a);
+}
+
+static void check_u64(struct attest_result *res, const char *name, bool passed, bool hex,
+                      uint64_t want, uint64_t have) {
+        char e[64];
+
+        snprintf(e, sizeof(e), hex ? "0x%" PRIx64 : "%" PRIu64, want);
+        if (hex)
+                check_set(next_check(res), name, passed, e, "0x%" PRIx64, have);
+        else
+                check_set(next_check(res), name, passed, e, "%" PRIu64, have);
+}
+
+static void check_min_tcb(struct attest_result *res, const char *name, uint64_t raw,
+                          enum snp_generation gen, const struct snp_tcb *min) {
+        struct snp_tcb t;
+        const char *low = NULL;
+        char e[80], a[64];
+        int r;
+
+        report_tcb_format(min, a, sizeof(a));
+        snprintf(e, sizeof(e), "at least %s", a);
+        if (report_tcb_decode(raw, gen, &t) == -EINVAL) {
+                check_set(next_check(res), name, false, e, "generation unknown, TCB undecodable");
+                return;
+        }
+        report_tcb_format(&t, a, sizeof(a));
+        r = report_tcb_at_least(&t, min, &low);
+        if (r < 0)
+                check_set(next_check(res), name, false, e, "%s (%s layout)", a,
+                          report_generation_name(gen));
+        else if (r == 0)
+                check_set(next_check(res), name, false, e, "%s (%s too low)", a, low);
+        else
+                check_set(next_check(res), name, true, e, "%s", a);
+}
+
+static void vm_checks(struct attest_result *res, const struct snp_report *rep,
+                      enum snp_generation gen, const struct attest_expect *x) {
+        static const struct { unsigned bit; const char *name; size_t off; } tcbs[] = {
+                { ATTEST_TCB_COMMITTED, "committed-tcb", offsetof(struct snp_report, committed_tcb) },
+                { ATTEST_TCB_REPORTED,  "reported-tcb",  offsetof(struct snp_report, reported_tcb) },
+                { ATTEST_TCB_LAUNCH,    "launch-tcb",    offsetof(struct snp_report, launch_tcb) },
+                { ATTEST_TCB_CURRENT,   "current-tcb",   offsetof(struct snp_report, current_tcb) },
+        };
+
+        res->vm_checks = true;
+        if (x->has_measurement)
+                check_bytes(res, "measurement", x->measurement, rep->measurement, 48);
+        if (x->has_policy)
+                check_u64(res, "policy", x->policy == rep->policy, true, x->policy,
+                          rep->policy);
+        /* A guest whose policy allows debugging can be read and changed by the host. */
+        check_set(next_check(res), "debug", x->allow_debug || !(rep->policy & SNP_POLICY_DEBUG),
+                  x->allow_debug ? "debugging allowed or not" : "policy DEBUG bit clear",
+                  "%s", rep->policy & SNP_POLICY_DEBUG ? "DEBUG set" : "DEBUG clear");
+        if (x->has_platform_info) {
+                char e[80], a[80];
+
+                snprintf(e, sizeof(e), "0x%" PRIx64 " under mask 0x%" PRIx64,
+                         x->platform_info & x->platform_info_mask, x->platform_info_mask);
+                snprintf(a, sizeof(a), "0x%" PRIx64, rep->platform_info);
+                check_set(next_check(res), "platform-info",
+                          ((rep->platform_info ^ x->platform_info) & x->platform_info_mask) == 0,
+                          e, "%s", a);
+        }
+        if (x->has_min_tcb) {
+                unsigned which = x->min_tcb_fields ? x->min_tcb_fields : ATTEST_TCB_COMMITTED;
+
+                for (size_t i = 0; i < ELEMENTSOF(tcbs); i++)
+                        if (which & tcbs[i].bit) {
+                                uint64_t raw;
+
+                                memcpy(&raw, (const uint8_t *) rep + tcbs[i].off, sizeof(raw));
+                                check_min_tcb(res, tcbs[i].name, raw, gen, &x->min_tcb);
+                        }
+        }
+        if (x->has_family_id)
+                check_bytes(res, "family-id", x->family_id, rep->family_id, 16);
+        if (x->has_image_id)
+                check_bytes(res, "image-id", x->image_id, rep->image_id, 16);
+        if (x->has_guest_svn)
+                check_u64(res, "guest-svn", x->guest_svn == rep->guest_svn, false,
+                          x->guest_svn, rep->guest_svn);
+        if (x->has_id_key_digest)
+                check_bytes(res, "id-key-digest", x->id_key_digest, rep->id_key_digest, 48);
+        if (x->has_author_key_digest)
+                check_bytes(res, "author-key-digest", x->author_key_digest,
+                            rep->author_key_digest, 48);
+        if (x->has_host_data)
+                check_bytes(res, "host-data", x->host_data, rep->host_data, 32);
+        if (x->has_vmpl)
+                check_u64(res, "vmpl", x->vmpl == rep->vmpl, false, x->vmpl, rep->vmpl);
+        if (x->has_report_data)
+                check_bytes(res, "report-data", x->report_data, rep->report_data, 64);
+        if (x->has_min_version) {
+                char e[32];
+
+                snprintf(e, sizeof(e), "at least %" PRIu32, x->min_version);
+                check_set(next_check(res), "min-version", rep->version >= x->min_version, e,
+                          "%" PRIu32, rep->version);
+        }
+}
+
+/* The VCEK/VLEK binding: SPL extensions equal to REPORTED_TCB (KDS spec 57230: the key is derived
+ * from that TCB), and for a VCEK the hwID equal to CHIP_ID (Turin: its first 8 bytes). */
+static void binding_checks(struct attest_result *res, const struct attest_chain *chain,
+                           const struct snp_report *rep) {
+        enum snp_generation gen = chain->generation;
+        struct snp_tcb t;
+        char e[ATTEST_TEXT_SIZE], a[ATTEST_TEXT_SIZE];
+
+        if (chain->kind == SNP_SIGNER_VCEK) {
+                size_t want = gen == SNP_GEN_TURIN ? 8 : 64;
+                bool ok = chain->hwid_r >= 0 && chain->hwid_size == want &&
+                          crypto_memeq(chain->hwid, rep->chip_id, want);
+                bool rest_zero = true;
+
+                for (size_t i = want; i < 64; i++)
+                        if (rep->chip_id[i])
+                                rest_zero = false;
+                hex_of(rep->chip_id, want, a);
+                if (chain->hwid_r >= 0)
+                        hex_of(chain->hwid, chain->hwid_size, e);
+                else
+                        snprintf(e, sizeof(e), "(VCEK has no valid hwID extension)");
+                check_set(next_check(res), "chip-id", ok && rest_zero, e, "%s%s", a,
+                          rest_zero ? "" : " (CHIP_ID bytes 8-63 not zero)");
+        }
+
+        {
+                bool ok = report_tcb_decode(rep->reported_tcb, gen, &t) == 0;
+                const uint8_t have[5] = { t.fmc, t.bootloader, t.tee, t.snp, t.microcode };
+                size_t first = gen == SNP_GEN_TURIN ? 0 : 1;
+                size_t el = 0, al = 0;
+
+                if (gen == SNP_GEN_UNKNOWN)
+                        ok = false;
+                e[0] = a[0] = '\0';
+                for (size_t i = first; i < 5 && gen != SNP_GEN_UNKNOWN; i++) {
+                        if (chain->spl_r[i] < 0) {
+                                ok = false;
+                                el += (size_t) snprintf(e + el, sizeof(e) - el, "%s%s=missing",
+                                                        el ? " " : "", spl_names[i]);
+                        } else {
+                                if (chain->spl[i] != have[i])
+                                        ok = false;
+                                el += (size_t) snprintf(e + el, sizeof(e) - el, "%s%s=%" PRIu64,
+                                                        el ? " " : "", spl_names[i], chain->spl[i]);
+                        }
+                        al += (size_t) snprintf(a + al, sizeof(a) - al, "%s%s=%u", al ? " " : "",
+                                                spl_names[i], have[i]);
+                        if (el >= sizeof(e) || al >= sizeof(a))
+                                break;
+                }
+                check_set(next_check(res), "cert-tcb", ok, e, "REPORTED_TCB %s", a);
+        }
+}
+
+int attest_verify_report(const struct attest_chain *chain, const void *data, size_t size,
+                         const struct attest_expect *expect, struct attest_result *res) {
+        struct snp_report rep;
+        enum snp_generation g;
+        const char *why = NULL;
+        bool ok;
+        int r;
+
+        *res = (struct attest_result) { .generation = chain->generation, .signer = chain->kind };
+        for (size_t i = 0; i < chain->n_checks; i++)
+                *next_check(res) = chain->checks[i];
+
+        r = report_parse(data, size, &rep, &why);
+        if (r < 0) {
+                check_set(next_check(res), "report-format", false,
+                          "1184-byte report, version 2, 3 or 5", "%zu bytes: bad %s", size, why);
+                return 0;
+        }
+        res->version = rep.version;
+        check_set(next_check(res), "report-format", true, "1184-byte report, version 2, 3 or 5",
+                  "version %" PRIu32, rep.version);
+
+        g = report_generation_from_cpuid(&rep);
+        if (rep.version >= 3)
+                check_set(next_check(res), "generation", g != SNP_GEN_UNKNOWN &&
+                          g == chain->generation, report_generation_name(chain->generation),
+                          "CPUID %02x/%02x/%02x: %s", rep.cpuid_fam_id, rep.cpuid_mod_id,
+                          rep.cpuid_step, report_generation_name(g));
+        else
+                check_set(next_check(res), "generation", chain->generation != SNP_GEN_UNKNOWN,
+                          report_generation_name(chain->generation),
+                          "version 2 report names none; taken from the certificate");
+
+        {
+                const uint64_t tcbs[4] = { rep.current_tcb, rep.reported_tcb, rep.committed_tcb,
+                                           rep.launch_tcb };
+                struct snp_tcb t;
+
+                ok = chain->generation != SNP_GEN_UNKNOWN;
+                for (size_t i = 0; i < 4 && ok; i++)
+                        if (report_tcb_decode(tcbs[i], chain->generation, &t) < 0)
+                                ok = false;
+                check_set(next_check(res), "tcb-layout", ok, "reserved TCB bytes zero",
+                          "%s layout: %s", report_generation_name(chain->generation),
+                          ok ? "reserved bytes zero" : "reserved byte set or layout unknown");
+        }
+
+        r = crypto_ecdsa_p384_verify_sev(chain->leaf, rep.raw, SNP_REPORT_SIGNED_SIZE, rep.sig_r,
+                                         rep.sig_s);
+        if (r < 0 && r != -EKEYREJECTED)
+                return r;
+        check_set(next_check(res), "signature", r == 0,
+                  "ECDSA P-384 SHA-384 by the VCEK/VLEK over 0x000-0x29F", "%s",
+                  r == 0 ? "verified" : "does not verify");
+
+        check_set(next_check(res), "signing-key", rep.signing_key == chain->kind,
+                  chain->kind <= SNP_SIGNER_VLEK ? report_signer_name(chain->kind) : "VCEK or VLEK",
+                  "%s", report_signer_name(rep.signing_key));
+
+        binding_checks(res, chain, &rep);
+
+        if (attest_expect_any(expect))
+                vm_checks(res, &rep, chain->generation, expect);
+        return 0;
+}
+
+bool attest_verified(const struct attest_result *res) {
+        if (res->n_checks == 0)
+                return false;
+        for (size_t i = 0; i < res->n_checks; i++)
+                if (!res->checks[i].passed)
+                        return false;
+        return true;
+}
+
+const struct attest_check *attest_first_failure(const struct attest_result *res) {
+        for (size_t i = 0; i < res->n_checks; i++)
+                if (!res->checks[i].passed)
+                        return &res->checks[i];
+        return NULL;
+}

@@ -1,0 +1,408 @@
+# SPDX-License-Identifier: Apache-2.0
+# snpctl attest-verify. Part 1: test chains made here with openssl (ARK/ASK/VCEK/VLEK of Milan,
+# Genoa, Turin) and synthetic reports signed with them show that each check fails exactly when it
+# should: the set of failed checks is compared, not just the exit status. Part 2: every real
+# report of the test data verifies with AMD's roots (pinned) and its own certificate.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/attest-lib.sh"
+
+SYN="$(dirname "$0")/attest-synth.py"
+V() { "$SNPCTL" attest-verify "$@"; }
+
+# --- usage -------------------------------------------------------------------------------------
+testcmd "--help exits 0" 0 V --help
+expect_out "--help documents --trust-ark" '--trust-ark'
+testcmd "no report is a usage error" 2 V
+testcmd "short --measurement is a usage error" 2 V --measurement 00 x.bin
+expect_err "bad --measurement is named" "bad --measurement '00'"
+testcmd "bad --min-tcb is a usage error" 2 V --min-tcb bl=3 x.bin
+testcmd "bad --vmpl is a usage error" 2 V --vmpl 4 x.bin
+testcmd "--vcek with --vlek is a usage error" 2 V --vcek a --vlek b x.bin
+testcmd "--tcb-fields without --min-tcb is a usage error" 2 V --tcb-fields launch x.bin
+testcmd "missing report exits 1" 1 V "$T/nosuch.bin"
+expect_err "missing report is named" "reading report '.*nosuch.bin'"
+
+command -v openssl >/dev/null && command -v python3 >/dev/null || {
+        echo "skipped: needs openssl and python3"; exit 77; }
+
+# --- test chains -------------------------------------------------------------------------------
+C=$T/chains
+mkdir -p "$C"
+PSS="-sha384 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sigopt rsa_mgf1_md:sha384"
+q() { "$@" >/dev/null 2>"$T/openssl.err" || { cat "$T/openssl.err"; echo "openssl failed: $*"; exit 1; }; }
+rsa() { q openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$C/$1.key"; }
+ec() { q openssl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:${2:-P-384}" -out "$C/$1.key"; }
+root() {        # root NAME KEY CN
+        q openssl req -x509 -new -key "$C/$2.key" -subj "/CN=$3" $PSS -days 30 -out "$C/$1.pem"
+}
+# issue NAME KEY CN CA CAKEY [EXT-LINES]: a certificate for KEY signed by CA (RSA-PSS unless
+# SIGOPTS is set in the environment), with these extension lines (one per line).
+issue() {
+        local name=$1 key=$2 cn=$3 ca=$4 cakey=$5 ext=${6:-basicConstraints=CA:TRUE}
+        printf '[v]\n%s\n' "$ext" >"$C/$name.cnf"
+        q openssl req -new -key "$C/$key.key" -subj "/CN=$cn" -out "$C/$name.csr"
+        q openssl x509 -req -in "$C/$name.csr" -CA "$C/$ca.pem" -CAkey "$C/$cakey.key" \
+                -set_serial 0 ${SIGOPTS:-$PSS} -extfile "$C/$name.cnf" -extensions v -days 30 \
+                -out "$C/$name.pem"
+}
+hexcolon() { echo "$1" | sed 's/../&:/g; s/:$//'; }
+CHIP_M=$(for i in $(seq 0 63); do printf '%02x' $(((0xa0 + i) & 255)); done)
+CHIP_B=$(for i in $(seq 0 63); do printf '%02x' $(((0x10 + i) & 255)); done)
+CHIP_T=c1c2c3c4c5c6c7c8
+# spl PRODUCT BL TEE SNP UCODE [FMC]: the extension lines of a VCEK/VLEK.
+spl() {
+        echo "1.3.6.1.4.1.3704.1.1=ASN1:INTEGER:$([ -n "${6:-}" ] && echo 1 || echo 0)"
+        echo "1.3.6.1.4.1.3704.1.2=ASN1:IA5STRING:$1"
+        [ -n "$2" ] && echo "1.3.6.1.4.1.3704.1.3.1=ASN1:INTEGER:$2"
+        [ -n "$3" ] && echo "1.3.6.1.4.1.3704.1.3.2=ASN1:INTEGER:$3"
+        [ -n "$4" ] && echo "1.3.6.1.4.1.3704.1.3.3=ASN1:INTEGER:$4"
+        [ -n "$5" ] && echo "1.3.6.1.4.1.3704.1.3.8=ASN1:INTEGER:$5"
+        [ -n "${6:-}" ] && echo "1.3.6.1.4.1.3704.1.3.9=ASN1:INTEGER:$6"
+        return 0
+}
+hwid() { echo "1.3.6.1.4.1.3704.1.4=DER:$(hexcolon "$1")"; }
+
+echo "# making test chains (RSA 2048 roots, P-384 leaves)"
+rsa arkm; rsa arkg; rsa arkt; rsa ask
+ec chipa; ec chipb; ec chipt; ec vlek; ec p256 P-256
+root ark-m arkm ARK-Milan
+root ark-g arkg ARK-Genoa
+root ark-t arkt ARK-Turin
+issue ask-m ask SEV-Milan ark-m arkm
+issue asvk-m ask SEV-VLEK-Milan ark-m arkm
+issue ask-g ask SEV-Genoa ark-g arkg
+issue ask-t ask SEV-Turin ark-t arkt
+issue ask-gm ask SEV-Genoa ark-m arkm                   # Genoa-named ASK below the Milan ARK
+issue ask-m-by-g ask SEV-Milan ark-g arkg               # Milan ASK signed by the Genoa ARK
+issue vcek-m chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209; hwid $CHIP_M)"
+issue vcek-otherchip chipb SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209; hwid $CHIP_B)"
+issue vcek-wronghwid chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209; hwid $CHIP_B)"
+issue vcek-bl-low chipa SEV-VCEK ask-m ask "$(spl Milan-B0 2 0 20 209; hwid $CHIP_M)"
+issue vcek-tee-high chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 1 20 209; hwid $CHIP_M)"
+issue vcek-snp-low chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 19 209; hwid $CHIP_M)"
+issue vcek-ucode-low chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 208; hwid $CHIP_M)"
+issue vcek-no-snpspl chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 '' 209; hwid $CHIP_M)"
+issue vcek-no-hwid chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209)"
+issue vcek-p256 p256 SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209; hwid $CHIP_M)"
+issue vcek-by-ark chipa SEV-VCEK ark-m arkm "$(spl Milan-B0 3 0 20 209; hwid $CHIP_M)"
+issue vcek-gm chipa SEV-VCEK ask-gm ask "$(spl Milan-B0 3 0 20 209; hwid $CHIP_M)"
+issue vlek-under-ask chipa SEV-VLEK ask-m ask "$(spl Milan 3 0 20 209)"
+issue vlek-m vlek SEV-VLEK asvk-m ask "$(spl Milan 3 0 20 209; echo 1.3.6.1.4.1.3704.1.5=ASN1:IA5STRING:CN=test)"
+issue vcek-g chipa SEV-VCEK ask-g ask "$(spl Genoa 3 0 20 209; hwid $CHIP_M)"
+issue vcek-t chipt SEV-VCEK ask-t ask "$(spl Turin 2 0 3 71 1; hwid $CHIP_T)"
+issue vcek-t-fmc-low chipt SEV-VCEK ask-t ask "$(spl Turin 2 0 3 71 0; hwid $CHIP_T)"
+issue vcek-t-hwid64 chipt SEV-VCEK ask-t ask "$(spl Turin 2 0 3 71 1; hwid ${CHIP_T}$(printf '%0112d' 0))"
+SIGOPTS="-sha384 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sigopt rsa_mgf1_md:sha384" \
+        issue vcek-salt32 chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209; hwid $CHIP_M)"
+SIGOPTS="-sha384" issue vcek-pkcs1 chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209; hwid $CHIP_M)"
+SIGOPTS="-sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sigopt rsa_mgf1_md:sha256" \
+        issue vcek-sha256 chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209; hwid $CHIP_M)"
+
+# --- synthetic reports -------------------------------------------------------------------------
+R=$T/r
+mkdir -p "$R"
+python3 "$SYN" new "$R/m3.bin" milan 3
+python3 "$SYN" new "$R/t5.bin" turin 5
+python3 "$SYN" fields >"$R/fields"
+cp "$R/m3.bin" "$R/vl3.bin"
+bset "$R/vl3.bin" 0x48 04000000                                # SIGNING_KEY = VLEK
+bset "$R/vl3.bin" 0x1A0 "$(printf '%0128d' 0)"                 # VLEK reports carry no CHIP_ID
+sign "$R/m3.bin" "$C/chipa.key"
+sign "$R/t5.bin" "$C/chipt.key"
+sign "$R/vl3.bin" "$C/vlek.key"
+
+MILAN=(--trust-ark "$C/ark-m.pem" --ark "$C/ark-m.pem" --ask "$C/ask-m.pem")
+
+# fails NAME STATUS "check,check" ARGS...: attest-verify ARGS exits STATUS and exactly these
+# checks fail (an empty list: none).
+fails() {
+        local name=$1 want_status=$2 want got
+        want=$(echo "$3" | tr ',' '\n' | sed '/^$/d' | sort | paste -sd, -)
+        shift 3
+        run "$SNPCTL" attest-verify "$@"
+        got=$(grep -E '^  FAIL ' "$OUT" | awk '{print $2}' | sort | paste -sd, -)
+        if [ "$STATUS" = "$want_status" ] && [ "$got" = "$want" ]; then
+                pass "$name"
+        else
+                fail "$name" "exit $STATUS (want $want_status), failed: '$got' (want '$want')" \
+                        "$(grep -E '^  FAIL|^VERIFIED|^REJECTED' "$OUT" | head -8)" "$(head -c 300 "$ERR")"
+        fi
+}
+
+fails "good Milan v3 report verifies" 0 "" "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/m3.bin"
+expect_out "says no VM checks were made" 'no VM checks were made'
+fails "good Turin v5 report verifies" 0 "" --trust-ark "$C/ark-t.pem" --ark "$C/ark-t.pem" \
+        --ask "$C/ask-t.pem" --vcek "$C/vcek-t.pem" "$R/t5.bin"
+fails "good VLEK report verifies" 0 "" "${MILAN[@]}" --ask "$C/asvk-m.pem" --vlek "$C/vlek-m.pem" "$R/vl3.bin"
+
+# Trust anchors.
+fails "ARK not pinned" 3 "ark-trusted" --ark "$C/ark-m.pem" --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem" "$R/m3.bin"
+fails "--trust-ark of another root" 3 "ark-trusted" --trust-ark "$C/ark-g.pem" --ark "$C/ark-m.pem" \
+        --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem" "$R/m3.bin"
+
+# Chain signatures and names.
+fails "ASK signed by another ARK" 3 "ask-signed" "${MILAN[@]}" --ask "$C/ask-m-by-g.pem" --vcek "$C/vcek-m.pem" "$R/m3.bin"
+fails "VCEK signed by the ARK, not the ASK" 3 "leaf-signed" "${MILAN[@]}" --vcek "$C/vcek-by-ark.pem" "$R/m3.bin"
+fails "VCEK signed with salt 32" 3 "leaf-signed" "${MILAN[@]}" --vcek "$C/vcek-salt32.pem" "$R/m3.bin"
+fails "VCEK signed with PKCS#1 v1.5" 3 "leaf-signed" "${MILAN[@]}" --vcek "$C/vcek-pkcs1.pem" "$R/m3.bin"
+fails "VCEK signed with PSS SHA-256" 3 "leaf-signed" "${MILAN[@]}" --vcek "$C/vcek-sha256.pem" "$R/m3.bin"
+fails "ARK given as ASK (self-signed root)" 3 \
+        "leaf-signed,cert-kinds,cert-generation,generation,tcb-layout,signing-key,cert-tcb" \
+        "${MILAN[@]}" --ask "$C/ark-m.pem" --vcek "$C/vcek-m.pem" "$R/m3.bin"
+fails "VLEK-named leaf below an ASK" 3 "cert-kinds,signing-key" "${MILAN[@]}" --vcek "$C/vlek-under-ask.pem" "$R/m3.bin"
+fails "VCEK below an ASVK" 3 "leaf-signed,cert-kinds,signing-key" "${MILAN[@]}" --ask "$C/asvk-m.pem" \
+        --vcek "$C/vcek-m.pem" "$R/m3.bin"
+fails "P-256 VCEK" 3 "leaf-key,signature" "${MILAN[@]}" --vcek "$C/vcek-p256.pem" "$R/m3.bin"
+
+# Generations.
+fails "wrong-generation chain (Genoa chain, Milan report)" 3 "generation" --trust-ark "$C/ark-g.pem" \
+        --ark "$C/ark-g.pem" --ask "$C/ask-g.pem" --vcek "$C/vcek-g.pem" "$R/m3.bin"
+fails "Genoa-named ASK below the Milan ARK" 3 "cert-generation,generation,tcb-layout,cert-tcb" \
+        "${MILAN[@]}" --ask "$C/ask-gm.pem" --vcek "$C/vcek-gm.pem" "$R/m3.bin"
+
+# The VCEK binding.
+fails "VCEK from another chip" 3 "signature,chip-id" "${MILAN[@]}" --vcek "$C/vcek-otherchip.pem" "$R/m3.bin"
+fails "VCEK whose hwID names another chip" 3 "chip-id" "${MILAN[@]}" --vcek "$C/vcek-wronghwid.pem" "$R/m3.bin"
+fails "VCEK without hwID" 3 "chip-id" "${MILAN[@]}" --vcek "$C/vcek-no-hwid.pem" "$R/m3.bin"
+fails "blSPL one below REPORTED_TCB" 3 "cert-tcb" "${MILAN[@]}" --vcek "$C/vcek-bl-low.pem" "$R/m3.bin"
+fails "teeSPL one above REPORTED_TCB" 3 "cert-tcb" "${MILAN[@]}" --vcek "$C/vcek-tee-high.pem" "$R/m3.bin"
+fails "snpSPL one below REPORTED_TCB" 3 "cert-tcb" "${MILAN[@]}" --vcek "$C/vcek-snp-low.pem" "$R/m3.bin"
+fails "ucodeSPL one below REPORTED_TCB" 3 "cert-tcb" "${MILAN[@]}" --vcek "$C/vcek-ucode-low.pem" "$R/m3.bin"
+fails "snpSPL missing" 3 "cert-tcb" "${MILAN[@]}" --vcek "$C/vcek-no-snpspl.pem" "$R/m3.bin"
+TURIN=(--trust-ark "$C/ark-t.pem" --ark "$C/ark-t.pem" --ask "$C/ask-t.pem")
+fails "Turin fmcSPL one below REPORTED_TCB" 3 "cert-tcb" "${TURIN[@]}" --vcek "$C/vcek-t-fmc-low.pem" "$R/t5.bin"
+fails "Turin VCEK with a 64-byte hwID" 3 "chip-id" "${TURIN[@]}" --vcek "$C/vcek-t-hwid64.pem" "$R/t5.bin"
+cp "$R/t5.bin" "$R/x.bin"; bset "$R/x.bin" 0x1A8 01; sign "$R/x.bin" "$C/chipt.key"
+fails "Turin CHIP_ID byte 8 not zero" 3 "chip-id" "${TURIN[@]}" --vcek "$C/vcek-t.pem" "$R/x.bin"
+cp "$R/t5.bin" "$R/x.bin"; bset "$R/x.bin" 0x1E4 01; sign "$R/x.bin" "$C/chipt.key"
+fails "Turin committed TCB reserved byte 4 set" 3 "tcb-layout" "${TURIN[@]}" --vcek "$C/vcek-t.pem" "$R/x.bin"
+fails "Turin report with the Milan chain" 3 "generation,tcb-layout,signature,chip-id,cert-tcb" "${MILAN[@]}" \
+        --vcek "$C/vcek-m.pem" "$R/t5.bin"
+
+# Signing key field.
+cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" 0x48 04000000; sign "$R/x.bin" "$C/chipa.key"
+fails "SIGNING_KEY says VLEK, VCEK signed" 3 "signing-key" "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/x.bin"
+cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" 0x48 1c000000; sign "$R/x.bin" "$C/chipa.key"
+fails "SIGNING_KEY says none" 3 "signing-key" "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/x.bin"
+cp "$R/vl3.bin" "$R/x.bin"; bset "$R/x.bin" 0x48 00000000; sign "$R/x.bin" "$C/vlek.key"
+fails "SIGNING_KEY says VCEK, VLEK signed" 3 "signing-key" "${MILAN[@]}" --ask "$C/asvk-m.pem" \
+        --vlek "$C/vlek-m.pem" "$R/x.bin"
+
+# Structure: unknown versions and algorithms, truncation, reserved fields (re-signed, so only
+# the structure check can catch them).
+for v in 00000000 01000000 04000000 06000000 ffffffff; do
+        cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" 0 "$v"; sign "$R/x.bin" "$C/chipa.key"
+        fails "unknown version $v" 3 "report-format" "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/x.bin"
+done
+for a in 00000000 02000000 ffffffff; do
+        cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" 0x34 "$a"; sign "$R/x.bin" "$C/chipa.key"
+        fails "unknown signature algorithm $a" 3 "report-format" "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/x.bin"
+done
+for n in 0 1 672 1183 1185 4096; do
+        cp "$R/m3.bin" "$R/x.bin"; bsize "$R/x.bin" $n
+        fails "report of $n bytes" 3 "report-format" "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/x.bin"
+done
+for off in 0x4C 0x18B 0x19F 0x1EB 0x1EF 0x1F8 0x207 0x208 0x29F; do
+        cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" $off 01; sign "$R/x.bin" "$C/chipa.key"
+        fails "reserved byte $off set (re-signed)" 3 "report-format" "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/x.bin"
+done
+cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" 0x1E2 01; sign "$R/x.bin" "$C/chipa.key"
+fails "Milan TCB reserved byte 2 set (re-signed)" 3 "tcb-layout" "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/x.bin"
+for off in 0x2D0 0x318 0x330 0x49F; do
+        cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" $off 01
+        fails "signature area byte $off set" 3 "report-format" "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/x.bin"
+done
+
+# One flipped bit in every signed field (not re-signed): the signature check fails, plus the
+# checks that read that field. One batch run; its JSON gives each report's failed checks.
+mkdir -p "$R/flip"
+: >"$R/flip.want"
+while read -r field off size; do
+        case $field in
+        version|signature_algo|launch_mit_vector|current_mit_vector) want=report-format ;;
+        reported_tcb) want=signature,cert-tcb ;;
+        chip_id) want=signature,chip-id ;;
+        cpuid_fam_id) want=signature,generation ;;
+        *) want=signature ;;
+        esac
+        cp "$R/m3.bin" "$R/flip/$field.lo.bin"; bflip "$R/flip/$field.lo.bin" "$off" 0
+        echo "$field.lo.bin $want" >>"$R/flip.want"
+        cp "$R/m3.bin" "$R/flip/$field.hi.bin"; bflip "$R/flip/$field.hi.bin" $((off + size - 1)) 7
+        case $field in
+        policy|signer_info|version|signature_algo) want=report-format ;;
+        cpuid_mod_id) want=signature,generation ;;     # model 0x81: no known generation
+        esac
+        echo "$field.hi.bin $want" >>"$R/flip.want"
+done <"$R/fields"
+testcmd "flipped bits: batch exits 3" 3 V --json "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/flip"
+while read -r verdict name detail; do
+        if [ "$verdict" = PASS ]; then pass "$name"; else fail "$name" "$detail"; fi
+done < <(python3 - "$OUT" "$R/flip.want" <<'PY'
+import json, os, sys
+got = {os.path.basename(r["report"]): r for r in json.load(open(sys.argv[1]))}
+for line in open(sys.argv[2]):
+    f, want = line.split()
+    r = got.get(f)
+    failed = sorted(c["name"] for c in r["checks"] if not c["passed"]) if r else None
+    name = "one bit flipped in " + f.replace(".lo.bin", " (lowest bit)").replace(".hi.bin", " (top bit)")
+    ok = r is not None and r["verdict"] == "rejected" and failed == sorted(want.split(","))
+    print("PASS" if ok else "FAIL", name.replace(" ", "_"), f"failed {failed}, want {want}")
+PY
+)
+for off in 0x2A0 0x2C0 0x2E8 0x310; do
+        cp "$R/m3.bin" "$R/x.bin"; bflip "$R/x.bin" $off 3
+        fails "signature bit at $off flipped" 3 "signature" "${MILAN[@]}" --vcek "$C/vcek-m.pem" "$R/x.bin"
+done
+
+# --- VM checks: each expected value, and a report re-signed with one field changed ----------
+EXP=(--measurement "$(printf '22%.0s' $(seq 48))" --policy 0x30000 --platform-info 0x25
+     --min-tcb bl=3,tee=0,snp=20,ucode=209 --tcb-fields committed,reported,launch,current
+     --family-id "$(printf '01%.0s' $(seq 16))" --image-id "$(printf '02%.0s' $(seq 16))"
+     --guest-svn 7 --id-key-digest "$(printf '44%.0s' $(seq 48))"
+     --author-key-digest "$(printf '00%.0s' $(seq 48))" --host-data "$(printf '33%.0s' $(seq 32))"
+     --vmpl 0 --report-data "$(printf '11%.0s' $(seq 64))" --min-version 3)
+M=("${MILAN[@]}" --vcek "$C/vcek-m.pem")
+fails "every expected value matches" 0 "" "${M[@]}" "${EXP[@]}" "$R/m3.bin"
+expect_out "lists the VM checks" '^  PASS  measurement'
+run V "${M[@]}" "${EXP[@]}" "$R/m3.bin"
+[ "$(grep -cE '^  PASS' "$OUT")" = 31 ] && pass "31 checks with every expected value" ||
+        fail "31 checks with every expected value" "$(grep -cE '^  PASS' "$OUT")"
+mut() {         # mut NAME "checks" OFFSET HEX [EXTRA ARGS...]: change a field, re-sign, verify
+        local name=$1 want=$2 off=$3 hex=$4
+        shift 4
+        cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" "$off" "$hex"; sign "$R/x.bin" "$C/chipa.key"
+        fails "$name" 3 "$want" "${M[@]}" "${EXP[@]}" "$@" "$R/x.bin"
+}
+mut "other measurement" measurement 0x90 23
+mut "policy with DEBUG" policy,debug 0x8 00000b
+mut "policy with DEBUG, --allow-debug" policy 0x8 00000b --allow-debug
+mut "policy with SINGLE_SOCKET" policy 0x8 000013
+mut "other platform info" platform-info 0x40 27
+mut "guest SVN 8" guest-svn 0x4 08
+mut "other family ID" family-id 0x1F 00
+mut "other image ID" image-id 0x20 03
+mut "other ID key digest" id-key-digest 0x10F 45
+mut "author key digest set" author-key-digest 0x110 01
+mut "other host data" host-data 0xDF 34
+mut "VMPL 1" vmpl 0x30 01
+mut "other report data" report-data 0x8F 12
+mut "committed TCB snp one below" committed-tcb 0x1E6 13
+mut "committed TCB ucode one below" committed-tcb 0x1E7 d0
+mut "committed TCB bl one below" committed-tcb 0x1E0 02
+mut "launch TCB snp one below" launch-tcb 0x1F6 13
+mut "current TCB snp one below" current-tcb 0x3E 13
+mut "reported TCB snp one below" reported-tcb,cert-tcb 0x186 13
+cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" 0x8 00000b; sign "$R/x.bin" "$C/chipa.key"
+fails "DEBUG refused when any VM check is asked" 3 debug "${M[@]}" --vmpl 0 "$R/x.bin"
+fails "DEBUG with chain checks only" 0 "" "${M[@]}" "$R/x.bin"
+cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" 0x40 27; sign "$R/x.bin" "$C/chipa.key"
+fails "platform info outside the mask" 0 "" "${M[@]}" --platform-info 0x25 --platform-info-mask 0x1 "$R/x.bin"
+fails "platform info inside the mask" 3 platform-info "${M[@]}" --platform-info 0x25 --platform-info-mask 0x2 "$R/x.bin"
+fails "higher TCB passes --min-tcb" 0 "" "${M[@]}" --min-tcb bl=2,tee=0,snp=19,ucode=100 "$R/m3.bin"
+fails "Turin --min-tcb on a Milan report" 3 committed-tcb "${M[@]}" --min-tcb fmc=0,bl=2,tee=0,snp=19,ucode=100 "$R/m3.bin"
+fails "--min-version 5 on a v3 report" 3 min-version "${M[@]}" --min-version 5 "$R/m3.bin"
+fails "Turin --min-tcb on Turin" 3 committed-tcb "${TURIN[@]}" --vcek "$C/vcek-t.pem" --min-tcb fmc=2,bl=2,tee=0,snp=3,ucode=71 "$R/t5.bin"
+fails "Turin --min-tcb met" 0 "" "${TURIN[@]}" --vcek "$C/vcek-t.pem" --min-tcb fmc=1,bl=2,tee=0,snp=3,ucode=71 "$R/t5.bin"
+
+# ID block and ID auth block files.
+python3 - "$R" <<'PY'
+import struct, sys
+d = sys.argv[1]
+blk = bytes([0x22] * 48) + bytes([1] * 16) + bytes([2] * 16) + struct.pack("<IIQ", 1, 7, 0x30000)
+open(d + "/id-block.bin", "wb").write(blk)
+open(d + "/id-block-svn8.bin", "wb").write(blk[:0x54] + struct.pack("<I", 8) + blk[0x58:])
+auth = bytearray(4096)
+struct.pack_into("<II", auth, 0, 1, 1)
+auth[0x240:0x244] = struct.pack("<I", 2)
+auth[0x244:0x244 + 96] = bytes(range(96))
+open(d + "/auth.bin", "wb").write(auth)
+PY
+head -c $((0x644)) "$R/auth.bin" | tail -c $((0x404)) >"$R/idkey.bin"
+IDKD=$(openssl dgst -sha384 -r "$R/idkey.bin" | cut -c1-96)
+cp "$R/m3.bin" "$R/id.bin"; bset "$R/id.bin" 0xE0 "$IDKD"; sign "$R/id.bin" "$C/chipa.key"
+fails "ID block and auth block match" 0 "" "${M[@]}" --id-block "$R/id-block.bin" --auth-block "$R/auth.bin" "$R/id.bin"
+fails "ID block with guest SVN 8" 3 guest-svn "${M[@]}" --id-block "$R/id-block-svn8.bin" "$R/id.bin"
+fails "auth block of another ID key" 3 id-key-digest "${M[@]}" --auth-block "$R/auth.bin" "$R/m3.bin"
+testcmd "ID block contradicting --measurement exits 1" 1 V "${M[@]}" --id-block "$R/id-block.bin" \
+        --measurement "$(printf '23%.0s' $(seq 48))" "$R/id.bin"
+testcmd "truncated ID block exits 1" 1 V "${M[@]}" --id-block "$R/auth.bin" "$R/id.bin"
+
+# --- certificates from a folder, batches, JSON, exit statuses -----------------------------------
+mkdir -p "$T/certs" "$T/batch"
+cp "$C/ark-m.pem" "$T/certs/ark.pem"; cp "$C/ask-m.pem" "$T/certs/ask.pem"
+openssl x509 -in "$C/vcek-m.pem" -outform DER -out "$T/certs/vcek.der"
+fails "--certs folder with a DER VCEK" 0 "" --trust-ark "$C/ark-m.pem" --certs "$T/certs" "$R/m3.bin"
+cp "$R/m3.bin" "$T/batch/a.bin"; cp "$R/id.bin" "$T/batch/b.bin"
+cp "$R/m3.bin" "$T/batch/c.bin"; bflip "$T/batch/c.bin" 0x90 0
+testcmd "batch with one bad report exits 3" 3 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" "$T/batch"
+expect_out "batch: a verified" "^VERIFIED  .*/a\.bin  Milan VCEK v3"
+expect_out "batch: c rejected with the failed check" "^REJECTED  .*/c\.bin  signature: "
+[ "$(wc -l <"$OUT")" = 3 ] && pass "batch: one line per report" || fail "batch: one line per report"
+testcmd "batch with a missing report exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" \
+        "$T/batch/a.bin" "$T/batch/nosuch.bin"
+expect_out "batch: the missing one is an ERROR line" "^ERROR     .*nosuch\.bin"
+testcmd "--json batch" 3 V --json --trust-ark "$C/ark-m.pem" --certs "$T/certs" "$T/batch"
+python3 - "$OUT" <<'PY' && pass "--json: verdicts and checks" || fail "--json: verdicts and checks"
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert [r["verdict"] for r in a] == ["verified", "verified", "rejected"], a
+assert a[0]["generation"] == "Milan" and a[0]["signer"] == "VCEK" and a[0]["version"] == 3
+assert a[0]["vm_checks"] is False and all(c["passed"] for c in a[0]["checks"])
+bad = [c["name"] for c in a[2]["checks"] if not c["passed"]]
+assert bad == ["signature"], bad
+PY
+echo "garbage" >"$T/certs/vcek.der"
+testcmd "unreadable certificate exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" "$R/m3.bin"
+expect_err "unreadable certificate is named" "reading certificate '.*vcek\.der'"
+cat "$C/ask-m.pem" "$C/ark-m.pem" >"$T/certs/ask.pem"; rm "$T/certs/vcek.der"
+testcmd "no VCEK in the folder exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" "$R/m3.bin"
+expect_err "missing VCEK is named" "no VCEK/VLEK certificate"
+testcmd "two certificates in ask.pem exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" \
+        --vcek "$C/vcek-m.pem" "$R/m3.bin"
+
+# --- real reports ------------------------------------------------------------------------------
+need_testdata attest
+A=$TESTDATA/attest
+declare -A count=()
+for d in "$A"/*/; do
+        d=${d%/}
+        name=${d##*/}
+        [ -f "$d/report.bin" ] || continue
+        gen=${name#*-}; gen=${gen%%-*}
+        kind=$(ls "$d" | grep -oE '^(vcek|vlek)' | head -1)
+        ask=ask; [ "$kind" = vlek ] && ask=asvk
+        run V --ark "$A/amd-roots/$gen/$kind/ark.pem" --ask "$A/amd-roots/$gen/$kind/$ask.pem" \
+                --$kind "$(ls "$d"/$kind.* | head -1)" "$d/report.bin"
+        if [ "$STATUS" = 0 ] && grep -q '^VERIFIED' "$OUT"; then
+                line=$(grep '^VERIFIED' "$OUT")
+                key=$(echo "$line" | awk '{print $2, $3}')
+                count[$key]=$(( ${count[$key]:-0} + 1 ))
+                pass "$name verifies with amd-roots/$gen/$kind"
+        else
+                fail "$name verifies with amd-roots/$gen/$kind" "$(grep FAIL "$OUT")" "$(cat "$ERR")"
+        fi
+done
+total=0
+for k in "${!count[@]}"; do echo "# real reports verified: $k ${count[$k]}"; total=$((total + count[$k])); done
+[ "$total" = 45 ] && pass "all 45 real reports verify" || fail "all 45 real reports verify" "$total"
+
+# Their own folders (ark.pem/ask.pem next to the report), as one batch.
+dirs=()
+for d in "$A"/*/; do [ -f "$d/ark.pem" ] && dirs+=("$d"); done
+testcmd "batch of ${#dirs[@]} case folders verifies" 0 V "${dirs[@]}"
+[ "$(grep -c '^VERIFIED' "$OUT")" = "${#dirs[@]}" ] && pass "one VERIFIED line per folder" ||
+        fail "one VERIFIED line per folder"
+
+# Real negatives: another chip's VCEK; a real report under a test root; a flipped real report.
+run V "$A/oak-milan-vcek-v2-2050186d/report.bin" --certs "$A/gsg-milan-vcek-v2-377e6241"
+got=$(grep -E '^  FAIL ' "$OUT" | awk '{print $2}' | paste -sd, -)
+[ "$STATUS" = 3 ] && [ "$got" = "signature,chip-id,cert-tcb" ] && pass "real report with another chip's VCEK" ||
+        fail "real report with another chip's VCEK" "exit $STATUS, failed $got"
+fails "real report, test root trusted" 3 ark-trusted --trust-ark "$C/ark-m.pem" "$A/virtee-milan-vcek-v2-120d77b2"
+fails "real report, real root as --trust-ark" 0 "" --trust-ark "$A/amd-roots/milan/vcek/ark.pem" "$A/virtee-milan-vcek-v2-120d77b2"
+cp "$A/oak-turin-vcek-v5-3f44a09b/report.bin" "$R/real.bin"; bflip "$R/real.bin" 0x90 0
+fails "real Turin report with a flipped measurement bit" 3 signature --certs "$A/oak-turin-vcek-v5-3f44a09b" "$R/real.bin"
+fails "real Turin report, Genoa roots" 3 leaf-signed,cert-generation,generation,tcb-layout,chip-id,cert-tcb --ark "$A/amd-roots/genoa/vcek/ark.pem" \
+        --ask "$A/amd-roots/genoa/vcek/ask.pem" --vcek "$A/oak-turin-vcek-v5-3f44a09b/vcek.der" \
+        "$A/oak-turin-vcek-v5-3f44a09b/report.bin"
+finish

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Known answers: every real report in ../shared/testdata/attest verifies against the AMD roots of
+ * its own generation (amd-roots/<gen>/{vcek,vlek}) with its own VCEK/VLEK, and against no other
+ * generation's roots; the pinned ARK fingerprints equal those computed from amd-roots. */
+#include <dirent.h>
+#include <errno.h>
+
+#include "unit.h"
+
+#include "attest.h"
+#include "cleanup.h"
+#include "crypto.h"
+#include "fileio.h"
+#include "report.h"
+#include "trust.h"
+
+static const char *testdata(void) {
+        const char *t = getenv("SNPCTL_TESTDATA");
+        static char path[4096];
+
+        if (!t || !*t)
+                return NULL;
+        snprintf(path, sizeof(path), "%s/attest", t);
+        return access(path, R_OK) == 0 ? path : NULL;
+}
+
+static bool exists(const char *path) {
+        return access(path, R_OK) == 0;
+}
+
+static const char *const gens[] = { "milan", "genoa", "turin" };
+
+static void pinned_roots(void **state) {
+        const char *td = testdata();
+        char path[4200];
+
+        (void) state;
+        if (!td)
+                skip();
+        for (size_t g = 0; g < ELEMENTSOF(gens); g++)
+                for (int k = 0; k < 2; k++) {
+                        _cleanup_(crypto_cert_freep) struct crypto_cert *ark = NULL;
+                        uint8_t fp[CRYPTO_SHA256_SIZE];
+                        const struct trust_anchor *t;
+
+                        snprintf(path, sizeof(path), "%s/amd-roots/%s/%s/ark.pem", td, gens[g],
+                                 k ? "vlek" : "vcek");
+                        assert_int_equal(crypto_cert_load(path, &ark), 0);
+                        assert_int_equal(crypto_cert_pubkey_sha256(ark, fp), 0);
+                        t = trust_find(fp);
+                        assert_non_null(t);
+                        assert_int_equal(t->generation, (int) (SNP_GEN_MILAN + g));
+                }
+        /* An ASK is not an anchor. */
+        {
+                _cleanup_(crypto_cert_freep) struct crypto_cert *ask = NULL;
+                uint8_t fp[CRYPTO_SHA256_SIZE];
+
+                snprintf(path, sizeof(path), "%s/amd-roots/milan/vcek/ask.pem", td);
+                assert_int_equal(crypto_cert_load(path, &ask), 0);
+                assert_int_equal(crypto_cert_pubkey_sha256(ask, fp), 0);
+                assert_null(trust_find(fp));
+        }
+}
+
+static int verify_case(const char *td, const char *name, const char *gen, const char *leaf,
+                       bool vlek, struct attest_result *res) {
+        _cleanup_(attest_chain_freep) struct attest_chain *chain = NULL;
+        _cleanup_(freep) uint8_t *report = NULL;
+        struct attest_expect none = {};
+        char ark[4200], ask[4200], rep[4200];
+        size_t size;
+        int r;
+
+        snprintf(ark, sizeof(ark), "%s/amd-roots/%s/%s/ark.pem", td, gen, vlek ? "vlek" : "vcek");
+        snprintf(ask, sizeof(ask), "%s/amd-roots/%s/%s/%s.pem", td, gen, vlek ? "vlek" : "vcek",
+                 vlek ? "asvk" : "ask");
+        snprintf(rep, sizeof(rep), "%s/%s/report.bin", td, name);
+        r = attest_chain_load(ark, ask, leaf, &chain, NULL);
+        if (r < 0)
+                return r;
+        r = attest_chain_verify(chain, NULL);
+        if (r < 0)
+                return r;
+        r = fileio_read_full(rep, 1 << 16, &report, &size);
+        if (r < 0)
+                return r;
+        return attest_verify_report(chain, report, size, &none, res);
+}
+
+static void real_reports(void **state) {
+        const char *td = testdata();
+        _cleanup_(freep) struct dirent **list = NULL;
+        unsigned counts[4][2][6] = {};     /* generation, signer, version */
+        unsigned total = 0;
+        int n;
+
+        (void) state;
+        if (!td)
+                skip();
+        n = scandir(td, &list, NULL, alphasort);
+        assert_true(n > 0);
+        for (int i = 0; i < n; i++) {
+                const char *name = list[i]->d_name;
+                char leaf[4200], path[4200];
+                bool vlek = false;
+                int matched = -1;
+
+                snprintf(path, sizeof(path), "%s/%s/report.bin", td, name);
+                if (name[0] == '.' || !exists(path)) {
+                        free(list[i]);
+                        continue;
+                }
+                snprintf(leaf, sizeof(leaf), "%s/%s/vcek.der", td, name);
+                if (!exists(leaf))
+                        snprintf(leaf, sizeof(leaf), "%s/%s/vcek.pem", td, name);
+                if (!exists(leaf)) {
+                        vlek = true;
+                        snprintf(leaf, sizeof(leaf), "%s/%s/vlek.der", td, name);
+                }
+                if (!exists(leaf))
+                        snprintf(leaf, sizeof(leaf), "%s/%s/vlek.pem", td, name);
+                for (size_t g = 0; g < ELEMENTSOF(gens); g++) {
+                        struct attest_result res;
+
+                        assert_int_equal(verify_case(td, name, gens[g], leaf, vlek, &res), 0);
+                        if (attest_verified(&res)) {
+                                assert_int_equal(matched, -1);
+                                matched = (int) g;
+                                assert_int_equal(res.signer, vlek ? SNP_SIGNER_VLEK : SNP_SIGNER_VCEK);
+                                assert_true(res.version >= 2 && res.version <= 5);
+                                counts[res.generation][res.signer][res.version]++;
+                        } else {
+                                /* A foreign generation's roots fail on the chain itself. */
+                                const struct attest_check *f = attest_first_failure(&res);
+
+                                assert_non_null(f);
+                                assert_true(strcmp(f->name, "ask-signed") == 0 ||
+                                            strcmp(f->name, "leaf-signed") == 0);
+                        }
+                }
+                if (matched < 0) {
+                        struct attest_result res;
+                        const struct attest_check *f;
+
+                        for (size_t g = 0; g < ELEMENTSOF(gens); g++) {
+                                (void) verify_case(td, name, gens[g], leaf, vlek, &res);
+                                f = attest_first_failure(&res);
+                                print_error("%s with %s roots: %s: expected %s, got %s\n", name,
+                                            gens[g], f->name, f->expected, f->actual);
+                        }
+                        fail_msg("%s verifies against no roots", name);
+                }
+                total++;
+                free(list[i]);
+        }
+        for (int g = 1; g < 4; g++)
+                for (int s = 0; s < 2; s++)
+                        for (int v = 2; v < 6; v++)
+                                if (counts[g][s][v])
+                                        print_message("verified %s %s v%d: %u\n",
+                                                      report_generation_name(g),
+                                                      report_signer_name(s), v, counts[g][s][v]);
+        print_message("verified %u real reports\n", total);
+        /* The counts of the README of the test data. */
+        assert_int_equal(counts[SNP_GEN_GENOA][SNP_SIGNER_VCEK][2], 1);
+        assert_int_equal(counts[SNP_GEN_GENOA][SNP_SIGNER_VCEK][3], 2);
+        assert_int_equal(counts[SNP_GEN_GENOA][SNP_SIGNER_VCEK][5], 1);
+        assert_int_equal(counts[SNP_GEN_MILAN][SNP_SIGNER_VCEK][2], 26);
+        assert_int_equal(counts[SNP_GEN_MILAN][SNP_SIGNER_VCEK][3], 12);
+        assert_int_equal(counts[SNP_GEN_MILAN][SNP_SIGNER_VLEK][2], 1);
+        assert_int_equal(counts[SNP_GEN_MILAN][SNP_SIGNER_VLEK][3], 1);
+        assert_int_equal(counts[SNP_GEN_TURIN][SNP_SIGNER_VCEK][5], 1);
+        assert_int_equal(total, 45);
+}
+
+int main(void) {
+        if (!testdata()) {
+                printf("skipped: no test data (set SNPCTL_TESTDATA)\n");
+                return 77;
+        }
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(pinned_roots),
+                cmocka_unit_test(real_reports),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
