@@ -6,6 +6,7 @@
 /* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
 const struct applet applet_table[] = {
         { "attest-verify", attest_verify_main, "Verify attestation reports against AMD's chain and the VM" },
+        { "config",        config_main,        "Write, check and show the VM description" },
         { "launch",        launch_main,        "Start the guest with QEMU, or print its command line" },
         { "measure",       measure_main,       "Compute the expected launch digest" },
         { "report",        report_main,        "Decode an attestation report" },

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The VM description (docs/config.md): one JSON file that drives launch, measure, idblock and
+ * attest-verify, so that what is launched and what is verified cannot drift apart. Loading checks
+ * everything and collects every problem, each as "FILE: FIELD: message". Paths are resolved
+ * against the config file's folder when loaded. json-c stays inside src/config.c. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+struct measure_params;
+
+#define CONFIG_MAX_VCPUS 512
+#define CONFIG_ID_SIZE 16               /* family_id, image_id */
+#define CONFIG_HOST_DATA_SIZE 32
+#define CONFIG_DIGEST_SIZE 48           /* SHA-384: launch digest, key digests */
+
+/* GUEST_POLICY (SNP ABI 56860; snp-facts B.3.4) */
+#define CONFIG_POLICY_ABI_MINOR_MASK    UINT64_C(0x00000000000000ff)
+#define CONFIG_POLICY_ABI_MAJOR_MASK    UINT64_C(0x000000000000ff00)
+#define CONFIG_POLICY_SMT               (UINT64_C(1) << 16)
+#define CONFIG_POLICY_RESERVED_MBO      (UINT64_C(1) << 17)     /* must be 1 */
+#define CONFIG_POLICY_MIGRATE_MA        (UINT64_C(1) << 18)
+#define CONFIG_POLICY_DEBUG             (UINT64_C(1) << 19)
+#define CONFIG_POLICY_SINGLE_SOCKET     (UINT64_C(1) << 20)
+#define CONFIG_POLICY_CXL_ALLOW         (UINT64_C(1) << 21)
+#define CONFIG_POLICY_MEM_AES_256_XTS   (UINT64_C(1) << 22)
+#define CONFIG_POLICY_RAPL_DIS          (UINT64_C(1) << 23)
+#define CONFIG_POLICY_CIPHERTEXT_HIDING (UINT64_C(1) << 24)
+#define CONFIG_POLICY_PAGE_SWAP_DISABLE (UINT64_C(1) << 25)
+#define CONFIG_POLICY_MBZ_MASK          UINT64_C(0xfffffffffc000000)     /* bits 63:26 */
+#define CONFIG_POLICY_DEFAULT           UINT64_C(0x30000)               /* SMT + MBO */
+
+/* SEV_FEATURES of the VMSA (APM vol. 2; snp-facts A.7) */
+#define CONFIG_FEATURE_SNP_ACTIVE       (UINT64_C(1) << 0)
+#define CONFIG_FEATURE_DEBUG_SWAP       (UINT64_C(1) << 5)
+#define CONFIG_FEATURES_KNOWN_MASK      UINT64_C(0xd7ff)        /* bits 0-10, 12, 14, 15 */
+#define CONFIG_FEATURES_DEFAULT         UINT64_C(0x1)           /* QEMU >= 9.1, KVM_SEV_INIT2 */
+
+/* PLATFORM_INFO (snp-facts B.3.5) */
+#define CONFIG_PLATFORM_INFO_KNOWN_MASK UINT64_C(0xbf)          /* bits 0-5, 7 */
+
+enum config_cpu_family {
+        CONFIG_CPU_FAMILY_UNSET = 0,    /* not given: validation fails, from-report may fill it */
+        CONFIG_CPU_FAMILY_MILAN,
+        CONFIG_CPU_FAMILY_GENOA,
+        CONFIG_CPU_FAMILY_TURIN,
+};
+
+enum config_vmm_type {
+        CONFIG_VMM_QEMU = 0,            /* default */
+        CONFIG_VMM_EC2,
+        CONFIG_VMM_GCE,
+};
+
+enum config_signer {
+        CONFIG_SIGNER_VCEK = 0,         /* default */
+        CONFIG_SIGNER_VLEK,
+};
+
+enum config_disk_format {
+        CONFIG_DISK_FORMAT_RAW = 0,
+        CONFIG_DISK_FORMAT_QCOW2,
+};
+
+enum config_disk_bus {
+        CONFIG_DISK_BUS_SCSI = 0,       /* virtio-scsi-pci + scsi-hd (default) */
+        CONFIG_DISK_BUS_BLK,            /* virtio-blk-pci */
+};
+
+enum config_network_mode {
+        CONFIG_NETWORK_USER = 0,        /* QEMU user networking (default) */
+        CONFIG_NETWORK_NONE,
+};
+
+enum config_net_proto {
+        CONFIG_NET_TCP = 0,
+        CONFIG_NET_UDP,
+};
+
+/* Minimum TCB, by component. The 64-bit TCB_VERSION layout depends on the CPU family: see
+ * config_tcb_encode()/config_tcb_decode(). Compare component by component, never as integers. */
+struct config_tcb {
+        uint8_t bootloader;
+        uint8_t tee;
+        uint8_t snp;
+        uint8_t microcode;
+        uint8_t fmc;                    /* Turin and later; must be 0 for Milan/Genoa */
+};
+
+struct config_disk {
+        char *file;                     /* resolved path */
+        enum config_disk_format format; /* default: qcow2 for *.qcow2, raw otherwise */
+        enum config_disk_bus bus;
+        bool readonly;
+};
+
+struct config_forward {
+        enum config_net_proto proto;
+        char *host_addr;                /* IPv4 literal, default "127.0.0.1" */
+        uint16_t host_port;
+        uint16_t guest_port;
+};
+
+struct vm_config {
+        char *path;                     /* file it was loaded from (as given), or NULL */
+        char *dir;                      /* absolute folder relative paths resolve against */
+
+        /* The host: decides the TCB layout and the VCEK/VLEK product. Only a check. */
+        enum config_cpu_family host_cpu_family;
+
+        /* Launch digest and QEMU command line. */
+        unsigned vcpu_count;            /* 1..CONFIG_MAX_VCPUS, default 1 */
+        char *vcpu_type;                /* QEMU -cpu model, default "EPYC-v4"; NULL: only vcpu_sig */
+        uint32_t vcpu_sig;              /* CPUID 0x1 EAX in each VMSA; from vcpu_type unless set */
+        enum config_vmm_type vmm_type;
+        uint64_t guest_features;        /* VMSA SEV_FEATURES, default 0x1 */
+        char *ovmf_file;                /* resolved; required */
+        char *kernel_file;              /* resolved; NULL: no direct boot (no kernel hashes) */
+        char *initrd_file;              /* resolved; NULL: none (needs kernel_file otherwise) */
+        char *kernel_cmdline;           /* NULL: no -append (measured like "") */
+
+        /* QEMU command line and the report (policy is not in the digest). */
+        uint64_t guest_policy;          /* default CONFIG_POLICY_DEFAULT */
+        bool has_host_data;
+        uint8_t host_data[CONFIG_HOST_DATA_SIZE];       /* zero when !has_host_data */
+        char *id_block_file;            /* resolved; base64 text, as idblock writes it; or NULL */
+        char *id_auth_file;             /* resolved; needs id_block_file; or NULL */
+
+        /* Only checks against a report. */
+        bool has_platform_info;         /* false: platform_info is not checked */
+        uint64_t platform_info;
+        uint64_t platform_info_mask;    /* bits compared; default all ones */
+        struct config_tcb min_committed_tcb;
+        uint8_t family_id[CONFIG_ID_SIZE];              /* ID block fields; zero without one */
+        uint8_t image_id[CONFIG_ID_SIZE];
+        uint32_t guest_svn;
+        bool has_id_key_digest;         /* false: derive from id_auth_file, or expect zero */
+        uint8_t id_key_digest[CONFIG_DIGEST_SIZE];
+        bool has_author_key_digest;
+        uint8_t author_key_digest[CONFIG_DIGEST_SIZE];
+        unsigned vmpl;                  /* 0..3, default 0 */
+        enum config_signer signer;
+        unsigned min_report_version;    /* 2..5, default 2 */
+
+        /* Only the QEMU command line. */
+        char *qemu_binary;              /* default "qemu-system-x86_64" (PATH lookup); resolved
+                                         * only when it contains a '/' */
+        uint64_t memory_mb;             /* default 2048 */
+        unsigned cbitpos;               /* 0: read from the host (CPUID 0x8000001F) */
+        unsigned reduced_phys_bits;     /* default 1 */
+        struct config_disk *disks;
+        size_t n_disks;
+        enum config_network_mode network;
+        struct config_forward *forwards;
+        size_t n_forwards;
+};
+
+/* One problem found in a config: text is the whole message ("vm.json: guest_policy: bit 17
+ * must be set (0x20000)"), field the JSON path ("min_committed_tcb.fmc", "disks[1].file"). */
+struct config_problem {
+        bool warning;                   /* does not make the config invalid */
+        char *field;
+        char *text;
+};
+
+struct config_problems {
+        struct config_problem *items;
+        size_t n;
+        size_t n_errors;
+};
+
+/* Frees the messages and empties the list. */
+void config_problems_clear(struct config_problems *p);
+
+enum {
+        CONFIG_SKIP_FILE_CHECKS = 1 << 0,       /* do not look at files (a verifier elsewhere) */
+        CONFIG_ALLOW_PLACEHOLDERS = 1 << 1,     /* accept "<...>" placeholders (config show) */
+};
+
+/* Allocates a config holding the defaults (the values a field takes when absent); ovmf_file is
+ * NULL and host_cpu_family unset. 0 or -ENOMEM. */
+int config_new(struct vm_config **ret);
+void config_free(struct vm_config *c);
+static inline void config_freep(struct vm_config **c) {
+        if (*c)
+                config_free(*c);
+}
+
+/* Reads and checks the config at path ("-" for stdin, paths then relative to the working
+ * folder). Every problem is appended to problems (which may be NULL). Returns 0 and a new config
+ * when there is no error (warnings allowed); -EINVAL (bad config; see problems) with nothing
+ * returned; -errno when the file cannot be read; -ENOMEM. */
+int config_load(const char *path, unsigned flags, struct config_problems *problems,
+                struct vm_config **ret);
+
+/* Like config_load() on JSON text; name is used in messages, dir (NULL: working folder) is where
+ * relative paths resolve. */
+int config_load_string(const char *text, const char *name, const char *dir, unsigned flags,
+                       struct config_problems *problems, struct vm_config **ret);
+
+/* Checks a config's values and their consistency (after an applet overrode fields from its
+ * flags): ranges, reserved bits, required and existing files, OVMF able to measure a kernel.
+ * Appends problems; 0 when none is an error, -EINVAL otherwise, -ENOMEM. */
+int config_check(const struct vm_config *c, unsigned flags, struct config_problems *problems);
+
+/* Replaces a string field (e.g. &c->kernel_file) with a copy of value (NULL clears it). For
+ * paths from the command line use config_set_path(), which makes value absolute against the
+ * working folder. 0 or -ENOMEM. */
+int config_set_string(char **field, const char *value);
+int config_set_path(char **field, const char *value);
+
+/* The config as a JSON object with every field (defaults filled in; paths resolved, so it can be
+ * written elsewhere); caller owns it. 0 or -ENOMEM. */
+int config_to_json(const struct vm_config *c, struct json_object **ret);
+
+/* Like config_to_json() plus a "decoded" member: policy fields and bits by name, guest features
+ * and platform_info bit names, the raw 64-bit minimum TCB; for config show --json. */
+int config_to_json_decoded(const struct vm_config *c, struct json_object **ret);
+
+/* The problems' texts as a JSON array of strings: the warnings, or the errors. 0 or -ENOMEM. */
+int config_problems_to_json(const struct config_problems *p, bool warnings,
+                            struct json_object **ret);
+
+/* The same as pretty-printed text with a trailing newline; caller frees. 0 or -ENOMEM. */
+int config_format(const struct vm_config *c, char **ret_text);
+
+/* The default config config init writes: a direct-boot SNP guest with "<...>" placeholders for
+ * what the user must fill in. Caller frees. 0 or -ENOMEM. */
+int config_format_template(const struct vm_config *c, char **ret_text);
+
+/* Fills measure parameters (snp mode) from the config: ovmf_file, kernel_file, initrd_file,
+ * kernel_cmdline, vcpu_count, vcpu_sig, vmm_type, guest_features. The strings are borrowed from
+ * c, which must outlive p. */
+void config_measure_params(const struct vm_config *c, struct measure_params *p);
+
+/* The launch digest (MEASUREMENT) a report of this VM must show, computed with measure_compute().
+ * 0, or its errors (-EINVAL, -EBADMSG, -errno of the files, -ENOMEM, -EIO) with *ret_why (if not
+ * NULL) a malloc'd reason naming the file. */
+int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_SIZE],
+                           char **ret_why);
+
+/* What config_fill_from_report() filled in. */
+enum {
+        CONFIG_FILLED_CPU_FAMILY = 1 << 0,      /* only reports v3+ name the CPU */
+        CONFIG_FILLED_POLICY = 1 << 1,
+        CONFIG_FILLED_PLATFORM_INFO = 1 << 2,
+        CONFIG_FILLED_MIN_TCB = 1 << 3,
+        CONFIG_FILLED_VMPL = 1 << 4,
+        CONFIG_FILLED_SIGNER = 1 << 5,
+};
+
+/* Sets the host-dependent fields from a known-good 1184-byte ATTESTATION_REPORT: host CPU family
+ * (v3+ CPUID bytes; for v2 the family already in c is kept and decides the TCB layout), policy,
+ * platform_info (mask all ones), committed TCB as the minimum, vmpl and signer. Does not verify
+ * the signature. -EBADMSG on a wrong size, unknown version or signer; -EPROTONOSUPPORT for a
+ * CPU this code does not know. ret_filled (may be NULL) gets CONFIG_FILLED_* bits. */
+int config_fill_from_report(struct vm_config *c, const void *report, size_t size,
+                            unsigned *ret_filled);
+
+/* TCB_VERSION by CPU family (snp-facts B.3.3): Milan/Genoa bytes 0 bl, 1 tee, 6 snp, 7 ucode;
+ * Turin bytes 0 fmc, 1 bl, 2 tee, 3 snp, 7 ucode. UNSET decodes as Milan/Genoa. */
+uint64_t config_tcb_encode(enum config_cpu_family family, const struct config_tcb *tcb);
+void config_tcb_decode(enum config_cpu_family family, uint64_t raw, struct config_tcb *ret);
+
+/* Names. from_string functions return -EINVAL for an unknown name (case-insensitive);
+ * to_string functions never return NULL. */
+const char *config_cpu_family_to_string(enum config_cpu_family f);
+int config_cpu_family_from_string(const char *s, enum config_cpu_family *ret);
+const char *config_vmm_type_to_string(enum config_vmm_type t);
+int config_vmm_type_from_string(const char *s, enum config_vmm_type *ret);
+const char *config_signer_to_string(enum config_signer s);
+
+/* The CPUID signature QEMU puts into the VMSA for a -cpu model (snp-facts A.6): -ENOENT for a
+ * model that is not known. */
+int config_vcpu_sig_from_type(const char *type, uint32_t *ret_sig);
+
+/* Named bits of guest_policy, guest_features (SEV_FEATURES) and platform_info, terminated by an
+ * entry with name NULL. */
+struct config_bit_name {
+        unsigned bit;
+        const char *name;               /* "SMT", "DEBUG", "SNPActive", "TSME_EN" ... */
+        const char *description;
+};
+extern const struct config_bit_name config_policy_bits[];
+extern const struct config_bit_name config_feature_bits[];
+extern const struct config_bit_name config_platform_info_bits[];
+
+/* The field names the parser knows, dotted for nested ones ("min_committed_tcb.fmc",
+ * "disks[].file"), terminated by NULL; a test checks docs/config.md names each one. */
+extern const char *const config_field_names[];
