@@ -13,7 +13,9 @@
 
 #include "applets.h"
 #include "cleanup.h"
+#include "base64.h"
 #include "cli.h"
+#include "config.h"
 #include "fileio.h"
 #include "hex.h"
 #include "hostinfo.h"
@@ -46,6 +48,10 @@ struct launch_args {
         const char *toml;               /* launch-qemu.sh -load-config */
         bool no_kernel_hashes;
         bool smp_set, bios_set, kernel_set, initrd_set, append_set, policy_set;
+        bool vcpus_set, memory_set, reduced_phys_bits_set, no_network_set, guest_features_set;
+        bool has_vcpu_sig;              /* the config's vcpu_sig, for the digest */
+        uint32_t vcpu_sig;
+        struct vm_config *cfg;          /* --config; its strings stay referenced by q */
         enum qemu_disk_bus disk_bus;
         const char *hd[2];              /* launch-qemu.sh -hda, -hdb: in this order */
         struct qemu_disk disks[MAX_DISKS + 2];  /* --disk, then -hda and -hdb */
@@ -68,6 +74,8 @@ static void launch_args_done(struct launch_args *a) {
         free(a->host_data);
         for (size_t i = 0; i < ELEMENTSOF(a->toml_strings); i++)
                 free(a->toml_strings[i]);
+        if (a->cfg)
+                config_free(a->cfg);
 }
 
 /* 2048, 2048M, 4G -> MiB. */
@@ -305,10 +313,12 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_VCPUS:
                 if (parse_uint(arg, 1, QEMU_MAX_VCPUS, &q->vcpus) < 0)
                         argp_error(state, "bad --vcpus '%s': 1 to %d", arg, QEMU_MAX_VCPUS);
+                a->vcpus_set = true;
                 break;
         case OPT_MEMORY:
                 if (parse_memory(arg, &q->memory_mib) < 0)
                         argp_error(state, "bad --memory '%s': MiB, or a size with M or G", arg);
+                a->memory_set = true;
                 break;
         case OPT_DISK:
                 add_disk(state, a, arg);
@@ -338,6 +348,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
         }
         case OPT_NO_NETWORK:
                 q->network = false;
+                a->no_network_set = true;
                 break;
         case OPT_CBITPOS:
                 if (parse_uint(arg, 1, 63, &q->cbitpos) < 0)
@@ -347,6 +358,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_REDUCED_PHYS_BITS:
                 if (parse_uint(arg, 1, 63, &q->reduced_phys_bits) < 0)
                         argp_error(state, "bad --reduced-phys-bits '%s': 1 to 63", arg);
+                a->reduced_phys_bits_set = true;
                 break;
         case OPT_EXPECTED_DIGEST:
                 if (hex_decode_exact(arg, a->expected_digest, QEMU_DIGEST_SIZE) < 0)
@@ -357,6 +369,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                 if (parse_u64(arg, &a->guest_features) < 0 ||
                     (a->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN))
                         argp_error(state, "bad --guest-features '%s'", arg);
+                a->guest_features_set = true;
                 break;
         case 'n':
                 a->dry_run = true;
@@ -668,7 +681,10 @@ static int compute_digest(struct launch_args *a) {
         }
         mp.vcpus = a->q.vcpus;
         mp.guest_features = a->guest_features;
-        if (a->q.mode != QEMU_MODE_SEV && measure_vcpu_sig_from_type(cpu, &mp.vcpu_sig) < 0) {
+        if (a->has_vcpu_sig)
+                mp.vcpu_sig = a->vcpu_sig;
+        else if (a->q.mode != QEMU_MODE_SEV &&
+                 measure_vcpu_sig_from_type(cpu, &mp.vcpu_sig) < 0) {
                 if (needed) {
                         log_error("CPU model '%s' has no known CPUID signature: cannot compute "
                                   "the launch digest the ID block must match", cpu);
@@ -837,17 +853,121 @@ static int run_check(const struct launch_args *a) {
         return r;
 }
 
+/* --config: the VM description (config.h) fills what the options left unset; options win. */
+static int apply_config(struct launch_args *a) {
+        struct config_problems problems = { 0 };
+        struct vm_config *c;
+        size_t n;
+        int r;
+
+        r = config_load(a->config, 0, &problems, &a->cfg);
+        for (size_t i = 0; i < problems.n; i++)
+                /* The texts say "warning:" themselves. */
+                log_full(problems.items[i].warning ? LOG_LEVEL_NOTICE : LOG_LEVEL_ERROR, "%s",
+                         problems.items[i].text);
+        n = problems.n_errors;
+        config_problems_clear(&problems);
+        if (r == -EINVAL) {
+                log_error("config '%s': %zu error%s", a->config, n, n == 1 ? "" : "s");
+                return r;
+        }
+        if (r < 0)
+                return log_errno(r, "reading config '%s'", a->config);
+        c = a->cfg;
+        /* launch runs QEMU: a digest for EC2's or GCE's VMSAs would never match. */
+        if (c->vmm_type != CONFIG_VMM_QEMU) {
+                log_error("config '%s': vmm_type %s: launch starts QEMU, whose launch digest "
+                          "differs", a->config, config_vmm_type_to_string(c->vmm_type));
+                return -EINVAL;
+        }
+        if (!a->q.ovmf)
+                a->q.ovmf = c->ovmf_file;
+        if (!a->kernel_set)
+                a->q.kernel = c->kernel_file;
+        if (!a->initrd_set)
+                a->q.initrd = c->initrd_file;
+        if (!a->append_set)
+                a->q.append = c->kernel_cmdline;
+        if (!a->vcpus_set)
+                a->q.vcpus = c->vcpu_count;
+        if (!a->q.cpu_model) {
+                if (!c->vcpu_type) {
+                        log_error("config '%s': vcpu_type: launch needs a QEMU CPU model, not "
+                                  "only vcpu_sig", a->config);
+                        return -EINVAL;
+                }
+                a->q.cpu_model = c->vcpu_type;
+                a->has_vcpu_sig = true;         /* vcpu_sig may override the model's */
+                a->vcpu_sig = c->vcpu_sig;
+        }
+        if (!a->memory_set)
+                a->q.memory_mib = c->memory_mb;
+        if (!a->q.qemu)
+                a->q.qemu = c->qemu_binary;
+        if (!a->cbitpos_set && c->cbitpos) {
+                a->q.cbitpos = c->cbitpos;
+                a->cbitpos_set = true;
+        }
+        if (!a->reduced_phys_bits_set)
+                a->q.reduced_phys_bits = c->reduced_phys_bits;
+        /* The config's guest_policy is an SNP policy. */
+        if (!a->policy_set && a->q.mode == QEMU_MODE_SNP) {
+                a->q.has_policy = true;
+                a->q.policy = c->guest_policy;
+        }
+        if (!a->guest_features_set)
+                a->guest_features = c->guest_features;
+        if (!a->id_block_file && !a->id_auth_file && a->q.mode == QEMU_MODE_SNP) {
+                a->id_block_file = c->id_block_file;
+                a->id_auth_file = c->id_auth_file;
+        }
+        if (!a->host_data_file && c->has_host_data && a->q.mode == QEMU_MODE_SNP) {
+                a->host_data = base64_encode(c->host_data, sizeof(c->host_data));
+                if (!a->host_data)
+                        return log_errno(-ENOMEM, "reading config '%s'", a->config);
+                a->q.host_data = a->host_data;
+        }
+        if (a->n_disks == 0) {
+                if (c->n_disks > ELEMENTSOF(a->disks)) {
+                        log_error("config '%s': %zu disks; launch takes at most %zu", a->config,
+                                  c->n_disks, ELEMENTSOF(a->disks));
+                        return -EINVAL;
+                }
+                for (size_t i = 0; i < c->n_disks; i++)
+                        a->disks[a->n_disks++] = (struct qemu_disk) {
+                                .file = c->disks[i].file,
+                                .format = c->disks[i].format == CONFIG_DISK_FORMAT_QCOW2 ?
+                                        QEMU_DISK_FORMAT_QCOW2 : QEMU_DISK_FORMAT_RAW,
+                                .bus = c->disks[i].bus == CONFIG_DISK_BUS_BLK ?
+                                        QEMU_DISK_BUS_BLK : QEMU_DISK_BUS_SCSI,
+                                .readonly = c->disks[i].readonly,
+                        };
+        }
+        if (!a->no_network_set)
+                a->q.network = c->network == CONFIG_NETWORK_USER;
+        if (a->n_forwards == 0 && a->q.network) {
+                if (c->n_forwards > MAX_FORWARDS) {
+                        log_error("config '%s': %zu forwards; launch takes at most %d",
+                                  a->config, c->n_forwards, MAX_FORWARDS);
+                        return -EINVAL;
+                }
+                for (size_t i = 0; i < c->n_forwards; i++)
+                        a->forwards[a->n_forwards++] = (struct qemu_forward) {
+                                .udp = c->forwards[i].proto == CONFIG_NET_UDP,
+                                .host_addr = c->forwards[i].host_addr,
+                                .host_port = c->forwards[i].host_port,
+                                .guest_port = c->forwards[i].guest_port,
+                        };
+        }
+        return 0;
+}
+
 static int run(struct launch_args *a) {
         _cleanup_(qemu_argv_freep) char **argv = NULL;
         _cleanup_(freep) char *why = NULL;
         const char *cbitpos_source = "option";
         int r;
 
-        if (a->config) {
-                log_error("--config is not available yet in this build; give the launch "
-                          "parameters as options");
-                return -EOPNOTSUPP;
-        }
         if (a->toml) {
                 r = load_toml(a);
                 if (r < 0)
@@ -858,6 +978,11 @@ static int run(struct launch_args *a) {
                         a->disks[a->n_disks++] = (struct qemu_disk) { .file = a->hd[i] };
         for (size_t i = 0; i < a->n_disks; i++)
                 a->disks[i].bus = a->disk_bus;
+        if (a->config) {
+                r = apply_config(a);
+                if (r < 0)
+                        return r;
+        }
         a->q.disks = a->disks;
         a->q.n_disks = a->n_disks;
         a->q.forwards = a->forwards;

@@ -218,6 +218,68 @@ testcmd "--check with --dry-run" 2 "$SNPCTL" launch --check --dry-run
 testcmd "stray argument" 2 "$SNPCTL" launch --dry-run foo
 expect_err "points to --" "QEMU arguments go after --"
 
+# --- --config vm.json ---------------------------------------------------------------------------
+LD_CFG=$(model_ld 2 0xa00f11 vmlinuz initrd.img "console=ttyS0")
+idblock 0x30000 "$LD_CFG" >id-block-cfg.b64
+HDHEX=$(printf '5a%.0s' $(seq 32))
+cat >vm.json <<JSON
+{
+  "host_cpu_family": "Milan",
+  "vcpu_count": 2,
+  "vcpu_type": "EPYC-Milan",
+  "ovmf_file": "OVMF.fd",
+  "kernel_file": "vmlinuz",
+  "initrd_file": "initrd.img",
+  "kernel_cmdline": "console=ttyS0",
+  "guest_policy": "0x30000",
+  "host_data": "$HDHEX",
+  "family_id": "$(printf '01%.0s' $(seq 16))",
+  "image_id": "$(printf '02%.0s' $(seq 16))",
+  "id_block_file": "id-block-cfg.b64",
+  "id_auth_file": "id-auth.b64",
+  "memory_mb": 1024,
+  "cbitpos": 51,
+  "disks": [ { "file": "root.qcow2" }, { "file": "data.img", "bus": "blk", "readonly": true } ],
+  "forwards": [ { "host_port": 2222, "guest_port": 22 },
+                { "proto": "udp", "host_addr": "0.0.0.0", "host_port": 5353, "guest_port": 53 } ]
+}
+JSON
+testcmd "--config: dry run" 0 "$SNPCTL" launch --config vm.json --dry-run
+expect_stdout "--config line" "qemu-system-x86_64 -machine q35,confidential-guest-support=sev0 -accel kvm -cpu EPYC-Milan -smp 2 -m 1024M -no-reboot -nodefaults -display none -object sev-snp-guest,id=sev0,policy=0x30000,cbitpos=51,reduced-phys-bits=1,kernel-hashes=on,id-block=$(cat id-block-cfg.b64),id-auth=$IDA,author-key-enabled=on,host-data=$HD -bios $T/OVMF.fd -kernel $T/vmlinuz -initrd $T/initrd.img -append console=ttyS0 -device virtio-scsi-pci,id=scsi0,disable-legacy=on,iommu_platform=true -drive file=$T/root.qcow2,if=none,id=disk0,format=qcow2 -device scsi-hd,drive=disk0,bus=scsi0.0,bootindex=1 -drive file=$T/data.img,if=none,id=disk1,format=raw,readonly=on -device virtio-blk-pci,drive=disk1,disable-legacy=on,iommu_platform=true,bootindex=2 -netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=udp:0.0.0.0:5353-:53 -device virtio-net-pci,netdev=net0,disable-legacy=on,iommu_platform=true,romfile= -serial mon:stdio"
+expect_err "--config: the expected digest is shown" "expected launch digest: $LD_CFG"
+testcmd "--config: options win" 0 "$SNPCTL" launch --config vm.json --dry-run --vcpus 1 \
+        --cpu EPYC-v4 --memory 512 --no-network --id-block id-block-min.b64 --id-auth id-auth.b64 \
+        --kernel vmlinuz --no-kernel-hashes
+expect_out "vCPUs, CPU, memory from the options" ' -cpu EPYC-v4 -smp 1 -m 512M '
+if grep -qF "id-block=$IDB_MIN," "$OUT"; then pass "ID block from the option"; else fail "ID block from the option"; fi
+if grep -q -- '-netdev' "$OUT"; then fail "--no-network wins over the config"; else pass "--no-network wins over the config"; fi
+testcmd "--config --json" 0 "$SNPCTL" launch --config vm.json --dry-run --json
+expect_out "JSON digest" "\"expected_launch_digest\": \"$LD_CFG\""
+testcmd "--config --mode plain ignores the SNP fields" 0 "$SNPCTL" launch --config vm.json \
+        --dry-run --mode plain --accel tcg
+expect_out "no encryption object" '^qemu-system-x86_64 -machine q35 -accel tcg -cpu EPYC-Milan -smp 2 -m 1024M -no-reboot -nodefaults -display none -bios '
+# variant NAME PYTHON-STATEMENT: vm.json changed by a statement on the dict c.
+variant() {
+        python3 -c 'import json,sys; c=json.load(open("vm.json")); exec(sys.argv[2]); json.dump(c, open(sys.argv[1], "w"))' "$1" "$2"
+}
+variant vm-3.json 'c["vcpu_count"] = 3'
+testcmd "--config: ID block made for 2 vCPUs, config says 3" 1 "$SNPCTL" launch --config vm-3.json --dry-run
+expect_err "refused: digest" "vm-3.json: id_block_file: ID block launch digest $LD_CFG differs"
+expect_no_out "no command line"
+variant vm-debug.json 'c["guest_policy"] = "0xb0000"'
+testcmd "--config: ID block policy differs from the config's" 1 "$SNPCTL" launch --config vm-debug.json --dry-run
+expect_err "refused: policy" "ID block policy 0x30000 differs from guest_policy 0xb0000"
+expect_err "the config's warning is shown once" "^snpctl launch: vm-debug.json: guest_policy: warning: bit 19"
+variant vm-bad.json 'c["vcpu_count"] = 0'
+testcmd "--config: a bad config" 1 "$SNPCTL" launch --config vm-bad.json --dry-run
+expect_err "names file and field" 'vm-bad.json: vcpu_count'
+expect_no_out "no command line"
+variant vm-ec2.json 'c["vmm_type"] = "EC2"; del c["id_block_file"]; del c["id_auth_file"]; del c["family_id"]; del c["image_id"]'
+testcmd "--config: vmm_type EC2 refused" 1 "$SNPCTL" launch --config vm-ec2.json --dry-run
+expect_err "says why" "vmm_type .*launch starts QEMU"
+testcmd "--config: missing file" 1 "$SNPCTL" launch --config nosuch.json --dry-run
+expect_err "names the file" "nosuch.json"
+
 # --- launch-qemu.sh -----------------------------------------------------------------------------
 LQ=$(link launch-qemu.sh)
 cat >vm.toml <<'EOF'
