@@ -49,6 +49,7 @@ struct launch_args {
         bool no_kernel_hashes;
         bool smp_set, bios_set, kernel_set, initrd_set, append_set, policy_set;
         bool vcpus_set, memory_set, reduced_phys_bits_set, no_network_set, guest_features_set;
+        bool cbitpos_from_config;
         bool has_vcpu_sig;              /* the config's vcpu_sig, for the digest */
         uint32_t vcpu_sig;
         struct vm_config *cfg;          /* --config; its strings stay referenced by q */
@@ -629,7 +630,7 @@ static int resolve_cbitpos(struct launch_args *a, const char **ret_source) {
         struct hostinfo_cpu cpu;
         bool capable;
 
-        *ret_source = "option";
+        *ret_source = a->cbitpos_from_config ? "config" : "option";
         if (a->q.mode == QEMU_MODE_PLAIN || a->cbitpos_set)
                 return 0;
         (void) hostinfo_read_cpu(&cpu);
@@ -906,7 +907,7 @@ static int apply_config(struct launch_args *a) {
                 a->q.qemu = c->qemu_binary;
         if (!a->cbitpos_set && c->cbitpos) {
                 a->q.cbitpos = c->cbitpos;
-                a->cbitpos_set = true;
+                a->cbitpos_set = a->cbitpos_from_config = true;
         }
         if (!a->reduced_phys_bits_set)
                 a->q.reduced_phys_bits = c->reduced_phys_bits;

@@ -255,6 +255,7 @@ if grep -qF "id-block=$IDB_MIN," "$OUT"; then pass "ID block from the option"; e
 if grep -q -- '-netdev' "$OUT"; then fail "--no-network wins over the config"; else pass "--no-network wins over the config"; fi
 testcmd "--config --json" 0 "$SNPCTL" launch --config vm.json --dry-run --json
 expect_out "JSON digest" "\"expected_launch_digest\": \"$LD_CFG\""
+expect_out "cbitpos from the config" '"cbitpos_source": "config"'
 testcmd "--config --mode plain ignores the SNP fields" 0 "$SNPCTL" launch --config vm.json \
         --dry-run --mode plain --accel tcg
 expect_out "no encryption object" '^qemu-system-x86_64 -machine q35 -accel tcg -cpu EPYC-Milan -smp 2 -m 1024M -no-reboot -nodefaults -display none -bios '
