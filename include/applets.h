@@ -31,5 +31,6 @@ const struct applet_alias *applet_find_alias(const char *name);
 int attest_verify_main(int argc, char **argv);
 int config_main(int argc, char **argv);
 int idblock_main(int argc, char **argv);
+int launch_main(int argc, char **argv);
 int measure_main(int argc, char **argv);
 int report_main(int argc, char **argv);
