@@ -39,8 +39,8 @@ enum {
         ATTEST_TCB_CURRENT   = 1 << 3,
 };
 
-/* Expected values; each has_* enables one check. Filled from flags today, from a VM config
- * later. */
+/* Expected values; each has_* enables one check. Filled from flags, or from a VM config with
+ * attest_expect_from_config() and then overridden by flags with attest_expect_override(). */
 struct attest_expect {
         bool has_measurement;
         uint8_t measurement[48];
@@ -71,10 +71,38 @@ struct attest_expect {
         uint8_t report_data[64];
         bool has_min_version;
         uint32_t min_version;
+        bool has_generation;            /* the host's CPU family: chain and report must be of it */
+        enum snp_generation generation; /* also the TCB layout when the chain names none */
+        bool has_signer;
+        unsigned signer;                /* enum snp_signer that must have signed */
 };
 
 /* True when any VM check is requested. */
 bool attest_expect_any(const struct attest_expect *e);
+
+struct vm_config;
+
+enum {
+        ATTEST_CONFIG_NO_MEASUREMENT = 1 << 0,  /* the caller has the measurement: compute none */
+};
+
+/* Fills *ret with every value a report of the VM in c must show (docs/config.md): measurement
+ * (computed from the boot files, unless ATTEST_CONFIG_NO_MEASUREMENT), policy and debug,
+ * platform_info under its mask, minimum committed TCB in the layout of host_cpu_family, the CPU
+ * generation, family/image ID, guest SVN, ID/author key digests (the config's, else those of
+ * id_auth_file, else zero), host_data, vmpl, signer and minimum version. The ID block and auth
+ * files (base64, as idblock writes them) must agree with the config. 0; -EINVAL for an unset
+ * host_cpu_family or files that disagree; -EBADMSG for a malformed ID block/auth file; -errno of
+ * reading or measuring the files; -ENOMEM. On error *ret_why (if not NULL) gets a malloc'd
+ * reason naming the file or field. */
+int attest_expect_from_config(const struct vm_config *c, unsigned flags,
+                              struct attest_expect *ret, char **ret_why);
+
+/* Copies onto x every value that flags sets (each has_* set, allow_debug, min_tcb_fields), so
+ * that a flag overrides the one field it names. platform_info_mask is taken along with
+ * platform_info, or alone when mask_given. */
+void attest_expect_override(struct attest_expect *x, const struct attest_expect *flags,
+                            bool mask_given);
 
 /* A loaded certificate chain and what its verification found; verified once and reused for every
  * report it signed. */

@@ -252,11 +252,13 @@ enum {
         CONFIG_FILLED_SIGNER = 1 << 5,
 };
 
-/* Sets the host-dependent fields from a known-good 1184-byte ATTESTATION_REPORT: host CPU family
- * (v3+ CPUID bytes; for v2 the family already in c is kept and decides the TCB layout), policy,
- * platform_info (mask all ones), committed TCB as the minimum, vmpl and signer. Does not verify
- * the signature. -EBADMSG on a wrong size, unknown version or signer; -EPROTONOSUPPORT for a
- * CPU this code does not know. ret_filled (may be NULL) gets CONFIG_FILLED_* bits. */
+/* Sets the host-dependent fields from a known-good 1184-byte ATTESTATION_REPORT, read with
+ * report_parse(): host CPU family (v3+ CPUID bytes; for v2 the family already in c is kept and
+ * decides the TCB layout, Milan/Genoa when unset), policy, platform_info (mask all ones),
+ * committed TCB as the minimum, vmpl and signer. Does not verify the signature. -EBADMSG for
+ * whatever report_parse() refuses, a VMPL above 3, no signing key, or reserved TCB bytes set in
+ * the layout of a known family (c unchanged); -EPROTONOSUPPORT for a CPU this code does not
+ * know. ret_filled (may be NULL) gets CONFIG_FILLED_* bits. */
 int config_fill_from_report(struct vm_config *c, const void *report, size_t size,
                             unsigned *ret_filled);
 

@@ -7,8 +7,12 @@
 #include <string.h>
 
 #include "attest.h"
+#include "base64.h"
 #include "cleanup.h"
+#include "config.h"
+#include "fileio.h"
 #include "hex.h"
+#include "le.h"
 #include "log.h"
 #include "trust.h"
 
@@ -22,7 +26,218 @@ bool attest_expect_any(const struct attest_expect *e) {
         return e->has_measurement || e->has_policy || e->has_platform_info || e->has_min_tcb ||
                e->has_family_id || e->has_image_id || e->has_guest_svn || e->has_id_key_digest ||
                e->has_author_key_digest || e->has_host_data || e->has_vmpl || e->has_report_data ||
-               e->has_min_version;
+               e->has_min_version || e->has_generation || e->has_signer;
+}
+
+/* ---- expected values from a VM config ---- */
+
+static __attribute__((format(printf, 3, 4))) int fail_why(char **ret_why, int r,
+                                                          const char *fmt, ...) {
+        va_list ap;
+
+        if (ret_why) {
+                va_start(ap, fmt);
+                if (vasprintf(ret_why, fmt, ap) < 0)
+                        *ret_why = NULL;
+                va_end(ap);
+        }
+        return r;
+}
+
+/* The base64 files idblock writes (docs/config.md); exactly size bytes once decoded. */
+static int read_base64_exact(const char *path, size_t size, uint8_t **ret, char **ret_why) {
+        _cleanup_(freep) uint8_t *text = NULL, *data = NULL;
+        size_t n, len;
+        int r = fileio_read_full(path, 2 * size + 64, &text, &n);
+
+        if (r < 0)
+                return fail_why(ret_why, r, "reading '%s': %s", path, strerror(-r));
+        while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+                n--;
+        r = base64_decode((const char *) text, n, &data, &len);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 || len != size)
+                return fail_why(ret_why, -EBADMSG, "'%s' is not base64 of %zu bytes", path, size);
+        *ret = TAKE(data);
+        return 0;
+}
+
+/* SNP ABI ID block (snp-facts B.3.6): it must describe the same VM as the config, since the
+ * firmware enforces it; its LD is returned for the measurement. */
+static int config_id_block(const struct vm_config *c, uint8_t ld[48], char **ret_why) {
+        _cleanup_(freep) uint8_t *b = NULL;
+        const char *p = c->id_block_file;
+        int r = read_base64_exact(p, 96, &b, ret_why);
+
+        if (r < 0)
+                return r;
+        if (le32_get(b + 0x50) != 1)
+                return fail_why(ret_why, -EBADMSG, "ID block '%s': version %" PRIu32
+                                " (expected 1)", p, le32_get(b + 0x50));
+        if (le64_get(b + 0x58) != c->guest_policy)
+                return fail_why(ret_why, -EINVAL, "ID block '%s': policy 0x%" PRIx64 " differs "
+                                "from guest_policy 0x%" PRIx64, p, le64_get(b + 0x58),
+                                c->guest_policy);
+        if (memcmp(b + 0x30, c->family_id, 16) != 0 || memcmp(b + 0x40, c->image_id, 16) != 0)
+                return fail_why(ret_why, -EINVAL, "ID block '%s': family_id or image_id differs "
+                                "from the config's", p);
+        if (le32_get(b + 0x54) != c->guest_svn)
+                return fail_why(ret_why, -EINVAL, "ID block '%s': guest_svn %" PRIu32 " differs "
+                                "from the config's %" PRIu32, p, le32_get(b + 0x54), c->guest_svn);
+        memcpy(ld, b, 48);
+        return 0;
+}
+
+/* ID authentication info (snp-facts B.3.7): ID_KEY at 0x240, AUTHOR_KEY at 0x880, 0x404 bytes
+ * each; the report shows SHA-384 of each (zero when there is no author key). */
+static int config_key_digests(const struct vm_config *c, struct attest_expect *x,
+                              char **ret_why) {
+        _cleanup_(freep) uint8_t *b = NULL;
+        uint8_t id[48], author[48] = {};
+        const char *p = c->id_auth_file;
+        bool has_author = false;
+        int r;
+
+        x->has_id_key_digest = x->has_author_key_digest = true;
+        if (c->has_id_key_digest)
+                memcpy(x->id_key_digest, c->id_key_digest, 48);
+        if (c->has_author_key_digest)
+                memcpy(x->author_key_digest, c->author_key_digest, 48);
+        if (!p)
+                return 0;       /* the config's digests, or zero */
+        r = read_base64_exact(p, 4096, &b, ret_why);
+        if (r < 0)
+                return r;
+        if (le32_get(b) != 1)
+                return fail_why(ret_why, -EBADMSG, "ID auth block '%s': ID_KEY_ALGO %" PRIu32
+                                " (expected 1)", p, le32_get(b));
+        for (size_t i = 0x880; i < 0x880 + 0x404; i++)
+                if (b[i])
+                        has_author = true;
+        r = crypto_sha384(b + 0x240, 0x404, id);
+        if (r >= 0 && has_author)
+                r = crypto_sha384(b + 0x880, 0x404, author);
+        if (r < 0)
+                return fail_why(ret_why, r, "hashing the keys of '%s'", p);
+        if (c->has_id_key_digest && !crypto_memeq(id, c->id_key_digest, 48))
+                return fail_why(ret_why, -EINVAL, "id_key_digest differs from the ID key in "
+                                "'%s'", p);
+        if (c->has_author_key_digest && !crypto_memeq(author, c->author_key_digest, 48))
+                return fail_why(ret_why, -EINVAL, "author_key_digest differs from the author "
+                                "key in '%s'", p);
+        memcpy(x->id_key_digest, id, 48);
+        memcpy(x->author_key_digest, author, 48);
+        return 0;
+}
+
+int attest_expect_from_config(const struct vm_config *c, unsigned flags,
+                              struct attest_expect *ret, char **ret_why) {
+        static const enum snp_generation gens[] = {
+                [CONFIG_CPU_FAMILY_MILAN] = SNP_GEN_MILAN,
+                [CONFIG_CPU_FAMILY_GENOA] = SNP_GEN_GENOA,
+                [CONFIG_CPU_FAMILY_TURIN] = SNP_GEN_TURIN,
+        };
+        struct attest_expect x = { .platform_info_mask = UINT64_MAX };
+        uint8_t ld[48];
+        bool has_ld = false;
+        int r;
+
+        if (ret_why)
+                *ret_why = NULL;
+        if (c->host_cpu_family <= CONFIG_CPU_FAMILY_UNSET ||
+            c->host_cpu_family >= ELEMENTSOF(gens))
+                return fail_why(ret_why, -EINVAL, "host_cpu_family: not set (Milan, Genoa or "
+                                "Turin); it decides the TCB layout and the AMD chain");
+        x.has_generation = true;
+        x.generation = gens[c->host_cpu_family];
+
+        x.has_policy = true;
+        x.policy = c->guest_policy;
+        x.allow_debug = c->guest_policy & SNP_POLICY_DEBUG;
+        if (c->has_platform_info) {
+                x.has_platform_info = true;
+                x.platform_info = c->platform_info;
+                x.platform_info_mask = c->platform_info_mask;
+        }
+        x.has_min_tcb = true;
+        x.min_tcb = (struct snp_tcb) {
+                .fmc = c->min_committed_tcb.fmc,
+                .bootloader = c->min_committed_tcb.bootloader,
+                .tee = c->min_committed_tcb.tee,
+                .snp = c->min_committed_tcb.snp,
+                .microcode = c->min_committed_tcb.microcode,
+                .has_fmc = x.generation == SNP_GEN_TURIN,
+        };
+        x.min_tcb_fields = ATTEST_TCB_COMMITTED;
+        x.has_family_id = x.has_image_id = x.has_guest_svn = true;
+        memcpy(x.family_id, c->family_id, 16);
+        memcpy(x.image_id, c->image_id, 16);
+        x.guest_svn = c->guest_svn;
+        x.has_host_data = true;         /* zero when not set: what QEMU passes by default */
+        memcpy(x.host_data, c->host_data, 32);
+        x.has_vmpl = true;
+        x.vmpl = c->vmpl;
+        x.has_signer = true;
+        x.signer = c->signer == CONFIG_SIGNER_VLEK ? SNP_SIGNER_VLEK : SNP_SIGNER_VCEK;
+        x.has_min_version = true;
+        x.min_version = c->min_report_version;
+
+        if (c->id_block_file) {
+                r = config_id_block(c, ld, ret_why);
+                if (r < 0)
+                        return r;
+                has_ld = true;
+        }
+        r = config_key_digests(c, &x, ret_why);
+        if (r < 0)
+                return r;
+
+        if (!(flags & ATTEST_CONFIG_NO_MEASUREMENT)) {
+                _cleanup_(freep) char *why = NULL;
+
+                r = config_expected_digest(c, x.measurement, &why);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return fail_why(ret_why, r, "computing the launch digest: %s",
+                                        why ? why : strerror(-r));
+                if (has_ld && !crypto_memeq(ld, x.measurement, 48))
+                        return fail_why(ret_why, -EINVAL, "ID block '%s': launch digest differs "
+                                        "from the one computed from the config",
+                                        c->id_block_file);
+                x.has_measurement = true;
+        }
+        *ret = x;
+        return 0;
+}
+
+void attest_expect_override(struct attest_expect *x, const struct attest_expect *f,
+                            bool mask_given) {
+#define OVERRIDE(has, field) \
+        do { if (f->has) { x->has = true; memcpy(&x->field, &f->field, sizeof(x->field)); } } while (0)
+        OVERRIDE(has_measurement, measurement);
+        OVERRIDE(has_policy, policy);
+        OVERRIDE(has_platform_info, platform_info);
+        OVERRIDE(has_min_tcb, min_tcb);
+        OVERRIDE(has_family_id, family_id);
+        OVERRIDE(has_image_id, image_id);
+        OVERRIDE(has_guest_svn, guest_svn);
+        OVERRIDE(has_id_key_digest, id_key_digest);
+        OVERRIDE(has_author_key_digest, author_key_digest);
+        OVERRIDE(has_host_data, host_data);
+        OVERRIDE(has_vmpl, vmpl);
+        OVERRIDE(has_report_data, report_data);
+        OVERRIDE(has_min_version, min_version);
+        OVERRIDE(has_generation, generation);
+        OVERRIDE(has_signer, signer);
+#undef OVERRIDE
+        if (f->has_platform_info || mask_given)
+                x->platform_info_mask = f->platform_info_mask;
+        if (f->min_tcb_fields)
+                x->min_tcb_fields = f->min_tcb_fields;
+        if (f->allow_debug)
+                x->allow_debug = true;
 }
 
 static __attribute__((format(printf, 5, 6))) void check_set(struct attest_check *c,
@@ -356,6 +571,20 @@ static void vm_checks(struct attest_result *res, const struct snp_report *rep,
                 check_set(next_check(res), "min-version", rep->version >= x->min_version, e,
                           "%" PRIu32, rep->version);
         }
+        if (x->has_signer)
+                check_set(next_check(res), "signer", rep->signing_key == x->signer,
+                          report_signer_name(x->signer), "%s",
+                          report_signer_name(rep->signing_key));
+        if (x->has_generation) {
+                /* v3+ reports name their CPU; a v2 report's comes from its certificate. */
+                enum snp_generation have = rep->version >= 3 ? report_generation_from_cpuid(rep) :
+                                                               res->generation;
+
+                check_set(next_check(res), "host-cpu-family", have == x->generation,
+                          report_generation_name(x->generation), "%s (%s)",
+                          report_generation_name(have),
+                          rep->version >= 3 ? "report CPUID" : "certificate");
+        }
 }
 
 /* The VCEK/VLEK binding: SPL extensions equal to REPORTED_TCB (KDS spec 57230: the key is derived
@@ -474,8 +703,12 @@ int attest_verify_report(const struct attest_chain *chain, const void *data, siz
 
         binding_checks(res, chain, &rep);
 
+        /* The TCB layout: the chain's generation; the config's when the chain names none. */
+        g = chain->generation;
+        if (g == SNP_GEN_UNKNOWN && expect->has_generation)
+                g = expect->generation;
         if (attest_expect_any(expect))
-                vm_checks(res, &rep, chain->generation, expect);
+                vm_checks(res, &rep, g, expect);
         return 0;
 }
 

@@ -27,8 +27,8 @@
 #include "output.h"
 #include "ovmf.h"
 #include "parse.h"
+#include "report.h"
 
-#define REPORT_SIZE 0x4A0
 #define ID_BLOCK_SIZE 96
 #define ID_AUTH_SIZE 4096
 #define MEMORY_MB_MIN 64
@@ -1710,54 +1710,53 @@ int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_
 
 /* ---- from a report ------------------------------------------------------------------------- */
 
-/* snp-facts B.3.2: product from the v3+ CPUID bytes. */
-static int family_from_cpuid(uint8_t fam, uint8_t model, enum config_cpu_family *ret) {
-        if (fam == 0x19 && model <= 0x0f)
-                *ret = CONFIG_CPU_FAMILY_MILAN;
-        else if (fam == 0x19 && ((model >= 0x10 && model <= 0x1f) || (model >= 0xa0 && model <= 0xaf)))
-                *ret = CONFIG_CPU_FAMILY_GENOA;
-        else if (fam == 0x1a && model <= 0x11)
-                *ret = CONFIG_CPU_FAMILY_TURIN;
-        else
-                return -EPROTONOSUPPORT;
-        return 0;
-}
-
-/* A minimal read of the report fields this needs (SNP ABI 56860, ATTESTATION_REPORT; snp-facts
- * B.3.1). The full parser is the report module's job. */
+/* The one report reader is report_parse() (src/report.c): the same size, version, reserved-field
+ * and policy checks as attest-verify, and its CPUID table (snp-facts B.3.2). */
 int config_fill_from_report(struct vm_config *c, const void *report, size_t size,
                             unsigned *ret_filled) {
-        const uint8_t *r = report;
         enum config_cpu_family family = c->host_cpu_family;
-        unsigned filled = 0, signing_key;
-        uint32_t version, vmpl;
-        int e;
+        enum snp_generation gen;
+        struct snp_report rep;
+        struct snp_tcb tcb;
+        unsigned filled = 0;
+        int r;
 
-        if (size != REPORT_SIZE)
-                return -EBADMSG;
-        version = le32_get(r + 0x000);
-        if (version < 2 || version > 5)
-                return -EBADMSG;
-        vmpl = le32_get(r + 0x030);
-        if (vmpl > 3)
-                return -EBADMSG;
-        signing_key = (le32_get(r + 0x048) >> 2) & 7;
-        if (signing_key > 1)
-                return -EBADMSG;
-        if (version >= 3) {
-                e = family_from_cpuid(r[0x188], r[0x189], &family);
-                if (e < 0)
-                        return e;
+        r = report_parse(report, size, &rep, NULL);
+        if (r < 0)
+                return r;
+        if (rep.vmpl > 3 || rep.signing_key > SNP_SIGNER_VLEK)
+                return -EBADMSG;        /* a guest's report names its VMPL and its key */
+        if (rep.version >= 3) {
+                gen = report_generation_from_cpuid(&rep);
+                if (gen == SNP_GEN_MILAN)
+                        family = CONFIG_CPU_FAMILY_MILAN;
+                else if (gen == SNP_GEN_GENOA)
+                        family = CONFIG_CPU_FAMILY_GENOA;
+                else if (gen == SNP_GEN_TURIN)
+                        family = CONFIG_CPU_FAMILY_TURIN;
+                else
+                        return -EPROTONOSUPPORT;
                 filled |= CONFIG_FILLED_CPU_FAMILY;
         }
+        /* A v2 report names no CPU: the family already set decides the TCB layout, and its
+         * reserved bytes must then be zero; unset, the Milan/Genoa layout is assumed. */
+        gen = family == CONFIG_CPU_FAMILY_TURIN ? SNP_GEN_TURIN :
+              family == CONFIG_CPU_FAMILY_GENOA ? SNP_GEN_GENOA : SNP_GEN_MILAN;
+        r = report_tcb_decode(rep.committed_tcb, gen, &tcb);
+        if (r < 0 && family != CONFIG_CPU_FAMILY_UNSET)
+                return r;
+
         c->host_cpu_family = family;
-        c->guest_policy = le64_get(r + 0x008);
+        c->guest_policy = rep.policy;
         c->has_platform_info = true;
-        c->platform_info = le64_get(r + 0x040);
+        c->platform_info = rep.platform_info;
         c->platform_info_mask = UINT64_MAX;
-        config_tcb_decode(family, le64_get(r + 0x1E0), &c->min_committed_tcb);
-        c->vmpl = vmpl;
-        c->signer = signing_key == 1 ? CONFIG_SIGNER_VLEK : CONFIG_SIGNER_VCEK;
+        c->min_committed_tcb = (struct config_tcb) {
+                .bootloader = tcb.bootloader, .tee = tcb.tee, .snp = tcb.snp,
+                .microcode = tcb.microcode, .fmc = tcb.has_fmc ? tcb.fmc : 0,
+        };
+        c->vmpl = rep.vmpl;
+        c->signer = rep.signing_key == SNP_SIGNER_VLEK ? CONFIG_SIGNER_VLEK : CONFIG_SIGNER_VCEK;
         filled |= CONFIG_FILLED_POLICY | CONFIG_FILLED_PLATFORM_INFO | CONFIG_FILLED_MIN_TCB |
                   CONFIG_FILLED_VMPL | CONFIG_FILLED_SIGNER;
         if (ret_filled)

@@ -14,6 +14,7 @@
 #include "attest.h"
 #include "cleanup.h"
 #include "cli.h"
+#include "config.h"
 #include "crypto.h"
 #include "fileio.h"
 #include "hex.h"
@@ -29,6 +30,7 @@ struct attest_verify_args {
         const char *ark, *ask, *vcek, *vlek;
         const char *trust_ark;
         const char *id_block, *auth_block;
+        const char *config;
         struct attest_expect expect;
         bool has_mask;
         char **reports;
@@ -42,6 +44,7 @@ enum {
         OPT_VCEK,
         OPT_VLEK,
         OPT_TRUST_ARK,
+        OPT_CONFIG,
         OPT_MEASUREMENT,
         OPT_POLICY,
         OPT_ALLOW_DEBUG,
@@ -74,6 +77,9 @@ static const struct argp_option attest_verify_options[] = {
         { "trust-ark", OPT_TRUST_ARK, "FILE", 0, "Trust this root instead of the pinned AMD ARKs "
                                                  "(test chains)", 1 },
         { NULL, 0, NULL, 0, "Expected values (any of them turns on the VM checks):", 2 },
+        { "config",        OPT_CONFIG,      "FILE", 0, "VM config (vm.json) giving every expected "
+                                                       "value; the flags below override one each", 2 },
+        { "vm-definition", OPT_CONFIG,      "FILE", OPTION_ALIAS, NULL, 2 },
         { "measurement",   OPT_MEASUREMENT, "HEX", 0, "Launch digest (48 bytes)", 2 },
         { "policy",        OPT_POLICY,      "N",   0, "Guest policy, exactly", 2 },
         { "allow-debug",   OPT_ALLOW_DEBUG, NULL,  0, "Accept a policy that allows debugging", 2 },
@@ -149,6 +155,7 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         case OPT_TRUST_ARK: a->trust_ark = arg; break;
         case OPT_ID_BLOCK:  a->id_block = arg; break;
         case OPT_AUTH_BLOCK: a->auth_block = arg; break;
+        case OPT_CONFIG:    a->config = arg; break;
         case OPT_ALLOW_DEBUG: x->allow_debug = true; break;
         case OPT_MEASUREMENT:
                 hex_arg(state, "measurement", arg, x->measurement, 48, &x->has_measurement);
@@ -229,11 +236,11 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         case ARGP_KEY_END:
                 if (a->vcek && a->vlek)
                         argp_error(state, "--vcek and --vlek exclude each other");
-                if (a->has_mask && !x->has_platform_info)
+                if (a->has_mask && !x->has_platform_info && !a->config)
                         argp_error(state, "--platform-info-mask needs --platform-info");
                 if (!a->has_mask)
                         x->platform_info_mask = UINT64_MAX;
-                if (x->min_tcb_fields && !x->has_min_tcb)
+                if (x->min_tcb_fields && !x->has_min_tcb && !a->config)
                         argp_error(state, "--tcb-fields needs --min-tcb");
                 break;
         default:
@@ -329,6 +336,36 @@ static int load_auth_block(const char *path, struct attest_expect *x) {
             merge_bytes("author key digest", &x->has_author_key_digest, x->author_key_digest,
                         author, 48) < 0)
                 return -EINVAL;
+        return 0;
+}
+
+/* --config: every expected value from the VM config, then each flag given overrides its field.
+ * The boot files are measured unless --measurement (or --id-block) gave the digest. */
+static int apply_config(struct attest_verify_args *a) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        _cleanup_(freep) char *why = NULL;
+        struct config_problems problems = {};
+        struct attest_expect x;
+        int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
+
+        for (size_t i = 0; i < problems.n; i++)
+                fprintf(stderr, "%s\n", problems.items[i].text);
+        config_problems_clear(&problems);
+        if (r == -EINVAL)
+                return r;       /* the problems say why */
+        if (r < 0)
+                return log_errno(r, "reading config '%s'", a->config);
+        r = attest_expect_from_config(c, a->expect.has_measurement ?
+                                      ATTEST_CONFIG_NO_MEASUREMENT : 0, &x, &why);
+        if (r < 0 && why) {
+                log_error("config '%s': %s%s", a->config, why, r == -ENOENT ?
+                          " (on a machine without the boot files, give --measurement)" : "");
+                return r;
+        }
+        if (r < 0)
+                return log_errno(r, "reading expected values from config '%s'", a->config);
+        attest_expect_override(&x, &a->expect, a->has_mask);
+        a->expect = x;
         return 0;
 }
 
@@ -689,6 +726,8 @@ static int run(struct attest_verify_args *a) {
         if (a->id_block && load_id_block(a->id_block, &a->expect) < 0)
                 return SNPCTL_EXIT_FAILURE;
         if (a->auth_block && load_auth_block(a->auth_block, &a->expect) < 0)
+                return SNPCTL_EXIT_FAILURE;
+        if (a->config && apply_config(a) < 0)
                 return SNPCTL_EXIT_FAILURE;
         if (a->trust_ark) {
                 r = crypto_cert_load(a->trust_ark, &trusted);

@@ -153,7 +153,9 @@ static int do_init(const struct config_args *a) {
                 r = config_fill_from_report(c, report, size, &filled);
                 if (r == -EBADMSG)
                         return log_errno(r, "reading report '%s': not a 1184-byte attestation "
-                                         "report of version 2..5 signed by a VCEK or VLEK",
+                                         "report (version 2, 3 or 5, reserved fields zero) "
+                                         "signed by a VCEK or VLEK, with TCBs in the layout "
+                                         "of its CPU family",
                                          a->from_report);
                 if (r == -EPROTONOSUPPORT)
                         return log_errno(r, "reading report '%s': CPU family/model %02x/%02x",

@@ -16,6 +16,7 @@
 #include "base64.h"
 #include "cleanup.h"
 #include "cli.h"
+#include "config.h"
 #include "fileio.h"
 #include "hex.h"
 #include "log.h"
@@ -44,6 +45,7 @@ enum {
         OPT_VARS_SIZE,
         OPT_VARS_FILE,
         OPT_FORCE,
+        OPT_CONFIG,
 };
 
 struct measure_args {
@@ -59,6 +61,8 @@ struct measure_args {
         bool force;
         const char *vars_file;
         bool have_vars_size;
+        const char *config;             /* --config: the defaults of every guest option */
+        bool have_vmm, have_features;
 };
 
 /* Progress on a TTY only, once hashing has taken more than a second. */
@@ -69,6 +73,9 @@ struct progress_state {
 
 static const struct argp_option measure_options[] = {
         { NULL, 0, NULL, 0, "Guest:", 1 },
+        { "config",         OPT_CONFIG,         "FILE",     0, "VM config (vm.json) giving the "
+          "guest and its files; the other options override one field each", 1 },
+        { "vm-definition",  OPT_CONFIG,         "FILE",     OPTION_ALIAS, NULL, 1 },
         { "mode",           OPT_MODE,           "MODE",     0,
           "snp (default), snp:ovmf-hash, seves, sev or snp:svsm", 1 },
         { "vcpus",          OPT_VCPUS,          "N",        0, "Number of guest vCPUs", 1 },
@@ -116,18 +123,19 @@ static void check_end(struct measure_args *a, struct argp_state *state) {
                 p->mode == MEASURE_MODE_SNP_SVSM;
         const char *mode = measure_mode_to_string(p->mode);
 
-        if (!p->ovmf)
-                argp_error(state, "missing --ovmf PATH");
+        if (!p->ovmf && !a->config)
+                argp_error(state, "missing --ovmf PATH (or --config FILE)");
         if (p->mode == MEASURE_MODE_SNP_OVMF_HASH) {
                 if (p->kernel || p->have_ovmf_hash || p->svsm || a->dump_vmsa)
                         argp_error(state, "mode 'snp:ovmf-hash' takes only --ovmf");
                 return;
         }
-        if (p->initrd && !p->kernel)
+        /* With --config these are checked once the config's values are in (run()). */
+        if (p->initrd && !p->kernel && !a->config)
                 argp_error(state, "--kernel required when using --initrd");
-        if (p->append && !p->kernel)
+        if (p->append && !p->kernel && !a->config)
                 argp_error(state, "--kernel required when using --append");
-        if (vmsas && !a->have_vcpus)
+        if (vmsas && !a->have_vcpus && !a->config)
                 argp_error(state, "missing --vcpus N in guest mode '%s'", mode);
         if (p->have_ovmf_hash && p->mode != MEASURE_MODE_SNP)
                 argp_error(state, "--snp-ovmf-hash only works in mode 'snp'");
@@ -146,7 +154,7 @@ static void check_end(struct measure_args *a, struct argp_state *state) {
                 p->vcpu_sig = a->sig;
         else if (a->vcpu_type)
                 (void) measure_vcpu_sig_from_type(a->vcpu_type, &p->vcpu_sig);
-        else if (vmsas && p->vmm == MEASURE_VMM_QEMU)
+        else if (vmsas && p->vmm == MEASURE_VMM_QEMU && !a->config)
                 /* Reported after the firmware checks (a bad image is the bigger problem). */
                 p->vcpu_sig_missing = true;
 
@@ -210,6 +218,7 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_VMM_TYPE:
                 if (measure_vmm_from_string(arg, &p->vmm) < 0)
                         argp_error(state, "unknown VMM type '%s' (QEMU, ec2, gce)", arg);
+                a->have_vmm = true;
                 break;
         case OPT_OVMF:          p->ovmf = arg; break;
         case OPT_KERNEL:        p->kernel = arg; break;
@@ -219,6 +228,7 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_VARS_FILE:     a->vars_file = arg; break;
         case OPT_DUMP_VMSA:     a->dump_vmsa = true; break;
         case OPT_FORCE:         a->force = true; break;
+        case OPT_CONFIG:        a->config = arg; break;
         case OPT_GUEST_FEATURES:
                 if (parse_u64(arg, &p->guest_features) < 0)
                         argp_error(state, "bad --guest-features '%s'", arg);
@@ -226,6 +236,7 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
                         argp_error(state, "--guest-features %s sets reserved bits 0x%" PRIx64
                                    " (defined: 0-10, 12, 14, 15)", arg,
                                    p->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN);
+                a->have_features = true;
                 break;
         case OPT_OUTPUT_FORMAT:
                 if (strcmp(arg, "hex") == 0)
@@ -369,7 +380,47 @@ static int dump_vmsas(const struct measure_args *a, const struct measure_result 
         return 0;
 }
 
+/* --config: the config's guest (config_measure_params()), each option given on the command line
+ * overriding its field. *ret keeps the config, whose strings a->p then borrows. */
+static int apply_config(struct measure_args *a, struct vm_config **ret) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        struct config_problems problems = { 0 };
+        struct measure_params *p = &a->p, cp;
+        int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
+
+        for (size_t i = 0; i < problems.n; i++)
+                fprintf(stderr, "%s\n", problems.items[i].text);
+        config_problems_clear(&problems);
+        if (r == -EINVAL)
+                return r;       /* the problems say why */
+        if (r < 0)
+                return log_errno(r, "reading config '%s'", a->config);
+        config_measure_params(c, &cp);
+        if (!p->ovmf)
+                p->ovmf = cp.ovmf;
+        if (p->mode != MEASURE_MODE_SNP_OVMF_HASH) {    /* that mode measures the OVMF alone */
+                p->kernel = p->kernel ? p->kernel : cp.kernel;
+                p->initrd = p->initrd ? p->initrd : cp.initrd;
+                p->append = p->append ? p->append : cp.append;
+        }
+        if (!a->have_vcpus)
+                p->vcpus = cp.vcpus;
+        if (!a->have_family && !a->have_sig && !a->vcpu_type)
+                p->vcpu_sig = cp.vcpu_sig;
+        if (!a->have_vmm)
+                p->vmm = cp.vmm;
+        if (!a->have_features)
+                p->guest_features = cp.guest_features;
+        if ((p->initrd || p->append) && !p->kernel) {
+                log_error("config '%s': an initrd or command line needs a kernel", a->config);
+                return -EINVAL;
+        }
+        *ret = TAKE(c);
+        return 0;
+}
+
 static int run(struct measure_args *a) {
+        _cleanup_(config_freep) struct vm_config *config = NULL;
         _cleanup_(measure_result_freep) struct measure_result *res = NULL;
         _cleanup_(freep) char *why = NULL;
         _cleanup_(freep) char *text = NULL;
@@ -377,6 +428,11 @@ static int run(struct measure_args *a) {
         const char *base;
         int r;
 
+        if (a->config) {
+                r = apply_config(a, &config);
+                if (r < 0)
+                        return r;
+        }
         if (a->vars_file) {
                 r = fileio_size(a->vars_file, &a->p.vars_size);
                 if (r < 0)

@@ -156,4 +156,69 @@ python3 "$here/measure-vectors.py" >"$T/vectors.log" 2>&1
 st=$?
 grep -v '^ok' "$T/vectors.log"
 if [ $st -eq 0 ]; then pass "all shared measure vectors"; else fail "shared measure vectors"; fi
+# --config: the guest from a VM config gives the same digest as the explicit flags, for
+# vectors.json cases; flags override single fields; the config's relative paths resolve against
+# its folder.
+vec() {         # vec ID: that case's expected digest
+        python3 -c 'import json, sys
+print(next(v["expected"] for v in json.load(open(sys.argv[1])) if v["id"] == sys.argv[2]))' \
+                "$D/vectors.json" "$1"
+}
+mkcfg() {       # mkcfg OUT KEY=JSON...: a config (host fields are not in the digest)
+        python3 - "$@" <<'PY'
+import json, sys
+c = {"host_cpu_family": "Milan"}
+for kv in sys.argv[2:]:
+    k, v = kv.split("=", 1)
+    c[k] = json.loads(v)
+json.dump(c, open(sys.argv[1], "w"))
+PY
+}
+mkdir -p "$T/cfg"
+ln -s "$AMD" "$T/cfg/OVMF.fd"
+v4=$(vec ssm-snp_with_multiple_vcpus_feature_snp_only)
+mkcfg "$T/cfg/vm.json" ovmf_file='"OVMF.fd"' kernel_file='"/dev/null"' initrd_file='"/dev/null"' \
+        kernel_cmdline='""' vcpu_count=4 vcpu_type='"EPYC-v4"' guest_features='"0x1"'
+testcmd "explicit flags (vector ssm-snp_with_multiple_vcpus_feature_snp_only)" 0 "$SNPCTL" measure \
+        --vcpus 4 --vcpu-type EPYC-v4 --ovmf "$AMD" --kernel /dev/null --initrd /dev/null \
+        --append "" --guest-features 0x1
+expect_stdout "explicit flags give the vector" "$v4"
+testcmd "--config" 0 "$SNPCTL" measure --config "$T/cfg/vm.json"
+expect_stdout "--config gives the same digest as the flags" "$v4"
+testcmd "--vm-definition" 0 "$SNPCTL" measure --vm-definition "$T/cfg/vm.json"
+expect_stdout "--vm-definition gives the same digest" "$v4"
+testcmd "--config with --guest-features 0x21" 0 "$SNPCTL" measure --config "$T/cfg/vm.json" \
+        --guest-features 0x21
+expect_stdout "--guest-features overrides (vector ssm-snp_with_multiple_vcpus_default)" \
+        "$(vec ssm-snp_with_multiple_vcpus_default)"
+testcmd "--config with --vcpus 1 --append" 0 "$SNPCTL" measure --config "$T/cfg/vm.json" --vcpus 1 \
+        --append "console=ttyS0 loglevel=7"
+expect_stdout "--vcpus and --append override (vector ssm-snp_guest_feature_snp_only)" \
+        "$(vec ssm-snp_guest_feature_snp_only)"
+mkcfg "$T/cfg/ec2.json" ovmf_file='"OVMF.fd"' kernel_file='"/dev/null"' initrd_file='"/dev/null"' \
+        vmm_type='"EC2"' guest_features='"0x21"'
+testcmd "--config with vmm_type EC2" 0 "$SNPCTL" measure --config "$T/cfg/ec2.json"
+expect_stdout "EC2 config (vector ssm-snp_ec2_default)" "$(vec ssm-snp_ec2_default)"
+testcmd "--config, --vmm-type QEMU overrides EC2" 0 "$SNPCTL" measure --config "$T/cfg/ec2.json" \
+        --vmm-type QEMU --vcpus 4
+expect_stdout "QEMU override (vector ssm-snp_with_multiple_vcpus_default)" \
+        "$(vec ssm-snp_with_multiple_vcpus_default)"
+mkcfg "$T/cfg/nok.json" ovmf_file='"OVMF.fd"' guest_features='"0x21"'
+testcmd "--config without a kernel" 0 "$SNPCTL" measure --config "$T/cfg/nok.json"
+expect_stdout "no kernel (vector ssm-snp_without_kernel_default)" "$(vec ssm-snp_without_kernel_default)"
+testcmd "--config, ovmf-hash" 0 "$SNPCTL" measure ovmf-hash --config "$T/cfg/vm.json"
+expect_stdout "ovmf-hash of the config's OVMF" "$ovmf_hash"
+testcmd "--config --json" 0 "$SNPCTL" measure --config "$T/cfg/vm.json" --json
+expect_out "--json carries the digest" "$v4"
+mkcfg "$T/cfg/x64.json" ovmf_file="\"$D/ovmf_OvmfX64_suffix.bin\"" kernel_file='"/dev/null"'
+testcmd "--config: kernel with a non-AmdSev OVMF exits 1" 1 "$SNPCTL" measure --config "$T/cfg/x64.json"
+expect_no_out "no digest for a config that cannot be measured"
+mkcfg "$T/cfg/gone.json" ovmf_file='"gone.fd"'
+testcmd "--config: missing OVMF exits 1" 1 "$SNPCTL" measure --config "$T/cfg/gone.json"
+expect_err "the missing OVMF is named, resolved against the config's folder" "$T/cfg/gone.fd"
+mkcfg "$T/cfg/bad.json" ovmf_file='"OVMF.fd"' vcpu_count=0
+testcmd "--config: bad config exits 1" 1 "$SNPCTL" measure --config "$T/cfg/bad.json"
+expect_err "the config problem is named" "bad.json: vcpu_count"
+testcmd "--config: missing config exits 1" 1 "$SNPCTL" measure --config "$T/cfg/nosuch.json"
+expect_err "the missing config is named" "reading config '.*nosuch.json'"
 finish

@@ -574,9 +574,12 @@ static void make_report(uint8_t r[0x4A0], uint32_t version, uint8_t fam, uint8_t
         le32_put(r + 0x000, version);
         le64_put(r + 0x008, 0x3001f);
         le32_put(r + 0x030, 1);
+        le32_put(r + 0x034, 1);                 /* ECDSA P-384 with SHA-384 */
         le64_put(r + 0x040, 0x25);
         le32_put(r + 0x048, 1 << 2);            /* VLEK */
-        le64_put(r + 0x1E0, UINT64_C(0x4700000002000100));      /* Turin: bl 1, snp 2, ucode 0x47 */
+        /* bl 1, snp 2, ucode 0x47: Milan/Genoa layout for family 0x19, else Turin's */
+        le64_put(r + 0x1E0, fam == 0x19 ? UINT64_C(0x4702000000000001) :
+                                          UINT64_C(0x4700000002000100));
         r[0x188] = fam;
         r[0x189] = model;
 }
@@ -609,13 +612,32 @@ static void from_report(void **state) {
                 _cleanup_(config_freep) struct vm_config *c = NULL;
 
                 assert_int_equal(config_new(&c), 0);
-                make_report(r, 2, 0x1a, 0x02);  /* v2: CPUID bytes are reserved, ignored */
+                make_report(r, 2, 0x1a, 0x02);  /* v2: CPUID bytes are reserved, must be 0 */
+                assert_int_equal(config_fill_from_report(c, r, sizeof(r), &filled), -EBADMSG);
+                make_report(r, 2, 0, 0);
                 assert_int_equal(config_fill_from_report(c, r, sizeof(r), &filled), 0);
                 assert_false(filled & CONFIG_FILLED_CPU_FAMILY);
                 assert_int_equal(c->host_cpu_family, CONFIG_CPU_FAMILY_UNSET);
                 assert_int_equal(c->min_committed_tcb.bootloader, 0);  /* legacy layout */
                 assert_int_equal(c->min_committed_tcb.tee, 1);
                 assert_int_equal(c->min_committed_tcb.snp, 0);
+        }
+        {
+                _cleanup_(config_freep) struct vm_config *c = NULL;
+
+                /* v2 with the family given: its layout, and its reserved TCB bytes checked */
+                assert_int_equal(config_new(&c), 0);
+                c->host_cpu_family = CONFIG_CPU_FAMILY_TURIN;
+                make_report(r, 2, 0, 0);
+                assert_int_equal(config_fill_from_report(c, r, sizeof(r), NULL), 0);
+                assert_int_equal(c->host_cpu_family, CONFIG_CPU_FAMILY_TURIN);
+                assert_int_equal(c->min_committed_tcb.bootloader, 1);
+                assert_int_equal(c->min_committed_tcb.snp, 2);
+                assert_int_equal(c->min_committed_tcb.microcode, 0x47);
+                c->host_cpu_family = CONFIG_CPU_FAMILY_MILAN;   /* byte 3 is reserved there */
+                assert_int_equal(config_fill_from_report(c, r, sizeof(r), NULL), -EBADMSG);
+                assert_int_equal(c->host_cpu_family, CONFIG_CPU_FAMILY_MILAN);
+                assert_int_equal(c->min_committed_tcb.snp, 2);  /* untouched on error */
         }
         {
                 _cleanup_(config_freep) struct vm_config *c = NULL;
@@ -630,6 +652,11 @@ static void from_report(void **state) {
                 make_report(r, 3, 0x19, 0x01);
                 assert_int_equal(config_fill_from_report(c, r, sizeof(r), NULL), 0);
                 assert_int_equal(c->host_cpu_family, CONFIG_CPU_FAMILY_MILAN);
+                assert_int_equal(c->min_committed_tcb.bootloader, 1);
+                assert_int_equal(c->min_committed_tcb.snp, 2);
+                assert_int_equal(c->min_committed_tcb.microcode, 0x47);
+                le64_put(r + 0x1E0, UINT64_C(0x4700000002000100));      /* Turin's on Milan */
+                assert_int_equal(config_fill_from_report(c, r, sizeof(r), NULL), -EBADMSG);
                 make_report(r, 3, 0x17, 0x31);  /* Rome: no SNP */
                 assert_int_equal(config_fill_from_report(c, r, sizeof(r), NULL), -EPROTONOSUPPORT);
                 make_report(r, 3, 0x1a, 0x50);  /* Venice: not known here */
@@ -646,6 +673,17 @@ static void from_report(void **state) {
                 assert_int_equal(config_fill_from_report(c, r, sizeof(r), NULL), -EBADMSG);
                 make_report(r, 3, 0x19, 0x01);
                 assert_int_equal(config_fill_from_report(c, r, sizeof(r) - 1, NULL), -EBADMSG);
+                make_report(r, 4, 0x19, 0x01);  /* no version 4 reports exist */
+                assert_int_equal(config_fill_from_report(c, r, sizeof(r), NULL), -EBADMSG);
+                make_report(r, 3, 0x19, 0x01);
+                le32_put(r + 0x034, 2);         /* unknown signature algorithm */
+                assert_int_equal(config_fill_from_report(c, r, sizeof(r), NULL), -EBADMSG);
+                make_report(r, 3, 0x19, 0x01);
+                le64_put(r + 0x008, 0x1001f);   /* policy without its must-be-one bit */
+                assert_int_equal(config_fill_from_report(c, r, sizeof(r), NULL), -EBADMSG);
+                make_report(r, 3, 0x19, 0x01);
+                r[0x200] = 1;                   /* reserved before version 5 */
+                assert_int_equal(config_fill_from_report(c, r, sizeof(r), NULL), -EBADMSG);
         }
 }
 

@@ -1,0 +1,246 @@
+# SPDX-License-Identifier: Apache-2.0
+# snpctl attest-verify --config: every expected value comes from a VM config (docs/config.md).
+# A config matching a synthetic report signed by a test chain passes; changing one config field
+# makes exactly the matching check fail. With the test data: the launch digest computed from the
+# config (a vectors.json case) and a real report matched by a hand-written config.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/attest-lib.sh"
+
+SYN="$(dirname "$0")/attest-synth.py"
+V() { "$SNPCTL" attest-verify "$@"; }
+
+testcmd "--help exits 0" 0 V --help
+expect_out "--help documents --config" '--config=FILE'
+expect_out "--help documents --vm-definition" '--vm-definition'
+testcmd "missing config exits 1" 1 V --config "$T/nosuch.json" --measurement "$(printf '22%.0s' $(seq 48))" x.bin
+expect_err "missing config is named" "reading config '.*nosuch.json'"
+
+command -v openssl >/dev/null && command -v python3 >/dev/null || {
+        echo "skipped: needs openssl and python3"; exit 77; }
+
+# --- a Milan test chain and a v3 report signed by it --------------------------------------------
+C=$T/chain
+mkdir -p "$C"
+PSS="-sha384 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sigopt rsa_mgf1_md:sha384"
+q() { "$@" >/dev/null 2>"$T/openssl.err" || { cat "$T/openssl.err"; echo "openssl failed: $*"; exit 1; }; }
+q openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$C/ark.key"
+q openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$C/chip.key"
+q openssl req -x509 -new -key "$C/ark.key" -subj /CN=ARK-Milan $PSS -days 30 -out "$C/ark.pem"
+issue() {       # issue NAME KEY CN CA EXT
+        printf '[v]\n%s\n' "$5" >"$C/$1.cnf"
+        q openssl req -new -key "$C/$2.key" -subj "/CN=$3" -out "$C/$1.csr"
+        q openssl x509 -req -in "$C/$1.csr" -CA "$C/$4.pem" -CAkey "$C/ark.key" -set_serial 0 \
+                $PSS -extfile "$C/$1.cnf" -extensions v -days 30 -out "$C/$1.pem"
+}
+CHIP=$(for i in $(seq 0 63); do printf '%02x' $(((0xa0 + i) & 255)); done)
+issue ask ark SEV-Milan ark basicConstraints=CA:TRUE
+issue vcek chip SEV-VCEK ask "$(printf '%s\n' 1.3.6.1.4.1.3704.1.1=ASN1:INTEGER:0 \
+        1.3.6.1.4.1.3704.1.2=ASN1:IA5STRING:Milan-B0 1.3.6.1.4.1.3704.1.3.1=ASN1:INTEGER:3 \
+        1.3.6.1.4.1.3704.1.3.2=ASN1:INTEGER:0 1.3.6.1.4.1.3704.1.3.3=ASN1:INTEGER:20 \
+        1.3.6.1.4.1.3704.1.3.8=ASN1:INTEGER:209 \
+        "1.3.6.1.4.1.3704.1.4=DER:$(echo "$CHIP" | sed 's/../&:/g; s/:$//')")"
+CHAIN=(--trust-ark "$C/ark.pem" --ark "$C/ark.pem" --ask "$C/ask.pem" --vcek "$C/vcek.pem")
+
+R=$T/r
+mkdir -p "$R"
+python3 "$SYN" new "$R/m3.bin" milan 3          # policy 0x30000, platform_info 0x25, TCB 3/0/20/209
+python3 "$SYN" new "$R/m2.bin" milan 2
+cp "$R/m3.bin" "$R/debug.bin"; bset "$R/debug.bin" 0x8 00000b
+for f in m3 m2 debug; do sign "$R/$f.bin" "$C/chip.key"; done
+MEAS=$(printf '22%.0s' $(seq 48))
+
+# cfg OUT [KEY=JSON ...]: a config matching the synthetic report, with these fields changed.
+cfg() {
+        python3 - "$@" <<'PY'
+import json, sys
+c = {"host_cpu_family": "Milan", "ovmf_file": "not-on-this-machine.fd", "vcpu_count": 2,
+     "guest_policy": "0x30000", "platform_info": "0x25",
+     "min_committed_tcb": {"bootloader": 3, "tee": 0, "snp": 20, "microcode": 209},
+     "family_id": "01" * 16, "image_id": "02" * 16, "guest_svn": 7, "id_key_digest": "44" * 48,
+     "author_key_digest": "00" * 48, "host_data": "33" * 32, "vmpl": 0, "signer": "vcek",
+     "min_report_version": 3}
+for kv in sys.argv[2:]:
+    k, v = kv.split("=", 1)
+    v = json.loads(v)
+    if k.startswith("min_committed_tcb."):
+        c["min_committed_tcb"][k.split(".")[1]] = v
+    elif v is None:
+        c.pop(k, None)
+    else:
+        c[k] = v
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+}
+
+# fails NAME STATUS "check,check" ARGS...: attest-verify exits STATUS and exactly these checks fail.
+fails() {
+        local name=$1 want_status=$2 want got
+        want=$(echo "$3" | tr ',' '\n' | sed '/^$/d' | sort | paste -sd, -)
+        shift 3
+        run "$SNPCTL" attest-verify "$@"
+        got=$(grep -E '^  FAIL ' "$OUT" | awk '{print $2}' | sort | paste -sd, -)
+        if [ "$STATUS" = "$want_status" ] && [ "$got" = "$want" ]; then
+                pass "$name"
+        else
+                fail "$name" "exit $STATUS (want $want_status), failed: '$got' (want '$want')" \
+                        "$(grep -E '^  FAIL|^VERIFIED|^REJECTED' "$OUT" | head -8)" "$(head -c 300 "$ERR")"
+        fi
+}
+
+cfg "$T/vm.json"
+fails "config matching the report verifies" 0 "" "${CHAIN[@]}" --config "$T/vm.json" --measurement "$MEAS" "$R/m3.bin"
+for c in measurement policy debug platform-info committed-tcb family-id image-id guest-svn \
+         id-key-digest author-key-digest host-data vmpl min-version signer host-cpu-family; do
+        expect_out "config drives the $c check" "^  PASS  $c "
+done
+expect_out "host-cpu-family from the report's CPUID" '^  PASS  host-cpu-family +Milan \(report CPUID\)'
+fails "--vm-definition is --config" 0 "" "${CHAIN[@]}" --vm-definition "$T/vm.json" --measurement "$MEAS" "$R/m3.bin"
+
+# The boot files are not on this machine: a clear error unless --measurement is given.
+testcmd "config without its boot files exits 1" 1 V "${CHAIN[@]}" --config "$T/vm.json" "$R/m3.bin"
+expect_err "missing boot file is named" "config '.*vm.json': computing the launch digest: .*not-on-this-machine.fd"
+expect_err "the error suggests --measurement" "give --measurement"
+expect_no_out "no verdict without the measurement"
+
+# Each config field, changed, fails exactly its check (exit 3).
+while IFS='|' read -r change want; do
+        cfg "$T/x.json" $change
+        fails "config $change fails $want" 3 "$want" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+done <<'EOF2'
+guest_policy="0x30001"|policy
+platform_info="0x27"|platform-info
+min_committed_tcb.bootloader=4|committed-tcb
+min_committed_tcb.snp=21|committed-tcb
+min_committed_tcb.microcode=210|committed-tcb
+family_id="0101010101010101010101010101010f"|family-id
+image_id="0202020202020202020202020202020f"|image-id
+guest_svn=8|guest-svn
+id_key_digest="454444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444"|id-key-digest
+id_key_digest=null|id-key-digest
+author_key_digest="010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"|author-key-digest
+host_data=null|host-data
+vmpl=1|vmpl
+signer="vlek"|signer
+min_report_version=5|min-version
+host_cpu_family="Genoa"|host-cpu-family
+host_cpu_family="Turin"|host-cpu-family,committed-tcb
+EOF2
+cfg "$T/x.json" platform_info='"0x27"' platform_info_mask='"0x1"'
+fails "platform_info differing outside platform_info_mask passes" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+cfg "$T/x.json" min_committed_tcb.snp=19 min_committed_tcb.microcode=100
+fails "lower min_committed_tcb passes" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+fails "other measurement fails" 3 measurement "${CHAIN[@]}" --config "$T/vm.json" --measurement "$(printf '23%.0s' $(seq 48))" "$R/m3.bin"
+
+# DEBUG: refused unless the config's policy allows it.
+fails "report allowing DEBUG, config without it" 3 policy,debug "${CHAIN[@]}" --config "$T/vm.json" --measurement "$MEAS" "$R/debug.bin"
+cfg "$T/x.json" guest_policy='"0xb0000"'
+fails "report allowing DEBUG, config allowing it" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/debug.bin"
+
+# Flags override single fields.
+cfg "$T/x.json" guest_svn=8
+fails "--guest-svn overrides the config's" 0 "" "${CHAIN[@]}" --config "$T/x.json" --guest-svn 7 --measurement "$MEAS" "$R/m3.bin"
+fails "--guest-svn overriding wrongly fails" 3 guest-svn "${CHAIN[@]}" --config "$T/vm.json" --guest-svn 9 --measurement "$MEAS" "$R/m3.bin"
+cfg "$T/x.json" platform_info='"0x27"'
+fails "--platform-info-mask alone overrides the config's mask" 0 "" "${CHAIN[@]}" --config "$T/x.json" --platform-info-mask 0x1 --measurement "$MEAS" "$R/m3.bin"
+fails "--min-tcb overrides min_committed_tcb" 3 committed-tcb "${CHAIN[@]}" --config "$T/vm.json" --min-tcb bl=3,tee=0,snp=21,ucode=209 --measurement "$MEAS" "$R/m3.bin"
+fails "--tcb-fields with the config's minimum" 3 committed-tcb,launch-tcb "${CHAIN[@]}" --config "$T/x.json" --tcb-fields committed,launch --platform-info 0x25 --min-tcb bl=3,tee=0,snp=21,ucode=209 --measurement "$MEAS" "$R/m3.bin"
+cfg "$T/x.json" host_data=null
+fails "--host-data overrides the config's" 0 "" "${CHAIN[@]}" --config "$T/x.json" --host-data "$(printf '33%.0s' $(seq 32))" --measurement "$MEAS" "$R/m3.bin"
+
+# A v2 report names no CPU: the config's family is compared with the certificate's.
+cfg "$T/x.json" min_report_version=2
+fails "v2 report, Milan config" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m2.bin"
+expect_out "v2: host-cpu-family from the certificate" '^  PASS  host-cpu-family +Milan \(certificate\)'
+cfg "$T/x.json" min_report_version=2 host_cpu_family='"Genoa"'
+fails "v2 report, Genoa config" 3 host-cpu-family "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m2.bin"
+
+# Bad configs: every problem listed, exit 1.
+cfg "$T/x.json" guest_polcy='"0x30000"'
+testcmd "config with an unknown key exits 1" 1 V "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+expect_err "unknown key is named" "guest_polcy: unknown key"
+cfg "$T/x.json" host_cpu_family=null
+testcmd "config without host_cpu_family exits 1" 1 V "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+expect_err "missing host_cpu_family is named" "host_cpu_family"
+
+# ID block and auth files of the config (base64, as idblock writes them).
+python3 - "$R" <<'PY'
+import base64, hashlib, struct, sys
+d = sys.argv[1]
+blk = bytes([0x22] * 48) + bytes([1] * 16) + bytes([2] * 16) + struct.pack("<IIQ", 1, 7, 0x30000)
+open(d + "/id-block.b64", "w").write(base64.b64encode(blk).decode() + "\n")
+auth = bytearray(4096)
+struct.pack_into("<II", auth, 0, 1, 1)
+auth[0x240:0x244] = struct.pack("<I", 2)
+auth[0x244:0x244 + 96] = bytes(range(96))
+open(d + "/auth.b64", "w").write(base64.b64encode(bytes(auth)).decode())
+open(d + "/idkd", "w").write(hashlib.sha384(bytes(auth[0x240:0x644])).hexdigest())
+PY
+cp "$R/m3.bin" "$R/id.bin"; bset "$R/id.bin" 0xE0 "$(cat "$R/idkd")"; sign "$R/id.bin" "$C/chip.key"
+cfg "$T/x.json" id_key_digest=null id_block_file="\"$R/id-block.b64\"" id_auth_file="\"$R/auth.b64\""
+fails "ID key digest from the config's id_auth_file" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/id.bin"
+fails "report of another ID key" 3 id-key-digest "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+cfg "$T/x.json" guest_svn=8 id_key_digest=null id_block_file="\"$R/id-block.b64\"" id_auth_file="\"$R/auth.b64\""
+testcmd "ID block disagreeing with the config exits 1" 1 V "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/id.bin"
+expect_err "the disagreement is named" "ID block '.*id-block.b64': guest_svn 7 differs"
+
+# --- with the test data: the measurement computed from the config --------------------------------
+need_testdata measure
+M=$TESTDATA/measure
+WANT=$(python3 -c '
+import json, sys
+for v in json.load(open(sys.argv[1])):
+    if v["id"] == "ssm-snp_with_multiple_vcpus_feature_snp_only":
+        print(v["expected"])' "$M/vectors.json")
+[ ${#WANT} = 96 ] && pass "vectors.json case found" || fail "vectors.json case found" "$WANT"
+cp "$R/m3.bin" "$R/meas.bin"; bset "$R/meas.bin" 0x90 "$WANT"; sign "$R/meas.bin" "$C/chip.key"
+BOOT=(ovmf_file="\"$M/ovmf_AmdSev_suffix.bin\"" kernel_file='"/dev/null"' initrd_file='"/dev/null"'
+      kernel_cmdline='""' vcpu_count=4 vcpu_type='"EPYC-v4"' guest_features='"0x1"')
+cfg "$T/m.json" "${BOOT[@]}"
+fails "measurement computed from the config (vectors.json case)" 0 "" "${CHAIN[@]}" --config "$T/m.json" "$R/meas.bin"
+expect_out "the computed digest is the vector's" "^  PASS  measurement +$WANT"
+for change in vcpu_count=3 guest_features='"0x21"' vcpu_type='"EPYC-Milan"' vmm_type='"EC2"' kernel_cmdline='"x"'; do
+        cfg "$T/x.json" "${BOOT[@]}" "$change"
+        fails "config $change changes the measurement" 3 measurement "${CHAIN[@]}" --config "$T/x.json" "$R/meas.bin"
+done
+cfg "$T/x.json" "${BOOT[@]}" id_block_file="\"$R/id-block.b64\""
+testcmd "ID block LD differing from the computed digest exits 1" 1 V "${CHAIN[@]}" --config "$T/x.json" "$R/meas.bin"
+expect_err "the LD mismatch is named" "launch digest differs from the one computed"
+
+# --- a real report matched by a hand-written config (values read off the report by hand) -------
+need_testdata attest
+A=$TESTDATA/attest
+REAL=$A/virtee-milan-vcek-v2-120d77b2
+RM=7a1e5c266c0108dbc9bb94fa926951320940915d0aafb42464bd88b579ea158d3e1a0dc39b2c60bd95b9c480cd81841f
+real_cfg() {
+        python3 - "$@" <<'PY'
+import json, sys
+c = {"host_cpu_family": "Milan", "ovmf_file": "OVMF.fd", "guest_policy": "0x30000",
+     "platform_info": "0x1", "min_committed_tcb": {"bootloader": 3, "tee": 0, "snp": 8, "microcode": 115}}
+for kv in sys.argv[2:]:
+    k, v = kv.split("=", 1)
+    if k.startswith("min_committed_tcb."):
+        c["min_committed_tcb"][k.split(".")[1]] = json.loads(v)
+    else:
+        c[k] = json.loads(v)
+json.dump(c, open(sys.argv[1], "w"))
+PY
+}
+real_cfg "$T/real.json"
+fails "real Milan v2 report matches its config" 0 "" --certs "$REAL" --config "$T/real.json" --measurement "$RM" "$REAL/report.bin"
+expect_out "real report: host-cpu-family from the certificate" '^  PASS  host-cpu-family +Milan \(certificate\)'
+expect_out "real report: committed TCB checked" '^  PASS  committed-tcb +bl=3 tee=0 snp=8 ucode=115'
+while IFS='|' read -r change want; do
+        real_cfg "$T/x.json" $change
+        fails "real report, config $change" 3 "$want" --certs "$REAL" --config "$T/x.json" --measurement "$RM" "$REAL/report.bin"
+done <<'EOF2'
+min_committed_tcb.snp=9|committed-tcb
+min_committed_tcb.microcode=116|committed-tcb
+platform_info="0x3"|platform-info
+guest_policy="0x30001"|policy
+host_cpu_family="Genoa"|host-cpu-family
+vmpl=1|vmpl
+min_report_version=3|min-version
+signer="vlek"|signer
+guest_svn=1|guest-svn
+EOF2
+finish
