@@ -10,9 +10,10 @@
                               "closed")
   stall PORT SECONDS          opens a connection, sends half a request, waits; prints how long
                               the agent kept it open ("closed after N s" / "still open")
-  proxy PORT MODE [OFFSET]    a tampering proxy in front of the agent on PORT; prints its own port
-                              on stdout, then one line per request on stderr. MODE: pass, flip
-                              (one bit of the report at OFFSET), swapkey, replay
+  proxy PORT                  a tampering proxy in front of the agent on PORT; prints its own port
+                              on stdout, then one line per request on stderr. The owner's URL
+                              names what it does: http://127.0.0.1:PROXY/MODE[/OFFSET] with MODE
+                              pass, flip (one bit of the report at OFFSET), swapkey, replay
 """
 import hashlib
 import http.client
@@ -186,7 +187,7 @@ def stall(port, seconds):
     print(f"closed after {int(time.monotonic() - t)} s" if closed else "still open")
 
 
-def proxy(port, mode, offset):
+def proxy(port):
     upstream = int(port)
 
     class H(http.server.BaseHTTPRequestHandler):
@@ -196,10 +197,13 @@ def proxy(port, mode, offset):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             sys.stderr.write(f"proxy: {self.path} {len(body)} bytes\n")
-            if self.path == ATTEST and mode == "replay":
+            i = self.path.index("/snpctl/")
+            path, how = self.path[i:], self.path[1:i].split("/")
+            mode, offset = how[0], int(how[1], 0) if len(how) > 1 else 0
+            if path == ATTEST and mode == "replay":
                 body = os.urandom(32)            # the attacker's own, earlier exchange
-            status, data = post(upstream, self.path, body)
-            if self.path == ATTEST and status == 200:
+            status, data = post(upstream, path, body)
+            if path == ATTEST and status == 200:
                 data = bytearray(data)
                 if mode == "flip":
                     data[32 + offset] ^= 1
@@ -225,7 +229,7 @@ def main(argv):
     elif cmd == "stall":
         stall(int(argv[2]), argv[3])
     elif cmd == "proxy":
-        proxy(argv[2], argv[3], int(argv[4], 0) if len(argv) > 4 else 0)
+        proxy(argv[2])
     else:
         print(__doc__, file=sys.stderr)
         return 2
