@@ -859,10 +859,8 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 ret = SNPCTL_EXIT_REJECTED;
         } else {
                 r = deliver(a, nonce, resp, secret, secret_size);
-                if (r >= 0) {
+                if (r >= 0)
                         ret = SNPCTL_EXIT_OK;
-                        log_notice("secret delivered to '%s'", a->url);
-                }
         }
         if (arr) {
                 struct json_object *o = json_object_array_get_idx(arr, 0);

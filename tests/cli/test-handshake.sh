@@ -98,6 +98,9 @@ expect_out "happy path: DELIVERED" '^DELIVERED secret to http://127\.0\.0\.1:'
         fail "happy path: agent exits 0 after the delivery"
 cmp -s "$T/got.happy" "$T/secret" && pass "happy path: exact secret bytes delivered" ||
         fail "happy path: exact secret bytes delivered" "$(od -c "$T/got.happy" | head -3)"
+owner gone "$PORT" "${TRUST[@]}" --measurement "$MEAS"
+[ "$STATUS" = 1 ] && grep -q "requesting a report from 'http://127.0.0.1:$PORT'" "$ERR" &&
+        pass "agent gone: owner exits 1 naming the URL" || fail "agent gone: owner exits 1 naming the URL" "$(cat "$ERR")"
 
 # A binary secret of the largest size, to stdout (a pipe) instead of --exec.
 head -c 65536 /dev/urandom >"$T/big"
@@ -106,9 +109,11 @@ SPID=$!
 for i in $(seq 100); do
         PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$LOGS/agent.stdout.err"); [ -n "$PORT" ] && break; sleep 0.1
 done
-run "$SNPCTL" attest-verify --url "http://127.0.0.1:$PORT" --secret-file "$T/big" "${CHAIN[@]}" \
+run "$SNPCTL" attest-verify --json --url "http://127.0.0.1:$PORT" --secret-file "$T/big" "${CHAIN[@]}" \
         "${TRUST[@]}" --measurement "$MEAS"
 [ "$STATUS" = 0 ] && pass "64 KiB binary secret: owner exits 0" || fail "64 KiB binary secret: owner exits 0" "$(cat "$ERR")"
+python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); assert o["verdict"] == "verified" and o["delivered"] is True, o' \
+        "$OUT" && pass "--json: verdict verified, delivered true" || fail "--json: verdict verified, delivered true" "$(head -c 300 "$OUT")"
 wait "$SPID"
 cmp -s "$T/got.stdout" "$T/big" && pass "64 KiB binary secret arrives on the agent's stdout" ||
         fail "64 KiB binary secret arrives on the agent's stdout"
