@@ -28,6 +28,7 @@
 #include "report.h"
 
 #define REQUEST_TIME_MAX 30             /* seconds from the first byte of body to the last */
+#define SESSION_TIME_MAX 120            /* seconds from the report to the secret */
 #define CONNECTION_LIMIT 16
 #define PER_IP_LIMIT 8
 
@@ -40,6 +41,7 @@ struct session {
         uint8_t nonce[HANDSHAKE_NONCE_SIZE];
         uint8_t pub[HANDSHAKE_KEY_SIZE];
         struct crypto_x25519 *key;
+        time_t created;
 };
 
 struct agent {
@@ -122,6 +124,7 @@ static enum MHD_Result handle_attest(struct agent *ag, struct MHD_Connection *mc
         if (c->size != HANDSHAKE_NONCE_SIZE)
                 return fail(ag, mc, c->peer, 400, "attest request must be a 32-byte nonce\n");
         memcpy(s.nonce, c->body, HANDSHAKE_NONCE_SIZE);
+        s.created = time(NULL);
         r = crypto_x25519_new(&s.key, s.pub);
         if (r >= 0)
                 r = handshake_report_data(s.nonce, s.pub, rd);
@@ -209,6 +212,10 @@ static enum MHD_Result handle_secret(struct agent *ag, struct MHD_Connection *mc
         if (!ag->s.active) {
                 pthread_mutex_unlock(&ag->lock);
                 return fail(ag, mc, c->peer, 409, "no attestation in progress\n");
+        }
+        if (time(NULL) - ag->s.created > SESSION_TIME_MAX) {
+                pthread_mutex_unlock(&ag->lock);
+                return fail(ag, mc, c->peer, 409, "attestation expired\n");
         }
         r = handshake_open(ag->s.key, ag->s.pub, ag->s.nonce, c->body, c->size, &secret, &size);
         session_reset(&ag->s);          /* single delivery per agent key, whatever happened */
