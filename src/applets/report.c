@@ -26,6 +26,7 @@ struct report_args {
         enum snp_generation generation;
         /* get */
         const char *report_data_hex, *report_data_file, *output, *certs_out;
+        uint8_t report_data[64];                /* --report-data, zero-padded */
         bool force;
         struct provider provider;
 };
@@ -78,7 +79,16 @@ static error_t report_parse_opt(int key, char *arg, struct argp_state *state) {
                 if (a->generation == SNP_GEN_UNKNOWN)
                         argp_error(state, "bad --generation '%s' (milan, genoa or turin)", arg);
                 break;
-        case OPT_REPORT_DATA:      a->report_data_hex = arg; break;
+        case OPT_REPORT_DATA: {
+                _cleanup_(freep) uint8_t *d = NULL;
+                size_t n = 0;
+
+                if (hex_decode(arg, &d, &n) < 0 || n > 64)
+                        argp_error(state, "bad --report-data '%s' (1 to 64 bytes in hex)", arg);
+                memcpy(a->report_data, d, n);
+                a->report_data_hex = arg;
+                break;
+        }
         case OPT_REPORT_DATA_FILE: a->report_data_file = arg; break;
         case 'o':                  a->output = arg; break;
         case OPT_CERTS_OUT:        a->certs_out = arg; break;
@@ -406,22 +416,17 @@ static int load_report_data(const struct report_args *a, uint8_t rd[64]) {
         int r;
 
         if (a->report_data_hex) {
-                r = hex_decode(a->report_data_hex, &data, &size);
-                if (r < 0 || size > 64) {
-                        log_error("bad --report-data '%s' (1 to 64 bytes in hex)",
-                                  a->report_data_hex);
-                        return -EINVAL;
-                }
-        } else {
-                r = fileio_read_full(a->report_data_file, 64, &data, &size);
-                if (r == -EFBIG || (r >= 0 && size == 0)) {
-                        log_error("--report-data-file '%s': must hold 1 to 64 bytes",
-                                  a->report_data_file);
-                        return -EINVAL;
-                }
-                if (r < 0)
-                        return log_errno(r, "reading '%s'", a->report_data_file);
+                memcpy(rd, a->report_data, 64);
+                return 0;
         }
+        r = fileio_read_full(a->report_data_file, 64, &data, &size);
+        if (r == -EFBIG || (r >= 0 && size == 0)) {
+                log_error("--report-data-file '%s': must hold 1 to 64 bytes",
+                          a->report_data_file);
+                return -EINVAL;
+        }
+        if (r < 0)
+                return log_errno(r, "reading '%s'", a->report_data_file);
         memset(rd, 0, 64);
         memcpy(rd, data, size);
         return 0;
