@@ -458,6 +458,11 @@ int agent_run(const struct agent_config *cfg, int listen_fd) {
                         break;
                 }
                 if (p[1].revents) {
+                        struct signalfd_siginfo si;
+
+                        /* Consumed here, so that restoring the mask does not deliver it. */
+                        if (read(sfd, &si, sizeof(si)) < 0)
+                                log_debug("reading the signal: %s", strerror(errno));
                         r = -EINTR;
                         break;
                 }

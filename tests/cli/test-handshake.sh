@@ -75,14 +75,15 @@ owner() {
         cp "$OUT" "$LOGS/owner.$name.out"; cp "$ERR" "$LOGS/owner.$name.err"
 }
 TRUST=(--trust-ark "$C/ark-m.pem")
-# wait_exit PID SECONDS: the exit status of a background job, or "running".
+# wait_exit PID SECONDS: sets XS to the exit status of a background job, or "running". Not in a
+# $(...) subshell, which cannot wait for its parent's jobs.
 wait_exit() {
         local i
+        XS=running
         for i in $(seq $(($2 * 10))); do
-                kill -0 "$1" 2>/dev/null || { wait "$1"; echo $?; return; }
+                kill -0 "$1" 2>/dev/null || { wait "$1"; XS=$?; return; }
                 sleep 0.1
         done
-        echo running
 }
 no_secret_request() {   # no_secret_request NAME LOG: no secret request in that log
         if grep -q '/snpctl/v1/secret' "$2"; then fail "$1" "$(grep secret "$2")"; else pass "$1"; fi
@@ -94,7 +95,7 @@ owner happy "$PORT" "${TRUST[@]}" --measurement "$MEAS"
 [ "$STATUS" = 0 ] && pass "happy path: owner exits 0" || fail "happy path: owner exits 0" "exit $STATUS" "$(cat "$ERR")"
 expect_out "happy path: every check listed" '^  PASS  report-data '
 expect_out "happy path: DELIVERED" '^DELIVERED secret to http://127\.0\.0\.1:'
-[ "$(wait_exit "$APID" 10)" = 0 ] && pass "happy path: agent exits 0 after the delivery" ||
+wait_exit "$APID" 10; [ "$XS" = 0 ] && pass "happy path: agent exits 0 after the delivery" ||
         fail "happy path: agent exits 0 after the delivery"
 cmp -s "$T/got.happy" "$T/secret" && pass "happy path: exact secret bytes delivered" ||
         fail "happy path: exact secret bytes delivered" "$(od -c "$T/got.happy" | head -3)"
@@ -129,8 +130,29 @@ agent py
 run python3 "$PEER" owner "$PORT" "$T/secret"
 cp "$OUT" "$LOGS/peer-owner.out"; cp "$ERR" "$LOGS/peer-owner.err"
 expect_stdout "independent owner: agent answers delivered" "status=200 delivered"
-[ "$(wait_exit "$APID" 10)" = 0 ] && cmp -s "$T/got.py" "$T/secret" &&
+wait_exit "$APID" 10; [ "$XS" = 0 ] && cmp -s "$T/got.py" "$T/secret" &&
         pass "independent owner: exact secret delivered" || fail "independent owner: exact secret delivered"
+
+# A consumer that fails: the owner hears so (exit 1), the agent keeps serving; SIGTERM ends it
+# with status 1.
+"$SNPCTL" attest-server --listen 127.0.0.1:0 "${SIM[@]}" --exec 'cat >/dev/null; exit 3' \
+        2>"$LOGS/agent.fails.err" &
+APID=$!
+pids+=("$APID")
+for i in $(seq 100); do
+        PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$LOGS/agent.fails.err"); [ -n "$PORT" ] && break; sleep 0.1
+done
+owner fails "$PORT" "${TRUST[@]}" --measurement "$MEAS"
+[ "$STATUS" = 1 ] && grep -q 'refused the secret (HTTP 500): the command failed (status 3)' "$ERR" &&
+        pass "failing --exec command: owner exits 1 with the agent's reason" ||
+        fail "failing --exec command: owner exits 1 with the agent's reason" "exit $STATUS" "$(cat "$ERR")"
+kill -0 "$APID" 2>/dev/null && pass "failing --exec command: agent keeps serving" ||
+        fail "failing --exec command: agent keeps serving"
+kill -TERM "$APID"
+wait_exit "$APID" 10; [ "$XS" = 1 ] && pass "SIGTERM before a delivery: agent exits 1" ||
+        fail "SIGTERM before a delivery: agent exits 1"
+grep -q 'stopped by a signal; no secret was delivered' "$LOGS/agent.fails.err" &&
+        pass "SIGTERM: says no secret was delivered" || fail "SIGTERM: says no secret was delivered"
 
 # --- rejections: nothing is sent, exit 3, the reason named --------------------------------------
 agent long --timeout 3
@@ -210,7 +232,7 @@ kill -0 "$APID" 2>/dev/null && pass "agent still running after the bad requests"
 owner final "$PPORT/pass" "${TRUST[@]}" --measurement "$MEAS"
 [ "$STATUS" = 0 ] && pass "after all that, the agent still serves a correct owner" ||
         fail "after all that, the agent still serves a correct owner" "exit $STATUS" "$(cat "$ERR")"
-[ "$(wait_exit "$APID" 10)" = 0 ] && cmp -s "$T/got.long" "$T/secret" &&
+wait_exit "$APID" 10; [ "$XS" = 0 ] && cmp -s "$T/got.long" "$T/secret" &&
         pass "... and delivers the exact secret, then exits 0" || fail "... and delivers the exact secret, then exits 0"
 wait "$STALL"
 grep -Eq '^closed after [0-9]+ s$' "$LOGS/stall.out" && pass "stalled client cut off by the agent ($(cat "$LOGS/stall.out"))" ||
