@@ -24,6 +24,7 @@ struct provider {
         uint32_t vmpl;                  /* 0-3, or PROVIDER_VMPL_DEFAULT */
         const char *sim_template;       /* sim: a 1184-byte report whose fields are copied */
         const char *sim_key;            /* sim: PEM ECDSA P-384 private key (the test VCEK) */
+        const char *sim_certs;          /* sim: a certificate table handed out as the host's */
         const char *tsm_root;           /* default /sys/kernel/config/tsm/report */
         const char *dev;                /* default /dev/sev-guest */
 };

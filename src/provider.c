@@ -238,7 +238,8 @@ static int ioctl_get(const struct provider *p, const uint8_t rd[64], uint8_t rep
 
 /* ---- sim: a template signed with a test key ---- */
 
-static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t report[1184]) {
+static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t report[1184],
+                   uint8_t **ret_certs, size_t *ret_certs_size) {
         _cleanup_(freep) uint8_t *t = NULL;
         struct snp_report parsed;
         size_t n;
@@ -256,8 +257,16 @@ static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t repor
         if (p->vmpl != PROVIDER_VMPL_DEFAULT)
                 le32_put(report + 0x30, p->vmpl);
         memset(report + 0x2A0, 0, 1184 - 0x2A0);
-        return crypto_ecdsa_p384_sign_sev(p->sim_key, report, 0x2A0, report + 0x2A0,
-                                          report + 0x2E8);
+        r = crypto_ecdsa_p384_sign_sev(p->sim_key, report, 0x2A0, report + 0x2A0,
+                                       report + 0x2E8);
+        if (r >= 0 && p->sim_certs) {
+                r = fileio_read_full(p->sim_certs, 16384, ret_certs, ret_certs_size);
+                if (r >= 0 && *ret_certs_size == 0) {
+                        free(*ret_certs);
+                        *ret_certs = NULL;
+                }
+        }
+        return r;
 }
 
 int provider_get_report(const struct provider *p, const uint8_t report_data[64],
@@ -272,7 +281,7 @@ int provider_get_report(const struct provider *p, const uint8_t report_data[64],
                 return -EINVAL;
         switch (p->kind) {
         case PROVIDER_SIM:
-                r = sim_get(p, report_data, report);
+                r = sim_get(p, report_data, report, &certs, &certs_size);
                 break;
         case PROVIDER_TSM:
                 r = tsm_get(p, report_data, report, &certs, &certs_size);

@@ -30,6 +30,7 @@ enum {
         OPT_PROVIDER,
         OPT_SIM_TEMPLATE,
         OPT_SIM_KEY,
+        OPT_SIM_CERTS,
         OPT_VMPL,
         OPT_TIMEOUT,
 };
@@ -48,6 +49,8 @@ static const struct argp_option attest_server_options[] = {
                                                        "afresh", 0 },
         { "sim-key",      OPT_SIM_KEY,      "FILE", 0, "sim: ECDSA P-384 private key (PEM) that "
                                                        "signs, a test VCEK's", 0 },
+        { "sim-certs",    OPT_SIM_CERTS,    "FILE", 0, "sim: certificate table (GHCB layout) "
+                                                       "handed out as the host's", 0 },
         { "vmpl",         OPT_VMPL,         "N",    0, "VMPL of the reports (0-3; default: the "
                                                        "kernel's)", 0 },
         { "timeout",      OPT_TIMEOUT,      "SECONDS", 0, "Idle time allowed per connection "
@@ -69,6 +72,7 @@ static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *st
         case OPT_EXEC:         a->cfg.exec_cmd = arg; break;
         case OPT_SIM_TEMPLATE: p->sim_template = arg; break;
         case OPT_SIM_KEY:      p->sim_key = arg; break;
+        case OPT_SIM_CERTS:    p->sim_certs = arg; break;
         case OPT_PROVIDER:
                 if (provider_from_name(arg, &p->kind) < 0)
                         argp_error(state, "bad --provider '%s' (auto, tsm, ioctl or sim)", arg);
@@ -89,8 +93,9 @@ static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *st
         case ARGP_KEY_END:
                 if (p->kind == PROVIDER_SIM && (!p->sim_template || !p->sim_key))
                         argp_error(state, "--provider sim needs --sim-template and --sim-key");
-                if (p->kind != PROVIDER_SIM && (p->sim_template || p->sim_key))
-                        argp_error(state, "--sim-template and --sim-key need --provider sim");
+                if (p->kind != PROVIDER_SIM && (p->sim_template || p->sim_key || p->sim_certs))
+                        argp_error(state, "--sim-template, --sim-key and --sim-certs need "
+                                   "--provider sim");
                 if (a->cfg.exec_cmd && !*a->cfg.exec_cmd)
                         argp_error(state, "empty --exec");
                 /* Without --exec the secret goes to stdout: only to a pipe or socket, never to a

@@ -770,7 +770,7 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
         struct cached_chain *cache = NULL;
         struct attest_result res;
         struct chain_paths paths = {};
-        struct attest_chain *chain = NULL;
+        struct attest_chain *chain = NULL, *table_chain = NULL;
         const struct attest_check *f;
         uint8_t *secret = NULL, nonce[HANDSHAKE_NONCE_SIZE];
         size_t secret_size = 0, resp_size;
@@ -829,12 +829,38 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 goto out;
         }
         a->expect.has_report_data = true;
-        if (resolve_certs(a, "./report.bin", (le32_get(resp + 32 + 0x48) >> 2) & 7, &paths) < 0)
-                goto out;
-        r = get_chain(&cache, &paths, trusted, &chain);
-        chain_paths_done(&paths);
-        if (r < 0)
-                goto out;
+        if (!a->certs && !a->ark && !a->ask && !a->vcek && !a->vlek &&
+            resp_size > HANDSHAKE_ATTEST_MIN) {
+                /* No certificate files: the host's table, passed on by the agent. It is judged
+                 * like files are: the pinned ARK (or --trust-ark) decides. */
+                const char *why = NULL;
+
+                r = attest_chain_from_table(resp + HANDSHAKE_ATTEST_MIN,
+                                            resp_size - HANDSHAKE_ATTEST_MIN, &table_chain, &why);
+                if (r == -ENOMEM) {
+                        log_errno(r, "reading the agent's certificates");
+                        goto out;
+                }
+                if (r < 0) {
+                        log_error("secret not sent: agent's certificates: %s", why);
+                        ret = SNPCTL_EXIT_REJECTED;
+                        goto out;
+                }
+                r = attest_chain_verify(table_chain, trusted);
+                if (r < 0) {
+                        log_errno(r, "verifying the agent's certificates");
+                        goto out;
+                }
+                chain = table_chain;
+        } else {
+                if (resolve_certs(a, "./report.bin", (le32_get(resp + 32 + 0x48) >> 2) & 7,
+                                  &paths) < 0)
+                        goto out;
+                r = get_chain(&cache, &paths, trusted, &chain);
+                chain_paths_done(&paths);
+                if (r < 0)
+                        goto out;
+        }
         r = attest_verify_report(chain, resp + HANDSHAKE_KEY_SIZE, 1184, &a->expect, &res);
         if (r < 0) {
                 log_errno(r, "verifying the report of '%s'", a->url);
@@ -875,6 +901,7 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
 out:
         crypto_wipe_free(secret, secret_size);
         cache_free(&cache);
+        attest_chain_free(table_chain);
         return ret;
 }
 

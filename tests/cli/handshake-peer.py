@@ -10,6 +10,9 @@
                               "closed")
   stall PORT SECONDS          opens a connection, sends half a request, waits; prints how long
                               the agent kept it open ("closed after N s" / "still open")
+  certtable OUT ARK ASK LEAF [vlek]
+                              a GHCB certificate table (DER certificates; GUIDs in RFC 4122 byte
+                              order) as a host hands it to the guest
   proxy PORT                  a tampering proxy in front of the agent on PORT; prints its own port
                               on stdout, then one line per request on stderr. The owner's URL
                               names what it does: http://127.0.0.1:PROXY/MODE[/OFFSET] with MODE
@@ -220,9 +223,30 @@ def proxy(port):
     srv.serve_forever()
 
 
+GUID = {"ark": "c0b406a4-a803-4952-9743-3fb6014cd0ae", "ask": "4ab7b379-bbac-4fe4-a02f-05aef327c782",
+        "vcek": "63da758d-e664-4564-adc5-f4b93be8accd", "vlek": "a8074bc2-a25a-483e-aae6-39c045a0b8a1"}
+
+
+def certtable(out, ark, ask, leaf, kind="vcek"):
+    from cryptography import x509
+    certs = []
+    for name, path in (("ark", ark), ("ask", ask), (kind, leaf)):
+        der = x509.load_pem_x509_certificate(open(path, "rb").read()).public_bytes(
+            serialization.Encoding.DER)
+        certs.append((bytes.fromhex(GUID[name].replace("-", "")), der))
+    off = 24 * (len(certs) + 1)
+    table, blobs = b"", b""
+    for guid, der in certs:
+        table += guid + (off + len(blobs)).to_bytes(4, "little") + len(der).to_bytes(4, "little")
+        blobs += der
+    open(out, "wb").write(table + bytes(24) + blobs)
+
+
 def main(argv):
     cmd = argv[1]
-    if cmd == "owner":
+    if cmd == "certtable":
+        certtable(*argv[2:])
+    elif cmd == "owner":
         owner(int(argv[2]), argv[3])
     elif cmd == "poke":
         poke(int(argv[2]), argv[3])

@@ -154,6 +154,38 @@ wait_exit "$APID" 10; [ "$XS" = 1 ] && pass "SIGTERM before a delivery: agent ex
 grep -q 'stopped by a signal; no secret was delivered' "$LOGS/agent.fails.err" &&
         pass "SIGTERM: says no secret was delivered" || fail "SIGTERM: says no secret was delivered"
 
+# The host's certificate table, passed on by the agent, serves an owner without certificate files;
+# the pinned roots (or --trust-ark) still decide.
+ec chipb
+issue vcek-b chipb SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209; hwid "$CHIP_M")"
+python3 "$PEER" certtable "$T/table.bin" "$C/ark-m.pem" "$C/ask-m.pem" "$C/vcek-m.pem"
+python3 "$PEER" certtable "$T/table-b.bin" "$C/ark-m.pem" "$C/ask-m.pem" "$C/vcek-b.pem"
+head -c 100 "$T/table.bin" >"$T/table-cut.bin"
+agent table --sim-certs "$T/table.bin"
+CHAIN=()
+owner table-untrusted "$PORT" --measurement "$MEAS"
+[ "$STATUS" = 3 ] && grep -q 'secret not sent: ark-trusted:' "$ERR" &&
+        pass "agent's certificates under AMD's pinned roots: exit 3, nothing sent" ||
+        fail "agent's certificates under AMD's pinned roots: exit 3, nothing sent" "$(cat "$ERR")"
+owner table "$PORT" "${TRUST[@]}" --measurement "$MEAS"
+[ "$STATUS" = 0 ] && pass "agent's certificates under --trust-ark: delivered" ||
+        fail "agent's certificates under --trust-ark: delivered" "$(cat "$ERR")"
+wait_exit "$APID" 10; [ "$XS" = 0 ] && cmp -s "$T/got.table" "$T/secret" &&
+        pass "... the exact secret" || fail "... the exact secret"
+agent table-b --sim-certs "$T/table-b.bin"
+owner table-b "$PORT" "${TRUST[@]}" --measurement "$MEAS"
+[ "$STATUS" = 3 ] && grep -q 'secret not sent: signature:' "$ERR" &&
+        pass "agent's table with another chip's VCEK: exit 3, nothing sent" ||
+        fail "agent's table with another chip's VCEK: exit 3, nothing sent" "$(cat "$ERR")"
+kill "$APID"
+agent table-cut --sim-certs "$T/table-cut.bin"
+owner table-cut "$PORT" "${TRUST[@]}" --measurement "$MEAS"
+[ "$STATUS" = 3 ] && grep -q "secret not sent: agent's certificates: certificate table" "$ERR" &&
+        pass "agent's truncated table: exit 3, nothing sent" ||
+        fail "agent's truncated table: exit 3, nothing sent" "$(cat "$ERR")"
+kill "$APID"
+CHAIN=(--ark "$C/ark-m.pem" --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem")
+
 # --- rejections: nothing is sent, exit 3, the reason named --------------------------------------
 agent long --timeout 3
 rejected() {    # rejected NAME CHECK PORT [ARGS...]: owner exits 3 naming CHECK, sends nothing
