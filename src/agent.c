@@ -82,6 +82,15 @@ static void peer_name(struct MHD_Connection *mc, char *buf, size_t size) {
         snprintf(buf, size, "%s", a);
 }
 
+/* Up to size-1 printable characters of untrusted text, for a log line. */
+static void printable(const char *in, char *buf, size_t size) {
+        size_t n = 0;
+
+        for (; *in && n + 1 < size; in++)
+                buf[n++] = *in >= 0x20 && *in < 0x7f ? *in : '?';
+        buf[n] = '\0';
+}
+
 static enum MHD_Result reply(struct MHD_Connection *mc, unsigned status, const void *data,
                              size_t size, const char *type) {
         struct MHD_Response *resp = MHD_create_response_from_buffer(size, (void *) data,
@@ -259,14 +268,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         (void) version;
         if (!c) {
                 const char *cl;
-                char peer[INET6_ADDRSTRLEN + 8];
+                char peer[INET6_ADDRSTRLEN + 8], m[16], u[96];
                 int kind = strcmp(url, HANDSHAKE_PATH_ATTEST) == 0 ? KIND_ATTEST :
                            strcmp(url, HANDSHAKE_PATH_SECRET) == 0 ? KIND_SECRET : 0;
                 size_t max = kind == KIND_ATTEST ? HANDSHAKE_NONCE_SIZE : HANDSHAKE_SECRET_MAX;
                 uint64_t len;
 
                 peer_name(mc, peer, sizeof(peer));
-                log_notice("%.8s %.80s from %s", method, url, peer);
+                printable(method, m, sizeof(m));
+                printable(url, u, sizeof(u));
+                log_notice("%s %s from %s", m, u, peer);
                 if (!kind)
                         return fail(ag, mc, peer, 404, "unknown path\n");
                 if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
