@@ -125,6 +125,13 @@ struct attest_chain {
  * reading, -EBADMSG when a file is not exactly one certificate (ret_bad_path names it). */
 int attest_chain_load(const char *ark, const char *ask, const char *leaf,
                       struct attest_chain **ret, const char **ret_bad_path);
+/* Loads the chain from a GHCB certificate table (snp-facts B.2.3: 24-byte entries {GUID, offset,
+ * length} up to an all-zero entry, offsets from the table's start; DER certificates), as the
+ * host hands it to the guest (configfs-tsm auxblob): the ARK, the ASK/ASVK, and the VCEK or the
+ * VLEK. Nothing is judged; attest_chain_verify() does that. -EBADMSG for a malformed table or
+ * certificate, -ENOENT when one of the three is missing; *ret_why names what. */
+int attest_chain_from_table(const uint8_t *table, size_t size, struct attest_chain **ret,
+                            const char **ret_why);
 void attest_chain_free(struct attest_chain *chain);
 static inline void attest_chain_freep(struct attest_chain **p) {
         attest_chain_free(*p);

@@ -149,3 +149,58 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[
                       const void *data, size_t size, const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
                       const uint8_t s[CRYPTO_SEV_FIELD_SIZE]);
 /* ---- end of the idblock block ---- */
+
+/* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM, SEV signing ---
+ * Private keys stay inside struct crypto_x25519; symmetric secrets are the caller's buffers and
+ * are wiped by the caller (crypto_wipe). */
+
+#define CRYPTO_SHA512_SIZE 64
+#define CRYPTO_X25519_SIZE 32
+#define CRYPTO_AES256_KEY_SIZE 32
+#define CRYPTO_GCM_IV_SIZE 12
+#define CRYPTO_GCM_TAG_SIZE 16
+
+/* Fills buf with size bytes from the OpenSSL DRBG (private instance). 0 or -EIO. */
+int crypto_random(void *buf, size_t size);
+
+/* One-shot SHA-512. 0 or -EIO. */
+int crypto_sha512(const void *data, size_t size, uint8_t out[CRYPTO_SHA512_SIZE]);
+
+/* An X25519 key pair (RFC 7748). crypto_x25519_new() makes a fresh one; _from_private() loads a
+ * known private key (tests). Both write the 32-byte public key. 0, -ENOMEM or -EIO. */
+struct crypto_x25519;
+int crypto_x25519_new(struct crypto_x25519 **ret, uint8_t ret_pub[CRYPTO_X25519_SIZE]);
+int crypto_x25519_from_private(const uint8_t priv[CRYPTO_X25519_SIZE], struct crypto_x25519 **ret,
+                               uint8_t ret_pub[CRYPTO_X25519_SIZE]);
+void crypto_x25519_free(struct crypto_x25519 *key);
+static inline void crypto_x25519_freep(struct crypto_x25519 **p) {
+        crypto_x25519_free(*p);
+}
+
+/* The X25519 shared secret of key and the peer's public key. -EKEYREJECTED when the peer key is
+ * a low-order point (all-zero result); -EIO. The caller wipes ret_shared. */
+int crypto_x25519_derive(const struct crypto_x25519 *key, const uint8_t peer[CRYPTO_X25519_SIZE],
+                         uint8_t ret_shared[CRYPTO_X25519_SIZE]);
+
+/* HKDF-SHA-256 (RFC 5869), extract and expand, out_size bytes (at most 255*32). 0 or -EIO. */
+int crypto_hkdf_sha256(const void *ikm, size_t ikm_size, const void *salt, size_t salt_size,
+                       const void *info, size_t info_size, uint8_t *out, size_t out_size);
+
+/* AES-256-GCM with a 12-byte IV and a 16-byte tag. seal: ciphertext (same size as plaintext) to
+ * out and the tag to tag. open: -EBADMSG when the tag does not verify (out is then wiped). Either
+ * may be given size 0. 0 or -EIO. */
+int crypto_aes256gcm_seal(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
+                          const uint8_t iv[CRYPTO_GCM_IV_SIZE], const void *aad, size_t aad_size,
+                          const void *in, size_t size, uint8_t *out,
+                          uint8_t tag[CRYPTO_GCM_TAG_SIZE]);
+int crypto_aes256gcm_open(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
+                          const uint8_t iv[CRYPTO_GCM_IV_SIZE], const void *aad, size_t aad_size,
+                          const void *in, size_t size, const uint8_t tag[CRYPTO_GCM_TAG_SIZE],
+                          uint8_t *out);
+
+/* Signs SHA-384(data) with the ECDSA P-384 private key in the PEM file key_path and writes r and
+ * s in the SNP ABI form (72-byte little-endian, zero-extended). For the simulated secure
+ * processor of the tests. -errno of reading, -EKEYREJECTED when the key is not P-384, -EIO. */
+int crypto_ecdsa_p384_sign_sev(const char *key_path, const void *data, size_t size,
+                               uint8_t r[72], uint8_t s[72]);
+/* ---- end of handshake block ------------------------------------------------------------------ */

@@ -5,6 +5,7 @@
 
 /* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
 const struct applet applet_table[] = {
+        { "attest-server", attest_server_main, "Guest agent: prove the VM to its owner, receive the disk key" },
         { "attest-verify", attest_verify_main, "Verify attestation reports against AMD's chain and the VM" },
         { "config",        config_main,        "Write, check and show the VM description" },
         { "idblock",       idblock_main,       "Sign an ID block and ID auth structure, or check them" },

@@ -312,6 +312,72 @@ int attest_chain_load(const char *ark, const char *ask, const char *leaf,
         return 0;
 }
 
+/* GUIDs in RFC 4122 byte order (GHCB spec 56421; snp-facts B.2.3). */
+static const uint8_t guid_ark[16] = { 0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52,
+                                      0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae };
+static const uint8_t guid_ask[16] = { 0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4,
+                                      0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27, 0xc7, 0x82 };
+static const uint8_t guid_vcek[16] = { 0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64,
+                                       0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd };
+static const uint8_t guid_vlek[16] = { 0xa8, 0x07, 0x4b, 0xc2, 0xa2, 0x5a, 0x48, 0x3e,
+                                       0xaa, 0xe6, 0x39, 0xc0, 0x45, 0xa0, 0xb8, 0xa1 };
+
+int attest_chain_from_table(const uint8_t *table, size_t size, struct attest_chain **ret,
+                            const char **ret_why) {
+        _cleanup_(attest_chain_freep) struct attest_chain *c = calloc(1, sizeof(*c));
+        static const uint8_t zero[24];
+        const uint8_t *found[4] = {};
+        size_t lens[4] = {}, i;
+        bool ended = false;
+        int r;
+
+        if (!c)
+                return -ENOMEM;
+        for (i = 0; (i + 1) * 24 <= size && i < 64; i++) {
+                const uint8_t *e = table + i * 24;
+                const uint8_t *guids[4] = { guid_ark, guid_ask, guid_vcek, guid_vlek };
+                size_t off = le32_get(e + 16), len = le32_get(e + 20);
+
+                if (memcmp(e, zero, 24) == 0) {
+                        ended = true;
+                        break;
+                }
+                if (len == 0 || off > size || len > size - off) {
+                        *ret_why = "certificate table entry out of bounds";
+                        return -EBADMSG;
+                }
+                for (size_t k = 0; k < 4; k++)
+                        if (memcmp(e, guids[k], 16) == 0) {
+                                if (found[k]) {
+                                        *ret_why = "certificate table names a certificate twice";
+                                        return -EBADMSG;
+                                }
+                                found[k] = table + off;
+                                lens[k] = len;
+                        }
+        }
+        if (!ended) {
+                *ret_why = "certificate table has no terminating entry";
+                return -EBADMSG;
+        }
+        if (!found[0] || !found[1] || (!found[2] && !found[3]) || (found[2] && found[3])) {
+                *ret_why = "certificate table lacks the ARK, the ASK or exactly one VCEK/VLEK";
+                return -ENOENT;
+        }
+        r = crypto_cert_from_mem(found[0], lens[0], &c->ark);
+        if (r >= 0)
+                r = crypto_cert_from_mem(found[1], lens[1], &c->ask);
+        if (r >= 0)
+                r = crypto_cert_from_mem(found[2] ? found[2] : found[3],
+                                         found[2] ? lens[2] : lens[3], &c->leaf);
+        if (r < 0) {
+                *ret_why = "certificate in the table is not one DER certificate";
+                return r;
+        }
+        *ret = TAKE(c);
+        return 0;
+}
+
 /* A signature check of child by parent: RSA-PSS and the issuer name. -errno only when OpenSSL
  * itself failed. */
 static int signed_by(const struct crypto_cert *child, const struct crypto_cert *parent,

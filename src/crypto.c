@@ -15,7 +15,10 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -897,3 +900,233 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[
         return -EKEYREJECTED;
 }
 /* ---- end of the idblock block ---- */
+
+/* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM, SEV signing --- */
+
+DEFINE_FREEP(EVP_PKEY, EVP_PKEY_free);
+DEFINE_FREEP(EVP_PKEY_CTX, EVP_PKEY_CTX_free);
+DEFINE_FREEP(EVP_CIPHER_CTX, EVP_CIPHER_CTX_free);
+DEFINE_FREEP(EVP_KDF, EVP_KDF_free);
+DEFINE_FREEP(EVP_KDF_CTX, EVP_KDF_CTX_free);
+
+struct crypto_x25519 {
+        EVP_PKEY *pkey;
+};
+
+int crypto_random(void *buf, size_t size) {
+        if (size > INT32_MAX)
+                return -EINVAL;
+        if (RAND_priv_bytes(buf, (int) size) != 1)
+                return openssl_error("RAND_priv_bytes");
+        return 0;
+}
+
+int crypto_sha512(const void *data, size_t size, uint8_t out[CRYPTO_SHA512_SIZE]) {
+        if (EVP_Digest(data, size, out, NULL, EVP_sha512(), NULL) != 1)
+                return openssl_error("EVP_Digest(SHA-512)");
+        return 0;
+}
+
+static int x25519_wrap(EVP_PKEY *pkey, struct crypto_x25519 **ret, uint8_t pub[32]) {
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *k = pkey;
+        struct crypto_x25519 *x;
+        size_t n = CRYPTO_X25519_SIZE;
+
+        if (EVP_PKEY_get_raw_public_key(k, pub, &n) != 1 || n != CRYPTO_X25519_SIZE)
+                return openssl_error("EVP_PKEY_get_raw_public_key");
+        x = calloc(1, sizeof(*x));
+        if (!x)
+                return -ENOMEM;
+        x->pkey = TAKE(k);
+        *ret = x;
+        return 0;
+}
+
+int crypto_x25519_new(struct crypto_x25519 **ret, uint8_t ret_pub[CRYPTO_X25519_SIZE]) {
+        EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
+
+        if (!k)
+                return openssl_error("EVP_PKEY_Q_keygen(X25519)");
+        return x25519_wrap(k, ret, ret_pub);
+}
+
+int crypto_x25519_from_private(const uint8_t priv[CRYPTO_X25519_SIZE], struct crypto_x25519 **ret,
+                               uint8_t ret_pub[CRYPTO_X25519_SIZE]) {
+        EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv,
+                                                   CRYPTO_X25519_SIZE);
+
+        if (!k)
+                return openssl_error("EVP_PKEY_new_raw_private_key(X25519)");
+        return x25519_wrap(k, ret, ret_pub);
+}
+
+void crypto_x25519_free(struct crypto_x25519 *key) {
+        if (!key)
+                return;
+        EVP_PKEY_free(key->pkey);
+        free(key);
+}
+
+int crypto_x25519_derive(const struct crypto_x25519 *key, const uint8_t peer[CRYPTO_X25519_SIZE],
+                         uint8_t ret_shared[CRYPTO_X25519_SIZE]) {
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *p = NULL;
+        _cleanup_(EVP_PKEY_CTX_freep) EVP_PKEY_CTX *ctx = NULL;
+        uint8_t acc = 0;
+        size_t n = CRYPTO_X25519_SIZE;
+
+        p = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, CRYPTO_X25519_SIZE);
+        if (!p)
+                return openssl_error("EVP_PKEY_new_raw_public_key(X25519)");
+        ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
+        if (!ctx || EVP_PKEY_derive_init(ctx) != 1 || EVP_PKEY_derive_set_peer(ctx, p) != 1)
+                return openssl_error("EVP_PKEY_derive_init(X25519)");
+        /* RFC 7748 section 6.1: OpenSSL refuses an all-zero result (a low-order peer point). */
+        if (EVP_PKEY_derive(ctx, ret_shared, &n) != 1 || n != CRYPTO_X25519_SIZE) {
+                (void) openssl_error("EVP_PKEY_derive(X25519)");
+                crypto_wipe(ret_shared, CRYPTO_X25519_SIZE);
+                return -EKEYREJECTED;
+        }
+        for (size_t i = 0; i < n; i++)
+                acc |= ret_shared[i];
+        if (!acc)
+                return -EKEYREJECTED;
+        return 0;
+}
+
+int crypto_hkdf_sha256(const void *ikm, size_t ikm_size, const void *salt, size_t salt_size,
+                       const void *info, size_t info_size, uint8_t *out, size_t out_size) {
+        _cleanup_(EVP_KDF_freep) EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+        _cleanup_(EVP_KDF_CTX_freep) EVP_KDF_CTX *ctx = NULL;
+        OSSL_PARAM params[5], *p = params;
+
+        if (out_size == 0 || out_size > 255 * 32)
+                return -EINVAL;
+        if (!kdf)
+                return openssl_error("EVP_KDF_fetch(HKDF)");
+        ctx = EVP_KDF_CTX_new(kdf);
+        if (!ctx)
+                return openssl_error("EVP_KDF_CTX_new");
+        *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *) "SHA256", 0);
+        *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *) ikm, ikm_size);
+        *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *) salt, salt_size);
+        *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *) info, info_size);
+        *p = OSSL_PARAM_construct_end();
+        if (EVP_KDF_derive(ctx, out, out_size, params) != 1)
+                return openssl_error("EVP_KDF_derive(HKDF)");
+        return 0;
+}
+
+static int gcm_init(EVP_CIPHER_CTX *ctx, bool enc, const uint8_t *key, const uint8_t *iv,
+                    const void *aad, size_t aad_size) {
+        int n;
+
+        if (aad_size > INT32_MAX)
+                return -EINVAL;
+        if (EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) != 1 ||
+            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPTO_GCM_IV_SIZE, NULL) != 1 ||
+            EVP_CipherInit_ex(ctx, NULL, NULL, key, iv, enc) != 1)
+                return openssl_error("EVP_CipherInit_ex(AES-256-GCM)");
+        if (aad_size && EVP_CipherUpdate(ctx, NULL, &n, aad, (int) aad_size) != 1)
+                return openssl_error("EVP_CipherUpdate(AAD)");
+        return 0;
+}
+
+int crypto_aes256gcm_seal(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
+                          const uint8_t iv[CRYPTO_GCM_IV_SIZE], const void *aad, size_t aad_size,
+                          const void *in, size_t size, uint8_t *out,
+                          uint8_t tag[CRYPTO_GCM_TAG_SIZE]) {
+        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+        int n = 0, r;
+
+        if (!ctx)
+                return openssl_error("EVP_CIPHER_CTX_new");
+        if (size > INT32_MAX)
+                return -EINVAL;
+        r = gcm_init(ctx, true, key, iv, aad, aad_size);
+        if (r < 0)
+                return r;
+        if (size && EVP_EncryptUpdate(ctx, out, &n, in, (int) size) != 1)
+                return openssl_error("EVP_EncryptUpdate");
+        if (EVP_EncryptFinal_ex(ctx, out + n, &n) != 1 ||
+            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, CRYPTO_GCM_TAG_SIZE, tag) != 1)
+                return openssl_error("EVP_EncryptFinal_ex");
+        return 0;
+}
+
+int crypto_aes256gcm_open(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
+                          const uint8_t iv[CRYPTO_GCM_IV_SIZE], const void *aad, size_t aad_size,
+                          const void *in, size_t size, const uint8_t tag[CRYPTO_GCM_TAG_SIZE],
+                          uint8_t *out) {
+        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+        uint8_t t[CRYPTO_GCM_TAG_SIZE];
+        int n = 0, m = 0, r;
+
+        if (!ctx)
+                return openssl_error("EVP_CIPHER_CTX_new");
+        if (size > INT32_MAX)
+                return -EINVAL;
+        r = gcm_init(ctx, false, key, iv, aad, aad_size);
+        if (r < 0)
+                return r;
+        if (size && EVP_DecryptUpdate(ctx, out, &n, in, (int) size) != 1) {
+                crypto_wipe(out, size);
+                return openssl_error("EVP_DecryptUpdate");
+        }
+        memcpy(t, tag, sizeof(t));
+        if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, CRYPTO_GCM_TAG_SIZE, t) != 1) {
+                crypto_wipe(out, size);
+                return openssl_error("EVP_CTRL_GCM_SET_TAG");
+        }
+        if (EVP_DecryptFinal_ex(ctx, out + n, &m) != 1) {
+                ERR_clear_error();
+                crypto_wipe(out, size);
+                return -EBADMSG;
+        }
+        return 0;
+}
+
+int crypto_ecdsa_p384_sign_sev(const char *key_path, const void *data, size_t size,
+                               uint8_t r[72], uint8_t s[72]) {
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL;
+        _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = NULL;
+        _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
+        uint8_t *pem = NULL, der[160];
+        const unsigned char *p = der;
+        const BIGNUM *br, *bs;
+        char group[32];
+        size_t pem_size, n = sizeof(der);
+        int k = fileio_read_secret(key_path, 1 << 16, &pem, &pem_size);
+
+        if (k < 0)
+                return k;
+        {
+                _cleanup_(BIO_freep) BIO *bio = BIO_new_mem_buf(pem, (int) pem_size);
+
+                key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+        }
+        crypto_wipe_free(pem, pem_size);
+        if (!key) {
+                (void) openssl_error("PEM_read_bio_PrivateKey");
+                return -EKEYREJECTED;
+        }
+        if (!EVP_PKEY_is_a(key, "EC") ||
+            EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof(group), NULL) != 1 ||
+            strcmp(group, "secp384r1") != 0) {
+                ERR_clear_error();
+                return -EKEYREJECTED;
+        }
+        ctx = EVP_MD_CTX_new();
+        if (!ctx || EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, key) != 1 ||
+            EVP_DigestSign(ctx, der, &n, data, size) != 1)
+                return openssl_error("EVP_DigestSign");
+        sig = d2i_ECDSA_SIG(NULL, &p, (long) n);
+        if (!sig)
+                return openssl_error("d2i_ECDSA_SIG");
+        ECDSA_SIG_get0(sig, &br, &bs);
+        memset(r, 0, 72);
+        memset(s, 0, 72);
+        if (BN_bn2lebinpad(br, r, 48) != 48 || BN_bn2lebinpad(bs, s, 48) != 48)
+                return openssl_error("BN_bn2lebinpad");
+        return 0;
+}
+/* ---- end of handshake block ------------------------------------------------------------------ */

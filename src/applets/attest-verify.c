@@ -2,12 +2,15 @@
 /* snpctl attest-verify: decide whether reports were signed by a genuine AMD secure processor
  * (chain to a pinned ARK, VCEK/VLEK binding, ECDSA signature) and, when expected values are
  * given, whether they describe exactly the expected VM. Every check is printed with its result;
- * exit 0 only when all passed for every report. */
+ * exit 0 only when all passed for every report. With --url it is the owner's side of the
+ * disk-key handshake (docs/protocol.md): it fetches a fresh report from the guest agent, runs
+ * every check, and only then sends the secret, sealed to the key the report vouches for. */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "applets.h"
@@ -17,7 +20,9 @@
 #include "config.h"
 #include "crypto.h"
 #include "fileio.h"
+#include "handshake.h"
 #include "hex.h"
+#include "http.h"
 #include "le.h"
 #include "log.h"
 #include "output.h"
@@ -35,6 +40,8 @@ struct attest_verify_args {
         bool has_mask;
         char **reports;
         int n_reports;
+        const char *url, *secret_file;
+        unsigned timeout_s;
 };
 
 enum {
@@ -63,6 +70,9 @@ enum {
         OPT_VMPL,
         OPT_REPORT_DATA,
         OPT_MIN_VERSION,
+        OPT_URL,
+        OPT_SECRET_FILE,
+        OPT_TIMEOUT,
 };
 
 static const struct argp_option attest_verify_options[] = {
@@ -103,6 +113,13 @@ static const struct argp_option attest_verify_options[] = {
         { "vmpl",          OPT_VMPL,        "N",   0, "VMPL of the request (0-3)", 2 },
         { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA (64 bytes)", 2 },
         { "min-version",   OPT_MIN_VERSION, "N",   0, "Minimum report version", 2 },
+        { NULL, 0, NULL, 0, "Handshake with a guest agent (snpctl attest-server):", 3 },
+        { "url",           OPT_URL,         "URL", 0, "Agent to attest, http://HOST:PORT; its "
+                                                      "fresh report replaces REPORT...", 3 },
+        { "secret-file",   OPT_SECRET_FILE, "FILE", 0, "Secret (1 byte to 64 KiB) sent only when "
+                                                       "every check passed", 3 },
+        { "timeout",       OPT_TIMEOUT,     "SECONDS", 0, "Time allowed per request (default: "
+                                                          "30)", 3 },
         { 0 }
 };
 
@@ -154,6 +171,13 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         case OPT_VLEK:      a->vlek = arg; break;
         case OPT_TRUST_ARK: a->trust_ark = arg; break;
         case OPT_ID_BLOCK:  a->id_block = arg; break;
+        case OPT_URL:       a->url = arg; break;
+        case OPT_SECRET_FILE: a->secret_file = arg; break;
+        case OPT_TIMEOUT:
+                if (parse_uint(arg, 1, 3600, &u) < 0)
+                        argp_error(state, "bad --timeout '%s' (1-3600 seconds)", arg);
+                a->timeout_s = u;
+                break;
         case OPT_AUTH_BLOCK: a->auth_block = arg; break;
         case OPT_CONFIG:    a->config = arg; break;
         case OPT_ALLOW_DEBUG: x->allow_debug = true; break;
@@ -231,7 +255,8 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 a->n_reports = state->argc - state->next;
                 break;
         case ARGP_KEY_NO_ARGS:
-                argp_error(state, "no report given");
+                if (!a->url)
+                        argp_error(state, "no report given");
                 break;
         case ARGP_KEY_END:
                 if (a->vcek && a->vlek)
@@ -242,6 +267,23 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                         x->platform_info_mask = UINT64_MAX;
                 if (x->min_tcb_fields && !x->has_min_tcb && !a->config)
                         argp_error(state, "--tcb-fields needs --min-tcb");
+                if (!a->url && (a->secret_file || a->timeout_s))
+                        argp_error(state, "--secret-file and --timeout need --url");
+                if (a->url) {
+                        if (a->n_reports > 0)
+                                argp_error(state, "--url takes the report from the agent, not "
+                                           "from files");
+                        if (!a->secret_file)
+                                argp_error(state, "--url needs --secret-file");
+                        if (x->has_report_data)
+                                argp_error(state, "--report-data is set by the handshake with "
+                                           "--url");
+                        /* Any genuine SNP guest can answer; only the measurement says it is
+                         * this one. */
+                        if (!x->has_measurement && !a->id_block)
+                                argp_error(state, "refusing to send a secret without an expected "
+                                           "measurement (--measurement or --id-block)");
+                }
                 break;
         default:
                 return ARGP_ERR_UNKNOWN;
@@ -253,14 +295,18 @@ static const struct argp_child attest_verify_children[] = { { &common_argp, 0, N
 static const struct argp attest_verify_argp = {
         .options = attest_verify_options,
         .parser = attest_verify_parse_opt,
-        .args_doc = "REPORT...",
+        .args_doc = "REPORT...\n--url URL --secret-file FILE --measurement HEX [OPTION...]",
         .doc = "Verify SEV-SNP attestation reports: AMD's chain of trust (ARK pinned in snpctl, "
                "ASK/ASVK, VCEK/VLEK), the report signature, the certificate's hwID and TCB, and "
                "-- when expected values are given -- the VM's measurement, policy and identity. "
                "A REPORT that is a folder stands for its report.bin, or else for every *.bin "
-               "in it.\v"
-               "Exit status: 0 every report verified, 1 could not examine one (missing or "
-               "unreadable file), 2 usage, 3 a report was examined and rejected.",
+               "in it. With --url, the report comes fresh from a guest agent (snpctl "
+               "attest-server) and the secret of --secret-file is sent, sealed to the agent, "
+               "only when every check passed.\v"
+               "Exit status: 0 every report verified (--url: and the secret was delivered), "
+               "1 could not examine one (missing or unreadable file, agent unreachable, "
+               "delivery refused), 2 usage, 3 a report was examined and rejected (--url: "
+               "nothing was sent).",
         .children = attest_verify_children,
 };
 
@@ -715,6 +761,187 @@ static enum verdict verify_one(const struct attest_verify_args *a, const char *p
         return attest_verified(res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
 }
 
+/* ---- the handshake (--url) ---- */
+
+/* Printable text of an agent's answer, for an error message. */
+static void agent_text(const uint8_t *data, size_t size, char *buf, size_t bsize) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < size && n + 1 < bsize; i++)
+                if (data[i] >= 0x20 && data[i] < 0x7f)
+                        buf[n++] = (char) data[i];
+        buf[n] = '\0';
+}
+
+static int deliver(const struct attest_verify_args *a, const uint8_t nonce[32],
+                   const uint8_t agent_pub[32], const uint8_t *secret, size_t size) {
+        _cleanup_(crypto_x25519_freep) struct crypto_x25519 *owner = NULL;
+        _cleanup_(freep) uint8_t *msg = NULL, *resp = NULL;
+        uint8_t owner_pub[32];
+        size_t msg_size, resp_size;
+        long status;
+        char text[128];
+        int r;
+
+        r = crypto_x25519_new(&owner, owner_pub);
+        if (r >= 0)
+                r = handshake_seal(owner, owner_pub, nonce, agent_pub, secret, size, &msg,
+                                   &msg_size);
+        if (r < 0)
+                return log_errno(r, "sealing the secret");
+        r = http_post(a->url, HANDSHAKE_PATH_SECRET, msg, msg_size, 4096,
+                      a->timeout_s ? a->timeout_s : 30, &status, &resp, &resp_size);
+        if (r < 0)
+                return log_errno(r, "sending the secret to '%s'", a->url);
+        if (status != 200) {
+                agent_text(resp, resp_size, text, sizeof(text));
+                log_error("agent '%s' refused the secret (HTTP %ld): %s", a->url, status, text);
+                return -EPROTO;
+        }
+        return 0;
+}
+
+static int run_url(struct attest_verify_args *a, const struct crypto_cert *trusted) {
+        _cleanup_(json_object_putp) struct json_object *arr = NULL;
+        _cleanup_(freep) uint8_t *resp = NULL;
+        struct cached_chain *cache = NULL;
+        struct attest_result res;
+        struct chain_paths paths = {};
+        struct attest_chain *chain = NULL, *table_chain = NULL;
+        const struct attest_check *f;
+        uint8_t *secret = NULL, nonce[HANDSHAKE_NONCE_SIZE];
+        size_t secret_size = 0, resp_size;
+        long status;
+        char text[128];
+        bool ok;
+        int r, ret = SNPCTL_EXIT_FAILURE;
+
+        /* No core dump may carry the secret to disk. */
+        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        r = fileio_read_secret(a->secret_file, HANDSHAKE_MAX_SECRET, &secret, &secret_size);
+        if (r == -EFBIG || (r >= 0 && secret_size == 0)) {
+                log_error("secret '%s' must hold 1 byte to 64 KiB", a->secret_file);
+                goto out;
+        }
+        if (r < 0) {
+                log_errno(r, "reading secret '%s'", a->secret_file);
+                goto out;
+        }
+        r = crypto_random(nonce, sizeof(nonce));
+        if (r < 0) {
+                log_errno(r, "making a nonce");
+                goto out;
+        }
+        r = http_post(a->url, HANDSHAKE_PATH_ATTEST, nonce, sizeof(nonce), HANDSHAKE_ATTEST_MAX,
+                      a->timeout_s ? a->timeout_s : 30, &status, &resp, &resp_size);
+        if (r == -EINVAL) {
+                log_error("bad --url '%s' (http://HOST:PORT)", a->url);
+                goto out;
+        }
+        if (r == -EFBIG) {
+                log_error("agent '%s' answered more than %d bytes; secret not sent", a->url,
+                          HANDSHAKE_ATTEST_MAX);
+                ret = SNPCTL_EXIT_REJECTED;
+                goto out;
+        }
+        if (r < 0) {
+                log_errno(r, "requesting a report from '%s'", a->url);
+                goto out;
+        }
+        if (status != 200) {
+                agent_text(resp, resp_size, text, sizeof(text));
+                log_error("agent '%s' answered HTTP %ld: %s", a->url, status, text);
+                goto out;
+        }
+        if (resp_size < HANDSHAKE_ATTEST_MIN) {
+                log_error("agent '%s' answered %zu bytes, not a key and a report; secret not "
+                          "sent", a->url, resp_size);
+                ret = SNPCTL_EXIT_REJECTED;
+                goto out;
+        }
+        /* The report must bind this nonce and this agent key (docs/protocol.md). */
+        r = handshake_report_data(nonce, resp, a->expect.report_data);
+        if (r < 0) {
+                log_errno(r, "hashing the report data");
+                goto out;
+        }
+        a->expect.has_report_data = true;
+        if (!a->certs && !a->ark && !a->ask && !a->vcek && !a->vlek &&
+            resp_size > HANDSHAKE_ATTEST_MIN) {
+                /* No certificate files: the host's table, passed on by the agent. It is judged
+                 * like files are: the pinned ARK (or --trust-ark) decides. */
+                const char *why = NULL;
+
+                r = attest_chain_from_table(resp + HANDSHAKE_ATTEST_MIN,
+                                            resp_size - HANDSHAKE_ATTEST_MIN, &table_chain, &why);
+                if (r == -ENOMEM) {
+                        log_errno(r, "reading the agent's certificates");
+                        goto out;
+                }
+                if (r < 0) {
+                        log_error("secret not sent: agent's certificates: %s", why);
+                        ret = SNPCTL_EXIT_REJECTED;
+                        goto out;
+                }
+                r = attest_chain_verify(table_chain, trusted);
+                if (r < 0) {
+                        log_errno(r, "verifying the agent's certificates");
+                        goto out;
+                }
+                chain = table_chain;
+        } else {
+                if (resolve_certs(a, "./report.bin", (le32_get(resp + 32 + 0x48) >> 2) & 7,
+                                  &paths) < 0)
+                        goto out;
+                r = get_chain(&cache, &paths, trusted, &chain);
+                chain_paths_done(&paths);
+                if (r < 0)
+                        goto out;
+        }
+        r = attest_verify_report(chain, resp + HANDSHAKE_KEY_SIZE, 1184, &a->expect, &res);
+        if (r < 0) {
+                log_errno(r, "verifying the report of '%s'", a->url);
+                goto out;
+        }
+        ok = attest_verified(&res);
+        if (a->common.json) {
+                arr = json_object_new_array();
+                if (!arr || add_json(arr, a->url, &res, ok ? VERDICT_VERIFIED : VERDICT_REJECTED) < 0) {
+                        log_errno(-ENOMEM, "building JSON");
+                        goto out;
+                }
+        } else
+                print_table(a->url, &res, ok ? VERDICT_VERIFIED : VERDICT_REJECTED);
+        if (!ok) {
+                f = attest_first_failure(&res);
+                log_error("secret not sent: %s: expected %s, got %s%s", f ? f->name : "?",
+                          f ? f->expected : "", f ? f->actual : "",
+                          f && strcmp(f->name, "report-data") == 0 ?
+                          " (the report does not bind this nonce and agent key: replayed, or "
+                          "the key was swapped in transit)" : "");
+                ret = SNPCTL_EXIT_REJECTED;
+        } else {
+                r = deliver(a, nonce, resp, secret, secret_size);
+                if (r >= 0)
+                        ret = SNPCTL_EXIT_OK;
+        }
+        if (arr) {
+                struct json_object *o = json_object_array_get_idx(arr, 0);
+
+                if (output_add_bool(o, "delivered", ret == SNPCTL_EXIT_OK) < 0 ||
+                    output_print_json(o) < 0)
+                        ret = SNPCTL_EXIT_FAILURE;
+        } else if (ok && ret == SNPCTL_EXIT_OK)
+                printf("DELIVERED secret to %s\n", a->url);
+        if (fflush(stdout) != 0)
+                ret = SNPCTL_EXIT_FAILURE;
+out:
+        crypto_wipe_free(secret, secret_size);
+        cache_free(&cache);
+        attest_chain_free(table_chain);
+        return ret;
+}
+
 static int run(struct attest_verify_args *a) {
         _cleanup_(crypto_cert_freep) struct crypto_cert *trusted = NULL;
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
@@ -736,6 +963,8 @@ static int run(struct attest_verify_args *a) {
                         return SNPCTL_EXIT_FAILURE;
                 }
         }
+        if (a->url)
+                return run_url(a, trusted);
         if (a->common.json) {
                 arr = json_object_new_array();
                 if (!arr) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* snpctl report show: decode an SEV-SNP attestation report so a human (or --json, a machine) can
  * read every field. It checks the structure (length, version, reserved fields) but no signature:
- * that is attest-verify's job. */
+ * that is attest-verify's job. snpctl report get: inside a guest, get a fresh report with the
+ * given REPORT_DATA from a provider (configfs-tsm, /dev/sev-guest, or the test simulator). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include "hex.h"
 #include "log.h"
 #include "output.h"
+#include "parse.h"
+#include "provider.h"
 #include "report.h"
 
 struct report_args {
@@ -21,20 +24,51 @@ struct report_args {
         const char *action;
         const char *path;
         enum snp_generation generation;
+        /* get */
+        const char *report_data_hex, *report_data_file, *output, *certs_out;
+        uint8_t report_data[64];                /* --report-data, zero-padded */
+        bool force;
+        struct provider provider;
 };
 
 enum {
         OPT_GENERATION = 0x100,
+        OPT_REPORT_DATA,
+        OPT_REPORT_DATA_FILE,
+        OPT_FORCE,
+        OPT_PROVIDER,
+        OPT_SIM_TEMPLATE,
+        OPT_SIM_KEY,
+        OPT_VMPL,
+        OPT_CERTS_OUT,
 };
 
 static const struct argp_option report_options[] = {
+        { NULL, 0, NULL, 0, "show:", 1 },
         { "generation", OPT_GENERATION, "GEN", 0,
-          "CPU generation (milan, genoa, turin) for the TCB layout of a version 2 report", 0 },
+          "CPU generation (milan, genoa, turin) for the TCB layout of a version 2 report", 1 },
+        { NULL, 0, NULL, 0, "get:", 2 },
+        { "report-data", OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA, 1 to 64 bytes in hex "
+                                                    "(zero-padded to 64)", 2 },
+        { "report-data-file", OPT_REPORT_DATA_FILE, "FILE", 0, "REPORT_DATA from a file of 1 to "
+                                                               "64 bytes (zero-padded)", 2 },
+        { "output", 'o', "FILE", 0, "Write the report (1184 bytes) to FILE", 2 },
+        { "certs-out", OPT_CERTS_OUT, "FILE", 0, "Write the host's certificate table (when "
+                                                 "there is one) to FILE", 2 },
+        { "force", OPT_FORCE, NULL, 0, "Replace existing output files", 2 },
+        { "provider", OPT_PROVIDER, "NAME", 0, "auto (configfs-tsm, else /dev/sev-guest), tsm, "
+                                               "ioctl, or sim (tests)", 2 },
+        { "sim-template", OPT_SIM_TEMPLATE, "FILE", 0, "sim: report whose fields are signed "
+                                                       "afresh", 2 },
+        { "sim-key", OPT_SIM_KEY, "FILE", 0, "sim: ECDSA P-384 private key (PEM) that signs", 2 },
+        { "vmpl", OPT_VMPL, "N", 0, "VMPL of the request (0-3; default: the kernel's)", 2 },
         { 0 }
 };
 
 static error_t report_parse_opt(int key, char *arg, struct argp_state *state) {
         struct report_args *a = state->input;
+        struct provider *p = &a->provider;
+        unsigned u;
 
         switch (key) {
         case ARGP_KEY_INIT:
@@ -45,19 +79,63 @@ static error_t report_parse_opt(int key, char *arg, struct argp_state *state) {
                 if (a->generation == SNP_GEN_UNKNOWN)
                         argp_error(state, "bad --generation '%s' (milan, genoa or turin)", arg);
                 break;
+        case OPT_REPORT_DATA: {
+                _cleanup_(freep) uint8_t *d = NULL;
+                size_t n = 0;
+
+                if (hex_decode(arg, &d, &n) < 0 || n > 64)
+                        argp_error(state, "bad --report-data '%s' (1 to 64 bytes in hex)", arg);
+                memcpy(a->report_data, d, n);
+                a->report_data_hex = arg;
+                break;
+        }
+        case OPT_REPORT_DATA_FILE: a->report_data_file = arg; break;
+        case 'o':                  a->output = arg; break;
+        case OPT_CERTS_OUT:        a->certs_out = arg; break;
+        case OPT_FORCE:            a->force = true; break;
+        case OPT_SIM_TEMPLATE:     p->sim_template = arg; break;
+        case OPT_SIM_KEY:          p->sim_key = arg; break;
+        case OPT_PROVIDER:
+                if (provider_from_name(arg, &p->kind) < 0)
+                        argp_error(state, "bad --provider '%s' (auto, tsm, ioctl or sim)", arg);
+                break;
+        case OPT_VMPL:
+                if (parse_uint(arg, 0, 3, &u) < 0)
+                        argp_error(state, "bad --vmpl '%s' (0-3)", arg);
+                p->vmpl = u;
+                break;
         case ARGP_KEY_ARG:
                 if (!a->action) {
-                        if (strcmp(arg, "show") != 0)
-                                argp_error(state, "unknown action '%s' (known: show)", arg);
+                        if (strcmp(arg, "show") != 0 && strcmp(arg, "get") != 0)
+                                argp_error(state, "unknown action '%s' (known: show, get)", arg);
                         a->action = arg;
-                } else if (!a->path)
+                } else if (!a->path && strcmp(a->action, "show") == 0)
                         a->path = arg;
                 else
-                        argp_error(state, "one report at a time");
+                        argp_error(state, "unexpected argument '%s'", arg);
                 break;
         case ARGP_KEY_END:
-                if (!a->action || !a->path)
-                        argp_error(state, "usage: report show REPORT");
+                if (!a->action)
+                        argp_error(state, "usage: report show REPORT | report get ...");
+                if (strcmp(a->action, "show") == 0) {
+                        if (!a->path)
+                                argp_error(state, "usage: report show REPORT");
+                        if (a->report_data_hex || a->report_data_file || a->output ||
+                            a->certs_out || a->force || p->kind || p->sim_template ||
+                            p->sim_key || p->vmpl != PROVIDER_VMPL_DEFAULT)
+                                argp_error(state, "options of 'get' given to 'show'");
+                        break;
+                }
+                if (!a->report_data_hex == !a->report_data_file)
+                        argp_error(state, "get needs one of --report-data and --report-data-file");
+                if (!a->output)
+                        argp_error(state, "get needs -o FILE");
+                if (a->generation != SNP_GEN_UNKNOWN)
+                        argp_error(state, "--generation is an option of 'show'");
+                if (p->kind == PROVIDER_SIM && (!p->sim_template || !p->sim_key))
+                        argp_error(state, "--provider sim needs --sim-template and --sim-key");
+                if (p->kind != PROVIDER_SIM && (p->sim_template || p->sim_key))
+                        argp_error(state, "--sim-template and --sim-key need --provider sim");
                 break;
         default:
                 return ARGP_ERR_UNKNOWN;
@@ -69,11 +147,14 @@ static const struct argp_child report_children[] = { { &common_argp, 0, NULL, 0 
 static const struct argp report_argp = {
         .options = report_options,
         .parser = report_parse_opt,
-        .args_doc = "show REPORT",
-        .doc = "Decode an SEV-SNP attestation report (1184 bytes, version 2, 3 or 5) and print "
-               "every field: policy and platform bits by name, TCBs by component, the signer. "
-               "The signature is not checked (see snpctl attest-verify).\v"
-               "Exit status: 0 decoded, 1 could not read, 2 usage, 3 not a valid report.",
+        .args_doc = "show REPORT\nget (--report-data HEX | --report-data-file FILE) -o FILE",
+        .doc = "show: decode an SEV-SNP attestation report (1184 bytes, version 2, 3 or 5) and "
+               "print every field: policy and platform bits by name, TCBs by component, the "
+               "signer. The signature is not checked (see snpctl attest-verify). get: inside an "
+               "SNP guest, get a fresh report carrying REPORT_DATA from configfs-tsm or "
+               "/dev/sev-guest.\v"
+               "Exit status: 0 decoded or written, 1 could not read or get, 2 usage, 3 not a "
+               "valid report.",
         .children = report_children,
 };
 
@@ -329,6 +410,70 @@ static int show_text(const struct snp_report *r, enum snp_generation g, const ch
         return 0;
 }
 
+static int load_report_data(const struct report_args *a, uint8_t rd[64]) {
+        _cleanup_(freep) uint8_t *data = NULL;
+        size_t size = 0;
+        int r;
+
+        if (a->report_data_hex) {
+                memcpy(rd, a->report_data, 64);
+                return 0;
+        }
+        r = fileio_read_full(a->report_data_file, 64, &data, &size);
+        if (r == -EFBIG || (r >= 0 && size == 0)) {
+                log_error("--report-data-file '%s': must hold 1 to 64 bytes",
+                          a->report_data_file);
+                return -EINVAL;
+        }
+        if (r < 0)
+                return log_errno(r, "reading '%s'", a->report_data_file);
+        memset(rd, 0, 64);
+        memcpy(rd, data, size);
+        return 0;
+}
+
+static int get(const struct report_args *a) {
+        _cleanup_(freep) uint8_t *certs = NULL;
+        uint8_t rd[64], rep[SNP_REPORT_SIZE];
+        enum provider_kind used = a->provider.kind;
+        size_t certs_size = 0;
+        unsigned flags = a->force ? FILEIO_FORCE : 0;
+        int r;
+
+        if (load_report_data(a, rd) < 0)
+                return SNPCTL_EXIT_FAILURE;
+        r = provider_get_report(&a->provider, rd, rep, &certs, &certs_size, &used);
+        if (r == -ENODEV) {
+                log_error("getting a report: no SEV-SNP guest interface (neither configfs-tsm "
+                          "at /sys/kernel/config/tsm/report nor /dev/sev-guest; load sev-guest)");
+                return SNPCTL_EXIT_FAILURE;
+        }
+        if (r < 0) {
+                log_errno(r, "getting a report from provider %s", provider_name(used));
+                return SNPCTL_EXIT_FAILURE;
+        }
+        r = fileio_write_atomic(a->output, rep, sizeof(rep), 0644, flags);
+        if (r == -EEXIST) {
+                log_error("'%s' exists (use --force to replace it)", a->output);
+                return SNPCTL_EXIT_FAILURE;
+        }
+        if (r < 0) {
+                log_errno(r, "writing report '%s'", a->output);
+                return SNPCTL_EXIT_FAILURE;
+        }
+        if (a->certs_out && certs_size == 0)
+                log_warning("the host supplied no certificates; '%s' not written", a->certs_out);
+        else if (a->certs_out) {
+                r = fileio_write_atomic(a->certs_out, certs, certs_size, 0644, flags);
+                if (r < 0) {
+                        log_errno(r, "writing certificates '%s'", a->certs_out);
+                        return SNPCTL_EXIT_FAILURE;
+                }
+        }
+        log_info("report written to '%s' (provider %s)", a->output, provider_name(used));
+        return SNPCTL_EXIT_OK;
+}
+
 static int run(const struct report_args *a) {
         _cleanup_(freep) uint8_t *data = NULL;
         struct snp_report rep;
@@ -364,9 +509,9 @@ static int run(const struct report_args *a) {
 }
 
 int report_main(int argc, char **argv) {
-        struct report_args a = {};
+        struct report_args a = { .provider.vmpl = PROVIDER_VMPL_DEFAULT };
 
         if (argp_parse(&report_argp, argc, argv, 0, NULL, &a) != 0)
                 return SNPCTL_EXIT_USAGE;
-        return run(&a);
+        return strcmp(a.action, "get") == 0 ? get(&a) : run(&a);
 }

@@ -42,3 +42,44 @@ sign() {
         bset "$1" 0x2E8 "$(le "$s")"
         rm -f "$1.body" "$1.sig" "$1.rs"
 }
+
+# --- test chains with openssl (sourced by test-attest-verify.sh and test-handshake.sh) ----------
+# The caller sets C (a folder for keys and certificates) and T (a scratch folder).
+PSS="-sha384 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sigopt rsa_mgf1_md:sha384"
+q() { "$@" >/dev/null 2>"$T/openssl.err" || { cat "$T/openssl.err"; echo "openssl failed: $*"; exit 1; }; }
+rsa() { q openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$C/$1.key"; }
+ec() { q openssl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:${2:-P-384}" -out "$C/$1.key"; }
+root() {        # root NAME KEY CN
+        q openssl req -x509 -new -key "$C/$2.key" -subj "/CN=$3" $PSS -days 30 -out "$C/$1.pem"
+}
+# issue NAME KEY CN CA CAKEY [EXT-LINES]: a certificate for KEY signed by CA (RSA-PSS unless
+# SIGOPTS is set in the environment), with these extension lines (one per line).
+issue() {
+        local name=$1 key=$2 cn=$3 ca=$4 cakey=$5 ext=${6:-basicConstraints=CA:TRUE}
+        printf '[v]\n%s\n' "$ext" >"$C/$name.cnf"
+        q openssl req -new -key "$C/$key.key" -subj "/CN=$cn" -out "$C/$name.csr"
+        q openssl x509 -req -in "$C/$name.csr" -CA "$C/$ca.pem" -CAkey "$C/$cakey.key" \
+                -set_serial 0 ${SIGOPTS:-$PSS} -extfile "$C/$name.cnf" -extensions v -days 30 \
+                -out "$C/$name.pem"
+}
+hexcolon() { echo "$1" | sed 's/../&:/g; s/:$//'; }
+# spl PRODUCT BL TEE SNP UCODE [FMC]: the extension lines of a VCEK/VLEK.
+spl() {
+        echo "1.3.6.1.4.1.3704.1.1=ASN1:INTEGER:$([ -n "${6:-}" ] && echo 1 || echo 0)"
+        echo "1.3.6.1.4.1.3704.1.2=ASN1:IA5STRING:$1"
+        [ -n "$2" ] && echo "1.3.6.1.4.1.3704.1.3.1=ASN1:INTEGER:$2"
+        [ -n "$3" ] && echo "1.3.6.1.4.1.3704.1.3.2=ASN1:INTEGER:$3"
+        [ -n "$4" ] && echo "1.3.6.1.4.1.3704.1.3.3=ASN1:INTEGER:$4"
+        [ -n "$5" ] && echo "1.3.6.1.4.1.3704.1.3.8=ASN1:INTEGER:$5"
+        [ -n "${6:-}" ] && echo "1.3.6.1.4.1.3704.1.3.9=ASN1:INTEGER:$6"
+        return 0
+}
+hwid() { echo "1.3.6.1.4.1.3704.1.4=DER:$(hexcolon "$1")"; }
+CHIP_M=$(for i in $(seq 0 63); do printf '%02x' $(((0xa0 + i) & 255)); done)   # attest-synth.py's
+# milan_chain: the Milan test chain ark-m (key arkm) -> ask-m (ask) -> vcek-m (chipa, hwID CHIP_M).
+milan_chain() {
+        rsa arkm; rsa ask; ec chipa
+        root ark-m arkm ARK-Milan
+        issue ask-m ask SEV-Milan ark-m arkm
+        issue vcek-m chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209; hwid "$CHIP_M")"
+}

@@ -66,6 +66,26 @@ if command -v python3 >/dev/null; then
         testcmd "CPUID byte in a v2 report is refused" 3 "$SNPCTL" report show "$T/bad.bin"
 fi
 
+# --- report get: usage, and no guest interface on a host ----------------------------------------
+G() { "$SNPCTL" report get "$@"; }
+testcmd "get without REPORT_DATA is a usage error" 2 G -o "$T/g.bin"
+testcmd "get without -o is a usage error" 2 G --report-data 00
+testcmd "get with both REPORT_DATA options is a usage error" 2 G --report-data 00 --report-data-file x -o "$T/g.bin"
+testcmd "get with 65 bytes of REPORT_DATA is a usage error" 2 G --report-data "$(printf '00%.0s' $(seq 65))" -o "$T/g.bin"
+expect_err "bad --report-data is named" "bad --report-data"
+testcmd "get with odd hex is a usage error" 2 G --report-data 0 -o "$T/g.bin"
+testcmd "get with --vmpl 4 is a usage error" 2 G --report-data 00 --vmpl 4 -o "$T/g.bin"
+testcmd "get --provider sim without key is a usage error" 2 G --report-data 00 --provider sim -o "$T/g.bin"
+testcmd "show with get's options is a usage error" 2 "$SNPCTL" report show --force x.bin
+: >"$T/empty"
+testcmd "get with an empty --report-data-file exits 1" 1 G --report-data-file "$T/empty" -o "$T/g.bin" --provider ioctl
+expect_err "empty file named" "must hold 1 to 64 bytes"
+if [ ! -e /dev/sev-guest ] && [ ! -e /sys/kernel/config/tsm/report ]; then
+        testcmd "get on a host without SEV-SNP guest interface exits 1" 1 G --report-data 00 -o "$T/g.bin"
+        expect_err "says there is no guest interface" "no SEV-SNP guest interface"
+        [ ! -e "$T/g.bin" ] && pass "no output file left behind" || fail "no output file left behind"
+fi
+
 need_testdata attest
 A=$TESTDATA/attest
 n=0 genoa=0 milan=0 turin=0 vcek=0 vlek=0

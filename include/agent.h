@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The guest agent of the handshake (docs/protocol.md) on libmicrohttpd: answers an attestation
+ * request with a fresh report binding the owner's nonce and a fresh X25519 key, then accepts one
+ * sealed secret for that key and hands it to a command's stdin or to stdout, never to disk. One
+ * session at a time; any error ends it (the key is destroyed); every request is capped in size
+ * and time. */
+#pragma once
+
+#include <stdint.h>
+
+#include "provider.h"
+
+struct agent_config {
+        struct provider provider;
+        const char *exec_cmd;           /* run with /bin/sh -c, secret on stdin; NULL: stdout */
+        unsigned timeout_s;             /* idle time allowed per connection (default 10) */
+};
+
+/* Parses "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6), binds and listens; port 0 picks a free one.
+ * *ret_port is the port bound. -EINVAL for a bad address, -errno of socket/bind/listen. */
+int agent_listen(const char *addr_port, int *ret_fd, uint16_t *ret_port);
+
+/* Serves on listen_fd (taking it over) until a secret was delivered (0) or SIGINT/SIGTERM
+ * arrived (-EINTR); logs each request at notice level (never a secret). -errno when the server
+ * could not start. */
+int agent_run(const struct agent_config *cfg, int listen_fd);

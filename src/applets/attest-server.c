@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* snpctl attest-server: the guest side of the disk-key handshake (docs/protocol.md). Answers an
+ * attestation request with a fresh report binding the owner's nonce and a fresh agent key, then
+ * accepts one sealed secret and hands it to --exec's stdin or to stdout (a pipe), never to disk.
+ * Exits 0 after one successful delivery. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "applets.h"
+#include "cli.h"
+#include "log.h"
+#include "parse.h"
+#include "provider.h"
+
+struct attest_server_args {
+        struct common_args common;
+        const char *listen;
+        struct agent_config cfg;
+};
+
+enum {
+        OPT_LISTEN = 0x100,
+        OPT_EXEC,
+        OPT_PROVIDER,
+        OPT_SIM_TEMPLATE,
+        OPT_SIM_KEY,
+        OPT_SIM_CERTS,
+        OPT_VMPL,
+        OPT_TIMEOUT,
+};
+
+static const struct argp_option attest_server_options[] = {
+        { "listen",       OPT_LISTEN,       "ADDR:PORT", 0, "Address to listen on, [v6]:PORT for "
+                                                            "IPv6; port 0 picks a free one "
+                                                            "(default: 0.0.0.0:7700)", 0 },
+        { "exec",         OPT_EXEC,         "CMD",  0, "Run CMD with /bin/sh -c and the secret on "
+                                                       "its stdin (default: write the secret to "
+                                                       "stdout, which must be a pipe)", 0 },
+        { "provider",     OPT_PROVIDER,     "NAME", 0, "Report provider: auto (configfs-tsm, else "
+                                                       "/dev/sev-guest), tsm, ioctl, or sim "
+                                                       "(tests)", 0 },
+        { "sim-template", OPT_SIM_TEMPLATE, "FILE", 0, "sim: report whose fields are signed "
+                                                       "afresh", 0 },
+        { "sim-key",      OPT_SIM_KEY,      "FILE", 0, "sim: ECDSA P-384 private key (PEM) that "
+                                                       "signs, a test VCEK's", 0 },
+        { "sim-certs",    OPT_SIM_CERTS,    "FILE", 0, "sim: certificate table (GHCB layout) "
+                                                       "handed out as the host's", 0 },
+        { "vmpl",         OPT_VMPL,         "N",    0, "VMPL of the reports (0-3; default: the "
+                                                       "kernel's)", 0 },
+        { "timeout",      OPT_TIMEOUT,      "SECONDS", 0, "Idle time allowed per connection "
+                                                          "(default: 10)", 0 },
+        { 0 }
+};
+
+static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *state) {
+        struct attest_server_args *a = state->input;
+        struct provider *p = &a->cfg.provider;
+        struct stat st;
+        unsigned u;
+
+        switch (key) {
+        case ARGP_KEY_INIT:
+                state->child_inputs[0] = &a->common;
+                break;
+        case OPT_LISTEN:       a->listen = arg; break;
+        case OPT_EXEC:         a->cfg.exec_cmd = arg; break;
+        case OPT_SIM_TEMPLATE: p->sim_template = arg; break;
+        case OPT_SIM_KEY:      p->sim_key = arg; break;
+        case OPT_SIM_CERTS:    p->sim_certs = arg; break;
+        case OPT_PROVIDER:
+                if (provider_from_name(arg, &p->kind) < 0)
+                        argp_error(state, "bad --provider '%s' (auto, tsm, ioctl or sim)", arg);
+                break;
+        case OPT_VMPL:
+                if (parse_uint(arg, 0, 3, &u) < 0)
+                        argp_error(state, "bad --vmpl '%s' (0-3)", arg);
+                p->vmpl = u;
+                break;
+        case OPT_TIMEOUT:
+                if (parse_uint(arg, 1, 3600, &u) < 0)
+                        argp_error(state, "bad --timeout '%s' (1-3600 seconds)", arg);
+                a->cfg.timeout_s = u;
+                break;
+        case ARGP_KEY_ARG:
+                argp_error(state, "unexpected argument '%s'", arg);
+                break;
+        case ARGP_KEY_END:
+                if (p->kind == PROVIDER_SIM && (!p->sim_template || !p->sim_key))
+                        argp_error(state, "--provider sim needs --sim-template and --sim-key");
+                if (p->kind != PROVIDER_SIM && (p->sim_template || p->sim_key || p->sim_certs))
+                        argp_error(state, "--sim-template, --sim-key and --sim-certs need "
+                                   "--provider sim");
+                if (a->cfg.exec_cmd && !*a->cfg.exec_cmd)
+                        argp_error(state, "empty --exec");
+                /* Without --exec the secret goes to stdout: only to a pipe or socket, never to a
+                 * terminal or a file on disk. */
+                if (!a->cfg.exec_cmd && (fstat(STDOUT_FILENO, &st) < 0 ||
+                                         !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))))
+                        argp_error(state, "stdout is not a pipe: use --exec CMD, or pipe stdout "
+                                   "into the program that takes the secret");
+                break;
+        default:
+                return ARGP_ERR_UNKNOWN;
+        }
+        return 0;
+}
+
+static const struct argp_child attest_server_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+static const struct argp attest_server_argp = {
+        .options = attest_server_options,
+        .parser = attest_server_parse_opt,
+        .doc = "Guest attestation agent: answers the owner's attestation request (snpctl "
+               "attest-verify --url) with a fresh SEV-SNP report whose REPORT_DATA binds the "
+               "owner's nonce and a fresh X25519 key, then accepts one secret sealed to that key "
+               "and hands it to --exec's stdin or to stdout. Any error ends the session; the "
+               "agent keeps serving until one delivery succeeded.\v"
+               "Exit status: 0 a secret was delivered, 1 could not start or stopped by a signal, "
+               "2 usage.",
+        .children = attest_server_children,
+};
+
+static int run(struct attest_server_args *a) {
+        const char *listen = a->listen ? a->listen : "0.0.0.0:7700";
+        const char *colon = strrchr(listen, ':');
+        uint16_t port = 0;
+        int fd = -1, r;
+
+        /* No core dump may carry a secret to disk. */
+        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        signal(SIGPIPE, SIG_IGN);
+        r = agent_listen(listen, &fd, &port);
+        if (r == -EINVAL) {
+                log_error("bad --listen '%s' (ADDR:PORT or [ADDR]:PORT)", listen);
+                return SNPCTL_EXIT_USAGE;
+        }
+        if (r < 0) {
+                log_errno(r, "listening on '%s'", listen);
+                return SNPCTL_EXIT_FAILURE;
+        }
+        log_notice("listening on %.*s:%u (provider %s)", (int) (colon - listen), listen, port,
+                   provider_name(a->cfg.provider.kind));
+        r = agent_run(&a->cfg, fd);
+        if (r == -EINTR) {
+                log_notice("stopped by a signal; no secret was delivered");
+                return SNPCTL_EXIT_FAILURE;
+        }
+        if (r < 0) {
+                log_errno(r, "serving on '%s'", listen);
+                return SNPCTL_EXIT_FAILURE;
+        }
+        return SNPCTL_EXIT_OK;
+}
+
+int attest_server_main(int argc, char **argv) {
+        struct attest_server_args a = { .cfg.provider.vmpl = PROVIDER_VMPL_DEFAULT };
+
+        if (argp_parse(&attest_server_argp, argc, argv, 0, NULL, &a) != 0)
+                return SNPCTL_EXIT_USAGE;
+        return run(&a);
+}

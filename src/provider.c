@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>          /* before <linux/sev-guest.h>, which uses _IOWR (snp-facts B.2.1) */
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/sev-guest.h>
+
+#include "cleanup.h"
+#include "crypto.h"
+#include "fileio.h"
+#include "hex.h"
+#include "le.h"
+#include "log.h"
+#include "provider.h"
+#include "report.h"
+
+#define TSM_ROOT "/sys/kernel/config/tsm/report"
+#define SEV_GUEST_DEV "/dev/sev-guest"
+
+_Static_assert(sizeof(struct snp_report_req) == 96, "snp_report_req is 96 bytes");
+_Static_assert(sizeof(struct snp_report_resp) == 4000, "snp_report_resp is 4000 bytes");
+_Static_assert(sizeof(struct snp_guest_request_ioctl) == 32, "snp_guest_request_ioctl");
+
+static const char *const names[] = {
+        [PROVIDER_AUTO] = "auto", [PROVIDER_TSM] = "tsm", [PROVIDER_IOCTL] = "ioctl",
+        [PROVIDER_SIM] = "sim",
+};
+
+int provider_from_name(const char *name, enum provider_kind *ret) {
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (strcmp(name, names[i]) == 0) {
+                        *ret = (enum provider_kind) i;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+const char *provider_name(enum provider_kind kind) {
+        return (size_t) kind < ELEMENTSOF(names) ? names[kind] : "?";
+}
+
+/* ---- configfs-tsm (snp-facts B.2.4) ---- */
+
+static int write_all(const char *path, const void *data, size_t size) {
+        _cleanup_(closep) int fd = open(path, O_WRONLY | O_CLOEXEC);
+        ssize_t n;
+
+        if (fd < 0)
+                return -errno;
+        n = write(fd, data, size);
+        if (n < 0)
+                return -errno;
+        return (size_t) n == size ? 0 : -EIO;
+}
+
+static int read_text(const char *path, char *buf, size_t size) {
+        _cleanup_(freep) uint8_t *data = NULL;
+        size_t n;
+        int r = fileio_read_full(path, size - 1, &data, &n);
+
+        if (r < 0)
+                return r;
+        memcpy(buf, data, n + 1);
+        return 0;
+}
+
+static int read_u64_text(const char *path, uint64_t *ret) {
+        char buf[32];
+        int r = read_text(path, buf, sizeof(buf));
+
+        if (r < 0)
+                return r;
+        buf[strcspn(buf, "\n")] = '\0';
+        errno = 0;
+        {
+                char *end;
+                unsigned long long v = strtoull(buf, &end, 10);
+
+                if (errno || end == buf || *end)
+                        return -EBADMSG;
+                *ret = v;
+        }
+        return 0;
+}
+
+static int tsm_request(const char *entry, const struct provider *p, const uint8_t rd[64],
+                       uint8_t report[1184], uint8_t **ret_certs, size_t *ret_certs_size) {
+        _cleanup_(freep) uint8_t *out = NULL, *aux = NULL;
+        char path[512], text[64];
+        uint64_t g1, g2, floor;
+        size_t n, aux_size = 0;
+        int r;
+
+        snprintf(path, sizeof(path), "%s/provider", entry);
+        r = read_text(path, text, sizeof(text));
+        if (r < 0)
+                return r == -ENOENT ? -ENODEV : r;
+        if (strcmp(text, "sev_guest\n") != 0) {
+                log_debug("configfs-tsm provider is '%.*s', not sev_guest",
+                          (int) strcspn(text, "\n"), text);
+                return -ENODEV;
+        }
+        if (p->vmpl != PROVIDER_VMPL_DEFAULT) {
+                snprintf(path, sizeof(path), "%s/privlevel_floor", entry);
+                r = read_u64_text(path, &floor);
+                if (r < 0)
+                        return r;
+                if (p->vmpl < floor) {
+                        log_debug("VMPL %" PRIu32 " is below the privlevel floor %" PRIu64,
+                                  p->vmpl, floor);
+                        return -EINVAL;
+                }
+                snprintf(path, sizeof(path), "%s/privlevel", entry);
+                snprintf(text, sizeof(text), "%" PRIu32 "\n", p->vmpl);
+                r = write_all(path, text, strlen(text));
+                if (r < 0)
+                        return r;
+        }
+        /* sev_guest wants exactly 64 bytes of inblob (snp-facts B.2.4). */
+        snprintf(path, sizeof(path), "%s/inblob", entry);
+        r = write_all(path, rd, 64);
+        if (r < 0)
+                return r;
+        snprintf(path, sizeof(path), "%s/generation", entry);
+        r = read_u64_text(path, &g1);
+        if (r < 0)
+                return r;
+        snprintf(path, sizeof(path), "%s/outblob", entry);
+        r = fileio_read_full(path, 4096, &out, &n);
+        if (r < 0)
+                return r;
+        if (n != 1184) {
+                log_debug("configfs-tsm outblob has %zu bytes, not 1184", n);
+                return -EBADMSG;
+        }
+        snprintf(path, sizeof(path), "%s/auxblob", entry);
+        r = fileio_read_full(path, 16384, &aux, &aux_size);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        snprintf(path, sizeof(path), "%s/generation", entry);
+        r = read_u64_text(path, &g2);
+        if (r < 0)
+                return r;
+        if (g1 != g2)
+                return -EBUSY;          /* another writer changed inblob meanwhile */
+        memcpy(report, out, 1184);
+        if (ret_certs && aux_size > 0) {
+                *ret_certs = TAKE(aux);
+                *ret_certs_size = aux_size;
+        }
+        return 0;
+}
+
+static int tsm_get(const struct provider *p, const uint8_t rd[64], uint8_t report[1184],
+                   uint8_t **ret_certs, size_t *ret_certs_size) {
+        const char *root = p->tsm_root ? p->tsm_root : TSM_ROOT;
+        char entry[400];
+        uint8_t rnd[8];
+        char hex[17];
+        int r;
+
+        if (access(root, F_OK) < 0)
+                return -ENODEV;
+        r = crypto_random(rnd, sizeof(rnd));
+        if (r < 0)
+                return r;
+        hex_encode_buf(rnd, sizeof(rnd), hex);
+        snprintf(entry, sizeof(entry), "%s/snpctl-%d-%s", root, (int) getpid(), hex);
+        if (mkdir(entry, 0700) < 0)
+                return -errno;
+        r = tsm_request(entry, p, rd, report, ret_certs, ret_certs_size);
+        if (rmdir(entry) < 0)
+                log_debug("removing '%s': %s", entry, strerror(errno));
+        return r;
+}
+
+/* ---- /dev/sev-guest (snp-facts B.2.1, B.2.2) ---- */
+
+int provider_parse_report_resp(const uint8_t *resp, size_t size, uint8_t report[1184],
+                               uint32_t *ret_status) {
+        uint32_t status, len;
+
+        if (size < 0x20 + 1184)
+                return -EBADMSG;
+        status = le32_get(resp);
+        len = le32_get(resp + 4);
+        if (status != 0) {
+                if (ret_status)
+                        *ret_status = status;
+                return -EIO;
+        }
+        if (len != 1184)
+                return -EBADMSG;
+        memcpy(report, resp + 0x20, 1184);
+        return 0;
+}
+
+static int ioctl_get(const struct provider *p, const uint8_t rd[64], uint8_t report[1184]) {
+        _cleanup_(closep) int fd = -1;
+        struct snp_report_req req;
+        struct snp_report_resp resp;
+        struct snp_guest_request_ioctl io;
+        uint32_t status = 0;
+        int r;
+
+        /* Everything is set and checked before the ioctl: a request the firmware refuses can
+         * cost the guest its VMPCK until reboot (snp-facts B.2.2). */
+        memset(&req, 0, sizeof(req));
+        memset(&resp, 0, sizeof(resp));
+        memset(&io, 0, sizeof(io));
+        memcpy(req.user_data, rd, 64);
+        req.vmpl = p->vmpl == PROVIDER_VMPL_DEFAULT ? 0 : p->vmpl;
+        if (req.vmpl > 3)
+                return -EINVAL;
+        io.msg_version = 1;
+        io.req_data = (uintptr_t) &req;
+        io.resp_data = (uintptr_t) &resp;
+
+        fd = open(p->dev ? p->dev : SEV_GUEST_DEV, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT || errno == ENXIO || errno == ENODEV ? -ENODEV : -errno;
+        if (ioctl(fd, SNP_GET_REPORT, &io) < 0) {
+                r = -errno;
+                log_debug("SNP_GET_REPORT: fw_error 0x%" PRIx32 ", vmm_error 0x%" PRIx32,
+                          io.fw_error, io.vmm_error);
+                return r;
+        }
+        r = provider_parse_report_resp(resp.data, sizeof(resp.data), report, &status);
+        if (r == -EIO)
+                log_debug("SNP_GET_REPORT: firmware status 0x%" PRIx32, status);
+        return r;
+}
+
+/* ---- sim: a template signed with a test key ---- */
+
+static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t report[1184],
+                   uint8_t **ret_certs, size_t *ret_certs_size) {
+        _cleanup_(freep) uint8_t *t = NULL;
+        struct snp_report parsed;
+        size_t n;
+        int r;
+
+        if (!p->sim_template || !p->sim_key)
+                return -EINVAL;
+        r = fileio_read_full(p->sim_template, 4096, &t, &n);
+        if (r < 0)
+                return r;
+        if (report_parse(t, n, &parsed, NULL) < 0)
+                return -EINVAL;
+        memcpy(report, t, 1184);
+        memcpy(report + 0x50, rd, 64);
+        if (p->vmpl != PROVIDER_VMPL_DEFAULT)
+                le32_put(report + 0x30, p->vmpl);
+        memset(report + 0x2A0, 0, 1184 - 0x2A0);
+        r = crypto_ecdsa_p384_sign_sev(p->sim_key, report, 0x2A0, report + 0x2A0,
+                                       report + 0x2E8);
+        if (r >= 0 && p->sim_certs) {
+                r = fileio_read_full(p->sim_certs, 16384, ret_certs, ret_certs_size);
+                if (r >= 0 && *ret_certs_size == 0) {
+                        free(*ret_certs);
+                        *ret_certs = NULL;
+                }
+        }
+        return r;
+}
+
+int provider_get_report(const struct provider *p, const uint8_t report_data[64],
+                        uint8_t report[1184], uint8_t **ret_certs, size_t *ret_certs_size,
+                        enum provider_kind *ret_used) {
+        uint8_t *certs = NULL;
+        size_t certs_size = 0;
+        enum provider_kind used = p->kind;
+        int r;
+
+        if (p->vmpl != PROVIDER_VMPL_DEFAULT && p->vmpl > 3)
+                return -EINVAL;
+        switch (p->kind) {
+        case PROVIDER_SIM:
+                r = sim_get(p, report_data, report, &certs, &certs_size);
+                break;
+        case PROVIDER_TSM:
+                r = tsm_get(p, report_data, report, &certs, &certs_size);
+                break;
+        case PROVIDER_IOCTL:
+                r = ioctl_get(p, report_data, report);
+                break;
+        case PROVIDER_AUTO:
+                used = PROVIDER_TSM;
+                r = tsm_get(p, report_data, report, &certs, &certs_size);
+                if (r == -ENODEV) {
+                        used = PROVIDER_IOCTL;
+                        r = ioctl_get(p, report_data, report);
+                }
+                break;
+        default:
+                r = -EINVAL;
+        }
+        if (r < 0) {
+                free(certs);
+                return r;
+        }
+        if (ret_certs) {
+                *ret_certs = certs;
+                *ret_certs_size = certs_size;
+        } else
+                free(certs);
+        if (ret_used)
+                *ret_used = used;
+        return 0;
+}
