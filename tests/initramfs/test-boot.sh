@@ -55,7 +55,7 @@ boot() {
                 -kernel "$vmlinuz" -initrd "$T/initramfs.cpio.gz" \
                 -append "console=ttyS0 panic=-1 $append" "$@" >"$T/$name.log" 2>&1 <"${BOOT_STDIN:-/dev/null}"
         STATUS=$?
-        SECONDS_TAKEN=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo "?")
+        SECONDS_TAKEN=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
         tr -d '\r' <"$T/$name.log" >"$T/$name.txt"
 }
 # console NAME LABEL PATTERN / no_console NAME LABEL PATTERN: the console log of boot NAME

@@ -33,10 +33,14 @@ expect_err "missing module file named" "ROOTFS_EXTRA_FILES: '$T/nope/dm-crypt.ko
 echo hello >"$T/notes.txt"
 ROOTFS_EXTRA_FILES="$T/notes.txt" testcmd "ROOTFS_EXTRA_FILES: not a module" 1 "${B[@]}" -o "$T/x.gz"
 expect_err "non-module named" "'$T/notes.txt' is not a kernel module"
+testcmd "--add-file without a destination" 2 "${B[@]}" --add-file "$T/notes.txt" -o "$T/x.gz"
+testcmd "--add-file escaping the archive" 2 "${B[@]}" --add-file "$T/notes.txt:etc/../../x" -o "$T/x.gz"
+testcmd "--add-file of a missing file" 1 "${B[@]}" --add-file "$T/nope:etc/x" -o "$T/x.gz"
 [ ! -e "$T/x.gz" ] && pass "no output after failures" || fail "a failed build left $T/x.gz"
 
 # A build without kernel modules (the kernel has them built in, or none are wanted).
-SOURCE_DATE_EPOCH=1700000000 testcmd "build without modules" 0 "${B[@]}" -o "$T/a.cpio.gz"
+SOURCE_DATE_EPOCH=1700000000 testcmd "build without modules" 0 "${B[@]}" -o "$T/a.cpio.gz" \
+        --add-file "$T/notes.txt:/etc/snpctl/notes.txt"
 expect_out "size reported" "^$T/a.cpio.gz: [0-9]+ bytes"
 expect_out "no modules reported" "modules \(load order\): none"
 sum_a=$(sha256sum <"$T/a.cpio.gz")
@@ -45,7 +49,8 @@ expect_err "existing output named" "'$T/a.cpio.gz' exists; use --force"
 [ "$(sha256sum <"$T/a.cpio.gz")" = "$sum_a" ] && pass "existing output unchanged" ||
         fail "existing output was changed without --force"
 sleep 1
-(umask 077 && SOURCE_DATE_EPOCH=1700000000 "${B[@]}" -q -o "$T/b.cpio.gz")
+(umask 077 && SOURCE_DATE_EPOCH=1700000000 "${B[@]}" -q -o "$T/b.cpio.gz" \
+        --add-file "$T/notes.txt:/etc/snpctl/notes.txt")
 cmp -s "$T/a.cpio.gz" "$T/b.cpio.gz" && pass "same inputs, same bytes (other time, other umask)" ||
         fail "two builds of the same inputs differ"
 SOURCE_DATE_EPOCH=1 "${B[@]}" -q -o "$T/c.cpio.gz"
@@ -57,7 +62,8 @@ expect_no_out "--quiet prints nothing"
 # Content: the init, the programs, every library ldd names for them, the dynamic loader.
 cpio_list "$T/a.cpio.gz" >"$T/list"
 for f in init bin/busybox bin/sh bin/switch_root bin/insmod bin/udhcpc sbin/cryptsetup \
-         sbin/veritysetup bin/snpctl etc/snpctl/udhcpc.script etc/snpctl/initramfs.conf; do
+         sbin/veritysetup bin/snpctl etc/snpctl/udhcpc.script etc/snpctl/initramfs.conf \
+         etc/snpctl/notes.txt; do
         grep -qx "$f" "$T/list" && pass "archive has $f" || fail "archive lacks $f"
 done
 gzip -dc "$T/a.cpio.gz" | cpio --quiet -tv >"$T/listv"
@@ -83,5 +89,8 @@ if [ "$(id -u)" -eq 0 ] && chroot "$T/x" /bin/busybox true 2>/dev/null; then
 else
         testcmd "init parses (busybox sh -n)" 0 /bin/busybox sh -n "$T/x/init"
         echo "# not root: programs not run chrooted in the archive"
+fi
+if cmp -s "$T/notes.txt" "$T/x/etc/snpctl/notes.txt"; then pass "--add-file content packed"
+else fail "--add-file content differs"
 fi
 finish
