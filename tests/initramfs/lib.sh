@@ -71,3 +71,11 @@ cpio_list() { gzip -dc "$1" | cpio --quiet -t | sed 's|^\./||' | LC_ALL=C sort; 
 
 # cpio_extract ARCHIVE DIR: unpacks ARCHIVE into DIR.
 cpio_extract() { mkdir -p "$2" && gzip -dc "$1" | (cd "$2" && cpio --quiet -id --no-absolute-filenames); }
+
+# skip_sanitized: skips a test that runs no snpctl code when snpctl is a sanitizer build (it would
+# only repeat the plain build's run, minutes of kernel unpacking and TCG boots).
+skip_sanitized() {
+        if ldd "$SNPCTL" 2>/dev/null | grep -q 'libasan\|libubsan'; then
+                skip "snpctl is a sanitizer build and this test runs no snpctl code; the plain build runs it"
+        fi
+}

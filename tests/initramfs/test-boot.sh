@@ -7,6 +7,7 @@
 # LUKS disk locked when no owner hands over a key; a missing root, an unknown flow and the rescue
 # shell. Every boot is bounded by `timeout`.
 . "$(dirname "$0")/lib.sh"
+skip_sanitized
 
 qemu=$(command -v qemu-system-x86_64 || true)
 [ -n "$qemu" ] || skip "QEMU is not installed (Debian: qemu-system-x86; scripts/install-deps)"
@@ -103,10 +104,11 @@ console badflow "unknown boot= refused" "^snpctl-init: FAILED: unknown boot=plai
 no_console badflow "unknown boot=: root not mounted" "rootfs-init"
 
 # rescue=1: the shell reads the console; the typed line must be run (42 is computed, not echoed).
-# Lines typed before the console is open are lost, so the same line is typed every 2 seconds
-# through a FIFO until QEMU exits.
+# Lines typed before the console is open are lost, and busybox's line editing may eat the first
+# characters typed (its terminal query), so the same line is typed every 2 seconds through a FIFO
+# until QEMU exits; it powers off only when the echo ran.
 mkfifo "$T/console.in"
-{ for _ in $(seq 1 100); do printf 'echo RESCUE-$((6*7)); poweroff -f\n'; sleep 2; done; } >"$T/console.in" 2>/dev/null &
+{ for _ in $(seq 1 100); do printf 'echo RESCUE-$((6*7)) && poweroff -f\n'; sleep 2; done; } >"$T/console.in" 2>/dev/null &
 feeder=$!
 BOOT_STDIN=$T/console.in boot rescue "boot=normal root=/dev/vdz rootdelay=1 rescue=1"
 kill "$feeder" 2>/dev/null
