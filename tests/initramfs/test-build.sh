@@ -13,7 +13,7 @@ done
 PATH=$PATH:/usr/sbin:/sbin command -v cryptsetup >/dev/null ||
         skip "cryptsetup is not installed (Debian: cryptsetup-bin; scripts/install-deps)"
 
-B=("$BUILDER" --snpctl "$SNPCTL")
+B=("$BUILDER" --snpctl "$SNPCTL" --fast)
 
 testcmd "--help" 0 "$BUILDER" --help
 expect_out "--help names ROOTFS_EXTRA_FILES" 'ROOTFS_EXTRA_FILES'
