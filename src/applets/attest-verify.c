@@ -280,9 +280,9 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                                            "--url");
                         /* Any genuine SNP guest can answer; only the measurement says it is
                          * this one. */
-                        if (!x->has_measurement && !a->id_block)
+                        if (!x->has_measurement && !a->id_block && !a->config)
                                 argp_error(state, "refusing to send a secret without an expected "
-                                           "measurement (--measurement or --id-block)");
+                                           "measurement (--measurement, --id-block or --config)");
                 }
                 break;
         default:
@@ -963,8 +963,13 @@ static int run(struct attest_verify_args *a) {
                         return SNPCTL_EXIT_FAILURE;
                 }
         }
-        if (a->url)
+        if (a->url) {
+                if (!a->expect.has_measurement) {       /* the config or ID block gave none */
+                        log_error("refusing to send a secret without an expected measurement");
+                        return SNPCTL_EXIT_FAILURE;
+                }
                 return run_url(a, trusted);
+        }
         if (a->common.json) {
                 arr = json_object_new_array();
                 if (!arr) {

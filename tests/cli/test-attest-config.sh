@@ -100,6 +100,13 @@ fails "--vm-definition is --config" 0 "" "${CHAIN[@]}" --vm-definition "$T/vm.js
 testcmd "config without its boot files exits 1" 1 V "${CHAIN[@]}" --config "$T/vm.json" "$R/m3.bin"
 expect_err "missing boot file is named" "config '.*vm.json': computing the launch digest: .*not-on-this-machine.fd"
 expect_err "the error suggests --measurement" "give --measurement"
+# --url takes its expected measurement from --config too; without the boot files it still sends
+# nothing (exit 1 before any connection: port 9 on loopback is never contacted).
+printf 'k' >"$T/key"
+testcmd "--url with --config is not a usage error" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/vm.json"
+expect_err "--url with a config lacking boot files names them" "not-on-this-machine.fd"
+testcmd "--url without any measurement source is a usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key"
+expect_err "--url names the accepted sources" "--measurement, --id-block or --config"
 expect_no_out "no verdict without the measurement"
 
 # Each config field, changed, fails exactly its check (exit 3).
