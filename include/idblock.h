@@ -97,6 +97,13 @@ int idblock_pubkey_from_key(const struct crypto_key *key, struct snp_ecdsa_pubke
  * attestation report. 0 or -EIO. */
 int idblock_key_digest(const struct snp_ecdsa_pubkey *key, uint8_t ret[CRYPTO_SHA384_SIZE]);
 
+/* The ID_KEY_DIGEST and AUTHOR_KEY_DIGEST a report carries for a guest launched with the ID auth
+ * structure auth (raw bytes, untrusted): SHA-384 of each 0x404-byte key; the author digest is
+ * zero when the author-key area is all zero. -EINVAL when auth is not 4096 bytes with
+ * ID_KEY_ALGO 1; -EIO. Signatures are not checked here (idblock_verify() does). */
+int idblock_auth_key_digests(const void *auth, size_t size, uint8_t ret_id[CRYPTO_SHA384_SIZE],
+                             uint8_t ret_author[CRYPTO_SHA384_SIZE], bool *ret_has_author);
+
 /* Assembles an ID auth structure from its parts. Without an author key (author_key and
  * id_key_sig NULL) the author fields and AUTHOR_KEY_ALGO stay zero. */
 void idblock_auth_assemble(const struct snp_ecdsa_sig *id_block_sig,

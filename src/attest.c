@@ -12,6 +12,7 @@
 #include "config.h"
 #include "fileio.h"
 #include "hex.h"
+#include "idblock.h"
 #include "le.h"
 #include "log.h"
 #include "trust.h"
@@ -94,9 +95,8 @@ static int config_id_block(const struct vm_config *c, uint8_t ld[48], char **ret
 static int config_key_digests(const struct vm_config *c, struct attest_expect *x,
                               char **ret_why) {
         _cleanup_(freep) uint8_t *b = NULL;
-        uint8_t id[48], author[48] = {};
+        uint8_t id[48], author[48];
         const char *p = c->id_auth_file;
-        bool has_author = false;
         int r;
 
         x->has_id_key_digest = x->has_author_key_digest = true;
@@ -106,18 +106,13 @@ static int config_key_digests(const struct vm_config *c, struct attest_expect *x
                 memcpy(x->author_key_digest, c->author_key_digest, 48);
         if (!p)
                 return 0;       /* the config's digests, or zero */
-        r = read_base64_exact(p, 4096, &b, ret_why);
+        r = read_base64_exact(p, SNP_ID_AUTH_SIZE, &b, ret_why);
         if (r < 0)
                 return r;
-        if (le32_get(b) != 1)
+        if (le32_get(b) != SNP_ALGO_ECDSA_P384_SHA384)
                 return fail_why(ret_why, -EBADMSG, "ID auth block '%s': ID_KEY_ALGO %" PRIu32
                                 " (expected 1)", p, le32_get(b));
-        for (size_t i = 0x880; i < 0x880 + 0x404; i++)
-                if (b[i])
-                        has_author = true;
-        r = crypto_sha384(b + 0x240, 0x404, id);
-        if (r >= 0 && has_author)
-                r = crypto_sha384(b + 0x880, 0x404, author);
+        r = idblock_auth_key_digests(b, SNP_ID_AUTH_SIZE, id, author, NULL);
         if (r < 0)
                 return fail_why(ret_why, r, "hashing the keys of '%s'", p);
         if (c->has_id_key_digest && !crypto_memeq(id, c->id_key_digest, 48))

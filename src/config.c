@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "fileio.h"
 #include "hex.h"
+#include "idblock.h"
 #include "le.h"
 #include "measure.h"
 #include "output.h"
@@ -1186,24 +1187,24 @@ static void check_id_files(struct checker *k, const struct vm_config *c) {
         }
         if (r < 0)
                 return;
-        if (c->has_id_key_digest) {
-                uint8_t d[CRYPTO_SHA384_SIZE];
+        if (c->has_id_key_digest || c->has_author_key_digest) {
+                uint8_t id[CRYPTO_SHA384_SIZE], author[CRYPTO_SHA384_SIZE];
 
-                /* ID_KEY at 0x240, 0x404 bytes; the report shows its SHA-384 (B.3.7) */
-                if (crypto_sha384(auth + 0x240, 0x404, d) < 0)
+                r = idblock_auth_key_digests(auth, n, id, author, NULL);
+                if (r == -EINVAL)
+                        problem(k, false, "id_auth_file", "'%s': ID_KEY_ALGO is not 1 (ECDSA "
+                                "P-384 with SHA-384)", c->id_auth_file);
+                else if (r < 0)
                         oom(k);
-                else if (memcmp(d, c->id_key_digest, sizeof(d)) != 0)
-                        problem(k, false, "id_key_digest", "differs from the ID key in '%s'",
-                                c->id_auth_file);
-        }
-        if (c->has_author_key_digest) {
-                uint8_t d[CRYPTO_SHA384_SIZE];
-
-                if (crypto_sha384(auth + 0x880, 0x404, d) < 0)
-                        oom(k);
-                else if (memcmp(d, c->author_key_digest, sizeof(d)) != 0)
-                        problem(k, false, "author_key_digest", "differs from the author key in "
-                                "'%s'", c->id_auth_file);
+                else {
+                        if (c->has_id_key_digest && memcmp(id, c->id_key_digest, sizeof(id)) != 0)
+                                problem(k, false, "id_key_digest", "differs from the ID key in "
+                                        "'%s'", c->id_auth_file);
+                        if (c->has_author_key_digest &&
+                            memcmp(author, c->author_key_digest, sizeof(author)) != 0)
+                                problem(k, false, "author_key_digest", "differs from the author "
+                                        "key in '%s'", c->id_auth_file);
+                }
         }
 }
 

@@ -38,6 +38,30 @@ int idblock_key_digest(const struct snp_ecdsa_pubkey *key, uint8_t ret[CRYPTO_SH
         return crypto_sha384(key, sizeof(*key), ret);
 }
 
+int idblock_auth_key_digests(const void *auth, size_t size, uint8_t ret_id[CRYPTO_SHA384_SIZE],
+                             uint8_t ret_author[CRYPTO_SHA384_SIZE], bool *ret_has_author) {
+        const struct snp_id_auth *a = auth;
+        uint8_t id[CRYPTO_SHA384_SIZE], author[CRYPTO_SHA384_SIZE] = { 0 };
+        const uint8_t *ak = (const uint8_t *) &a->author_key;
+        bool has_author = false;
+        int r;
+
+        if (size != sizeof(*a) || le32_get(&a->id_key_algo) != SNP_ALGO_ECDSA_P384_SHA384)
+                return -EINVAL;
+        for (size_t i = 0; i < sizeof(a->author_key); i++)
+                has_author |= ak[i] != 0;
+        r = idblock_key_digest(&a->id_key, id);
+        if (r >= 0 && has_author)
+                r = idblock_key_digest(&a->author_key, author);
+        if (r < 0)
+                return r;
+        memcpy(ret_id, id, sizeof(id));
+        memcpy(ret_author, author, sizeof(author));
+        if (ret_has_author)
+                *ret_has_author = has_author;
+        return 0;
+}
+
 void idblock_auth_assemble(const struct snp_ecdsa_sig *id_block_sig,
                            const struct snp_ecdsa_pubkey *id_key,
                            const struct snp_ecdsa_sig *id_key_sig,

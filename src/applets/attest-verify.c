@@ -23,6 +23,7 @@
 #include "handshake.h"
 #include "hex.h"
 #include "http.h"
+#include "idblock.h"
 #include "le.h"
 #include "log.h"
 #include "output.h"
@@ -358,24 +359,18 @@ static int load_id_block(const char *path, struct attest_expect *x) {
  * each; the report carries SHA-384 of each (zero when there is no author key). */
 static int load_auth_block(const char *path, struct attest_expect *x) {
         _cleanup_(freep) uint8_t *b = NULL;
-        uint8_t id[48], author[48] = {};
-        bool has_author = false;
+        uint8_t id[48], author[48];
         size_t size;
         int r = fileio_read_full(path, 8192, &b, &size);
 
         if (r < 0)
                 return log_errno(r, "reading ID auth block '%s'", path);
-        if (size != 4096 || le32_get(b) != 1) {
+        r = idblock_auth_key_digests(b, size, id, author, NULL);
+        if (r == -EINVAL) {
                 log_error("ID auth block '%s': must be 4096 bytes with ID_KEY_ALGO 1 (got %zu bytes)",
                           path, size);
                 return -EINVAL;
         }
-        for (size_t i = 0x880; i < 0x880 + 0x404; i++)
-                if (b[i])
-                        has_author = true;
-        r = crypto_sha384(b + 0x240, 0x404, id);
-        if (r >= 0 && has_author)
-                r = crypto_sha384(b + 0x880, 0x404, author);
         if (r < 0)
                 return log_errno(r, "hashing the keys of '%s'", path);
         if (merge_bytes("ID key digest", &x->has_id_key_digest, x->id_key_digest, id, 48) < 0 ||

@@ -449,6 +449,28 @@ static void kat_foreign_pair(struct json_object *blk, struct json_object *aut) {
                    "ID key digest of the foreign pair", vstr(aut, "id"));
         expect_b64(info.author_key_digest, 48, vstr(blk, "expected_author_key_digest"),
                    "author key digest of the foreign pair", vstr(aut, "id"));
+        {       /* the digests a report carries, from the auth structure alone */
+                uint8_t id[48], author[48];
+                bool has_author = false;
+
+                assert_int_equal(idblock_auth_key_digests(auth, na, id, author, &has_author), 0);
+                assert_true(has_author);
+                expect_b64(id, 48, vstr(blk, "expected_id_key_digest"),
+                           "idblock_auth_key_digests ID key", vstr(aut, "id"));
+                expect_b64(author, 48, vstr(blk, "expected_author_key_digest"),
+                           "idblock_auth_key_digests author key", vstr(aut, "id"));
+                assert_int_equal(idblock_auth_key_digests(auth, na - 1, id, author, NULL), -EINVAL);
+                memset(auth + 0x680, 0, 0x1000 - 0x680);        /* no author key */
+                assert_int_equal(idblock_auth_key_digests(auth, na, id, author, &has_author), 0);
+                assert_false(has_author);
+                for (size_t i = 0; i < sizeof(author); i++)
+                        assert_int_equal(author[i], 0);
+                auth[0] = 2;                                    /* ID_KEY_ALGO */
+                assert_int_equal(idblock_auth_key_digests(auth, na, id, author, NULL), -EINVAL);
+                free(auth);
+                auth = NULL;
+                assert_int_equal(base64_decode(b64_auth, strlen(b64_auth), &auth, &na), 0);
+        }
         block[0x58] ^= 0x04;                            /* policy 0x30000 -> 0x30004 */
         assert_int_equal(idblock_verify(block, nb, auth, na, &info), 0);
         assert_string_equal(info.reason, "ID block signature (by the ID key) does not verify");
