@@ -7,6 +7,7 @@
  * with a key file; it is used only when named. */
 #pragma once
 
+#include <argp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,11 @@ struct provider {
         const char *tsm_root;           /* default /sys/kernel/config/tsm/report */
         const char *dev;                /* default /dev/sev-guest */
 };
+
+/* The options that choose and set up a provider (--provider, --vmpl, --sim-template, --sim-key,
+ * --sim-certs), as an argp child whose input is a struct provider; at the end of parsing it
+ * checks that the sim options come together and only with --provider sim. */
+extern const struct argp provider_argp;
 
 /* "tsm", "ioctl", "sim", "auto" <-> kind; -EINVAL for another name. */
 int provider_from_name(const char *name, enum provider_kind *ret);

@@ -16,6 +16,7 @@
 #include "hex.h"
 #include "le.h"
 #include "log.h"
+#include "parse.h"
 #include "provider.h"
 #include "report.h"
 
@@ -39,6 +40,66 @@ int provider_from_name(const char *name, enum provider_kind *ret) {
                 }
         return -EINVAL;
 }
+
+enum {
+        OPT_PROVIDER = 0x1100,
+        OPT_SIM_TEMPLATE,
+        OPT_SIM_KEY,
+        OPT_SIM_CERTS,
+        OPT_VMPL,
+};
+
+static const struct argp_option provider_options[] = {
+        { "provider",     OPT_PROVIDER,     "NAME", 0, "Report provider: auto (configfs-tsm, else "
+                                                       "/dev/sev-guest), tsm, ioctl, or sim "
+                                                       "(tests)", 0 },
+        { "vmpl",         OPT_VMPL,         "N",    0, "VMPL of the reports (0-3; default: the "
+                                                       "kernel's)", 0 },
+        { "sim-template", OPT_SIM_TEMPLATE, "FILE", 0, "sim: report whose fields are signed "
+                                                       "afresh", 0 },
+        { "sim-key",      OPT_SIM_KEY,      "FILE", 0, "sim: ECDSA P-384 private key (PEM) that "
+                                                       "signs, a test VCEK's", 0 },
+        { "sim-certs",    OPT_SIM_CERTS,    "FILE", 0, "sim: certificate table (GHCB layout) "
+                                                       "handed out as the host's", 0 },
+        { 0 }
+};
+
+static error_t provider_parse_opt(int key, char *arg, struct argp_state *state) {
+        struct provider *p = state->input;
+        unsigned u;
+
+        if (!p)         /* the applet did not hand us its struct: a programming error */
+                return ARGP_ERR_UNKNOWN;
+        switch (key) {
+        case OPT_PROVIDER:
+                if (provider_from_name(arg, &p->kind) < 0)
+                        argp_error(state, "bad --provider '%s' (auto, tsm, ioctl or sim)", arg);
+                break;
+        case OPT_VMPL:
+                if (parse_uint(arg, 0, 3, &u) < 0)
+                        argp_error(state, "bad --vmpl '%s' (0-3)", arg);
+                p->vmpl = u;
+                break;
+        case OPT_SIM_TEMPLATE: p->sim_template = arg; break;
+        case OPT_SIM_KEY:      p->sim_key = arg; break;
+        case OPT_SIM_CERTS:    p->sim_certs = arg; break;
+        case ARGP_KEY_END:
+                if (p->kind == PROVIDER_SIM && (!p->sim_template || !p->sim_key))
+                        argp_error(state, "--provider sim needs --sim-template and --sim-key");
+                if (p->kind != PROVIDER_SIM && (p->sim_template || p->sim_key || p->sim_certs))
+                        argp_error(state, "--sim-template, --sim-key and --sim-certs need "
+                                   "--provider sim");
+                break;
+        default:
+                return ARGP_ERR_UNKNOWN;
+        }
+        return 0;
+}
+
+const struct argp provider_argp = {
+        .options = provider_options,
+        .parser = provider_parse_opt,
+};
 
 const char *provider_name(enum provider_kind kind) {
         return (size_t) kind < ELEMENTSOF(names) ? names[kind] : "?";

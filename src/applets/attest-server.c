@@ -27,11 +27,6 @@ struct attest_server_args {
 enum {
         OPT_LISTEN = 0x100,
         OPT_EXEC,
-        OPT_PROVIDER,
-        OPT_SIM_TEMPLATE,
-        OPT_SIM_KEY,
-        OPT_SIM_CERTS,
-        OPT_VMPL,
         OPT_TIMEOUT,
 };
 
@@ -42,17 +37,6 @@ static const struct argp_option attest_server_options[] = {
         { "exec",         OPT_EXEC,         "CMD",  0, "Run CMD with /bin/sh -c and the secret on "
                                                        "its stdin (default: write the secret to "
                                                        "stdout, which must be a pipe)", 0 },
-        { "provider",     OPT_PROVIDER,     "NAME", 0, "Report provider: auto (configfs-tsm, else "
-                                                       "/dev/sev-guest), tsm, ioctl, or sim "
-                                                       "(tests)", 0 },
-        { "sim-template", OPT_SIM_TEMPLATE, "FILE", 0, "sim: report whose fields are signed "
-                                                       "afresh", 0 },
-        { "sim-key",      OPT_SIM_KEY,      "FILE", 0, "sim: ECDSA P-384 private key (PEM) that "
-                                                       "signs, a test VCEK's", 0 },
-        { "sim-certs",    OPT_SIM_CERTS,    "FILE", 0, "sim: certificate table (GHCB layout) "
-                                                       "handed out as the host's", 0 },
-        { "vmpl",         OPT_VMPL,         "N",    0, "VMPL of the reports (0-3; default: the "
-                                                       "kernel's)", 0 },
         { "timeout",      OPT_TIMEOUT,      "SECONDS", 0, "Idle time allowed per connection "
                                                           "(default: 10)", 0 },
         { 0 }
@@ -60,28 +44,16 @@ static const struct argp_option attest_server_options[] = {
 
 static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *state) {
         struct attest_server_args *a = state->input;
-        struct provider *p = &a->cfg.provider;
         struct stat st;
         unsigned u;
 
         switch (key) {
         case ARGP_KEY_INIT:
                 state->child_inputs[0] = &a->common;
+                state->child_inputs[1] = &a->cfg.provider;
                 break;
         case OPT_LISTEN:       a->listen = arg; break;
         case OPT_EXEC:         a->cfg.exec_cmd = arg; break;
-        case OPT_SIM_TEMPLATE: p->sim_template = arg; break;
-        case OPT_SIM_KEY:      p->sim_key = arg; break;
-        case OPT_SIM_CERTS:    p->sim_certs = arg; break;
-        case OPT_PROVIDER:
-                if (provider_from_name(arg, &p->kind) < 0)
-                        argp_error(state, "bad --provider '%s' (auto, tsm, ioctl or sim)", arg);
-                break;
-        case OPT_VMPL:
-                if (parse_uint(arg, 0, 3, &u) < 0)
-                        argp_error(state, "bad --vmpl '%s' (0-3)", arg);
-                p->vmpl = u;
-                break;
         case OPT_TIMEOUT:
                 if (parse_uint(arg, 1, 3600, &u) < 0)
                         argp_error(state, "bad --timeout '%s' (1-3600 seconds)", arg);
@@ -91,11 +63,6 @@ static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *st
                 argp_error(state, "unexpected argument '%s'", arg);
                 break;
         case ARGP_KEY_END:
-                if (p->kind == PROVIDER_SIM && (!p->sim_template || !p->sim_key))
-                        argp_error(state, "--provider sim needs --sim-template and --sim-key");
-                if (p->kind != PROVIDER_SIM && (p->sim_template || p->sim_key || p->sim_certs))
-                        argp_error(state, "--sim-template, --sim-key and --sim-certs need "
-                                   "--provider sim");
                 if (a->cfg.exec_cmd && !*a->cfg.exec_cmd)
                         argp_error(state, "empty --exec");
                 /* Without --exec the secret goes to stdout: only to a pipe or socket, never to a
@@ -111,7 +78,11 @@ static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *st
         return 0;
 }
 
-static const struct argp_child attest_server_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+static const struct argp_child attest_server_children[] = {
+        { &common_argp, 0, NULL, 0 },
+        { &provider_argp, 0, "Report provider:", 0 },
+        { 0 }
+};
 static const struct argp attest_server_argp = {
         .options = attest_server_options,
         .parser = attest_server_parse_opt,

@@ -36,10 +36,6 @@ enum {
         OPT_REPORT_DATA,
         OPT_REPORT_DATA_FILE,
         OPT_FORCE,
-        OPT_PROVIDER,
-        OPT_SIM_TEMPLATE,
-        OPT_SIM_KEY,
-        OPT_VMPL,
         OPT_CERTS_OUT,
 };
 
@@ -56,23 +52,17 @@ static const struct argp_option report_options[] = {
         { "certs-out", OPT_CERTS_OUT, "FILE", 0, "Write the host's certificate table (when "
                                                  "there is one) to FILE", 2 },
         { "force", OPT_FORCE, NULL, 0, "Replace existing output files", 2 },
-        { "provider", OPT_PROVIDER, "NAME", 0, "auto (configfs-tsm, else /dev/sev-guest), tsm, "
-                                               "ioctl, or sim (tests)", 2 },
-        { "sim-template", OPT_SIM_TEMPLATE, "FILE", 0, "sim: report whose fields are signed "
-                                                       "afresh", 2 },
-        { "sim-key", OPT_SIM_KEY, "FILE", 0, "sim: ECDSA P-384 private key (PEM) that signs", 2 },
-        { "vmpl", OPT_VMPL, "N", 0, "VMPL of the request (0-3; default: the kernel's)", 2 },
         { 0 }
 };
 
 static error_t report_parse_opt(int key, char *arg, struct argp_state *state) {
         struct report_args *a = state->input;
         struct provider *p = &a->provider;
-        unsigned u;
 
         switch (key) {
         case ARGP_KEY_INIT:
                 state->child_inputs[0] = &a->common;
+                state->child_inputs[1] = &a->provider;
                 break;
         case OPT_GENERATION:
                 a->generation = report_generation_from_name(arg);
@@ -93,17 +83,6 @@ static error_t report_parse_opt(int key, char *arg, struct argp_state *state) {
         case 'o':                  a->output = arg; break;
         case OPT_CERTS_OUT:        a->certs_out = arg; break;
         case OPT_FORCE:            a->force = true; break;
-        case OPT_SIM_TEMPLATE:     p->sim_template = arg; break;
-        case OPT_SIM_KEY:          p->sim_key = arg; break;
-        case OPT_PROVIDER:
-                if (provider_from_name(arg, &p->kind) < 0)
-                        argp_error(state, "bad --provider '%s' (auto, tsm, ioctl or sim)", arg);
-                break;
-        case OPT_VMPL:
-                if (parse_uint(arg, 0, 3, &u) < 0)
-                        argp_error(state, "bad --vmpl '%s' (0-3)", arg);
-                p->vmpl = u;
-                break;
         case ARGP_KEY_ARG:
                 if (!a->action) {
                         if (strcmp(arg, "show") != 0 && strcmp(arg, "get") != 0)
@@ -122,7 +101,7 @@ static error_t report_parse_opt(int key, char *arg, struct argp_state *state) {
                                 argp_error(state, "usage: report show REPORT");
                         if (a->report_data_hex || a->report_data_file || a->output ||
                             a->certs_out || a->force || p->kind || p->sim_template ||
-                            p->sim_key || p->vmpl != PROVIDER_VMPL_DEFAULT)
+                            p->sim_key || p->sim_certs || p->vmpl != PROVIDER_VMPL_DEFAULT)
                                 argp_error(state, "options of 'get' given to 'show'");
                         break;
                 }
@@ -132,10 +111,6 @@ static error_t report_parse_opt(int key, char *arg, struct argp_state *state) {
                         argp_error(state, "get needs -o FILE");
                 if (a->generation != SNP_GEN_UNKNOWN)
                         argp_error(state, "--generation is an option of 'show'");
-                if (p->kind == PROVIDER_SIM && (!p->sim_template || !p->sim_key))
-                        argp_error(state, "--provider sim needs --sim-template and --sim-key");
-                if (p->kind != PROVIDER_SIM && (p->sim_template || p->sim_key))
-                        argp_error(state, "--sim-template and --sim-key need --provider sim");
                 break;
         default:
                 return ARGP_ERR_UNKNOWN;
@@ -143,7 +118,11 @@ static error_t report_parse_opt(int key, char *arg, struct argp_state *state) {
         return 0;
 }
 
-static const struct argp_child report_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+static const struct argp_child report_children[] = {
+        { &common_argp, 0, NULL, 0 },
+        { &provider_argp, 0, "get: report provider:", 3 },
+        { 0 }
+};
 static const struct argp report_argp = {
         .options = report_options,
         .parser = report_parse_opt,

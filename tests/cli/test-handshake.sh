@@ -285,6 +285,13 @@ printf 'fingerprint' >"$T/rd"
 testcmd "report get --report-data-file --force" 0 "$SNPCTL" report get --report-data-file "$T/rd" -o "$T/r.bin" --force "${SIM[@]}"
 testcmd "... binds the file's bytes" 0 "$SNPCTL" attest-verify "${CHAIN[@]}" "${TRUST[@]}" \
         --report-data "$(od -An -tx1 "$T/rd" | tr -d ' \n')$(printf '00%.0s' $(seq 53))" "$T/r.bin"
+testcmd "report get --sim-certs --certs-out" 0 "$SNPCTL" report get --report-data "$RD" -o "$T/r2.bin" \
+        --certs-out "$T/certs2.bin" "${SIM[@]}" --sim-certs "$T/table.bin"
+cmp -s "$T/certs2.bin" "$T/table.bin" && pass "... writes the host's certificate table" ||
+        fail "... writes the host's certificate table"
+testcmd "--sim-certs without --provider sim is a usage error" 2 "$SNPCTL" report get --report-data "$RD" \
+        -o "$T/r3.bin" --sim-certs "$T/table.bin"
+expect_err "... naming the sim options" "need --provider sim"
 
 # --- the secret appears in no output --------------------------------------------------------------
 grep -rqF -- "$SECRET" "$T/got.happy" && pass "control: grep finds the secret where it is" ||
