@@ -150,7 +150,7 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[
                       const uint8_t s[CRYPTO_SEV_FIELD_SIZE]);
 /* ---- end of the idblock block ---- */
 
-/* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM, SEV signing ---
+/* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM ---------------
  * Private keys stay inside struct crypto_x25519; symmetric secrets are the caller's buffers and
  * are wiped by the caller (crypto_wipe). */
 
@@ -198,9 +198,4 @@ int crypto_aes256gcm_open(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
                           const void *in, size_t size, const uint8_t tag[CRYPTO_GCM_TAG_SIZE],
                           uint8_t *out);
 
-/* Signs SHA-384(data) with the ECDSA P-384 private key in the PEM file key_path and writes r and
- * s in the SNP ABI form (72-byte little-endian, zero-extended). For the simulated secure
- * processor of the tests. -errno of reading, -EKEYREJECTED when the key is not P-384, -EIO. */
-int crypto_ecdsa_p384_sign_sev(const char *key_path, const void *data, size_t size,
-                               uint8_t r[72], uint8_t s[72]);
 /* ---- end of handshake block ------------------------------------------------------------------ */

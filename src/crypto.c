@@ -901,7 +901,7 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[
 }
 /* ---- end of the idblock block ---- */
 
-/* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM, SEV signing --- */
+/* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM --------------- */
 
 DEFINE_FREEP(EVP_PKEY, EVP_PKEY_free);
 DEFINE_FREEP(EVP_PKEY_CTX, EVP_PKEY_CTX_free);
@@ -1085,48 +1085,4 @@ int crypto_aes256gcm_open(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
         return 0;
 }
 
-int crypto_ecdsa_p384_sign_sev(const char *key_path, const void *data, size_t size,
-                               uint8_t r[72], uint8_t s[72]) {
-        _cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL;
-        _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = NULL;
-        _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
-        uint8_t *pem = NULL, der[160];
-        const unsigned char *p = der;
-        const BIGNUM *br, *bs;
-        char group[32];
-        size_t pem_size, n = sizeof(der);
-        int k = fileio_read_secret(key_path, 1 << 16, &pem, &pem_size);
-
-        if (k < 0)
-                return k;
-        {
-                _cleanup_(BIO_freep) BIO *bio = BIO_new_mem_buf(pem, (int) pem_size);
-
-                key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
-        }
-        crypto_wipe_free(pem, pem_size);
-        if (!key) {
-                (void) openssl_error("PEM_read_bio_PrivateKey");
-                return -EKEYREJECTED;
-        }
-        if (!EVP_PKEY_is_a(key, "EC") ||
-            EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof(group), NULL) != 1 ||
-            strcmp(group, "secp384r1") != 0) {
-                ERR_clear_error();
-                return -EKEYREJECTED;
-        }
-        ctx = EVP_MD_CTX_new();
-        if (!ctx || EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, key) != 1 ||
-            EVP_DigestSign(ctx, der, &n, data, size) != 1)
-                return openssl_error("EVP_DigestSign");
-        sig = d2i_ECDSA_SIG(NULL, &p, (long) n);
-        if (!sig)
-                return openssl_error("d2i_ECDSA_SIG");
-        ECDSA_SIG_get0(sig, &br, &bs);
-        memset(r, 0, 72);
-        memset(s, 0, 72);
-        if (BN_bn2lebinpad(br, r, 48) != 48 || BN_bn2lebinpad(bs, s, 48) != 48)
-                return openssl_error("BN_bn2lebinpad");
-        return 0;
-}
 /* ---- end of handshake block ------------------------------------------------------------------ */

@@ -302,6 +302,7 @@ static int ioctl_get(const struct provider *p, const uint8_t rd[64], uint8_t rep
 static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t report[1184],
                    uint8_t **ret_certs, size_t *ret_certs_size) {
         _cleanup_(freep) uint8_t *t = NULL;
+        _cleanup_(crypto_key_freep) struct crypto_key *key = NULL;
         struct snp_report parsed;
         size_t n;
         int r;
@@ -318,8 +319,11 @@ static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t repor
         if (p->vmpl != PROVIDER_VMPL_DEFAULT)
                 le32_put(report + 0x30, p->vmpl);
         memset(report + 0x2A0, 0, 1184 - 0x2A0);
-        r = crypto_ecdsa_p384_sign_sev(p->sim_key, report, 0x2A0, report + 0x2A0,
-                                       report + 0x2E8);
+        r = crypto_key_load_pem(p->sim_key, NULL, &key);
+        if (r >= 0 && !crypto_key_is_p384_private(key))
+                r = -EKEYREJECTED;
+        if (r >= 0)
+                r = crypto_sev_sign(key, report, 0x2A0, report + 0x2A0, report + 0x2E8);
         if (r >= 0 && p->sim_certs) {
                 r = fileio_read_full(p->sim_certs, 16384, ret_certs, ret_certs_size);
                 if (r >= 0 && *ret_certs_size == 0) {
