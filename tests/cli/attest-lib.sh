@@ -83,3 +83,19 @@ milan_chain() {
         issue ask-m ask SEV-Milan ark-m arkm
         issue vcek-m chipa SEV-VCEK ask-m ask "$(spl Milan-B0 3 0 20 209; hwid "$CHIP_M")"
 }
+
+# fails NAME STATUS "check,check" ARGS...: attest-verify ARGS exits STATUS and exactly these
+# checks fail (an empty list: none). Needs tests/cli/lib.sh (run, pass, fail).
+fails() {
+        local name=$1 want_status=$2 want got
+        want=$(echo "$3" | tr ',' '\n' | sed '/^$/d' | sort | paste -sd, -)
+        shift 3
+        run "$SNPCTL" attest-verify "$@"
+        got=$(grep -E '^  FAIL ' "$OUT" | awk '{print $2}' | sort | paste -sd, -)
+        if [ "$STATUS" = "$want_status" ] && [ "$got" = "$want" ]; then
+                pass "$name"
+        else
+                fail "$name" "exit $STATUS (want $want_status), failed: '$got' (want '$want')" \
+                        "$(grep -E '^  FAIL|^VERIFIED|^REJECTED' "$OUT" | head -8)" "$(head -c 300 "$ERR")"
+        fi
+}

@@ -72,21 +72,6 @@ json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
 }
 
-# fails NAME STATUS "check,check" ARGS...: attest-verify exits STATUS and exactly these checks fail.
-fails() {
-        local name=$1 want_status=$2 want got
-        want=$(echo "$3" | tr ',' '\n' | sed '/^$/d' | sort | paste -sd, -)
-        shift 3
-        run "$SNPCTL" attest-verify "$@"
-        got=$(grep -E '^  FAIL ' "$OUT" | awk '{print $2}' | sort | paste -sd, -)
-        if [ "$STATUS" = "$want_status" ] && [ "$got" = "$want" ]; then
-                pass "$name"
-        else
-                fail "$name" "exit $STATUS (want $want_status), failed: '$got' (want '$want')" \
-                        "$(grep -E '^  FAIL|^VERIFIED|^REJECTED' "$OUT" | head -8)" "$(head -c 300 "$ERR")"
-        fi
-}
-
 cfg "$T/vm.json"
 fails "config matching the report verifies" 0 "" "${CHAIN[@]}" --config "$T/vm.json" --measurement "$MEAS" "$R/m3.bin"
 for c in measurement policy debug platform-info committed-tcb family-id image-id guest-svn \
