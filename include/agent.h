@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The guest agent of the handshake (docs/protocol.md) on libmicrohttpd: answers an attestation
  * request with a fresh report binding the owner's nonce and a fresh X25519 key, then accepts one
- * sealed secret for that key and hands it to a command's stdin or to stdout, never to disk. One
- * session at a time; any error ends it (the key is destroyed); every request is capped in size
- * and time. */
+ * secret sealed to that key and signed by the owner key the guest was measured with, and hands it
+ * to a command's stdin or to stdout, never to disk. A few sessions at once, each ended only by
+ * the owner's signed message or its age; every connection is capped in size and time. */
 #pragma once
 
 #include <stdint.h>
 
+#include "handshake.h"
 #include "provider.h"
 
 struct agent_config {
         struct provider provider;
+        uint8_t owner_digest[HANDSHAKE_OWNER_DIGEST_SIZE];      /* the measured owner key */
         const char *exec_cmd;           /* run with /bin/sh -c, secret on stdin; NULL: stdout */
         unsigned timeout_s;             /* idle time allowed per connection (default 10) */
 };

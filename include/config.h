@@ -121,6 +121,13 @@ struct vm_config {
         char *kernel_file;              /* resolved; NULL: no direct boot (no kernel hashes) */
         char *initrd_file;              /* resolved; NULL: none (needs kernel_file otherwise) */
         char *kernel_cmdline;           /* NULL: no -append (measured like "") */
+        bool has_owner_key_digest;      /* the owner key the guest agent accepts a secret from */
+        uint8_t owner_key_digest[CONFIG_DIGEST_SIZE];
+        char *luks_binding;             /* "UUID:HEX" of the LUKS2 root (snpctl disk bind), or NULL */
+        /* Derived (config_set_kernel_cmdline()): the command line QEMU passes and the launch
+         * digest covers, kernel_cmdline followed by snpctl.owner=HEX and snpctl.luks=UUID:HEX
+         * for the two fields above; NULL when all three are absent. */
+        char *cmdline;
 
         /* QEMU command line and the report (policy is not in the digest). */
         uint64_t guest_policy;          /* default CONFIG_POLICY_DEFAULT */
@@ -212,6 +219,14 @@ int config_check(const struct vm_config *c, unsigned flags, struct config_proble
 int config_set_string(char **field, const char *value);
 int config_set_path(char **field, const char *value);
 
+/* Replaces kernel_cmdline (NULL clears it) and recomputes cmdline. 0 or -ENOMEM. */
+int config_set_kernel_cmdline(struct vm_config *c, const char *value);
+
+/* The kernel command-line parameters that carry owner_key_digest and luks_binding to the guest
+ * init (initramfs/init); the init reads them only from the measured command line. */
+#define CONFIG_CMDLINE_OWNER "snpctl.owner="
+#define CONFIG_CMDLINE_LUKS  "snpctl.luks="
+
 /* The config as a JSON object with every field (defaults filled in; paths resolved, so it can be
  * written elsewhere); caller owns it. 0 or -ENOMEM. */
 int config_to_json(const struct vm_config *c, struct json_object **ret);
@@ -232,7 +247,7 @@ int config_format(const struct vm_config *c, char **ret_text);
 int config_format_template(const struct vm_config *c, char **ret_text);
 
 /* Fills measure parameters (snp mode) from the config: ovmf_file, kernel_file, initrd_file,
- * kernel_cmdline, vcpu_count, vcpu_sig, vmm_type, guest_features. The strings are borrowed from
+ * cmdline (kernel_cmdline with the owner key and disk binding), vcpu_count, vcpu_sig, vmm_type, guest_features. The strings are borrowed from
  * c, which must outlive p. */
 void config_measure_params(const struct vm_config *c, struct measure_params *p);
 

@@ -27,8 +27,9 @@
 #include "parse.h"
 #include "report.h"
 
-#define REQUEST_TIME_MAX 30             /* seconds from the first byte of body to the last */
+#define CONNECTION_TIME_MAX 30          /* seconds from accept to the end of the request */
 #define SESSION_TIME_MAX 120            /* seconds from the report to the secret */
+#define SESSION_LIMIT 4                 /* sessions open at once; a new one replaces the oldest */
 #define CONNECTION_LIMIT 16
 #define PER_IP_LIMIT 8
 
@@ -41,13 +42,24 @@ struct session {
         uint8_t nonce[HANDSHAKE_NONCE_SIZE];
         uint8_t pub[HANDSHAKE_KEY_SIZE];
         struct crypto_x25519 *key;
-        time_t created;
+        uint64_t created;               /* monotonic milliseconds */
+};
+
+/* An open TCP connection, from accept to close: the deadline holds for every byte, headers too,
+ * which libmicrohttpd's idle timeout alone does not. */
+struct tracked {
+        struct MHD_Connection *mc;
+        int fd;
+        uint64_t accepted;              /* monotonic milliseconds */
 };
 
 struct agent {
         const struct agent_config *cfg;
         pthread_mutex_t lock;
-        struct session s;
+        /* Sessions by nonce. Only a message signed by the measured owner key ends one (or its
+         * age): unauthenticated noise neither ends nor blocks the owner's session. */
+        struct session s[SESSION_LIMIT];
+        struct tracked conns[CONNECTION_LIMIT];
         int done[2];                    /* written once a delivery's answer has been sent */
 };
 
@@ -55,18 +67,46 @@ struct conn {
         int kind;
         uint8_t *body;
         size_t size, max;
-        time_t start;
         bool answered;
         bool delivered;
         char peer[INET6_ADDRSTRLEN + 8];
 };
 
-/* Destroys the session: the agent key can never be used again. Caller holds the lock. */
+static uint64_t now_ms(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+}
+
+/* Destroys a session: its agent key can never be used again. Caller holds the lock. */
 static void session_reset(struct session *s) {
         crypto_x25519_free(s->key);
         crypto_wipe(s, sizeof(*s));
         s->key = NULL;
         s->active = false;
+}
+
+/* The session of this nonce, or NULL. Caller holds the lock. */
+static struct session *session_find(struct agent *ag, const uint8_t *nonce) {
+        for (size_t i = 0; i < SESSION_LIMIT; i++)
+                if (ag->s[i].active && crypto_memeq(ag->s[i].nonce, nonce, HANDSHAKE_NONCE_SIZE))
+                        return &ag->s[i];
+        return NULL;
+}
+
+/* A slot for a new session: a free one, else the oldest (destroyed). Caller holds the lock. */
+static struct session *session_slot(struct agent *ag) {
+        struct session *oldest = &ag->s[0];
+
+        for (size_t i = 0; i < SESSION_LIMIT; i++) {
+                if (!ag->s[i].active)
+                        return &ag->s[i];
+                if (ag->s[i].created < oldest->created)
+                        oldest = &ag->s[i];
+        }
+        session_reset(oldest);
+        return oldest;
 }
 
 static void peer_name(struct MHD_Connection *mc, char *buf, size_t size) {
@@ -109,13 +149,10 @@ static enum MHD_Result reply_text(struct MHD_Connection *mc, unsigned status, co
         return reply(mc, status, text, strlen(text), "text/plain");
 }
 
-/* Ends the session and answers with an error: "resets on any error". */
-static enum MHD_Result fail(struct agent *ag, struct MHD_Connection *mc, const char *peer,
-                            unsigned status, const char *why) {
-        pthread_mutex_lock(&ag->lock);
-        session_reset(&ag->s);
-        pthread_mutex_unlock(&ag->lock);
-        log_notice("request from %s refused (%u): %.*s; session reset", peer, status,
+/* Answers with an error and logs one line for it. Sessions are left alone: see struct agent. */
+static enum MHD_Result fail(struct MHD_Connection *mc, const char *peer, unsigned status,
+                            const char *why) {
+        log_notice("request from %s refused (%u): %.*s", peer, status,
                    (int) strcspn(why, "\n"), why);
         return reply_text(mc, status, why);
 }
@@ -126,14 +163,13 @@ static enum MHD_Result handle_attest(struct agent *ag, struct MHD_Connection *mc
         _cleanup_(freep) uint8_t *certs = NULL;
         size_t certs_size = 0, n;
         enum provider_kind used = ag->cfg->provider.kind;
-        struct session s = {};
+        struct session s = {}, *slot;
         enum MHD_Result m;
         int r;
 
         if (c->size != HANDSHAKE_NONCE_SIZE)
-                return fail(ag, mc, c->peer, 400, "attest request must be a 32-byte nonce\n");
+                return fail(mc, c->peer, 400, "attest request must be a 32-byte nonce\n");
         memcpy(s.nonce, c->body, HANDSHAKE_NONCE_SIZE);
-        s.created = time(NULL);
         r = crypto_x25519_new(&s.key, s.pub);
         if (r >= 0)
                 r = handshake_report_data(s.nonce, s.pub, rd);
@@ -144,7 +180,7 @@ static enum MHD_Result handle_attest(struct agent *ag, struct MHD_Connection *mc
                 crypto_x25519_free(s.key);
                 log_notice("getting a report (provider %s): %s", provider_name(used),
                            strerror(-r));
-                return fail(ag, mc, c->peer, 500, "could not get a report\n");
+                return fail(mc, c->peer, 500, "could not get a report\n");
         }
         memcpy(resp, s.pub, HANDSHAKE_KEY_SIZE);
         n = HANDSHAKE_ATTEST_MIN;
@@ -152,10 +188,15 @@ static enum MHD_Result handle_attest(struct agent *ag, struct MHD_Connection *mc
                 memcpy(resp + n, certs, certs_size);
                 n += certs_size;
         }
+        s.created = now_ms();
+        s.active = true;
         pthread_mutex_lock(&ag->lock);
-        session_reset(&ag->s);          /* a new request replaces any earlier session */
-        ag->s = s;
-        ag->s.active = true;
+        slot = session_find(ag, s.nonce);       /* the same nonce again: the new key wins */
+        if (slot)
+                session_reset(slot);
+        else
+                slot = session_slot(ag);
+        *slot = s;
         pthread_mutex_unlock(&ag->lock);
         crypto_wipe(&s, sizeof(s));
         m = reply(mc, 200, resp, n, "application/octet-stream");
@@ -179,20 +220,36 @@ static int write_all(int fd, const uint8_t *p, size_t n) {
         return 0;
 }
 
-/* Runs /bin/sh -c CMD with the secret on its stdin (a pipe: never a file, argv or environment). */
+/* Runs /bin/sh -c CMD with the secret on its stdin (a pipe: never a file, argv or environment).
+ * The command starts with default signal dispositions and an empty signal mask, not the agent's
+ * (SIGPIPE ignored, SIGINT and SIGTERM blocked for the signalfd). */
 static int deliver_exec(const char *cmd, const uint8_t *secret, size_t size, int *ret_status) {
         posix_spawn_file_actions_t fa;
+        posix_spawnattr_t attr;
+        sigset_t all, none;
         char *argv[] = { (char *) "/bin/sh", (char *) "-c", (char *) cmd, NULL };
         int p[2], r, st;
         pid_t pid;
 
         if (pipe2(p, O_CLOEXEC) < 0)
                 return -errno;
+        sigfillset(&all);
+        sigemptyset(&none);
         r = -posix_spawn_file_actions_init(&fa);
+        if (r == 0)
+                r = -posix_spawnattr_init(&attr);
         if (r == 0)
                 r = -posix_spawn_file_actions_adddup2(&fa, p[0], 0);
         if (r == 0)
-                r = -posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+                r = -posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF |
+                                                     POSIX_SPAWN_SETSIGMASK);
+        if (r == 0)
+                r = -posix_spawnattr_setsigdefault(&attr, &all);
+        if (r == 0)
+                r = -posix_spawnattr_setsigmask(&attr, &none);
+        if (r == 0)
+                r = -posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
+        posix_spawnattr_destroy(&attr);
         posix_spawn_file_actions_destroy(&fa);
         close(p[0]);
         if (r < 0) {
@@ -212,29 +269,39 @@ static int deliver_exec(const char *cmd, const uint8_t *secret, size_t size, int
 
 static enum MHD_Result handle_secret(struct agent *ag, struct MHD_Connection *mc,
                                      struct conn *c) {
+        struct session *s;
         uint8_t *secret = NULL;
         size_t size = 0;
         int r, status = 0;
         char why[96];
 
+        if (c->size <= HANDSHAKE_SECRET_HDR)
+                return fail(mc, c->peer, 400, "secret request too short\n");
         pthread_mutex_lock(&ag->lock);
-        if (!ag->s.active) {
+        s = session_find(ag, c->body);
+        if (!s) {
                 pthread_mutex_unlock(&ag->lock);
-                return fail(ag, mc, c->peer, 409, "no attestation in progress\n");
+                return fail(mc, c->peer, 409, "no attestation in progress for this nonce\n");
         }
-        if (time(NULL) - ag->s.created > SESSION_TIME_MAX) {
+        if (now_ms() - s->created > SESSION_TIME_MAX * 1000) {
+                session_reset(s);
                 pthread_mutex_unlock(&ag->lock);
-                return fail(ag, mc, c->peer, 409, "attestation expired\n");
+                return fail(mc, c->peer, 409, "attestation expired\n");
         }
-        r = handshake_open(ag->s.key, ag->s.pub, ag->s.nonce, c->body, c->size, &secret, &size);
-        session_reset(&ag->s);          /* single delivery per agent key, whatever happened */
+        r = handshake_open(s->key, s->pub, s->nonce, ag->cfg->owner_digest, c->body, c->size,
+                           &secret, &size);
+        /* Signed by the owner: one delivery per agent key, whatever happens next. Not signed:
+         * the session stays for the owner. */
+        if (r != -EPERM)
+                session_reset(s);
         pthread_mutex_unlock(&ag->lock);
-        if (r == -ESTALE)
-                return fail(ag, mc, c->peer, 409, "secret is for another nonce\n");
+        if (r == -EPERM)
+                return fail(mc, c->peer, 403, "not signed by the owner key this guest was "
+                            "launched with\n");
         if (r == -EBADMSG || r == -EKEYREJECTED)
-                return fail(ag, mc, c->peer, 400, "secret does not open with this session's key\n");
+                return fail(mc, c->peer, 400, "secret does not open with this session's key\n");
         if (r < 0)
-                return fail(ag, mc, c->peer, 500, "could not open the secret\n");
+                return fail(mc, c->peer, 500, "could not open the secret\n");
         (void) mlock(secret, size);     /* best effort: keep it out of swap */
         if (ag->cfg->exec_cmd)
                 r = deliver_exec(ag->cfg->exec_cmd, secret, size, &status);
@@ -249,7 +316,7 @@ static enum MHD_Result handle_secret(struct agent *ag, struct MHD_Connection *mc
                 else
                         snprintf(why, sizeof(why), "handing the secret over failed: %s\n",
                                  strerror(-r));
-                return fail(ag, mc, c->peer, 500, why);
+                return fail(mc, c->peer, 500, why);
         }
         c->delivered = true;
         log_notice("secret from %s delivered (%zu bytes) to %s", c->peer, size,
@@ -279,13 +346,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
                 printable(url, u, sizeof(u));
                 log_notice("%s %s from %s", m, u, peer);
                 if (!kind)
-                        return fail(ag, mc, peer, 404, "unknown path\n");
+                        return fail(mc, peer, 404, "unknown path (this agent speaks protocol "
+                                    "version 2: " HANDSHAKE_PATH_ATTEST ")\n");
                 if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
-                        return fail(ag, mc, peer, 405, "only POST\n");
+                        return fail(mc, peer, 405, "only POST\n");
                 cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
                 if (cl && (parse_u64(cl, &len) < 0 || len > max)) {
-                        (void) fail(ag, mc, peer, 413, "too large\n");
+                        (void) fail(mc, peer, 413, "too large\n");
                         return MHD_NO;          /* drop the connection, read nothing more */
                 }
                 c = calloc(1, sizeof(*c));
@@ -298,7 +366,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
                 }
                 c->kind = kind;
                 c->max = max;
-                c->start = time(NULL);
                 memcpy(c->peer, peer, sizeof(peer));
                 *con_cls = c;
                 return MHD_YES;
@@ -306,12 +373,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         if (*upload_data_size > 0) {
                 if (c->answered)
                         return MHD_NO;
-                if (time(NULL) - c->start > REQUEST_TIME_MAX) {
-                        (void) fail(ag, mc, c->peer, 408, "request took too long\n");
-                        return MHD_NO;
-                }
                 if (*upload_data_size > c->max - c->size) {
-                        (void) fail(ag, mc, c->peer, 413, "too large\n");
+                        (void) fail(mc, c->peer, 413, "too large\n");
                         return MHD_NO;
                 }
                 memcpy(c->body + c->size, upload_data, *upload_data_size);
@@ -332,14 +395,8 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
         (void) mc;
         if (!c)
                 return;
-        if (!c->answered && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK) {
-                /* Truncated, timed out or dropped mid-request: end the session too. */
-                pthread_mutex_lock(&ag->lock);
-                session_reset(&ag->s);
-                pthread_mutex_unlock(&ag->lock);
-                log_notice("request from %s ended early (code %d); session reset", c->peer,
-                           (int) toe);
-        }
+        if (!c->answered && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+                log_notice("request from %s ended early (code %d)", c->peer, (int) toe);
         if (c->delivered) {
                 char x = 1;
 
@@ -350,6 +407,51 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
         free(c->body);
         free(c);
         *con_cls = NULL;
+}
+
+/* Keeps the table of open connections for the deadline (agent_sweep()). libmicrohttpd calls this
+ * on its thread with STARTED after accept and CLOSED before it closes the socket. */
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+        struct agent *ag = cls;
+        const union MHD_ConnectionInfo *ci;
+
+        (void) socket_context;
+        pthread_mutex_lock(&ag->lock);
+        for (size_t i = 0; i < CONNECTION_LIMIT; i++) {
+                struct tracked *t = &ag->conns[i];
+
+                if (code == MHD_CONNECTION_NOTIFY_CLOSED && t->mc == mc) {
+                        *t = (struct tracked) { .fd = -1 };
+                        break;
+                }
+                if (code == MHD_CONNECTION_NOTIFY_STARTED && !t->mc) {
+                        ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+                        *t = (struct tracked) { .mc = mc, .fd = ci ? ci->connect_fd : -1,
+                                                .accepted = now_ms() };
+                        break;
+                }
+        }
+        pthread_mutex_unlock(&ag->lock);
+}
+
+/* Shuts down every connection open for longer than CONNECTION_TIME_MAX: libmicrohttpd then sees
+ * the end of the stream and closes it. */
+static void sweep(struct agent *ag) {
+        uint64_t now = now_ms();
+
+        pthread_mutex_lock(&ag->lock);
+        for (size_t i = 0; i < CONNECTION_LIMIT; i++) {
+                struct tracked *t = &ag->conns[i];
+
+                if (t->mc && t->fd >= 0 && now - t->accepted > CONNECTION_TIME_MAX * 1000) {
+                        log_notice("connection open for more than %d s: closing it",
+                                   CONNECTION_TIME_MAX);
+                        (void) shutdown(t->fd, SHUT_RDWR);
+                        t->fd = -1;     /* once; the CLOSED notification frees the slot */
+                }
+        }
+        pthread_mutex_unlock(&ag->lock);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
@@ -423,21 +525,28 @@ int agent_listen(const char *addr_port, int *ret_fd, uint16_t *ret_port) {
 
 int agent_run(const struct agent_config *cfg, int listen_fd) {
         struct agent ag = { .cfg = cfg, .done = { -1, -1 } };
-        struct MHD_Daemon *d;
+        struct MHD_Daemon *d = NULL;
         sigset_t mask, old;
         int sfd, r = 0;
 
-        pthread_mutex_init(&ag.lock, NULL);
+        for (size_t i = 0; i < CONNECTION_LIMIT; i++)
+                ag.conns[i].fd = -1;
         if (pipe2(ag.done, O_CLOEXEC) < 0) {
                 close(listen_fd);
                 return -errno;
         }
+        pthread_mutex_init(&ag.lock, NULL);
         /* Signals go to the signalfd only; the server thread inherits the blocked mask. */
         sigemptyset(&mask);
         sigaddset(&mask, SIGINT);
         sigaddset(&mask, SIGTERM);
         pthread_sigmask(SIG_BLOCK, &mask, &old);
         sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+        if (sfd < 0) {
+                r = -errno;
+                close(listen_fd);
+                goto out;
+        }
         d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG,
                              0, NULL, NULL, on_request, &ag,
                              MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
@@ -448,9 +557,10 @@ int agent_run(const struct agent_config *cfg, int listen_fd) {
                              MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) PER_IP_LIMIT,
                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 32768,
                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ag,
+                             MHD_OPTION_NOTIFY_CONNECTION, on_connection, &ag,
                              MHD_OPTION_END);
-        if (!d || sfd < 0) {
-                r = sfd < 0 ? -errno : -EIO;
+        if (!d) {
+                r = -EIO;
                 close(listen_fd);
                 goto out;
         }
@@ -458,7 +568,8 @@ int agent_run(const struct agent_config *cfg, int listen_fd) {
                 struct pollfd p[2] = { { .fd = ag.done[0], .events = POLLIN },
                                        { .fd = sfd, .events = POLLIN } };
 
-                if (poll(p, 2, -1) < 0) {
+                /* Wakes every second for the connection deadline. */
+                if (poll(p, 2, 1000) < 0) {
                         if (errno == EINTR)
                                 continue;
                         r = -errno;
@@ -477,13 +588,15 @@ int agent_run(const struct agent_config *cfg, int listen_fd) {
                         r = -EINTR;
                         break;
                 }
+                sweep(&ag);
         }
         MHD_stop_daemon(d);             /* closes listen_fd */
 out:
         if (sfd >= 0)
                 close(sfd);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
-        session_reset(&ag.s);
+        for (size_t i = 0; i < SESSION_LIMIT; i++)
+                session_reset(&ag.s[i]);
         close(ag.done[0]);
         close(ag.done[1]);
         pthread_mutex_destroy(&ag.lock);

@@ -3,6 +3,7 @@
  * serialisation, and the host-dependent fields taken from a known-good report. The field list is
  * docs/config.md; a test checks that each name in config_field_names[] is documented there. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -196,6 +197,8 @@ void config_free(struct vm_config *c) {
         free(c->kernel_file);
         free(c->initrd_file);
         free(c->kernel_cmdline);
+        free(c->luks_binding);
+        free(c->cmdline);
         free(c->id_block_file);
         free(c->id_auth_file);
         free(c->qemu_binary);
@@ -576,6 +579,38 @@ static void check_tcb_reserved(struct parser *p, const char *prefix, struct json
         problem(&p->k, false, field, "must be an array of zeros (reserved bytes)");
 }
 
+/* "UUID:HEX": the UUID as libcryptsetup prints it (8-4-4-4-12 hex digits), then the 64 hex
+ * digits of the binding digest; what `snpctl disk bind` prints. */
+static bool luks_binding_valid(const char *s) {
+        if (strlen(s) != 36 + 1 + 64 || s[36] != ':')
+                return false;
+        for (size_t i = 0; i < strlen(s); i++) {
+                bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+                if (i == 36 ? false : dash ? s[i] != '-' : !isxdigit((unsigned char) s[i]))
+                        return false;
+        }
+        return true;
+}
+
+static void parse_luks_binding(struct parser *p, const char *field, struct json_object *v) {
+        const char *s;
+
+        if (!v) {
+                free(TAKE(p->c->luks_binding));
+                return;
+        }
+        if (!read_string(&p->k, field, v, false, &s))
+                return;
+        if (!luks_binding_valid(s)) {
+                problem(&p->k, false, field, "'%s' is not UUID:HEX (the 36-character volume "
+                        "UUID and 64 hex digits, as snpctl disk bind prints it)", s);
+                return;
+        }
+        if (config_set_string(&p->c->luks_binding, s) < 0)
+                oom(&p->k);
+}
+
 static void parse_tcb(struct parser *p, const char *field, struct json_object *v) {
         static const char *const keys[] = { "bootloader", "tee", "snp", "microcode", "fmc", NULL };
         struct config_tcb *t = &p->c->min_committed_tcb;
@@ -872,6 +907,9 @@ static const struct field fields[] = {
         { "kernel_file", KIND_PATH, OFF(kernel_file), .nullable = true },
         { "initrd_file", KIND_PATH, OFF(initrd_file), .nullable = true },
         { "kernel_cmdline", KIND_STRING, OFF(kernel_cmdline), .nullable = true },
+        { "owner_key_digest", KIND_HEX, OFF(owner_key_digest), .nullable = true,
+          .has_offset = OFF(has_owner_key_digest), .max = CONFIG_DIGEST_SIZE },
+        { "luks_binding", KIND_CUSTOM, 0, .nullable = true, .custom = parse_luks_binding },
         { "guest_policy", KIND_U64, OFF(guest_policy), .max = UINT64_MAX },
         { "host_data", KIND_HEX, OFF(host_data), .nullable = true, .has_offset = OFF(has_host_data),
           .max = CONFIG_HOST_DATA_SIZE },
@@ -904,7 +942,8 @@ static const struct field fields[] = {
 
 const char *const config_field_names[] = {
         "host_cpu_family", "vcpu_count", "vcpu_type", "vcpu_sig", "vmm_type", "guest_features",
-        "ovmf_file", "kernel_file", "initrd_file", "kernel_cmdline", "guest_policy", "host_data",
+        "ovmf_file", "kernel_file", "initrd_file", "kernel_cmdline", "owner_key_digest",
+        "luks_binding", "guest_policy", "host_data",
         "id_block_file", "id_auth_file", "platform_info", "platform_info_mask",
         "min_committed_tcb", "min_committed_tcb.bootloader", "min_committed_tcb.tee",
         "min_committed_tcb.snp", "min_committed_tcb.microcode", "min_committed_tcb.fmc",
@@ -1208,6 +1247,72 @@ static void check_id_files(struct checker *k, const struct vm_config *c) {
         }
 }
 
+/* The owner key and the disk binding reach the guest only on the measured command line, and
+ * only through their own fields (one place per fact). A guest that waits for a disk key
+ * (boot=encrypted) without them would boot to a refusal: said here, not at boot. */
+static void check_cmdline(struct checker *k, const struct vm_config *c, bool kernel_placeholder) {
+        const char *cl = c->kernel_cmdline ? c->kernel_cmdline : "";
+        bool encrypted = false;
+
+        for (const char *w = cl; *w; ) {
+                size_t n = strcspn(w, " \t");
+
+                if (n == strlen("boot=encrypted") && strncmp(w, "boot=encrypted", n) == 0)
+                        encrypted = true;
+                if (strncmp(w, CONFIG_CMDLINE_OWNER, strlen(CONFIG_CMDLINE_OWNER)) == 0)
+                        problem(k, false, "kernel_cmdline", "must not set " CONFIG_CMDLINE_OWNER
+                                ": use the owner_key_digest field, which adds it");
+                if (strncmp(w, CONFIG_CMDLINE_LUKS, strlen(CONFIG_CMDLINE_LUKS)) == 0)
+                        problem(k, false, "kernel_cmdline", "must not set " CONFIG_CMDLINE_LUKS
+                                ": use the luks_binding field, which adds it");
+                w += n;
+                w += strspn(w, " \t");
+        }
+        if ((c->has_owner_key_digest || c->luks_binding) && !c->kernel_file && !kernel_placeholder)
+                problem(k, false, c->has_owner_key_digest ? "owner_key_digest" : "luks_binding",
+                        "needs kernel_file: it reaches the guest on the measured kernel command "
+                        "line");
+        if (encrypted && !c->has_owner_key_digest)
+                problem(k, false, "owner_key_digest", "required with boot=encrypted: the guest "
+                        "accepts its disk key only from this owner key (snpctl idblock keygen "
+                        "prints the digest)");
+        if (encrypted && !c->luks_binding)
+                problem(k, false, "luks_binding", "required with boot=encrypted: the guest "
+                        "opens only the LUKS2 volume bound here (snpctl disk bind IMAGE)");
+}
+
+/* kernel_cmdline, then the parameters of owner_key_digest and luks_binding. */
+static int update_cmdline(struct vm_config *c) {
+        char owner[2 * CONFIG_DIGEST_SIZE + 1] = "";
+        char *s = NULL;
+        int n;
+
+        free(TAKE(c->cmdline));
+        if (!c->kernel_cmdline && !c->has_owner_key_digest && !c->luks_binding)
+                return 0;
+        if (c->has_owner_key_digest)
+                hex_encode_buf(c->owner_key_digest, sizeof(c->owner_key_digest), owner);
+        n = asprintf(&s, "%s%s%s%s%s%s", c->kernel_cmdline ? c->kernel_cmdline : "",
+                     c->has_owner_key_digest ? " " CONFIG_CMDLINE_OWNER : "", owner,
+                     c->luks_binding ? " " CONFIG_CMDLINE_LUKS : "",
+                     c->luks_binding ? c->luks_binding : "", "");
+        if (n < 0)
+                return -ENOMEM;
+        /* No leading blank when kernel_cmdline is absent or empty. */
+        if (s[0] == ' ')
+                memmove(s, s + 1, strlen(s));
+        c->cmdline = s;
+        return 0;
+}
+
+int config_set_kernel_cmdline(struct vm_config *c, const char *value) {
+        int r = config_set_string(&c->kernel_cmdline, value);
+
+        if (r < 0)
+                return r;
+        return update_cmdline(c);
+}
+
 static void check_config(struct checker *k, const struct vm_config *c, bool vcpu_sig_given) {
         bool files = !(k->flags & CONFIG_SKIP_FILE_CHECKS);
         bool placeholders = k->flags & CONFIG_ALLOW_PLACEHOLDERS;
@@ -1259,6 +1364,7 @@ static void check_config(struct checker *k, const struct vm_config *c, bool vcpu
                 problem(k, false, "initrd_file", "needs kernel_file (direct boot)");
         if (c->kernel_cmdline && !c->kernel_file && !kernel_placeholder)
                 problem(k, false, "kernel_cmdline", "needs kernel_file (direct boot)");
+        check_cmdline(k, c, kernel_placeholder);
         if (c->id_auth_file && !c->id_block_file)
                 problem(k, false, "id_auth_file", "needs id_block_file");
         if (c->memory_mb < MEMORY_MB_MIN || c->memory_mb > MEMORY_MB_MAX)
@@ -1396,6 +1502,8 @@ static int load_text(const char *text, size_t len, const char *name, const char 
         parse_object(&p, root);
         if (c->vcpu_type && !p.vcpu_sig_given)
                 (void) config_vcpu_sig_from_type(c->vcpu_type, &c->vcpu_sig);
+        if (update_cmdline(c) < 0)
+                oom(&p.k);
         check_config(&p.k, c, p.vcpu_sig_given);
 out:
         json_object_put(root);
@@ -1549,6 +1657,9 @@ int config_to_json(const struct vm_config *c, struct json_object **ret) {
             output_add_str(o, "kernel_file", c->kernel_file) < 0 ||
             output_add_str(o, "initrd_file", c->initrd_file) < 0 ||
             output_add_str(o, "kernel_cmdline", c->kernel_cmdline) < 0 ||
+            add_opt_hex(o, "owner_key_digest", c->has_owner_key_digest, c->owner_key_digest,
+                        CONFIG_DIGEST_SIZE) < 0 ||
+            output_add_str(o, "luks_binding", c->luks_binding) < 0 ||
             add_hex64(o, "guest_policy", c->guest_policy) < 0 ||
             add_opt_hex(o, "host_data", c->has_host_data, c->host_data, CONFIG_HOST_DATA_SIZE) < 0 ||
             output_add_str(o, "id_block_file", c->id_block_file) < 0 ||
@@ -1678,7 +1789,7 @@ void config_measure_params(const struct vm_config *c, struct measure_params *p) 
         p->ovmf = c->ovmf_file;
         p->kernel = c->kernel_file;
         p->initrd = c->initrd_file;
-        p->append = c->kernel_cmdline;
+        p->append = c->cmdline;
         p->vcpus = c->vcpu_count;
         p->vcpu_sig = c->vcpu_sig;
         p->vmm = c->vmm_type == CONFIG_VMM_EC2 ? MEASURE_VMM_EC2 :

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* snpctl attest-server: the guest side of the disk-key handshake (docs/protocol.md). Answers an
  * attestation request with a fresh report binding the owner's nonce and a fresh agent key, then
- * accepts one sealed secret and hands it to --exec's stdin or to stdout (a pipe), never to disk.
- * Exits 0 after one successful delivery. */
+ * accepts one secret sealed to that key and signed by the owner key of --owner-key-digest (which
+ * the init takes from the measured kernel command line), and hands it to --exec's stdin or to
+ * stdout (a pipe), never to disk. Exits 0 after one successful delivery. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "agent.h"
 #include "applets.h"
 #include "cli.h"
+#include "hex.h"
 #include "log.h"
 #include "parse.h"
 #include "provider.h"
@@ -21,6 +23,7 @@
 struct attest_server_args {
         struct common_args common;
         const char *listen;
+        bool has_owner;
         struct agent_config cfg;
 };
 
@@ -28,6 +31,7 @@ enum {
         OPT_LISTEN = 0x100,
         OPT_EXEC,
         OPT_TIMEOUT,
+        OPT_OWNER_KEY_DIGEST,
 };
 
 static const struct argp_option attest_server_options[] = {
@@ -37,6 +41,11 @@ static const struct argp_option attest_server_options[] = {
         { "exec",         OPT_EXEC,         "CMD",  0, "Run CMD with /bin/sh -c and the secret on "
                                                        "its stdin (default: write the secret to "
                                                        "stdout, which must be a pipe)", 0 },
+        { "owner-key-digest", OPT_OWNER_KEY_DIGEST, "HEX", 0, "Accept a secret only when signed "
+                                                              "by the owner key with this "
+                                                              "digest (96 hex digits, as "
+                                                              "idblock keygen prints it; "
+                                                              "required)", 0 },
         { "timeout",      OPT_TIMEOUT,      "SECONDS", 0, "Idle time allowed per connection "
                                                           "(default: 10)", 0 },
         { 0 }
@@ -54,6 +63,12 @@ static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *st
                 break;
         case OPT_LISTEN:       a->listen = arg; break;
         case OPT_EXEC:         a->cfg.exec_cmd = arg; break;
+        case OPT_OWNER_KEY_DIGEST:
+                if (hex_decode_exact(arg, a->cfg.owner_digest, sizeof(a->cfg.owner_digest)) < 0)
+                        argp_error(state, "bad --owner-key-digest '%s' (96 hex digits: the "
+                                   "SHA-384 key digest that snpctl idblock keygen prints)", arg);
+                a->has_owner = true;
+                break;
         case OPT_TIMEOUT:
                 if (parse_uint(arg, 1, 3600, &u) < 0)
                         argp_error(state, "bad --timeout '%s' (1-3600 seconds)", arg);
@@ -63,6 +78,10 @@ static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *st
                 argp_error(state, "unexpected argument '%s'", arg);
                 break;
         case ARGP_KEY_END:
+                /* Without it, anyone who reaches the agent could hand the guest a key. */
+                if (!a->has_owner)
+                        argp_error(state, "--owner-key-digest is required: the agent accepts a "
+                                   "secret only from the owner key the guest was launched with");
                 if (a->cfg.exec_cmd && !*a->cfg.exec_cmd)
                         argp_error(state, "empty --exec");
                 /* Without --exec the secret goes to stdout: only to a pipe or socket, never to a
@@ -89,7 +108,8 @@ static const struct argp attest_server_argp = {
         .doc = "Guest attestation agent: answers the owner's attestation request (snpctl "
                "attest-verify --url) with a fresh SEV-SNP report whose REPORT_DATA binds the "
                "owner's nonce and a fresh X25519 key, then accepts one secret sealed to that key "
-               "and hands it to --exec's stdin or to stdout. Any error ends the session; the "
+               "and signed by the owner key of --owner-key-digest, and hands it to --exec's stdin "
+               "or to stdout. Requests not signed by the owner are refused and end nothing; the "
                "agent keeps serving until one delivery succeeded.\v"
                "Exit status: 0 a secret was delivered, 1 could not start or stopped by a signal, "
                "2 usage.",

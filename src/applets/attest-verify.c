@@ -42,6 +42,9 @@ struct attest_verify_args {
         char **reports;
         int n_reports;
         const char *url, *secret_file;
+        const char *owner_key, *owner_pass;
+        bool has_owner_digest;          /* from the config */
+        uint8_t owner_digest[HANDSHAKE_OWNER_DIGEST_SIZE];
         unsigned timeout_s;
 };
 
@@ -74,6 +77,8 @@ enum {
         OPT_URL,
         OPT_SECRET_FILE,
         OPT_TIMEOUT,
+        OPT_OWNER_KEY,
+        OPT_OWNER_PASS,
 };
 
 static const struct argp_option attest_verify_options[] = {
@@ -121,6 +126,12 @@ static const struct argp_option attest_verify_options[] = {
                                                        "every check passed", 3 },
         { "timeout",       OPT_TIMEOUT,     "SECONDS", 0, "Time allowed per request (default: "
                                                           "30)", 3 },
+        { "owner-key",     OPT_OWNER_KEY,   "FILE", 0, "Owner key (ECDSA P-384 private key, PEM) "
+                                                       "that signs the secret; the guest accepts "
+                                                       "only the key it was launched with", 3 },
+        { "owner-pass",    OPT_OWNER_PASS,  "SOURCE", 0, "Pass phrase of an encrypted owner key: "
+                                                         "file:PATH or env:VAR (default: ask on "
+                                                         "the terminal)", 3 },
         { 0 }
 };
 
@@ -174,6 +185,8 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         case OPT_ID_BLOCK:  a->id_block = arg; break;
         case OPT_URL:       a->url = arg; break;
         case OPT_SECRET_FILE: a->secret_file = arg; break;
+        case OPT_OWNER_KEY: a->owner_key = arg; break;
+        case OPT_OWNER_PASS: a->owner_pass = arg; break;
         case OPT_TIMEOUT:
                 if (parse_uint(arg, 1, 3600, &u) < 0)
                         argp_error(state, "bad --timeout '%s' (1-3600 seconds)", arg);
@@ -268,14 +281,19 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                         x->platform_info_mask = UINT64_MAX;
                 if (x->min_tcb_fields && !x->has_min_tcb && !a->config)
                         argp_error(state, "--tcb-fields needs --min-tcb");
-                if (!a->url && (a->secret_file || a->timeout_s))
-                        argp_error(state, "--secret-file and --timeout need --url");
+                if (!a->url && (a->secret_file || a->timeout_s || a->owner_key || a->owner_pass))
+                        argp_error(state, "--secret-file, --owner-key, --owner-pass and --timeout "
+                                   "need --url");
                 if (a->url) {
                         if (a->n_reports > 0)
                                 argp_error(state, "--url takes the report from the agent, not "
                                            "from files");
                         if (!a->secret_file)
                                 argp_error(state, "--url needs --secret-file");
+                        if (!a->owner_key)
+                                argp_error(state, "--url needs --owner-key: the guest accepts a "
+                                           "secret only when the owner key it was launched with "
+                                           "signed it");
                         if (x->has_report_data)
                                 argp_error(state, "--report-data is set by the handshake with "
                                            "--url");
@@ -296,7 +314,8 @@ static const struct argp_child attest_verify_children[] = { { &common_argp, 0, N
 static const struct argp attest_verify_argp = {
         .options = attest_verify_options,
         .parser = attest_verify_parse_opt,
-        .args_doc = "REPORT...\n--url URL --secret-file FILE --measurement HEX [OPTION...]",
+        .args_doc = "REPORT...\n--url URL --secret-file FILE --owner-key FILE --measurement HEX "
+                    "[OPTION...]",
         .doc = "Verify SEV-SNP attestation reports: AMD's chain of trust (ARK pinned in snpctl, "
                "ASK/ASVK, VCEK/VLEK), the report signature, the certificate's hwID and TCB, and "
                "-- when expected values are given -- the VM's measurement, policy and identity. "
@@ -768,19 +787,20 @@ static void agent_text(const uint8_t *data, size_t size, char *buf, size_t bsize
         buf[n] = '\0';
 }
 
-static int deliver(const struct attest_verify_args *a, const uint8_t nonce[32],
-                   const uint8_t agent_pub[32], const uint8_t *secret, size_t size) {
-        _cleanup_(crypto_x25519_freep) struct crypto_x25519 *owner = NULL;
+static int deliver(const struct attest_verify_args *a, const struct crypto_key *owner_key,
+                   const uint8_t nonce[32], const uint8_t agent_pub[32], const uint8_t *secret,
+                   size_t size) {
+        _cleanup_(crypto_x25519_freep) struct crypto_x25519 *eph = NULL;
         _cleanup_(freep) uint8_t *msg = NULL, *resp = NULL;
-        uint8_t owner_pub[32];
+        uint8_t eph_pub[32];
         size_t msg_size, resp_size;
         long status;
         char text[128];
         int r;
 
-        r = crypto_x25519_new(&owner, owner_pub);
+        r = crypto_x25519_new(&eph, eph_pub);
         if (r >= 0)
-                r = handshake_seal(owner, owner_pub, nonce, agent_pub, secret, size, &msg,
+                r = handshake_seal(owner_key, eph, eph_pub, nonce, agent_pub, secret, size, &msg,
                                    &msg_size);
         if (r < 0)
                 return log_errno(r, "sealing the secret");
@@ -796,8 +816,44 @@ static int deliver(const struct attest_verify_args *a, const uint8_t nonce[32],
         return 0;
 }
 
+/* The owner key, loaded before anything goes on the wire: a wrong pass phrase or key fails here,
+ * and a key whose digest differs from the config's owner_key_digest would only be refused by
+ * the guest. */
+static int load_owner_key(const struct attest_verify_args *a, struct crypto_key **ret) {
+        _cleanup_(crypto_key_freep) struct crypto_key *key = NULL;
+        uint8_t d[HANDSHAKE_OWNER_DIGEST_SIZE];
+        char what[96], hex[2 * sizeof(d) + 1];
+        int r;
+
+        r = crypto_key_load_pem(a->owner_key, a->owner_pass, &key);
+        if (r < 0)
+                return log_errno(r, "reading owner key '%s'", a->owner_key);
+        if (!crypto_key_is_p384_private(key)) {
+                log_error("owner key '%s' is %s, not an ECDSA P-384 private key (make one with "
+                          "snpctl idblock keygen)", a->owner_key,
+                          crypto_key_describe(key, what, sizeof(what)));
+                return -EINVAL;
+        }
+        r = handshake_owner_digest(key, d);
+        if (r < 0)
+                return log_errno(r, "hashing owner key '%s'", a->owner_key);
+        hex_encode_buf(d, sizeof(d), hex);
+        if (a->has_owner_digest && !crypto_memeq(d, a->owner_digest, sizeof(d))) {
+                char want[2 * sizeof(d) + 1];
+
+                hex_encode_buf(a->owner_digest, sizeof(d), want);
+                log_error("owner key '%s' has digest %s, but config '%s' has owner_key_digest %s: "
+                          "the guest would refuse it", a->owner_key, hex, a->config, want);
+                return -EKEYREJECTED;
+        }
+        log_info("owner key '%s': digest %s", a->owner_key, hex);
+        *ret = TAKE(key);
+        return 0;
+}
+
 static int run_url(struct attest_verify_args *a, const struct crypto_cert *trusted) {
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
+        _cleanup_(crypto_key_freep) struct crypto_key *owner_key = NULL;
         _cleanup_(freep) uint8_t *resp = NULL;
         struct cached_chain *cache = NULL;
         struct attest_result res;
@@ -811,8 +867,10 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
         bool ok;
         int r, ret = SNPCTL_EXIT_FAILURE;
 
-        /* No core dump may carry the secret to disk. */
+        /* No core dump may carry the secret or the owner key to disk. */
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        if (load_owner_key(a, &owner_key) < 0)
+                goto out;
         r = fileio_read_secret(a->secret_file, HANDSHAKE_MAX_SECRET, &secret, &secret_size);
         if (r == -EFBIG || (r >= 0 && secret_size == 0)) {
                 log_error("secret '%s' must hold 1 byte to 64 KiB", a->secret_file);
@@ -916,7 +974,7 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                           "the key was swapped in transit)" : "");
                 ret = SNPCTL_EXIT_REJECTED;
         } else {
-                r = deliver(a, nonce, resp, secret, secret_size);
+                r = deliver(a, owner_key, nonce, resp, secret, secret_size);
                 if (r >= 0)
                         ret = SNPCTL_EXIT_OK;
         }

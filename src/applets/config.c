@@ -307,6 +307,11 @@ static void show_text(const struct vm_config *c) {
                 printf("%-22s \"%s\"\n", "kernel_cmdline", c->kernel_cmdline);
         else
                 print_str("kernel_cmdline", NULL, "(none)");
+        print_hex("owner_key_digest", c->owner_key_digest, sizeof(c->owner_key_digest),
+                  c->has_owner_key_digest);
+        print_str("luks_binding", c->luks_binding, "(none)");
+        if (c->cmdline && (c->has_owner_key_digest || c->luks_binding))
+                printf("%-22s \"%s\"\n", "measured cmdline", c->cmdline);
 
         printf("%-22s 0x%" PRIx64 "\n", "guest_policy", p);
         printf("  %-20s %u.%u\n", "ABI minimum", (unsigned) ((p >> 8) & 0xff),

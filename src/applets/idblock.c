@@ -294,7 +294,7 @@ static int params_from_config(const char *path, const char *cmdline,
         config_problems_clear(&problems);       /* warnings: config validate shows them */
         if (r < 0)
                 return log_errno(r, "reading config '%s'", path);
-        if ((cmdline && config_set_string(&c->kernel_cmdline, cmdline) < 0) ||
+        if ((cmdline && config_set_kernel_cmdline(c, cmdline) < 0) ||
             config_set_string(&c->id_block_file, NULL) < 0 ||
             config_set_string(&c->id_auth_file, NULL) < 0)
                 return log_errno(-ENOMEM, "reading config '%s'", path);

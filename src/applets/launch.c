@@ -888,7 +888,7 @@ static int apply_config(struct launch_args *a) {
         if (!a->initrd_set)
                 a->q.initrd = c->initrd_file;
         if (!a->append_set)
-                a->q.append = c->kernel_cmdline;
+                a->q.append = c->cmdline;
         if (!a->vcpus_set)
                 a->q.vcpus = c->vcpu_count;
         if (!a->q.cpu_model) {

@@ -4,6 +4,7 @@
  * docs/protocol.md, as handshake-peer.py's seal() does; inputs at protocol_known_answer). Then
  * every byte of a sealed message changed is refused. */
 #include <errno.h>
+#include <unistd.h>
 
 #include "unit.h"
 
@@ -87,20 +88,45 @@ static void gcm_known(void **state) {
         assert_int_equal(crypto_aes256gcm_open(key, iv, NULL, 0, ct, 16, tag, back), -EBADMSG);
 }
 
-/* Computed with python3-cryptography from docs/protocol.md: agent private key 40..5f, owner
- * private key 80..9f, nonce 00..1f, secret "disk key 0123456789". */
+/* Computed with python3-cryptography from docs/protocol.md (handshake-peer.py vector, an
+ * implementation independent of src/handshake.c): agent private key 40..5f, ephemeral owner
+ * private key 80..9f, nonce 00..1f, owner P-384 private scalar c0..ef, secret "disk key
+ * 0123456789". ECDSA signatures are randomized: MSG carries the one Python made. */
 #define AGENT_PUB "79a631eede1bf9c98f12032cdeadd0e7a079398fc786b88cc846ec89af85a51a"
-#define RD "7d839e169b15602057013575add82212521914815fc06ae6899d1f1f5b494454" \
-           "d5e87a4fbe9f21e8dbdd26329f358703b8a0b3096d36d7ea1a802737c4d5bf3a"
+#define RD "ad57a5a709dab99b53a51ec25bde8dfdfef85c1e3c719ca05419a62e368b6f59" \
+           "3a6f2c0e8bf6a0577e5acc71850f43b1cce9c11793a8ecc393545da379e822b4"
+#define OWNER_DIGEST "7811fd3a5831c888a53c3603e98db1e43bcc1c8968d44af8be13840487975cd4" \
+                     "742c9c5a62f441a8db84bcfdff8968cf"
 #define MSG "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f" \
             "493e82fc74464a59268817623d2053c5eb8e2cc4a988b4fee179ec6b010d531d" \
-            "bc8730dbe566f3d4bc70175fcb9caa080fb5cf64b5a7964347179cce328ae812" \
-            "2df855"
+            "e05bb6230e34b43ebfb7b63b28b620255b1b368920f86cd4e16e2d044c26733b" \
+            "5b0cc4932b243b972bc3fb9bdf32f9fb00000000000000000000000000000000" \
+            "00000000000000002a9cdf2e1a5617fa703c0e1f21ae166dc9fdc74a870931c3" \
+            "c3975cf4cd244b2ad082cef1cab448ff4666adb1d05395750000000000000000" \
+            "00000000000000000000000000000000b9ca96301c55d170c5711be78a6d5acb" \
+            "5a0f6d8fd6c8c303c73fab164e2fbb4bf4de3519fd186bd3232cdc76e8b2a785" \
+            "000000000000000000000000000000000000000000000000f00fd7c5856fb4dd" \
+            "c5d0093bc8808980d70b3b7948ce65764353d95cf220141bbaf07f3e2f1493ae" \
+            "2d9222b0572080f6000000000000000000000000000000000000000000000000" \
+            "d8778c811e6d2f482b9a5ac38abc4d8dd5df6aff9d7bc60153b93060d8089d09" \
+            "ef476c"
+static const char owner_pem[] =
+        "-----BEGIN PRIVATE KEY-----\n"
+        "MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDDAwcLDxMXGx8jJysvM\n"
+        "zc7P0NHS09TV1tfY2drb3N3e3+Dh4uPk5ebn6Onq6+zt7u+hZANiAAT7+TLfm/vD\n"
+        "K5c7JCuTxAxbO3MmTAQtbuHUbPggiTYbWyUgtig7tre/PrQ0DiO2W+B1lVPQsa1m\n"
+        "Rv9ItMrxzoLQKkskzfRcl8PDMQmHSsf9yW0WriEfDjxw+hdWGi7fnCo=\n"
+        "-----END PRIVATE KEY-----\n";
 static const char secret[] = "disk key 0123456789";
 
-static void keys(struct crypto_x25519 **agent, uint8_t apub[32], struct crypto_x25519 **owner,
-                 uint8_t opub[32], uint8_t nonce[32]) {
+#define SIG_AT 0xD0             /* sig_r, sig_s: 144 bytes */
+#define SIG_END 0x160
+
+static void keys(struct crypto_x25519 **agent, uint8_t apub[32], struct crypto_x25519 **eph,
+                 uint8_t epub[32], uint8_t nonce[32], struct crypto_key **owner) {
+        char path[] = "/tmp/snpctl-test-owner-XXXXXX";
         uint8_t a[32], o[32];
+        int fd;
 
         for (size_t i = 0; i < 32; i++) {
                 a[i] = (uint8_t) (0x40 + i);
@@ -108,42 +134,62 @@ static void keys(struct crypto_x25519 **agent, uint8_t apub[32], struct crypto_x
                 nonce[i] = (uint8_t) i;
         }
         assert_int_equal(crypto_x25519_from_private(a, agent, apub), 0);
-        assert_int_equal(crypto_x25519_from_private(o, owner, opub), 0);
+        assert_int_equal(crypto_x25519_from_private(o, eph, epub), 0);
+        fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, owner_pem, strlen(owner_pem)), (ssize_t) strlen(owner_pem));
+        close(fd);
+        assert_int_equal(crypto_key_load_pem(path, NULL, owner), 0);
+        unlink(path);
 }
 
 static void protocol_known_answer(void **state) {
-        _cleanup_(crypto_x25519_freep) struct crypto_x25519 *agent = NULL, *owner = NULL;
-        _cleanup_(freep) uint8_t *msg = NULL, *out = NULL;
-        uint8_t apub[32], opub[32], nonce[32], rd[64], want[64], wmsg[32 + 32 + 16 + 19];
+        _cleanup_(crypto_x25519_freep) struct crypto_x25519 *agent = NULL, *eph = NULL;
+        _cleanup_(crypto_key_freep) struct crypto_key *owner = NULL;
+        _cleanup_(freep) uint8_t *msg = NULL, *out = NULL, *out2 = NULL;
+        uint8_t apub[32], epub[32], nonce[32], rd[64], want[64], digest[48], wdigest[48];
+        uint8_t wmsg[HANDSHAKE_SECRET_HDR + 19];
         size_t n = 0, m = 0;
 
         (void) state;
-        keys(&agent, apub, &owner, opub, nonce);
+        keys(&agent, apub, &eph, epub, nonce, &owner);
         unhex(AGENT_PUB, want, 32);
         assert_memory_equal(apub, want, 32);
         assert_int_equal(handshake_report_data(nonce, apub, rd), 0);
         unhex(RD, want, 64);
         assert_memory_equal(rd, want, 64);
-        assert_int_equal(handshake_seal(owner, opub, nonce, apub, secret, strlen(secret), &msg,
-                                        &n), 0);
+        assert_int_equal(handshake_owner_digest(owner, digest), 0);
+        unhex(OWNER_DIGEST, wdigest, 48);
+        assert_memory_equal(digest, wdigest, 48);
+        /* Python's message, signature included, opens here. */
         unhex(MSG, wmsg, sizeof(wmsg));
-        assert_int_equal(n, sizeof(wmsg));
-        assert_memory_equal(msg, wmsg, n);
-        assert_int_equal(handshake_open(agent, apub, nonce, msg, n, &out, &m), 0);
+        assert_int_equal(handshake_open(agent, apub, nonce, wdigest, wmsg, sizeof(wmsg), &out,
+                                        &m), 0);
         assert_int_equal(m, strlen(secret));
         assert_memory_equal(out, secret, m);
+        /* Ours equals it but for the randomized signature, which verifies. */
+        assert_int_equal(handshake_seal(owner, eph, epub, nonce, apub, secret, strlen(secret),
+                                        &msg, &n), 0);
+        assert_int_equal(n, sizeof(wmsg));
+        assert_memory_equal(msg, wmsg, SIG_AT);
+        assert_memory_equal(msg + SIG_END, wmsg + SIG_END, n - SIG_END);
+        assert_int_equal(handshake_open(agent, apub, nonce, wdigest, msg, n, &out2, &m), 0);
+        assert_memory_equal(out2, secret, m);
 }
 
 static void open_refuses_every_change(void **state) {
-        _cleanup_(crypto_x25519_freep) struct crypto_x25519 *agent = NULL, *owner = NULL;
-        _cleanup_(freep) uint8_t *msg = NULL;
-        uint8_t apub[32], opub[32], nonce[32], other[32];
-        size_t n = 0;
+        _cleanup_(crypto_x25519_freep) struct crypto_x25519 *agent = NULL, *eph = NULL;
+        _cleanup_(crypto_x25519_freep) struct crypto_x25519 *eph2 = NULL;
+        _cleanup_(crypto_key_freep) struct crypto_key *owner = NULL, *other = NULL;
+        _cleanup_(freep) uint8_t *msg = NULL, *msg2 = NULL;
+        uint8_t apub[32], epub[32], nonce[32], pub2[32], digest[48];
+        size_t n = 0, n2 = 0;
 
         (void) state;
-        keys(&agent, apub, &owner, opub, nonce);
-        assert_int_equal(handshake_seal(owner, opub, nonce, apub, secret, strlen(secret), &msg,
-                                        &n), 0);
+        keys(&agent, apub, &eph, epub, nonce, &owner);
+        assert_int_equal(handshake_owner_digest(owner, digest), 0);
+        assert_int_equal(handshake_seal(owner, eph, epub, nonce, apub, secret, strlen(secret),
+                                        &msg, &n), 0);
         for (size_t i = 0; i < n; i++)
                 for (unsigned bit = 0; bit < 8; bit += 7) {
                         uint8_t *out = NULL;
@@ -151,27 +197,49 @@ static void open_refuses_every_change(void **state) {
                         int r;
 
                         msg[i] ^= (uint8_t) (1u << bit);
-                        r = handshake_open(agent, apub, nonce, msg, n, &out, &m);
+                        r = handshake_open(agent, apub, nonce, digest, msg, n, &out, &m);
                         msg[i] ^= (uint8_t) (1u << bit);
                         assert_null(out);
-                        /* nonce bytes: another session; anything else: does not open */
-                        assert_int_equal(r, i < 32 ? -ESTALE : -EBADMSG);
+                        /* nonce bytes: another session; anything else: not the owner's
+                         * message, refused before anything is decrypted */
+                        assert_int_equal(r, i < 32 ? -ESTALE : -EPERM);
                 }
-        /* The agent key must be the one the secret was sealed for. */
-        memcpy(other, apub, 32);
-        other[0] ^= 1;
+        {
+                uint8_t *out = NULL, other_digest[48], other_pub[32];
+                size_t m = 0;
+
+                /* The agent key must be the one the secret was sealed and signed for. */
+                memcpy(other_pub, apub, 32);
+                other_pub[0] ^= 1;
+                assert_int_equal(handshake_open(agent, other_pub, nonce, digest, msg, n, &out, &m),
+                                 -EPERM);
+                /* A guest measured with another owner key refuses it. */
+                memcpy(other_digest, digest, 48);
+                other_digest[47] ^= 1;
+                assert_int_equal(handshake_open(agent, apub, nonce, other_digest, msg, n, &out,
+                                                &m), -EPERM);
+                assert_int_equal(handshake_open(agent, apub, nonce, digest, msg,
+                                                HANDSHAKE_SECRET_HDR, &out, &m), -EBADMSG);
+                assert_int_equal(handshake_open(agent, apub, nonce, digest, msg, n - 1, &out, &m),
+                                 -EPERM);
+                assert_null(out);
+        }
+        /* A well-formed message signed by another key: refused. */
+        assert_int_equal(crypto_key_generate_p384(&other), 0);
+        assert_int_equal(crypto_x25519_new(&eph2, pub2), 0);
+        assert_int_equal(handshake_seal(other, eph2, pub2, nonce, apub, secret, strlen(secret),
+                                        &msg2, &n2), 0);
         {
                 uint8_t *out = NULL;
                 size_t m = 0;
 
-                assert_int_equal(handshake_open(agent, other, nonce, msg, n, &out, &m), -EBADMSG);
-                assert_int_equal(handshake_open(agent, apub, nonce, msg, 80, &out, &m), -EBADMSG);
-                assert_int_equal(handshake_open(agent, apub, nonce, msg, n - 1, &out, &m),
-                                 -EBADMSG);
+                assert_int_equal(handshake_open(agent, apub, nonce, digest, msg2, n2, &out, &m),
+                                 -EPERM);
         }
-        assert_int_equal(handshake_seal(owner, opub, nonce, apub, secret, 0, &msg, &n), -EINVAL);
-        assert_int_equal(handshake_seal(owner, opub, nonce, apub, secret,
-                                        HANDSHAKE_MAX_SECRET + 1, &msg, &n), -EINVAL);
+        assert_int_equal(handshake_seal(owner, eph2, pub2, nonce, apub, secret, 0, &msg2, &n2),
+                         -EINVAL);
+        assert_int_equal(handshake_seal(owner, eph2, pub2, nonce, apub, secret,
+                                        HANDSHAKE_MAX_SECRET + 1, &msg2, &n2), -EINVAL);
 }
 
 /* MSG_REPORT_RSP (snp-facts B.2.1): status, report_size, 24 reserved, report at 0x20. */
