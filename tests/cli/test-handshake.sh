@@ -2,8 +2,11 @@
 # The disk-key handshake (docs/protocol.md), on loopback with the sim provider and a test chain
 # made here: the secret arrives byte for byte; no secret leaves the owner (exit 3, reason named)
 # when the measurement differs, a report field is changed in transit, the report does not bind
-# this nonce, the agent key is swapped, or the chain is not trusted; the agent survives garbage,
-# truncated, oversized, slow and repeated requests and still serves; no output holds the secret.
+# this nonce, the agent key is swapped, or the chain is not trusted; the agent accepts a secret
+# only when signed by the owner key of --owner-key-digest (not from another key, not a forgery,
+# not replayed into another session, not from a version 1 client), and unauthenticated noise
+# ends no session; it survives garbage, truncated, oversized, slow and trickling requests and
+# still serves; no output holds the secret.
 # handshake-peer.py is a second implementation of the protocol (python3-cryptography) used as
 # owner, tampering proxy and bad client.
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +33,13 @@ MEAS=$(printf '22%.0s' $(seq 48))
 SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
 printf '%s' "$SECRET" >"$T/secret"
 SIM=(--provider sim --sim-template "$T/template.bin" --sim-key "$C/chipa.key")
+# The owner key, made by snpctl; its digest as an independent implementation computes it.
+"$SNPCTL" idblock keygen -o "$T/owner.pem" >"$T/keygen.out" 2>&1 || { cat "$T/keygen.out"; exit 1; }
+OWNER_DIGEST=$(python3 "$PEER" digest "$T/owner.pem")
+grep -q "$OWNER_DIGEST" "$T/keygen.out" && pass "idblock keygen prints the owner key digest the peer computes" ||
+        fail "idblock keygen prints the owner key digest the peer computes" "$OWNER_DIGEST" "$(cat "$T/keygen.out")"
+ADIGEST=(--owner-key-digest "$OWNER_DIGEST")
+OWNER=(--owner-key "$T/owner.pem")
 CHAIN=(--ark "$C/ark-m.pem" --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem")
 
 # agent NAME [ARGS...]: starts an agent on a free loopback port with --exec writing to
@@ -38,7 +48,7 @@ agent() {
         local name=$1 i
         shift
         : >"$LOGS/agent.$name.err"
-        "$SNPCTL" attest-server --listen 127.0.0.1:0 "${SIM[@]}" \
+        "$SNPCTL" attest-server --listen 127.0.0.1:0 "${SIM[@]}" "${ADIGEST[@]}" \
                 --exec "cat >'$T/got.$name'" "$@" >"$LOGS/agent.$name.out" 2>"$LOGS/agent.$name.err" &
         APID=$!
         pids+=("$APID")
@@ -71,7 +81,7 @@ owner() {
         local name=$1 port=$2
         shift 2
         run "$SNPCTL" attest-verify --url "http://127.0.0.1:$port" --secret-file "$T/secret" \
-                "${CHAIN[@]}" "$@"
+                "${OWNER[@]}" "${CHAIN[@]}" "$@"
         cp "$OUT" "$LOGS/owner.$name.out"; cp "$ERR" "$LOGS/owner.$name.err"
 }
 TRUST=(--trust-ark "$C/ark-m.pem")
@@ -86,7 +96,7 @@ wait_exit() {
         done
 }
 no_secret_request() {   # no_secret_request NAME LOG: no secret request in that log
-        if grep -q '/snpctl/v1/secret' "$2"; then fail "$1" "$(grep secret "$2")"; else pass "$1"; fi
+        if grep -q '/snpctl/v2/secret' "$2"; then fail "$1" "$(grep secret "$2")"; else pass "$1"; fi
 }
 
 # --- happy path ----------------------------------------------------------------------------------
@@ -103,14 +113,25 @@ owner gone "$PORT" "${TRUST[@]}" --measurement "$MEAS"
 [ "$STATUS" = 1 ] && grep -q "requesting a report from 'http://127.0.0.1:$PORT'" "$ERR" &&
         pass "agent gone: owner exits 1 naming the URL" || fail "agent gone: owner exits 1 naming the URL" "$(cat "$ERR")"
 
+# The --exec command runs with default signal dispositions, not the agent's (SIGPIPE ignored).
+agent sigs --exec "grep -E '^(SigIgn|SigBlk)' /proc/self/status >'$T/got.sigs'; cat >/dev/null"
+owner sigs "$PORT" "${TRUST[@]}" --measurement "$MEAS"
+wait_exit "$APID" 10
+# Standard signals 1-31 (glibc keeps its own real-time ones, 32 and 33, as they are).
+sigmask() { sed -n "s/^$1:[[:space:]]*//p" "$T/got.sigs"; }
+[ -n "$(sigmask SigIgn)" ] && [ $((0x$(sigmask SigIgn) & 0x7fffffff)) = 0 ] &&
+        [ $((0x$(sigmask SigBlk) & 0x7fffffff)) = 0 ] &&
+        pass "--exec command: no standard signal ignored (SIGPIPE) or blocked (SIGTERM)" ||
+        fail "--exec command: no standard signal ignored (SIGPIPE) or blocked (SIGTERM)" "$(cat "$T/got.sigs")"
+
 # A binary secret of the largest size, to stdout (a pipe) instead of --exec.
 head -c 65536 /dev/urandom >"$T/big"
-"$SNPCTL" attest-server --listen 127.0.0.1:0 "${SIM[@]}" 2>"$LOGS/agent.stdout.err" | cat >"$T/got.stdout" &
+"$SNPCTL" attest-server --listen 127.0.0.1:0 "${SIM[@]}" "${ADIGEST[@]}" 2>"$LOGS/agent.stdout.err" | cat >"$T/got.stdout" &
 SPID=$!
 for i in $(seq 100); do
         PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$LOGS/agent.stdout.err"); [ -n "$PORT" ] && break; sleep 0.1
 done
-run "$SNPCTL" attest-verify --json --url "http://127.0.0.1:$PORT" --secret-file "$T/big" "${CHAIN[@]}" \
+run "$SNPCTL" attest-verify --json --url "http://127.0.0.1:$PORT" --secret-file "$T/big" "${OWNER[@]}" "${CHAIN[@]}" \
         "${TRUST[@]}" --measurement "$MEAS"
 [ "$STATUS" = 0 ] && pass "64 KiB binary secret: owner exits 0" || fail "64 KiB binary secret: owner exits 0" "$(cat "$ERR")"
 python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); assert o["verdict"] == "verified" and o["delivered"] is True, o' \
@@ -120,14 +141,14 @@ cmp -s "$T/got.stdout" "$T/big" && pass "64 KiB binary secret arrives on the age
         fail "64 KiB binary secret arrives on the agent's stdout"
 head -c 65537 /dev/urandom >"$T/toobig"
 testcmd "secret over 64 KiB refused before connecting" 1 "$SNPCTL" attest-verify --url http://127.0.0.1:9 \
-        --secret-file "$T/toobig" "${CHAIN[@]}" --measurement "$MEAS"
+        --secret-file "$T/toobig" "${OWNER[@]}" "${CHAIN[@]}" --measurement "$MEAS"
 expect_err "secret size named" "must hold 1 byte to 64 KiB"
 rm -f "$T/big" "$T/toobig" "$T/got.stdout"
 
 # The second implementation as owner: the agent's report binds nonce and key as protocol.md
 # says, and a secret sealed by python3-cryptography opens in the agent.
 agent py
-run python3 "$PEER" owner "$PORT" "$T/secret"
+run python3 "$PEER" owner "$PORT" "$T/secret" "$T/owner.pem"
 cp "$OUT" "$LOGS/peer-owner.out"; cp "$ERR" "$LOGS/peer-owner.err"
 expect_stdout "independent owner: agent answers delivered" "status=200 delivered"
 wait_exit "$APID" 10; [ "$XS" = 0 ] && cmp -s "$T/got.py" "$T/secret" &&
@@ -135,7 +156,7 @@ wait_exit "$APID" 10; [ "$XS" = 0 ] && cmp -s "$T/got.py" "$T/secret" &&
 
 # A consumer that fails: the owner hears so (exit 1), the agent keeps serving; SIGTERM ends it
 # with status 1.
-"$SNPCTL" attest-server --listen 127.0.0.1:0 "${SIM[@]}" --exec 'cat >/dev/null; exit 3' \
+"$SNPCTL" attest-server --listen 127.0.0.1:0 "${SIM[@]}" "${ADIGEST[@]}" --exec 'cat >/dev/null; exit 3' \
         2>"$LOGS/agent.fails.err" &
 APID=$!
 pids+=("$APID")
@@ -203,11 +224,19 @@ rejected "chain not trusted (pinned AMD roots only)" ark-trusted "$PORT" --measu
 rejected "chain not trusted (another --trust-ark)" ark-trusted "$PORT" --trust-ark "$C/ark-x.pem" --measurement "$MEAS"
 rejected "policy expected differs" policy "$PORT" "${TRUST[@]}" --measurement "$MEAS" --policy 0x30001
 testcmd "--url without a measurement is refused" 2 "$SNPCTL" attest-verify --url "http://127.0.0.1:$PORT" \
-        --secret-file "$T/secret" "${CHAIN[@]}" "${TRUST[@]}"
+        --secret-file "$T/secret" "${OWNER[@]}" "${CHAIN[@]}" "${TRUST[@]}"
 testcmd "--url with --report-data is refused" 2 "$SNPCTL" attest-verify --url "http://127.0.0.1:$PORT" \
-        --secret-file "$T/secret" "${CHAIN[@]}" --measurement "$MEAS" --report-data "$(printf '00%.0s' $(seq 64))"
+        --secret-file "$T/secret" "${OWNER[@]}" "${CHAIN[@]}" --measurement "$MEAS" --report-data "$(printf '00%.0s' $(seq 64))"
 testcmd "--url without --secret-file is refused" 2 "$SNPCTL" attest-verify --url "http://127.0.0.1:$PORT" \
-        "${CHAIN[@]}" --measurement "$MEAS"
+        "${OWNER[@]}" "${CHAIN[@]}" --measurement "$MEAS"
+testcmd "--url without --owner-key is refused" 2 "$SNPCTL" attest-verify --url "http://127.0.0.1:$PORT" \
+        --secret-file "$T/secret" "${CHAIN[@]}" --measurement "$MEAS"
+expect_err "... saying why" "the guest accepts a secret only when the owner key it was launched with signed it"
+openssl ecparam -name prime256v1 -genkey -noout -out "$T/p256.pem" 2>/dev/null
+testcmd "an owner key that is not P-384 is refused before connecting" 1 "$SNPCTL" attest-verify \
+        --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --owner-key "$T/p256.pem" "${CHAIN[@]}" \
+        --measurement "$MEAS"
+expect_err "... naming the key" "owner key '$T/p256.pem' is an EC private key on curve prime256v1, not an ECDSA P-384"
 
 # Changed in transit: one bit of a field of the report (the signature, or a field check, fails).
 proxy tamper
@@ -218,7 +247,7 @@ for f in "version 0x0" "policy 0x8" "family_id 0x10" "vmpl 0x30" "current_tcb 0x
         set -- $f
         owner "flip-$1" "$PPORT/flip/$2" "${TRUST[@]}" --measurement "$MEAS"
         if [ "$STATUS" = 3 ] && grep -q 'secret not sent' "$ERR" &&
-           ! grep -q "flip/$2/snpctl/v1/secret" "$LOGS/proxy.tamper.err"; then
+           ! grep -q "flip/$2/snpctl/v2/secret" "$LOGS/proxy.tamper.err"; then
                 pass "report field $1 changed in transit: exit 3, nothing sent ($(grep -o 'secret not sent: [a-z-]*' "$ERR"))"
         else
                 fail "report field $1 changed in transit: exit 3, nothing sent" "exit $STATUS" "$(head -c 300 "$ERR")"
@@ -227,7 +256,7 @@ done
 rejected "replayed report (another nonce)" report-data "$PPORT/replay" "${TRUST[@]}" --measurement "$MEAS"
 expect_err "replay: the reason says so" 'replayed, or the key was swapped'
 rejected "agent key swapped in transit" report-data "$PPORT/swapkey" "${TRUST[@]}" --measurement "$MEAS"
-grep -q '^proxy: /swapkey/snpctl/v1/attest' "$LOGS/proxy.tamper.err" && pass "control: the proxy log shows the requests" ||
+grep -q '^proxy: /swapkey/snpctl/v2/attest' "$LOGS/proxy.tamper.err" && pass "control: the proxy log shows the requests" ||
         fail "control: the proxy log shows the requests"
 no_secret_request "no secret request reached the proxy in any rejection" "$LOGS/proxy.tamper.err"
 no_secret_request "no secret request reached the agent in any rejection" "$LOGS/agent.long.err"
@@ -238,7 +267,7 @@ python3 "$PEER" stall "$PORT" 20 >"$LOGS/stall.out" 2>&1 &
 STALL=$!
 pids+=("$STALL")
 poke() {        # poke CASE EXPECTED
-        run timeout 60 python3 "$PEER" poke "$PORT" "$1"
+        run timeout 60 python3 "$PEER" poke "$PORT" "$1" "$T/owner.pem"
         cp "$OUT" "$LOGS/poke.$1.out"; cp "$ERR" "$LOGS/poke.$1.err"
         if grep -Eqx -- "$2" "$OUT"; then pass "agent survives $1 ($(cat "$OUT"))"; else
                 fail "agent survives $1" "got '$(cat "$OUT")', want /$2/" "$(tail -3 "$ERR")"; fi
@@ -252,11 +281,15 @@ poke long-nonce 'closed|status=413'
 poke bad-path status=404
 poke get status=405
 poke no-session status=409
+poke other-key status=403
+poke forged status=403
 poke bad-tag status=400
 poke other-nonce status=409
 poke twice status=400,409
 poke low-order-key status=400
 poke attest-again ok
+run timeout 60 python3 "$PEER" v1 "$PORT"
+expect_stdout "a protocol version 1 client is refused (404)" "status=404"
 kill -0 "$APID" 2>/dev/null && pass "agent still running after the bad requests" ||
         fail "agent still running after the bad requests" "$(tail -5 "$LOGS/agent.long.err")"
 # While the stalled client still holds its connection, a correct owner is served (through a
@@ -270,8 +303,58 @@ wait "$STALL"
 grep -Eq '^closed after [0-9]+ s$' "$LOGS/stall.out" && pass "stalled client cut off by the agent ($(cat "$LOGS/stall.out"))" ||
         fail "stalled client cut off by the agent" "$(cat "$LOGS/stall.out")"
 kill "$PPID_" 2>/dev/null
-grep -q '^proxy: /pass/snpctl/v1/secret' "$LOGS/proxy.tamper.err" && pass "the final secret went through the proxy" ||
+grep -q '^proxy: /pass/snpctl/v2/secret' "$LOGS/proxy.tamper.err" && pass "the final secret went through the proxy" ||
         fail "the final secret went through the proxy"
+
+grep -q 'refused (403): not signed by the owner key this guest was launched with' "$LOGS/agent.long.err" &&
+        pass "the agent logs each refused secret" || fail "the agent logs each refused secret"
+
+# --- the owner's session survives noise; an owner message opens only its own session -------------
+agent noise
+run timeout 60 python3 "$PEER" poke "$PORT" unsigned-noise "$T/owner.pem"
+expect_stdout "secret from another key 403, random 409, POST / 404, short nonce 400, GET / 404; then the owner's own secret in the same session is delivered" \
+        "status=403,409,404,400,404,200"
+wait_exit "$APID" 10; [ "$XS" = 0 ] && [ "$(cat "$T/got.noise" 2>/dev/null)" = "owner's own secret" ] &&
+        pass "... exactly the owner's secret reached the command" ||
+        fail "... exactly the owner's secret reached the command" "$(cat "$T/got.noise" 2>/dev/null)"
+agent replay
+run timeout 60 python3 "$PEER" poke "$PORT" replay-other-session "$T/owner.pem"
+expect_stdout "the owner's message moved into another session: 403; in its own: delivered" "status=403,200"
+wait_exit "$APID" 10; [ "$XS" = 0 ] && [ "$(cat "$T/got.replay" 2>/dev/null)" = "for session one" ] &&
+        pass "... and only the original opened" || fail "... and only the original opened"
+# A guest launched for another owner: the real owner's agent with another digest refuses.
+agent otherowner --owner-key-digest "$(printf 'ab%.0s' $(seq 48))"
+owner otherowner "$PORT" "${TRUST[@]}" --measurement "$MEAS"
+[ "$STATUS" = 1 ] && grep -q 'refused the secret (HTTP 403): not signed by the owner key' "$ERR" &&
+        pass "an agent measured with another owner key refuses this owner (exit 1, reason named)" ||
+        fail "an agent measured with another owner key refuses this owner (exit 1, reason named)" "exit $STATUS" "$(cat "$ERR")"
+[ ! -e "$T/got.otherowner" ] && pass "... and hands nothing over" || fail "... and hands nothing over"
+kill "$APID"
+testcmd "attest-server without --owner-key-digest is a usage error" 2 "$SNPCTL" attest-server \
+        --listen 127.0.0.1:0 "${SIM[@]}" --exec true
+expect_err "... saying why" "the agent accepts a secret only from the owner key"
+testcmd "attest-server with a short --owner-key-digest is a usage error" 2 "$SNPCTL" attest-server \
+        --listen 127.0.0.1:0 "${SIM[@]}" --exec true --owner-key-digest abcd
+
+# --- slow clients: every connection ends 30 s after accept, header lines or not -------------------
+agent slow --timeout 5
+for i in 1 2 3 4 5 6 7 8; do
+        python3 "$PEER" trickle "$PORT" 60 >"$LOGS/trickle.$i.out" 2>&1 &
+        pids+=("$!")
+        TR[$i]=$!
+done
+sleep 2
+run timeout 20 python3 "$PEER" owner "$PORT" "$T/secret" "$T/owner.pem"
+grep -q 'status=200' "$OUT" && fail "control: 8 trickling clients hold every slot of this address" ||
+        pass "control: 8 trickling clients hold every slot of this address"
+for i in 1 2 3 4 5 6 7 8; do wait "${TR[$i]}"; done
+n=$(cat "$LOGS"/trickle.*.out | grep -Ec '^closed after (29|30|31|32|33) s$')
+[ "$n" = 8 ] && pass "each trickling client is cut off 30 s after accept" ||
+        fail "each trickling client is cut off 30 s after accept" "$(cat "$LOGS"/trickle.*.out)"
+run timeout 20 python3 "$PEER" owner "$PORT" "$T/secret" "$T/owner.pem"
+expect_stdout "then the owner is served" "status=200 delivered"
+wait_exit "$APID" 10; [ "$XS" = 0 ] && cmp -s "$T/got.slow" "$T/secret" &&
+        pass "... with the exact secret" || fail "... with the exact secret"
 
 # --- report get with the sim provider ---------------------------------------------------------------
 RD=$(printf 'ab%.0s' $(seq 32))
