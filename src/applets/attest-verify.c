@@ -426,6 +426,12 @@ static int apply_config(struct attest_verify_args *a) {
                 return log_errno(r, "reading expected values from config '%s'", a->config);
         attest_expect_override(&x, &a->expect, a->has_mask);
         a->expect = x;
+        a->has_owner_digest = c->has_owner_key_digest;
+        memcpy(a->owner_digest, c->owner_key_digest, sizeof(a->owner_digest));
+        if (a->url && !c->has_owner_key_digest)
+                log_warning("config '%s' has no owner_key_digest: the measurement it expects "
+                            "does not name the owner key, and the snpctl initramfs of a guest "
+                            "launched from it accepts no disk key", a->config);
         return 0;
 }
 
