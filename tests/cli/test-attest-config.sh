@@ -88,9 +88,10 @@ expect_err "the error suggests --measurement" "give --measurement"
 # --url takes its expected measurement from --config too; without the boot files it still sends
 # nothing (exit 1 before any connection: port 9 on loopback is never contacted).
 printf 'k' >"$T/key"
-testcmd "--url with --config is not a usage error" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/vm.json"
+"$SNPCTL" idblock keygen -o "$T/owner.pem" >/dev/null 2>&1
+testcmd "--url with --config is not a usage error" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --owner-key "$T/owner.pem" --config "$T/vm.json"
 expect_err "--url with a config lacking boot files names them" "not-on-this-machine.fd"
-testcmd "--url without any measurement source is a usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key"
+testcmd "--url without any measurement source is a usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --owner-key "$T/owner.pem"
 expect_err "--url names the accepted sources" "--measurement, --id-block or --config"
 expect_no_out "no verdict without the measurement"
 

@@ -134,6 +134,39 @@ if has_applet measure; then
                 fail "show --json digest" "$(jget shown.json 'c["expected_launch_digest"]')" "$(cat "$OUT")"
         fi
 fi
+# The owner key and the disk binding reach the guest on the measured command line, after
+# kernel_cmdline: the digest is measure's for that whole line, and launch passes exactly it.
+OWNERD=$(printf 'ab%.0s' $(seq 48))
+BIND=0b7e6c3a-0000-4000-8000-123456789abc:$(printf 'cd%.0s' $(seq 32))
+python3 - vm.json enc.json "$OWNERD" "$BIND" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c.update(kernel_cmdline="console=ttyS0 boot=encrypted root=/dev/sda", owner_key_digest=sys.argv[3],
+         luks_binding=sys.argv[4])
+json.dump(c, open(sys.argv[2], 'w'), indent=2)
+EOF
+FULL="console=ttyS0 boot=encrypted root=/dev/sda snpctl.owner=$OWNERD snpctl.luks=$BIND"
+testcmd "boot=encrypted with owner_key_digest and luks_binding validates" 0 "$SNPCTL" config validate enc.json
+testcmd "show prints the measured command line" 0 "$SNPCTL" config show enc.json
+expect_out "... in full, the two parameters after kernel_cmdline" "^measured cmdline +\"$FULL\"\$"
+expect_out "... and the owner key digest" "^owner_key_digest +$OWNERD\$"
+if has_applet measure; then
+        testcmd "measure --config with the owner key and binding" 0 "$SNPCTL" measure --config enc.json
+        cp "$OUT" enc.digest
+        testcmd "measure with that command line as a flag" 0 "$SNPCTL" measure --mode snp \
+                --ovmf guest/OVMF.fd --kernel guest/bzImage --initrd guest/initrd.img \
+                --append "$FULL" --vcpus 1 --vcpu-type EPYC-v4 --guest-features 0x1
+        cmp -s "$OUT" enc.digest && pass "the config's digest covers snpctl.owner= and snpctl.luks=" ||
+                fail "the config's digest covers snpctl.owner= and snpctl.luks=" "$(cat enc.digest)" "$(cat "$OUT")"
+        testcmd "measure --config without them" 0 "$SNPCTL" measure --config vm.json
+        cmp -s "$OUT" enc.digest && fail "another owner key, another digest" || pass "another owner key, another digest"
+fi
+if has_applet launch; then
+        testcmd "launch --dry-run passes the measured command line" 0 "$SNPCTL" launch --config enc.json \
+                --dry-run --cbitpos 51
+        expect_out "... as -append" "-append '$FULL'"
+fi
+
 # What show --json writes loads again elsewhere and shows the same.
 mkdir -p copy
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); del c["decoded"]; del c["expected_launch_digest"]; json.dump(c, open(sys.argv[2], "w"))' shown.json copy/vm.json
@@ -189,6 +222,19 @@ bad "several problems at once" 'c["vmpl"] = 4; c["signer"] = "ask"; c["memory_mb
         "^bad.json: signer: unknown value 'ask' \\(expected one of: vcek, vlek\\)$" \
         '^bad.json: memory_mb: 1 is out of range 64\.\.' \
         "'bad.json': 3 errors"
+bad "boot=encrypted without the owner key and the disk binding" \
+        'c["kernel_cmdline"] = "console=ttyS0 boot=encrypted root=/dev/sda"' \
+        '^bad.json: owner_key_digest: required with boot=encrypted: the guest accepts its disk key only from this owner key' \
+        '^bad.json: luks_binding: required with boot=encrypted: the guest opens only the LUKS2 volume bound here'
+bad "the owner key put on the command line by hand" \
+        'c["kernel_cmdline"] = "root=/dev/sda snpctl.owner=" + "ab" * 48' \
+        '^bad.json: kernel_cmdline: must not set snpctl.owner=: use the owner_key_digest field, which adds it$'
+bad "a LUKS binding that is not UUID:HEX" 'c["luks_binding"] = "1234:abcd"' \
+        "^bad.json: luks_binding: '1234:abcd' is not UUID:HEX"
+bad "an owner key digest of the wrong size" 'c["owner_key_digest"] = "ab" * 32' \
+        '^bad.json: owner_key_digest: must be 48 bytes \(96 hex digits\), got 64 digits$'
+bad "an owner key without a kernel" 'c["owner_key_digest"] = "ab" * 48; c["kernel_file"] = None; c["initrd_file"] = None' \
+        '^bad.json: owner_key_digest: needs kernel_file: it reaches the guest on the measured kernel command line$'
 make_ovmf guest/OVMF-nohashes.fd 1,2,3
 bad "a kernel with an OVMF that cannot measure it" 'c["ovmf_file"] = "guest/OVMF-nohashes.fd"' \
         "^bad.json: kernel_file: '$T/guest/OVMF-nohashes.fd' has no SNP kernel-hashes section"
