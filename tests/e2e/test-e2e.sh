@@ -6,8 +6,13 @@
 # attest-verify --url on 127.0.0.1, through a QEMU hostfwd), receives the LUKS key, unlocks the
 # disk, switches root, and the root's init prints a marker that exists only inside the encrypted
 # disk. A second boot meets an owner expecting another measurement: the owner exits 3, the agent
-# sees no secret request, the disk stays locked and no marker appears; the same boot then unlocks
-# for the right owner, showing the refusal was the measurement's doing. Every wait is bounded;
+# sees no secret request, the disk stays locked and no marker appears; then the host plays owner
+# (issue 12's attack): it verifies the genuine report itself and sends a key signed with its own
+# key: the agent refuses it (403), the disk stays locked (forgeries and replays are in the
+# handshake suite); the same boot then unlocks for the right owner, showing the refusals were the
+# measurement's and the owner key's doing. (The sim provider signs a fixed template, so here the
+# owner digest on the command line is not in the reported measurement; on hardware it is, and
+# tests/cli/test-config.sh shows the config's digest covers it.) Every wait is bounded;
 # QEMU is killed on exit. Needs root (offline LUKS2 encryption of the image file), QEMU, a Debian
 # kernel package (tests/initramfs/lib.sh), openssl and python3 (attest-synth.py).
 . "$(dirname "$0")/../initramfs/lib.sh"
@@ -83,6 +88,13 @@ WRONG=$(printf '23%.0s' $(seq 48))
 [ "$MEAS" != "$WRONG" ] || fail "wrong measurement differs from the template's"
 CHAIN=(--ark "$C/ark-m.pem" --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem" --trust-ark "$C/ark-m.pem")
 
+# --- the owner key, and the host's own ------------------------------------------------------------
+"$SNPCTL" idblock keygen -o "$T/owner.pem" >"$T/owner.out" 2>&1 || fail "idblock keygen (owner)" "$(cat "$T/owner.out")"
+OWNER_DIGEST=$(sed -n 's/^key digest: //p' "$T/owner.out")
+"$SNPCTL" idblock keygen -o "$T/host.pem" >/dev/null 2>&1 || fail "idblock keygen (host)"
+[ ${#OWNER_DIGEST} = 96 ] && pass "owner key made; its digest goes on the measured command line" ||
+        fail "owner key made; its digest goes on the measured command line" "$(cat "$T/owner.out")"
+
 # --- the initramfs, with the sim provider's template and key ------------------------------------
 testcmd "build the initramfs with the sim provider files" 0 "$BUILDER" --snpctl "$SNPCTL" \
         --kernel-deb "$deb" -o "$T/initramfs.cpio.gz" \
@@ -98,7 +110,7 @@ free_port() {
 }
 APPEND="console=ttyS0 panic=-1 boot=encrypted root=/dev/sda rootfstype=ext4 rootdelay=20 ip=dhcp
 snpctl.listen=0.0.0.0:7700 snpctl.provider=sim snpctl.sim_template=/etc/snpctl/sim-template.bin
-snpctl.sim_key=/etc/snpctl/sim-key.pem"
+snpctl.sim_key=/etc/snpctl/sim-key.pem snpctl.owner=$OWNER_DIGEST"
 APPEND=$(echo $APPEND)
 
 # start_guest NAME: boots the disk in the background with the console in $T/NAME.log; sets qpid,
@@ -135,7 +147,14 @@ last_lines() { tr -d '\r' <"$T/$1.log" | grep -v '^\[' | tail -n "${2:-10}"; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 owner() {
         run timeout 120 "$SNPCTL" attest-verify --url "http://127.0.0.1:$PORT" \
-                --secret-file "$T/disk.key" "${CHAIN[@]}" "$@"
+                --secret-file "$T/disk.key" --owner-key "$T/owner.pem" "${CHAIN[@]}" "$@"
+}
+# The host as owner: it can verify the guest's genuine report as well as anyone, and it has a key
+# of its own (host.key, a passphrase it wants the guest to take), just not the owner's.
+host_owner() {
+        head -c 32 /dev/urandom >"$T/host.key"
+        run timeout 120 "$SNPCTL" attest-verify --url "http://127.0.0.1:$PORT" \
+                --secret-file "$T/host.key" --owner-key "$T/host.pem" "${CHAIN[@]}" "$@"
 }
 AGENT_UP='listening on 0\.0\.0\.0:7700'
 
@@ -197,8 +216,19 @@ if wait_console wrong "$AGENT_UP" "$BOOT_TIMEOUT"; then
                 pass "wrong: the guest saw no secret request"
         console_has wrong "unlocked|rootfs-init|$marker" && fail "wrong: the disk stays locked, no marker" "$(last_lines wrong)" ||
                 pass "wrong: the disk stays locked, no marker"
-        # The same guest, still waiting, unlocks for the right owner: the refusal above came from
-        # the measurement, not from a broken guest.
+        # The host plays owner: its report checks pass (it is the genuine guest), but its key is
+        # not the one the guest was measured with.
+        host_owner --measurement "$MEAS"
+        [ "$STATUS" = 1 ] && grep -q 'refused the secret (HTTP 403): not signed by the owner key' "$ERR" &&
+                pass "host as owner, own key: the agent refuses the secret (403)" ||
+                fail "host as owner, own key: the agent refuses the secret (403)" "exit $STATUS" "$(head -c 800 "$ERR")"
+        wait_console wrong "refused \(403\): not signed by the owner key this guest was launched with" 30 &&
+                pass "host as owner: the guest logs the refusal" || fail "host as owner: the guest logs the refusal" "$(last_lines wrong)"
+        console_has wrong "secret from .* delivered|unlocked|rootfs-init" &&
+                fail "host as owner: nothing delivered, the disk stays locked" "$(last_lines wrong)" ||
+                pass "host as owner: nothing delivered, the disk stays locked"
+        # The same guest, still waiting, unlocks for the right owner: the refusals above came
+        # from the measurement and the owner key, not from a broken guest.
         owner --measurement "$MEAS"
         [ "$STATUS" = 0 ] && pass "wrong, then right owner: delivered" ||
                 fail "wrong, then right owner: delivered" "exit $STATUS" "$(head -c 800 "$ERR")"
