@@ -49,8 +49,8 @@ void luks_binding_format(const struct luks_binding *b, char buf[LUKS_BINDING_STR
  * it could not be read (-ENOENT, -EIO, -ENOMEM). ret is filled as far as the header was read. */
 int luks_inspect(const char *path, struct luks_info *ret);
 
-/* The guest's check. Copies the header of device into header_out (which must not exist; created
- * exclusively by libcryptsetup, mode 0400), then inspects THAT COPY: 1 when the copy passes the
+/* The guest's check. Copies the header of device into header_out (which must not exist; written
+ * by libcryptsetup in a private folder beside it, mode 0400, and renamed without replacing), then inspects THAT COPY: 1 when the copy passes the
  * policy and carries the binding want; 0 when refused (ret->reason names it); <0 when the header
  * could not be read or copied (-EEXIST: header_out exists). On 0 and on <0 the copy is removed
  * (an existing header_out is left alone). Open the volume with the copy (--header), never with

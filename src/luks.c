@@ -10,9 +10,10 @@
  * Nothing here parses the binary header. Library code: debug logging only. */
 #include <ctype.h>
 #include <errno.h>
-#include <libgen.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -403,10 +404,49 @@ int luks_inspect(const char *path, struct luks_info *ret) {
         return check_loaded(cd, ret);
 }
 
+/* Copies the LUKS2 header of device to path, which must not exist: libcryptsetup writes it into
+ * a fresh private folder beside path (it creates the file exclusively, mode 0400), and a rename
+ * that never replaces puts it in place. So an existing file is neither overwritten nor removed.
+ * 1 copied, 0 refused (not LUKS2), <0 error. */
+static int copy_header(const char *device, const char *path, struct luks_info *info) {
+        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
+        _cleanup_(freep) char *dir = NULL, *tmp = NULL;
+        struct stat st;
+        int r;
+
+        if (stat(device, &st) < 0)
+                return -errno;
+        if (asprintf(&dir, "%s.XXXXXX", path) < 0) {
+                dir = NULL;
+                return -ENOMEM;
+        }
+        r = crypt_init(&cd, device);
+        if (r < 0)
+                return r;
+        crypt_set_log_callback(cd, crypt_log_debug, NULL);
+        /* Loaded here only to tell "not LUKS2" from a failure to write the copy. */
+        r = crypt_load(cd, CRYPT_LUKS2, NULL);
+        if (r == -EINVAL)
+                return refuse(info, "it has no valid LUKS2 header");
+        if (r < 0)
+                return r;
+        if (!mkdtemp(dir))
+                return -errno;
+        if (asprintf(&tmp, "%s/header", dir) < 0) {
+                tmp = NULL;
+                (void) rmdir(dir);
+                return -ENOMEM;
+        }
+        r = crypt_header_backup(cd, CRYPT_LUKS2, tmp);
+        if (r >= 0 && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0)
+                r = -errno;
+        (void) unlink(tmp);
+        (void) rmdir(dir);
+        return r < 0 ? r : 1;
+}
+
 int luks_check_device(const char *device, const struct luks_binding *want, const char *header_out,
                       struct luks_info *ret) {
-        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
-        _cleanup_(freep) char *dir = NULL;
         struct stat st;
         char got[LUKS_BINDING_STRING_SIZE], exp[LUKS_BINDING_STRING_SIZE];
         int r;
@@ -422,31 +462,9 @@ int luks_check_device(const char *device, const struct luks_binding *want, const
          * header is copied once, and everything after reads the copy: this check, and then
          * `cryptsetup open --header COPY DEVICE`, which takes keyslots, digest and segment from
          * the copy and only the data area from the device. What was checked is what is used. */
-        if (stat(device, &st) < 0)
-                return -errno;
-        dir = strdup(header_out);
-        if (!dir)
-                return -ENOMEM;
-        if (stat(dirname(dir), &st) < 0)
-                return -errno;
-        r = crypt_init(&cd, device);
-        if (r < 0)
+        r = copy_header(device, header_out, ret);
+        if (r <= 0)
                 return r;
-        crypt_set_log_callback(cd, crypt_log_debug, NULL);
-        /* Loaded here only to tell "not LUKS2" from a failure to write the copy. */
-        r = crypt_load(cd, CRYPT_LUKS2, NULL);
-        if (r == -EINVAL)
-                return refuse(ret, "it has no valid LUKS2 header");
-        if (r < 0)
-                return r;
-        r = crypt_header_backup(cd, CRYPT_LUKS2, header_out);
-        crypt_free(TAKE(cd));
-        if (r == -EEXIST)
-                return r;               /* created meanwhile by someone else: not ours to remove */
-        if (r < 0) {
-                (void) unlink(header_out);
-                return r;
-        }
 
         r = luks_inspect(header_out, ret);
         if (r > 0 && strcmp(ret->binding.uuid, want->uuid) != 0) {
