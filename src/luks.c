@@ -294,6 +294,15 @@ static int check_loaded(struct crypt_device *cd, struct luks_info *info) {
         if (req != 0)
                 return refuse(info, "requirement flags 0x%x are set (a reencryption in progress, "
                               "or a requirement this version does not know)", req);
+        /* Persistent activation flags are not bound, so the host may set them. allow-discards
+         * would pass TRIM through to the host's disk and show it which blocks are free (the
+         * cryptsetup FAQ, 5.19); the other flags only tune dm-crypt's queues. */
+        r = crypt_persistent_flags_get(cd, CRYPT_FLAGS_ACTIVATION, &req);
+        if (r < 0)
+                return r;
+        if (req & CRYPT_ACTIVATE_ALLOW_DISCARDS)
+                return refuse(info, "it sets the persistent flag allow-discards (TRIM would show "
+                              "the host which blocks are free)");
         uuid = crypt_get_uuid(cd);
         if (!uuid || !is_uuid(uuid))
                 return refuse(info, "it has no valid UUID");

@@ -169,6 +169,12 @@ refused "ECB segment" "$T/ecb.img" \
 edited integ 'segments.0.integrity={"type":"hmac(sha256)","journal_encryption":"none","journal_integrity":"none"}'
 refused "integrity member" "$T/integ.img" \
         "header of $T/integ.img refused: segment 0 has a member 'integrity' (integrity, flags and others are not allowed)"
+edited discards 'config.flags=["allow-discards"]'
+refused "persistent allow-discards flag" "$T/discards.img" \
+        "header of $T/discards.img refused: it sets the persistent flag allow-discards (TRIM would show the host which blocks are free)"
+edited perf 'config.flags=["no-read-workqueue"]'
+rm -f "$H"
+testcmd "a persistent performance flag is accepted" 0 "$S" disk check --binding "$BA" --header-out "$H" "$T/perf.img"
 edited offset 'segments.0.offset="17825792"'
 run "$S" disk bind "$T/offset.img"
 BO=$(cat "$OUT")
