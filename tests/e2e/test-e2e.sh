@@ -238,9 +238,9 @@ else
 fi
 stop_guest
 
-# --- boots 3-5: the host attaches another disk; the init refuses it before the agent starts -----
-# refused_boot NAME DISK REASON: the init fails with REASON (an ERE) before the network and the
-# agent, no key is requested, and the guest powers off by itself.
+# --- boots 3-6: the host attaches another disk; the init refuses it before the agent starts -----
+# refused_boot NAME DISK REASON: the init fails with REASON (an ERE, after "FAILED: ") before the
+# network and the agent, no key is requested, and the guest powers off by itself.
 refused_boot() {
         local name=$1 qstatus t_refused=
         start_guest "$name" "$2"
@@ -250,7 +250,7 @@ refused_boot() {
         else
                 fail "$name: the init refuses the disk" "no FAILED line; last lines:" "$(last_lines "$name")"
         fi
-        console_has "$name" "^snpctl-init: FAILED: disk refused, no key will be requested: $3" &&
+        console_has "$name" "^snpctl-init: FAILED: $3" &&
                 pass "$name: the reason is named" || fail "$name: the reason is named" "$(last_lines "$name")"
         # Bounded: poweroff -f follows the FAILED line at once.
         for _ in $(seq 300); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.2; done
@@ -271,10 +271,18 @@ refused_boot() {
                 pass "$name: nothing unlocked"
         echo "# $name: refused ${t_refused:-?} s after launch (wall clock; the guest uptime is on the console)"
 }
+REFUSED='disk refused, no key will be requested: '
 refused_boot host-disk "$T/host.img" \
-        "header of /dev/sda is not the bound volume: UUID $HOST_UUID is not $DISK_UUID\$"
+        "${REFUSED}header of /dev/sda is not the bound volume: UUID $HOST_UUID is not $DISK_UUID\$"
 refused_boot null-segment "$T/null-seg.img" \
-        "header of /dev/sda refused: segment 0 uses cipher_null-ecb with a 512-bit key, not in the allow-list"
+        "${REFUSED}header of /dev/sda refused: segment 0 uses cipher_null-ecb with a 512-bit key, not in the allow-list"
 refused_boot null-keyslot "$T/null-ks.img" \
-        "header of /dev/sda refused: keyslot 0 uses cipher_null-ecb with a 512-bit key, not in the allow-list"
+        "${REFUSED}header of /dev/sda refused: keyslot 0 uses cipher_null-ecb with a 512-bit key, not in the allow-list"
+# The owner's own disk, but a command line without snpctl.luks=: the init fails closed.
+APPEND_BOUND=$APPEND
+APPEND=${APPEND/ snpctl.luks=$BINDING/}
+[ "$APPEND" != "$APPEND_BOUND" ] && pass "a command line without snpctl.luks=" || fail "a command line without snpctl.luks="
+refused_boot no-binding "$T/disk.pristine" \
+        "boot=encrypted needs snpctl\\.luks=UUID:HEX on the kernel command line \\(snpctl disk bind\\)\$"
+APPEND=$APPEND_BOUND
 finish
