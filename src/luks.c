@@ -26,16 +26,12 @@
 #include "hex.h"
 #include "log.h"
 #include "luks.h"
+#include "output.h"
 
 /* LUKS2's smallest metadata: two copies of a 16 KiB binary header and JSON area. */
 #define LUKS2_MIN_METADATA (2 * 16384)
 
 DEFINE_FREEP(struct crypt_device, crypt_free)
-
-static void json_putp(struct json_object **p) {
-        if (*p)
-                json_object_put(*p);
-}
 
 /* libcryptsetup's own messages go to the debug log; the applet reports once. */
 static void crypt_log_debug(int level, const char *msg, void *usrptr) {
@@ -47,7 +43,7 @@ static void crypt_log_debug(int level, const char *msg, void *usrptr) {
         log_debug("libcryptsetup (%d): %.*s", level, (int) n, msg);
 }
 
-static int refuse(struct luks_info *info, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+__attribute__((format(printf, 2, 3)))
 static int refuse(struct luks_info *info, const char *fmt, ...) {
         va_list ap;
 
@@ -280,7 +276,7 @@ static int binding_compute(const char *uuid, struct json_object *seg, struct jso
 
 /* 1 passes, 0 refused, <0 error; cd has the header loaded. */
 static int check_loaded(struct crypt_device *cd, struct luks_info *info) {
-        _cleanup_(json_putp) struct json_object *root = NULL;
+        _cleanup_(json_object_putp) struct json_object *root = NULL;
         struct json_object *segments, *digests, *keyslots, *seg, *dig, *list, *el;
         const char *json = NULL, *seg_id, *dig_id, *type, *enc, *uuid;
         uint32_t req = 0;
