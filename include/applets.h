@@ -31,6 +31,7 @@ const struct applet_alias *applet_find_alias(const char *name);
 int attest_server_main(int argc, char **argv);
 int attest_verify_main(int argc, char **argv);
 int config_main(int argc, char **argv);
+int disk_main(int argc, char **argv);
 int idblock_main(int argc, char **argv);
 int launch_main(int argc, char **argv);
 int measure_main(int argc, char **argv);

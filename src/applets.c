@@ -8,6 +8,7 @@ const struct applet applet_table[] = {
         { "attest-server", attest_server_main, "Guest agent: prove the VM to its owner, receive the disk key" },
         { "attest-verify", attest_verify_main, "Verify attestation reports against AMD's chain and the VM" },
         { "config",        config_main,        "Write, check and show the VM description" },
+        { "disk",          disk_main,          "Bind the guest to the owner's LUKS2 volume, check it" },
         { "idblock",       idblock_main,       "Sign an ID block and ID auth structure, or check them" },
         { "launch",        launch_main,        "Start the guest with QEMU, or print its command line" },
         { "measure",       measure_main,       "Compute the expected launch digest" },

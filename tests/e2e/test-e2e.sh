@@ -74,9 +74,34 @@ if ! "$cs" reencrypt -q --encrypt --type luks2 --reduce-device-size 32M --pbkdf 
         skip "cryptsetup cannot encrypt an image file here: $(tail -n 3 "$T/luks.log")"
 fi
 "$cs" isLuks "$T/disk.img" && pass "test disk is LUKS" || fail "test disk is LUKS"
+# The owner binds the disk; the binding goes on the measured command line (snpctl.luks=).
+run "$SNPCTL" disk bind "$T/disk.img"
+BINDING=$(cat "$OUT")
+[ "$STATUS" = 0 ] && [ -n "$BINDING" ] && pass "owner binds the disk: $BINDING" ||
+        fail "owner binds the disk (snpctl disk bind)" "exit $STATUS" "$(cat "$ERR")"
+DISK_UUID=${BINDING%%:*}
 grep -aq "$marker" "$T/disk.img" && fail "marker not readable in the encrypted image" ||
         pass "marker not readable in the encrypted image"
 cp "$T/disk.img" "$T/disk.pristine"
+
+# --- the host's disks ----------------------------------------------------------------------------
+# (a) a LUKS2 volume the host made itself, with a key it knows: a good header, the wrong volume.
+truncate -s 48M "$T/host.img"
+head -c 64 /dev/urandom >"$T/host.key"
+"$cs" luksFormat -q --type luks2 --pbkdf pbkdf2 --pbkdf-force-iterations 1000 \
+        --key-file "$T/host.key" "$T/host.img" >"$T/luks.log" 2>&1 || fail "luksFormat the host's disk" "$(cat "$T/luks.log")"
+HOST_UUID=$("$cs" luksUUID "$T/host.img")
+# (b) the owner's disk with its segment switched to cipher_null (opens with any key, data in
+# clear), and (c) with its keyslot switched to cipher_null (keyslots are not bound: the binding
+# still matches, the policy alone refuses), edited as a host would (tests/cli/luks-edit.py).
+EDIT="$(dirname "$0")/../cli/luks-edit.py"
+cp "$T/disk.pristine" "$T/null-seg.img"
+python3 "$EDIT" "$T/null-seg.img" 'segments.0.encryption="cipher_null-ecb"' || fail "luks-edit.py null-seg"
+cp "$T/disk.pristine" "$T/null-ks.img"
+python3 "$EDIT" "$T/null-ks.img" 'keyslots.0.area.encryption="cipher_null-ecb"' || fail "luks-edit.py null-ks"
+run "$SNPCTL" disk bind "$T/host.img"
+[ "$STATUS" = 0 ] && [ "$(cat "$OUT")" != "$BINDING" ] && pass "the host's disk passes the policy, with another binding" ||
+        fail "the host's disk passes the policy, with another binding" "exit $STATUS" "$(cat "$OUT" "$ERR")"
 
 # --- test chain and sim template ---------------------------------------------------------------
 C=$T/chains
@@ -110,14 +135,15 @@ free_port() {
 }
 APPEND="console=ttyS0 panic=-1 boot=encrypted root=/dev/sda rootfstype=ext4 rootdelay=20 ip=dhcp
 snpctl.listen=0.0.0.0:7700 snpctl.provider=sim snpctl.sim_template=/etc/snpctl/sim-template.bin
-snpctl.sim_key=/etc/snpctl/sim-key.pem snpctl.owner=$OWNER_DIGEST"
+snpctl.sim_key=/etc/snpctl/sim-key.pem snpctl.owner=$OWNER_DIGEST snpctl.luks=$BINDING"
 APPEND=$(echo $APPEND)
 
-# start_guest NAME: boots the disk in the background with the console in $T/NAME.log; sets qpid,
-# PORT (the host end of the agent's port) and START (epoch seconds).
+# start_guest NAME [DISK]: boots a copy of DISK (default: the owner's pristine disk) in the
+# background with the console in $T/NAME.log; sets qpid, PORT (the host end of the agent's port)
+# and START (epoch seconds).
 start_guest() {
         local name=$1
-        cp "$T/disk.pristine" "$T/disk.img"
+        cp "${2:-$T/disk.pristine}" "$T/disk.img"
         PORT=$(free_port)
         START=$(date +%s.%N)
         timeout -k 10 "$BOOT_TIMEOUT" "$SNPCTL" launch --mode plain --accel tcg --memory 512 \
@@ -179,6 +205,9 @@ else
         fail "good: the agent listens in the guest" "no '$AGENT_UP' on the console; last lines:" "$(last_lines good)"
         stop_guest
 fi
+console_has good "^snpctl-init: header of /dev/sda is the bound volume $DISK_UUID \\(aes-xts-plain64, 512-bit key, 1 keyslot\\)" &&
+        pass "good: the init checked the disk against the binding first" ||
+        fail "good: the init checked the disk against the binding first" "$(last_lines good)"
 console_has good "^snpctl-init: network: eth0 10\\.0\\.2\\.15/24" && pass "good: network up by DHCP" ||
         fail "good: network up by DHCP"
 console_has good "attestation request from 10\\.0\\.2\\.2: report sent \\(provider sim" &&
@@ -238,4 +267,57 @@ else
         fail "wrong: the agent listens in the guest" "no '$AGENT_UP' on the console; last lines:" "$(last_lines wrong)"
 fi
 stop_guest
+
+# --- boots 3-6: the host attaches another disk; the init refuses it before the agent starts -----
+# refused_boot NAME DISK REASON: the init fails with REASON (an ERE, after "FAILED: ") before the
+# network and the agent, no key is requested, and the guest powers off by itself.
+refused_boot() {
+        local name=$1 qstatus t_refused=
+        start_guest "$name" "$2"
+        if wait_console "$name" "^snpctl-init: FAILED: " "$BOOT_TIMEOUT"; then
+                t_refused=$(elapsed "$START")
+                pass "$name: the init refuses the disk ($t_refused s after launch)"
+        else
+                fail "$name: the init refuses the disk" "no FAILED line; last lines:" "$(last_lines "$name")"
+        fi
+        console_has "$name" "^snpctl-init: FAILED: $3" &&
+                pass "$name: the reason is named" || fail "$name: the reason is named" "$(last_lines "$name")"
+        # Bounded: poweroff -f follows the FAILED line at once.
+        for _ in $(seq 300); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.2; done
+        if kill -0 "$qpid" 2>/dev/null; then
+                fail "$name: the guest powers off" "still running 60 s after the refusal"
+        else
+                wait "$qpid" 2>/dev/null
+                qstatus=$?
+                [ "$qstatus" != 124 ] && [ "$qstatus" != 137 ] && pass "$name: the guest powers off by itself" ||
+                        fail "$name: the guest powers off by itself" "timeout(1) status $qstatus"
+        fi
+        qpid=
+        stop_guest
+        console_has "$name" "$AGENT_UP|waiting for the owner|snpctl-init: network:" &&
+                fail "$name: no network, no agent, no key requested" "$(last_lines "$name")" ||
+                pass "$name: no network, no agent, no key requested"
+        console_has "$name" "unlocked|rootfs-init|$marker" && fail "$name: nothing unlocked" "$(last_lines "$name")" ||
+                pass "$name: nothing unlocked"
+        echo "# $name: refused ${t_refused:-?} s after launch (wall clock; the guest uptime is on the console)"
+}
+REFUSED='disk refused, no key will be requested: '
+refused_boot host-disk "$T/host.img" \
+        "${REFUSED}header of /dev/sda is not the bound volume: UUID $HOST_UUID is not $DISK_UUID\$"
+refused_boot null-segment "$T/null-seg.img" \
+        "${REFUSED}header of /dev/sda refused: segment 0 uses cipher_null-ecb with a 512-bit key, not in the allow-list"
+refused_boot null-keyslot "$T/null-ks.img" \
+        "${REFUSED}header of /dev/sda refused: keyslot 0 uses cipher_null-ecb with a 512-bit key, not in the allow-list"
+# The owner's own disk, but a command line without snpctl.luks=: the init fails closed.
+APPEND_BOUND=$APPEND
+APPEND=${APPEND/ snpctl.luks=$BINDING/}
+[ "$APPEND" != "$APPEND_BOUND" ] && pass "a command line without snpctl.luks=" || fail "a command line without snpctl.luks="
+refused_boot no-binding "$T/disk.pristine" \
+        "boot=encrypted needs snpctl\\.luks=UUID:HEX on the kernel command line \\(snpctl disk bind\\)\$"
+# Nor without snpctl.owner=: no agent without the key that may talk to it.
+APPEND=${APPEND_BOUND/ snpctl.owner=$OWNER_DIGEST/}
+[ "$APPEND" != "$APPEND_BOUND" ] && pass "a command line without snpctl.owner=" || fail "a command line without snpctl.owner="
+refused_boot no-owner "$T/disk.pristine" \
+        "boot=encrypted needs snpctl\\.owner=HEX, the owner key digest, on the kernel command line"
+APPEND=$APPEND_BOUND
 finish

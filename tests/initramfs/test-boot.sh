@@ -154,7 +154,7 @@ if [ -n "$cs" ] && ! "$SNPCTL" attest-server --help >/dev/null 2>&1; then
                 --key-file "$T/luks.key" "$T/luks.img" >"$T/lformat" 2>&1 &&
                 pass "luksFormat a test disk" || fail "luksFormat" "$(cat "$T/lformat")"
         # shellcheck disable=SC2046
-        boot encrypted "boot=encrypted root=/dev/vda rootdelay=10" $(disk "$T/luks.img") \
+        boot encrypted "boot=encrypted root=/dev/vda rootdelay=10 snpctl.luks=$("$SNPCTL" disk bind "$T/luks.img")" $(disk "$T/luks.img") \
                 -nic user,model=virtio-net-pci,restrict=on
         bounded encrypted
         console encrypted "encrypted: network up by DHCP" "^snpctl-init: network: eth0 10\\.0\\.2\\.15/24"

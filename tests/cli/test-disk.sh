@@ -1,0 +1,260 @@
+# SPDX-License-Identifier: Apache-2.0
+# snpctl disk: LUKS2 images made here with cryptsetup on regular files (no loop or device-mapper
+# device). The bound header passes and its copy opens; another volume (another key, or the same
+# UUID forced with another key) is refused by the binding; cipher_null segments and keyslots,
+# ECB, 256-bit XTS, LUKS1, linear segments, integrity, a reencryption in progress are refused by
+# the policy whatever the binding; added and changed pass phrases keep the binding; the binding is
+# recomputed here from `cryptsetup luksDump --dump-json-metadata` with python, independently of
+# our code. Headers cryptsetup will not format here (cipher_null needs device-mapper or the
+# kernel's cipher_null) are made by editing the JSON metadata with luks-edit.py, as a host would.
+. "$(dirname "$0")/lib.sh"
+
+EDIT="$(dirname "$0")/luks-edit.py"
+cs=$(PATH=$PATH:/usr/sbin:/sbin command -v cryptsetup || true)
+[ -n "$cs" ] || { echo "skipped: cryptsetup is not installed (Debian: cryptsetup-bin)"; exit 77; }
+command -v python3 >/dev/null || { echo "skipped: python3 is not installed"; exit 77; }
+
+# Every run's stderr is kept too, so that a sanitizer report behind an expected status is seen.
+run() {
+        "$@" >"$OUT" 2>"$ERR" </dev/null
+        STATUS=$?
+        cat "$ERR" >>"$T/all-stderr"
+}
+# expect_err_line NAME TEXT: stderr is exactly one line, TEXT.
+expect_err_line() {
+        if [ "$(cat "$ERR")" = "$2" ]; then pass "$1"; else fail "$1" "stderr: $(head -c 800 "$ERR")" "expected: $2"; fi
+}
+
+# fmt IMAGE PASS [cryptsetup options]: a 20 MiB LUKS2 image with quick PBKDF2 keyslots.
+fmt() {
+        local img=$1 pw=$2
+        shift 2
+        rm -f "$img"
+        truncate -s 20M "$img"
+        printf '%s' "$pw" | "$cs" luksFormat -q --type luks2 --pbkdf pbkdf2 \
+                --pbkdf-force-iterations 1000 --key-file=- "$@" "$img" >"$T/cs.log" 2>&1
+}
+uuid_of() { "$cs" luksUUID "$1"; }
+# binding_py IMAGE: the binding recomputed from the JSON metadata (snpctl-disk(1), "The binding").
+binding_py() {
+        "$cs" luksDump --dump-json-metadata "$1" | python3 -c '
+import hashlib, json, sys
+m = json.load(sys.stdin)
+uuid = sys.argv[1]
+(s,) = m["segments"].values()
+(d,) = m["digests"].values()
+t = "snpctl-luks2-binding-v1\nuuid=%s\n" % uuid
+for k in ("type", "offset", "size", "iv_tweak", "encryption", "sector_size"):
+    t += "segment.%s=%s\n" % (k, s[k])
+for k in ("type", "hash", "iterations", "salt", "digest"):
+    t += "digest.%s=%s\n" % (k, d[k])
+print("%s:%s" % (uuid, hashlib.sha256(t.encode()).hexdigest()))
+' "$(uuid_of "$1")"
+}
+S=$SNPCTL
+H=$T/hdr
+
+# --- the owner's volume ------------------------------------------------------------------------
+fmt "$T/a.img" owner-pass || { echo "skipped: cryptsetup luksFormat fails here: $(cat "$T/cs.log")"; exit 77; }
+UA=$(uuid_of "$T/a.img")
+run "$S" disk bind "$T/a.img"
+[ "$STATUS" = 0 ] && pass "bind: exit 0" || fail "bind: exit 0" "exit $STATUS" "$(cat "$ERR")"
+BA=$(cat "$OUT")
+expect_stdout "bind: prints UUID:HEX, the header's UUID" "$(echo "$BA" | grep -Ex "$UA:[0-9a-f]{64}")"
+[ -s "$OUT" ] && pass "bind: stdout not empty" || fail "bind: stdout not empty"
+expect_stdout "bind: the binding recomputed from luksDump's JSON with python" "$(binding_py "$T/a.img")"
+run "$S" disk bind --json "$T/a.img"
+expect_out "bind --json: uuid" "\"uuid\": \"$UA\""
+expect_out "bind --json: binding" "\"binding\": \"$BA\""
+expect_out "bind --json: cipher" '"cipher": "aes-xts-plain64"'
+expect_out "bind --json: key bits" '"key_bits": 512'
+expect_out "bind --json: keyslots" '"keyslots": 1'
+
+# --- check: the bound header passes, and its copy opens ----------------------------------------
+testcmd "check: the bound volume, exit 0" 0 "$S" disk check --binding "$BA" --header-out "$H" "$T/a.img"
+expect_err "check: says it is the bound volume" "header of $T/a\\.img is the bound volume $UA \\(aes-xts-plain64, 512-bit key, 1 keyslot\\); checked copy in '$H'"
+expect_no_out "check: nothing on stdout"
+[ -f "$H" ] && pass "check: the copy exists" || fail "check: the copy exists"
+[ "$(stat -c %a "$H")" = 400 ] && pass "check: the copy is mode 0400" || fail "check: the copy is mode 0400" "$(stat -c %a "$H")"
+cmp -s -n "$(stat -c %s "$H")" "$H" "$T/a.img" && pass "check: the copy is the device's header" ||
+        fail "check: the copy is the device's header"
+if [ "$(id -u)" = 0 ]; then
+        printf owner-pass | "$cs" open --test-passphrase --header "$H" --key-file=- "$T/a.img" >"$T/o.log" 2>&1 &&
+                pass "the copy opens the volume with the owner's pass phrase (cryptsetup open --test-passphrase --header)" ||
+                fail "the copy opens the volume with the owner's pass phrase" "$(cat "$T/o.log")"
+        printf wrong | "$cs" open --test-passphrase --header "$H" --key-file=- "$T/a.img" >"$T/o.log" 2>&1 &&
+                fail "the copy does not open with another pass phrase" || pass "the copy does not open with another pass phrase"
+else
+        echo "# not root: the open of the copy is not tried"
+fi
+cp "$H" "$T/hdr.keep"
+run "$S" disk check --binding "$BA" --header-out "$H" "$T/a.img"
+[ "$STATUS" = 1 ] && pass "check: an existing --header-out: exit 1" || fail "check: an existing --header-out: exit 1" "exit $STATUS"
+expect_err_line "check: an existing --header-out is named" "snpctl disk: writing the header copy '$H' (it must not exist): File exists"
+cmp -s "$H" "$T/hdr.keep" && pass "check: the existing file is left alone" || fail "check: the existing file is left alone"
+ln -s "$T/nowhere" "$T/dangling"
+testcmd "check: a dangling symlink as --header-out: exit 1" 1 "$S" disk check --binding "$BA" --header-out "$T/dangling" "$T/a.img"
+[ ! -e "$T/nowhere" ] && pass "check: nothing written through the dangling symlink" || fail "check: nothing written through the dangling symlink"
+rm -f "$H"
+testcmd "check: --header-out in a missing folder: exit 1" 1 "$S" disk check --binding "$BA" --header-out "$T/no/such/dir/h" "$T/a.img"
+expect_err "check: the copy's failure is named" "copying the LUKS2 header of $T/a\\.img to '$T/no/such/dir/h'"
+testcmd "check: a missing device: exit 1" 1 "$S" disk check --binding "$BA" --header-out "$H" "$T/missing.img"
+expect_err_line "check: a missing device is named" "snpctl disk: copying the LUKS2 header of $T/missing.img to '$H': No such file or directory"
+testcmd "bind: a missing image: exit 1" 1 "$S" disk bind "$T/missing.img"
+expect_err_line "bind: a missing image is named" "snpctl disk: reading the LUKS2 header of '$T/missing.img': No such file or directory"
+
+# refused CASE IMAGE REASON [BINDING]: check exits 3 with exactly one line, REASON, and removes the copy.
+refused() {
+        local name=$1 img=$2 want=$3 binding=${4:-$BA}
+        rm -f "$H"
+        run "$S" disk check --binding "$binding" --header-out "$H" "$img"
+        [ "$STATUS" = 3 ] && pass "$name: exit 3" || fail "$name: exit 3" "exit $STATUS" "$(cat "$ERR")"
+        expect_err_line "$name: the reason" "snpctl disk: $want"
+        expect_no_out "$name: nothing on stdout"
+        [ ! -e "$H" ] && pass "$name: the copy is removed" || fail "$name: the copy is removed"
+}
+# bind_refused CASE IMAGE REASON: bind exits 3 with the reason.
+bind_refused() {
+        run "$S" disk bind "$2"
+        [ "$STATUS" = 3 ] && pass "bind, $1: exit 3" || fail "bind, $1: exit 3" "exit $STATUS" "$(cat "$ERR")"
+        expect_err_line "bind, $1: the reason" "snpctl disk: header of '$2' refused: $3"
+        expect_no_out "bind, $1: nothing on stdout"
+}
+
+# --- another volume: the host's own --------------------------------------------------------------
+fmt "$T/b.img" host-pass || fail "luksFormat b.img" "$(cat "$T/cs.log")"
+UB=$(uuid_of "$T/b.img")
+testcmd "host's volume: passes the policy (bind exit 0)" 0 "$S" disk bind "$T/b.img"
+refused "host's volume, same size, other key" "$T/b.img" \
+        "header of $T/b.img is not the bound volume: UUID $UB is not $UA"
+fmt "$T/c.img" host-pass --uuid "$UA" || fail "luksFormat --uuid" "$(cat "$T/cs.log")"
+[ "$(uuid_of "$T/c.img")" = "$UA" ] && pass "host's volume with the owner's UUID forced" || fail "host's volume with the owner's UUID forced"
+run "$S" disk bind "$T/c.img"
+BC=$(cat "$OUT")
+refused "host's volume, owner's UUID, other key (digest differs)" "$T/c.img" \
+        "header of $T/c.img is not the bound volume: UUID $UA matches, but its volume key digest or segment differ (binding $BC, expected $BA)"
+
+# --- the owner's header, edited by the host -----------------------------------------------------
+edited() { cp "$T/a.img" "$T/$1.img" && python3 "$EDIT" "$T/$1.img" "${@:2}"; }
+edited null-seg 'segments.0.encryption="cipher_null-ecb"' || fail "luks-edit.py null-seg"
+"$cs" isLuks "$T/null-seg.img" && pass "an edited header still loads in cryptsetup" || fail "an edited header still loads in cryptsetup"
+refused "cipher_null segment" "$T/null-seg.img" \
+        "header of $T/null-seg.img refused: segment 0 uses cipher_null-ecb with a 512-bit key, not in the allow-list (aes-xts-plain64, 512-bit key)"
+bind_refused "cipher_null segment" "$T/null-seg.img" \
+        "segment 0 uses cipher_null-ecb with a 512-bit key, not in the allow-list (aes-xts-plain64, 512-bit key)"
+
+# A cipher_null keyslot beside the owner's: the binding still matches (keyslots are not bound),
+# the policy refuses it.
+cp "$T/a.img" "$T/null-ks.img"
+printf 'owner-pass\nhost-pass' >"$T/two.txt"
+printf owner-pass >"$T/owner.txt"
+printf host-pass >"$T/host.txt"
+"$cs" luksAddKey -q --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file "$T/owner.txt" \
+        "$T/null-ks.img" "$T/host.txt" >"$T/cs.log" 2>&1 || fail "luksAddKey" "$(cat "$T/cs.log")"
+python3 "$EDIT" "$T/null-ks.img" 'keyslots.1.area.encryption="cipher_null-ecb"' || fail "luks-edit.py null-ks"
+refused "cipher_null keyslot" "$T/null-ks.img" \
+        "header of $T/null-ks.img refused: keyslot 1 uses cipher_null-ecb with a 512-bit key, not in the allow-list (aes-xts-plain64, 512-bit key)"
+if fmt "$T/null-ks2.img" pw --keyslot-cipher cipher_null-ecb --keyslot-key-size 512; then
+        bind_refused "cipher_null keyslot made by cryptsetup" "$T/null-ks2.img" \
+                "keyslot 0 uses cipher_null-ecb with a 0-bit key, not in the allow-list (aes-xts-plain64, 512-bit key)"
+else
+        echo "# cryptsetup cannot format a cipher_null keyslot here (no device-mapper); made with luks-edit.py above"
+fi
+
+edited linear 'segments.0.type="linear"' -segments.0.encryption -segments.0.iv_tweak -segments.0.sector_size
+refused "linear segment" "$T/linear.img" "header of $T/linear.img refused: segment 0 is of type linear, not crypt"
+edited ecb 'segments.0.encryption="aes-ecb"'
+refused "ECB segment" "$T/ecb.img" \
+        "header of $T/ecb.img refused: segment 0 uses aes-ecb with a 512-bit key, not in the allow-list (aes-xts-plain64, 512-bit key)"
+edited integ 'segments.0.integrity={"type":"hmac(sha256)","journal_encryption":"none","journal_integrity":"none"}'
+refused "integrity member" "$T/integ.img" \
+        "header of $T/integ.img refused: segment 0 has a member 'integrity' (integrity, flags and others are not allowed)"
+edited discards 'config.flags=["allow-discards"]'
+refused "persistent allow-discards flag" "$T/discards.img" \
+        "header of $T/discards.img refused: it sets the persistent flag allow-discards (TRIM would show the host which blocks are free)"
+edited perf 'config.flags=["no-read-workqueue"]'
+rm -f "$H"
+testcmd "a persistent performance flag is accepted" 0 "$S" disk check --binding "$BA" --header-out "$H" "$T/perf.img"
+edited offset 'segments.0.offset="17825792"'
+run "$S" disk bind "$T/offset.img"
+BO=$(cat "$OUT")
+refused "owner's key digest, segment moved" "$T/offset.img" \
+        "header of $T/offset.img is not the bound volume: UUID $UA matches, but its volume key digest or segment differ (binding $BO, expected $BA)"
+edited iter 'digests.0.iterations=1001'
+run "$S" disk bind "$T/iter.img"
+refused "digest iterations changed" "$T/iter.img" \
+        "header of $T/iter.img is not the bound volume: UUID $UA matches, but its volume key digest or segment differ (binding $(cat "$OUT"), expected $BA)"
+
+# --- the owner's own choices the policy refuses -------------------------------------------------
+fmt "$T/x256.img" pw --key-size 256 || fail "luksFormat --key-size 256"
+bind_refused "aes-xts-plain64 with a 256-bit key" "$T/x256.img" \
+        "segment 0 uses aes-xts-plain64 with a 256-bit key, not in the allow-list (aes-xts-plain64, 512-bit key)"
+fmt "$T/cbc.img" pw --cipher aes-cbc-essiv:sha256 --key-size 256 || fail "luksFormat aes-cbc-essiv"
+bind_refused "aes-cbc-essiv" "$T/cbc.img" \
+        "segment 0 uses aes-cbc-essiv:sha256 with a 256-bit key, not in the allow-list (aes-xts-plain64, 512-bit key)"
+rm -f "$T/l1.img"; truncate -s 20M "$T/l1.img"
+printf pw | "$cs" luksFormat -q --type luks1 --pbkdf-force-iterations 1000 --key-file=- "$T/l1.img" >"$T/cs.log" 2>&1 ||
+        fail "luksFormat --type luks1" "$(cat "$T/cs.log")"
+bind_refused "LUKS1" "$T/l1.img" "it is LUKS1, not LUKS2"
+refused "LUKS1" "$T/l1.img" "header of $T/l1.img refused: it has no valid LUKS2 header"
+cp "$T/a.img" "$T/reenc.img"
+"$cs" reencrypt --init-only -q --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file "$T/owner.txt" \
+        "$T/reenc.img" >"$T/cs.log" 2>&1 || fail "reencrypt --init-only" "$(cat "$T/cs.log")"
+refused "reencryption in progress" "$T/reenc.img" \
+        "header of $T/reenc.img refused: requirement flags 0x2 are set (a reencryption in progress, or a requirement this version does not know)"
+
+# --- not LUKS ---------------------------------------------------------------------------------
+head -c 1M /dev/zero >"$T/zero.img"
+refused "not LUKS" "$T/zero.img" "header of $T/zero.img refused: it has no valid LUKS2 header"
+bind_refused "not LUKS" "$T/zero.img" "it has no valid LUKS2 header"
+printf 'short' >"$T/short.img"
+bind_refused "a short file" "$T/short.img" "it is too small (5 bytes) to hold a LUKS2 header"
+
+# --- pass phrases change, the binding does not ---------------------------------------------------
+cp "$T/a.img" "$T/added.img"
+"$cs" luksAddKey -q --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file "$T/owner.txt" \
+        "$T/added.img" "$T/host.txt" >"$T/cs.log" 2>&1 || fail "luksAddKey" "$(cat "$T/cs.log")"
+run "$S" disk bind "$T/added.img"
+expect_stdout "luksAddKey keeps the binding" "$BA"
+rm -f "$H"
+testcmd "check: a volume with an added keyslot passes" 0 "$S" disk check --binding "$BA" --header-out "$H" "$T/added.img"
+expect_err "check: counts 2 keyslots" "\\(aes-xts-plain64, 512-bit key, 2 keyslots\\)"
+"$cs" luksKillSlot -q --key-file "$T/host.txt" "$T/added.img" 0 >"$T/cs.log" 2>&1 || fail "luksKillSlot" "$(cat "$T/cs.log")"
+run "$S" disk bind "$T/added.img"
+expect_stdout "luksKillSlot of the first pass phrase keeps the binding" "$BA"
+
+# --- usage ---------------------------------------------------------------------------------------
+rm -f "$H"
+for bad in "" nocolon "$UA" "$UA:" ":${BA#*:}" "${UA%?}:${BA#*:}" "${BA}0" "${BA%?}" "${BA%?}g" \
+        "$UA:${BA#*:}:x" "x${UA#?}:${BA#*:}" "$(echo "$UA" | tr - _):${BA#*:}"; do
+        run "$S" disk check --binding "$bad" --header-out "$H" "$T/a.img"
+        [ "$STATUS" = 2 ] && pass "malformed --binding '$bad': exit 2" || fail "malformed --binding '$bad': exit 2" "exit $STATUS"
+        expect_err "malformed --binding '$bad': named" "bad --binding '.*': expected UUID:HEX"
+        [ ! -e "$H" ] && pass "malformed --binding '$bad': no copy" || fail "malformed --binding '$bad': no copy"
+done
+testcmd "check without --binding: exit 2" 2 "$S" disk check --header-out "$H" "$T/a.img"
+expect_err "check without --binding: named" "--binding UUID:HEX is required"
+testcmd "check without --header-out: exit 2" 2 "$S" disk check --binding "$BA" "$T/a.img"
+expect_err "check without --header-out: named" "--header-out FILE is required"
+testcmd "check without a device: exit 2" 2 "$S" disk check --binding "$BA" --header-out "$H"
+testcmd "check with two devices: exit 2" 2 "$S" disk check --binding "$BA" --header-out "$H" "$T/a.img" "$T/b.img"
+testcmd "bind without an image: exit 2" 2 "$S" disk bind
+testcmd "bind with two images: exit 2" 2 "$S" disk bind "$T/a.img" "$T/b.img"
+testcmd "disk without a subcommand: exit 2" 2 "$S" disk
+expect_err "disk without a subcommand: named" "give a subcommand: bind or check"
+testcmd "disk with an unknown subcommand: exit 2" 2 "$S" disk unbind "$T/a.img"
+expect_err "disk with an unknown subcommand: named" "unknown subcommand 'unbind' \\(subcommands: bind, check\\)"
+testcmd "disk --help: exit 0" 0 "$S" disk --help
+expect_out "disk --help names both subcommands" "check --binding UUID:HEX --header-out FILE DEVICE"
+testcmd "disk check --help: exit 0" 0 "$S" disk check --help
+expect_out "disk check --help shows --header-out" "--header-out=FILE"
+testcmd "snpctl-disk link works" 0 "$(link snpctl-disk)" bind "$T/a.img"
+expect_stdout "snpctl-disk link prints the binding" "$BA"
+[ ! -e "$H" ] && pass "no copy left by usage errors" || fail "no copy left by usage errors"
+
+if grep -Eq "Sanitizer|runtime error" "$T/all-stderr"; then
+        fail "no sanitizer reports" "$(grep -E -m3 "Sanitizer|runtime error" "$T/all-stderr")"
+else
+        pass "no sanitizer reports"
+fi
+finish
