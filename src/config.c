@@ -3,7 +3,6 @@
  * serialisation, and the host-dependent fields taken from a known-good report. The field list is
  * docs/config.md; a test checks that each name in config_field_names[] is documented there. */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -25,6 +24,7 @@
 #include "hex.h"
 #include "idblock.h"
 #include "le.h"
+#include "luks.h"
 #include "measure.h"
 #include "output.h"
 #include "ovmf.h"
@@ -579,21 +579,8 @@ static void check_tcb_reserved(struct parser *p, const char *prefix, struct json
         problem(&p->k, false, field, "must be an array of zeros (reserved bytes)");
 }
 
-/* "UUID:HEX": the UUID as libcryptsetup prints it (8-4-4-4-12 hex digits), then the 64 hex
- * digits of the binding digest; what `snpctl disk bind` prints. */
-static bool luks_binding_valid(const char *s) {
-        if (strlen(s) != 36 + 1 + 64 || s[36] != ':')
-                return false;
-        for (size_t i = 0; i < strlen(s); i++) {
-                bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-                if (i == 36 ? false : dash ? s[i] != '-' : !isxdigit((unsigned char) s[i]))
-                        return false;
-        }
-        return true;
-}
-
 static void parse_luks_binding(struct parser *p, const char *field, struct json_object *v) {
+        struct luks_binding b;
         const char *s;
 
         if (!v) {
@@ -602,7 +589,7 @@ static void parse_luks_binding(struct parser *p, const char *field, struct json_
         }
         if (!read_string(&p->k, field, v, false, &s))
                 return;
-        if (!luks_binding_valid(s)) {
+        if (luks_binding_parse(s, &b) < 0) {
                 problem(&p->k, false, field, "'%s' is not UUID:HEX (the 36-character volume "
                         "UUID and 64 hex digits, as snpctl disk bind prints it)", s);
                 return;
