@@ -545,8 +545,14 @@ static const char *verdict_name(enum verdict v) {
         return v == VERDICT_VERIFIED ? "verified" : v == VERDICT_REJECTED ? "rejected" : "error";
 }
 
+/* Report paths and URLs as shown in the human output: a folder of reports may come from the
+ * host, and a file name must not forge a line. */
+#define PATH_TEXT 1024
+
 static void print_table(const char *path, const struct attest_result *res, enum verdict v) {
-        printf("report %s\n", path);
+        char p[PATH_TEXT];
+
+        printf("report %s\n", output_escape_str(path, p, sizeof(p)));
         for (size_t i = 0; i < res->n_checks; i++) {
                 const struct attest_check *c = &res->checks[i];
 
@@ -564,8 +570,11 @@ static void print_table(const char *path, const struct attest_result *res, enum 
                 printf("REJECTED\n");
 }
 
-static void print_line(const char *path, const struct attest_result *res, enum verdict v) {
+static void print_line(const char *path_raw, const struct attest_result *res, enum verdict v) {
         const struct attest_check *f = attest_first_failure(res);
+        char path[PATH_TEXT];
+
+        output_escape_str(path_raw, path, sizeof(path));
 
         if (v == VERDICT_ERROR)
                 printf("ERROR     %s\n", path);
@@ -758,14 +767,9 @@ static enum verdict verify_one(const struct attest_verify_args *a, const char *p
 
 /* ---- the handshake (--url) ---- */
 
-/* Printable text of an agent's answer, for an error message. */
+/* An agent's answer, for an error message: the host's text, escaped (output_escape()). */
 static void agent_text(const uint8_t *data, size_t size, char *buf, size_t bsize) {
-        size_t n = 0;
-
-        for (size_t i = 0; i < size && n + 1 < bsize; i++)
-                if (data[i] >= 0x20 && data[i] < 0x7f)
-                        buf[n++] = (char) data[i];
-        buf[n] = '\0';
+        output_escape(data, size, buf, bsize);
 }
 
 static int deliver(const struct attest_verify_args *a, const uint8_t nonce[32],
