@@ -153,13 +153,14 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
 
         x.has_policy = true;
         x.policy = c->guest_policy;
-        x.allow_debug = c->guest_policy & SNP_POLICY_DEBUG;
+        /* DEBUG is accepted only by --allow-debug, never by the config alone: a config may come
+         * from an unverified report (config init --from-report). */
         if (c->has_platform_info) {
                 x.has_platform_info = true;
                 x.platform_info = c->platform_info;
                 x.platform_info_mask = c->platform_info_mask;
         }
-        x.has_min_tcb = true;
+        x.has_min_tcb = c->has_min_committed_tcb;       /* absent: no floor, callers warn */
         x.min_tcb = (struct snp_tcb) {
                 .fmc = c->min_committed_tcb.fmc,
                 .bootloader = c->min_committed_tcb.bootloader,
@@ -593,10 +594,6 @@ static void vm_checks(struct attest_result *res, const struct snp_report *rep,
         if (x->has_policy)
                 check_u64(res, "policy", x->policy == rep->policy, true, x->policy,
                           rep->policy);
-        /* A guest whose policy allows debugging can be read and changed by the host. */
-        check_set(next_check(res), "debug", x->allow_debug || !(rep->policy & SNP_POLICY_DEBUG),
-                  x->allow_debug ? "debugging allowed or not" : "policy DEBUG bit clear",
-                  "%s", rep->policy & SNP_POLICY_DEBUG ? "DEBUG set" : "DEBUG clear");
         if (x->has_platform_info) {
                 char e[80], a[80];
 
@@ -774,6 +771,26 @@ int attest_verify_report(const struct attest_chain *chain, const void *data, siz
                   "%s", report_signer_name(rep.signing_key));
 
         binding_checks(res, chain, &rep);
+
+        /* Checked for every report, with or without expected values: a guest whose policy
+         * allows debugging can be read and changed by the host (SNP ABI 56860, GUEST_POLICY
+         * bit 19). */
+        check_set(next_check(res), "debug", expect->allow_debug ||
+                  !(rep.policy & SNP_POLICY_DEBUG), expect->allow_debug ?
+                  "debugging allowed or not (--allow-debug)" : "policy DEBUG bit clear",
+                  "%s", rep.policy & SNP_POLICY_DEBUG ? "DEBUG set" : "DEBUG clear");
+        /* A migration agent (bit 18) can export the guest's memory and state: refused when a
+         * key is at stake, unless the expected policy itself sets the bit. */
+        if (expect->refuse_migrate_ma) {
+                bool allowed = expect->has_policy && (expect->policy & SNP_POLICY_MIGRATE_MA);
+
+                check_set(next_check(res), "migrate-ma", allowed ||
+                          !(rep.policy & SNP_POLICY_MIGRATE_MA), allowed ?
+                          "MIGRATE_MA as the expected policy sets it" :
+                          "policy MIGRATE_MA bit clear", "%s",
+                          rep.policy & SNP_POLICY_MIGRATE_MA ? "MIGRATE_MA set" :
+                                                               "MIGRATE_MA clear");
+        }
 
         /* The TCB layout: the chain's generation; the config's when the chain names none. */
         g = chain->generation;

@@ -587,6 +587,7 @@ static void parse_tcb(struct parser *p, const char *field, struct json_object *v
                 return;
         }
         p->tcb_seen = true;
+        p->c->has_min_committed_tcb = true;
         if (!json_object_is_type(v, json_type_object)) {
                 problem(&p->k, false, field, "must be an object {bootloader, tee, snp, microcode, "
                         "fmc}, not %s", type_name(v));
@@ -1756,6 +1757,7 @@ int config_fill_from_report(struct vm_config *c, const void *report, size_t size
                 .bootloader = tcb.bootloader, .tee = tcb.tee, .snp = tcb.snp,
                 .microcode = tcb.microcode, .fmc = tcb.has_fmc ? tcb.fmc : 0,
         };
+        c->has_min_committed_tcb = true;
         c->vmpl = rep.vmpl;
         c->signer = rep.signing_key == SNP_SIGNER_VLEK ? CONFIG_SIGNER_VLEK : CONFIG_SIGNER_VCEK;
         filled |= CONFIG_FILLED_POLICY | CONFIG_FILLED_PLATFORM_INFO | CONFIG_FILLED_MIN_TCB |

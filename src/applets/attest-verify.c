@@ -39,6 +39,7 @@ struct attest_verify_args {
         const char *config;
         struct attest_expect expect;
         bool has_mask;
+        bool min_tcb_none;              /* --min-tcb none: no TCB floor, said on purpose */
         char **reports;
         int n_reports;
         const char *url, *secret_file;
@@ -93,12 +94,15 @@ static const struct argp_option attest_verify_options[] = {
         { "vm-definition", OPT_CONFIG,      "FILE", OPTION_ALIAS, NULL, 2 },
         { "measurement",   OPT_MEASUREMENT, "HEX", 0, "Launch digest (48 bytes)", 2 },
         { "policy",        OPT_POLICY,      "N",   0, "Guest policy, exactly", 2 },
-        { "allow-debug",   OPT_ALLOW_DEBUG, NULL,  0, "Accept a policy that allows debugging", 2 },
+        { "allow-debug",   OPT_ALLOW_DEBUG, NULL,  0, "Accept a report whose policy allows "
+                                                      "debugging (refused otherwise, also without "
+                                                      "expected values)", 2 },
         { "platform-info", OPT_PLATFORM_INFO, "N", 0, "PLATFORM_INFO, compared under --platform-info-mask", 2 },
         { "platform-info-mask", OPT_PLATFORM_MASK, "N", 0, "Bits of PLATFORM_INFO compared "
                                                           "(default: all)", 2 },
         { "min-tcb",       OPT_MIN_TCB,     "TCB", 0, "Minimum TCB, e.g. bl=3,tee=0,snp=20,ucode=209 "
-                                                      "(Turin: add fmc=N)", 2 },
+                                                      "(Turin: add fmc=N); 'none': no floor, "
+                                                      "not even the config's", 2 },
         { "tcb-fields",    OPT_TCB_FIELDS,  "LIST", 0, "TCBs held to --min-tcb: committed, reported, "
                                                        "launch, current (default: committed)", 2 },
         { "family-id",     OPT_FAMILY_ID,   "HEX", 0, "Family ID (16 bytes)", 2 },
@@ -111,7 +115,8 @@ static const struct argp_option attest_verify_options[] = {
         { "auth-block",    OPT_AUTH_BLOCK,  "FILE", 0, "ID authentication block (4096 bytes): ID and "
                                                        "author key digests", 2 },
         { "host-data",     OPT_HOST_DATA,   "HEX", 0, "HOST_DATA (32 bytes)", 2 },
-        { "vmpl",          OPT_VMPL,        "N",   0, "VMPL of the request (0-3)", 2 },
+        { "vmpl",          OPT_VMPL,        "N",   0, "VMPL of the request (0-3; with --url "
+                                                      "the default is 0)", 2 },
         { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA (64 bytes)", 2 },
         { "min-version",   OPT_MIN_VERSION, "N",   0, "Minimum report version", 2 },
         { NULL, 0, NULL, 0, "Handshake with a guest agent (snpctl attest-server):", 3 },
@@ -223,6 +228,10 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 a->has_mask = true;
                 break;
         case OPT_MIN_TCB:
+                if (strcmp(arg, "none") == 0) {
+                        a->min_tcb_none = true;
+                        break;
+                }
                 if (report_tcb_parse(arg, &x->min_tcb) < 0)
                         argp_error(state, "bad --min-tcb '%s' (e.g. bl=3,tee=0,snp=20,ucode=209, "
                                    "Turin with fmc=N)", arg);
@@ -266,7 +275,10 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                         argp_error(state, "--platform-info-mask needs --platform-info");
                 if (!a->has_mask)
                         x->platform_info_mask = UINT64_MAX;
-                if (x->min_tcb_fields && !x->has_min_tcb && !a->config)
+                if (a->min_tcb_none && x->has_min_tcb)
+                        argp_error(state, "--min-tcb none and a --min-tcb floor exclude each "
+                                   "other");
+                if (x->min_tcb_fields && (a->min_tcb_none || (!x->has_min_tcb && !a->config)))
                         argp_error(state, "--tcb-fields needs --min-tcb");
                 if (!a->url && (a->secret_file || a->timeout_s))
                         argp_error(state, "--secret-file and --timeout need --url");
@@ -284,6 +296,12 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                         if (!x->has_measurement && !a->id_block && !a->config)
                                 argp_error(state, "refusing to send a secret without an expected "
                                            "measurement (--measurement, --id-block or --config)");
+                        /* Old firmware with known holes would otherwise get the key. */
+                        if (!x->has_min_tcb && !a->min_tcb_none && !a->config)
+                                argp_error(state, "refusing to send a secret without a TCB floor: "
+                                           "give --min-tcb (e.g. bl=3,tee=0,snp=20,ucode=209), "
+                                           "--config with min_committed_tcb, or --min-tcb none "
+                                           "to accept any firmware");
                 }
                 break;
         default:
@@ -296,14 +314,19 @@ static const struct argp_child attest_verify_children[] = { { &common_argp, 0, N
 static const struct argp attest_verify_argp = {
         .options = attest_verify_options,
         .parser = attest_verify_parse_opt,
-        .args_doc = "REPORT...\n--url URL --secret-file FILE --measurement HEX [OPTION...]",
+        .args_doc = "REPORT...\n--url URL --secret-file FILE --measurement HEX --min-tcb TCB "
+                    "[OPTION...]",
         .doc = "Verify SEV-SNP attestation reports: AMD's chain of trust (ARK pinned in snpctl, "
                "ASK/ASVK, VCEK/VLEK), the report signature, the certificate's hwID and TCB, and "
                "-- when expected values are given -- the VM's measurement, policy and identity. "
                "A REPORT that is a folder stands for its report.bin, or else for every *.bin "
                "in it. With --url, the report comes fresh from a guest agent (snpctl "
                "attest-server) and the secret of --secret-file is sent, sealed to the agent, "
-               "only when every check passed.\v"
+               "only when every check passed. A report whose policy allows debugging is refused "
+               "unless --allow-debug. Because --url delivers a key, it also requires a TCB floor "
+               "(--min-tcb, the config's min_committed_tcb, or an explicit --min-tcb none), "
+               "VMPL 0 unless --vmpl or the config says otherwise, and a policy without "
+               "MIGRATE_MA unless the expected policy sets it.\v"
                "Exit status: 0 every report verified (--url: and the secret was delivered), "
                "1 could not examine one (missing or unreadable file, agent unreachable, "
                "delivery refused), 2 usage, 3 a report was examined and rejected (--url: "
@@ -407,6 +430,16 @@ static int apply_config(struct attest_verify_args *a) {
                 return log_errno(r, "reading expected values from config '%s'", a->config);
         attest_expect_override(&x, &a->expect, a->has_mask);
         a->expect = x;
+        /* Never silence about what the config leaves unchecked. */
+        if ((c->guest_policy & SNP_POLICY_DEBUG) && !x.allow_debug)
+                log_warning("config '%s': guest_policy allows debugging (DEBUG, bit 19); such a "
+                            "guest is refused unless --allow-debug", a->config);
+        if (!x.has_platform_info)
+                log_warning("config '%s' has no platform_info: PLATFORM_INFO (SMT, TSME, ...) is "
+                            "not checked", a->config);
+        if (!c->has_min_committed_tcb && !a->min_tcb_none && !x.has_min_tcb && !a->url)
+                log_warning("config '%s' has no min_committed_tcb: no TCB floor is checked (add "
+                            "it, or give --min-tcb)", a->config);
         return 0;
 }
 
@@ -955,6 +988,25 @@ static int run(struct attest_verify_args *a) {
                 return SNPCTL_EXIT_FAILURE;
         if (a->config && apply_config(a) < 0)
                 return SNPCTL_EXIT_FAILURE;
+        if (a->min_tcb_none) {
+                a->expect.has_min_tcb = false;
+                log_notice("--min-tcb none: no TCB floor; a guest on any firmware, however old, "
+                           "is accepted");
+        }
+        if (a->url) {
+                /* A key is at stake: the strict defaults (snpctl-attest-verify(1)). */
+                if (!a->expect.has_min_tcb && !a->min_tcb_none) {
+                        log_error("refusing to send a secret without a TCB floor: config '%s' has "
+                                  "no min_committed_tcb; add it, or give --min-tcb (or --min-tcb "
+                                  "none to accept any firmware)", a->config);
+                        return SNPCTL_EXIT_USAGE;
+                }
+                if (!a->expect.has_vmpl) {
+                        a->expect.has_vmpl = true;
+                        a->expect.vmpl = 0;
+                }
+                a->expect.refuse_migrate_ma = true;
+        }
         if (a->trust_ark) {
                 r = crypto_cert_load(a->trust_ark, &trusted);
                 if (r < 0) {

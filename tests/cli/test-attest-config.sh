@@ -94,6 +94,29 @@ testcmd "--url without any measurement source is a usage error" 2 V --url http:/
 expect_err "--url names the accepted sources" "--measurement, --id-block or --config"
 expect_no_out "no verdict without the measurement"
 
+# A config without min_committed_tcb checks no TCB floor: a warning; with --url it is a usage
+# error (exit 2, before any connection) unless --min-tcb gives a floor or says none.
+cfg "$T/notcb.json" min_committed_tcb=null
+fails "config without min_committed_tcb verifies" 0 "" "${CHAIN[@]}" --config "$T/notcb.json" --measurement "$MEAS" "$R/m3.bin"
+expect_err "... with a warning" "warning: config '.*notcb.json' has no min_committed_tcb: no TCB floor is checked"
+[ "$(grep -c 'committed-tcb' "$OUT")" = 0 ] && pass "... and no committed-tcb row" || fail "... and no committed-tcb row"
+fails "config without min_committed_tcb, --min-tcb gives the floor" 3 committed-tcb "${CHAIN[@]}" --config "$T/notcb.json" --min-tcb bl=3,tee=0,snp=21,ucode=209 --measurement "$MEAS" "$R/m3.bin"
+testcmd "--url, config without min_committed_tcb: usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/notcb.json" --measurement "$MEAS"
+expect_err "... naming the config and the fix" "without a TCB floor: config '.*notcb.json' has no min_committed_tcb; add it, or give --min-tcb"
+expect_no_out "... no verdict"
+testcmd "--url, config without min_committed_tcb, --min-tcb none: tries the agent" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/notcb.json" --measurement "$MEAS" --min-tcb none
+expect_err "... after the notice" "--min-tcb none: no TCB floor"
+expect_err "... and tries the agent" "requesting a report from 'http://127.0.0.1:9'"
+testcmd "--url, config with min_committed_tcb: tries the agent" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/vm.json" --measurement "$MEAS"
+expect_err "... (no usage error)" "requesting a report from 'http://127.0.0.1:9'"
+fails "--min-tcb none overrides the config's floor" 0 "" "${CHAIN[@]}" --config "$T/vm.json" --min-tcb none --measurement "$MEAS" "$R/m3.bin"
+[ "$(grep -c 'committed-tcb' "$OUT")" = 0 ] && pass "... no committed-tcb row" || fail "... no committed-tcb row"
+cfg "$T/x.json" platform_info=null
+fails "config without platform_info verifies" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+expect_err "... with a warning" "warning: config '.*x.json' has no platform_info: PLATFORM_INFO .* is not checked"
+fails "config with every field: no warning" 0 "" "${CHAIN[@]}" --config "$T/vm.json" --measurement "$MEAS" "$R/m3.bin"
+[ ! -s "$ERR" ] && pass "... stderr empty" || fail "... stderr empty" "$(cat "$ERR")"
+
 # Each config field, changed, fails exactly its check (exit 3).
 while IFS='|' read -r change want; do
         cfg "$T/x.json" $change
@@ -123,10 +146,13 @@ cfg "$T/x.json" min_committed_tcb.snp=19 min_committed_tcb.microcode=100
 fails "lower min_committed_tcb passes" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
 fails "other measurement fails" 3 measurement "${CHAIN[@]}" --config "$T/vm.json" --measurement "$(printf '23%.0s' $(seq 48))" "$R/m3.bin"
 
-# DEBUG: refused unless the config's policy allows it.
+# DEBUG: refused unless --allow-debug; a config's policy with DEBUG is not enough (the config may
+# come from an unverified report), and the config's DEBUG bit is pointed out.
 fails "report allowing DEBUG, config without it" 3 policy,debug "${CHAIN[@]}" --config "$T/vm.json" --measurement "$MEAS" "$R/debug.bin"
 cfg "$T/x.json" guest_policy='"0xb0000"'
-fails "report allowing DEBUG, config allowing it" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/debug.bin"
+fails "report allowing DEBUG, config allowing it, no --allow-debug" 3 debug "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/debug.bin"
+expect_err "a config allowing DEBUG is pointed out" "warning: config '.*x.json': guest_policy allows debugging .*refused unless --allow-debug"
+fails "report allowing DEBUG, config allowing it, --allow-debug" 0 "" "${CHAIN[@]}" --config "$T/x.json" --allow-debug --measurement "$MEAS" "$R/debug.bin"
 
 # Flags override single fields.
 cfg "$T/x.json" guest_svn=8
