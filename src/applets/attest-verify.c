@@ -15,6 +15,7 @@
 
 #include "applets.h"
 #include "attest.h"
+#include "certopts.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "config.h"
@@ -32,9 +33,7 @@
 
 struct attest_verify_args {
         struct common_args common;
-        const char *certs;
-        const char *ark, *ask, *vcek, *vlek;
-        const char *trust_ark;
+        struct cert_args certs;
         const char *id_block, *auth_block;
         const char *config;
         struct attest_expect expect;
@@ -47,13 +46,7 @@ struct attest_verify_args {
 };
 
 enum {
-        OPT_CERTS = 0x100,
-        OPT_ARK,
-        OPT_ASK,
-        OPT_VCEK,
-        OPT_VLEK,
-        OPT_TRUST_ARK,
-        OPT_CONFIG,
+        OPT_CONFIG = 0x100,
         OPT_MEASUREMENT,
         OPT_POLICY,
         OPT_ALLOW_DEBUG,
@@ -78,16 +71,6 @@ enum {
 };
 
 static const struct argp_option attest_verify_options[] = {
-        { NULL, 0, NULL, 0, "Certificates (PEM or DER):", 1 },
-        { "certs",     OPT_CERTS,     "DIR",  0, "Folder with ark, ask or asvk, vcek or vlek "
-                                                 "(.pem or .der); default: each report's folder", 1 },
-        { "ark",       OPT_ARK,       "FILE", 0, "AMD root key certificate (ARK)", 1 },
-        { "ask",       OPT_ASK,       "FILE", 0, "AMD signing key certificate (ASK, or ASVK for a VLEK)", 1 },
-        { "asvk",      OPT_ASK,       "FILE", OPTION_ALIAS, NULL, 1 },
-        { "vcek",      OPT_VCEK,      "FILE", 0, "VCEK certificate that signed the reports", 1 },
-        { "vlek",      OPT_VLEK,      "FILE", 0, "VLEK certificate that signed the reports", 1 },
-        { "trust-ark", OPT_TRUST_ARK, "FILE", 0, "Trust this root instead of the pinned AMD ARKs "
-                                                 "(test chains)", 1 },
         { NULL, 0, NULL, 0, "Expected values (any of them turns on the VM checks):", 2 },
         { "config",        OPT_CONFIG,      "FILE", 0, "VM config (vm.json) giving every expected "
                                                        "value; the flags below override one each", 2 },
@@ -168,14 +151,9 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
 
         switch (key) {
         case ARGP_KEY_INIT:
-                state->child_inputs[0] = &a->common;
+                state->child_inputs[0] = &a->certs;
+                state->child_inputs[1] = &a->common;
                 break;
-        case OPT_CERTS:     a->certs = arg; break;
-        case OPT_ARK:       a->ark = arg; break;
-        case OPT_ASK:       a->ask = arg; break;
-        case OPT_VCEK:      a->vcek = arg; break;
-        case OPT_VLEK:      a->vlek = arg; break;
-        case OPT_TRUST_ARK: a->trust_ark = arg; break;
         case OPT_ID_BLOCK:  a->id_block = arg; break;
         case OPT_URL:       a->url = arg; break;
         case OPT_SECRET_FILE: a->secret_file = arg; break;
@@ -269,8 +247,6 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                         argp_error(state, "no report given");
                 break;
         case ARGP_KEY_END:
-                if (a->vcek && a->vlek)
-                        argp_error(state, "--vcek and --vlek exclude each other");
                 if (a->has_mask && !x->has_platform_info && !a->config)
                         argp_error(state, "--platform-info-mask needs --platform-info");
                 if (!a->has_mask)
@@ -310,7 +286,9 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         return 0;
 }
 
-static const struct argp_child attest_verify_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+static const struct argp_child attest_verify_children[] = {
+        { &cert_argp, 0, NULL, 1 }, { &common_argp, 0, NULL, 0 }, { 0 }
+};
 static const struct argp attest_verify_argp = {
         .options = attest_verify_options,
         .parser = attest_verify_parse_opt,
@@ -440,133 +418,6 @@ static int apply_config(struct attest_verify_args *a) {
         if (!c->has_min_committed_tcb && !a->min_tcb_none && !x.has_min_tcb && !a->url)
                 log_warning("config '%s' has no min_committed_tcb: no TCB floor is checked (add "
                             "it, or give --min-tcb)", a->config);
-        return 0;
-}
-
-/* ---- finding certificates ---- */
-
-/* dir/<name>.pem or dir/<name>.der, whichever exists; NULL when neither. */
-static char *find_cert(const char *dir, const char *name) {
-        static const char *const exts[] = { "pem", "der" };
-
-        for (size_t i = 0; i < ELEMENTSOF(exts); i++) {
-                char *p = NULL;
-
-                if (asprintf(&p, "%s/%s.%s", dir, name, exts[i]) < 0)
-                        return NULL;
-                if (access(p, F_OK) == 0)
-                        return p;
-                free(p);
-        }
-        return NULL;
-}
-
-static char *dir_of(const char *path) {
-        const char *slash = strrchr(path, '/');
-
-        if (!slash)
-                return strdup(".");
-        if (slash == path)
-                return strdup("/");
-        return strndup(path, (size_t) (slash - path));
-}
-
-struct chain_paths {
-        char *ark, *ask, *leaf;
-};
-
-static void chain_paths_done(struct chain_paths *p) {
-        free(p->ark);
-        free(p->ask);
-        free(p->leaf);
-}
-
-/* Explicit flags first, then --certs, then the report's own folder. signing_key (from the report,
- * verified later) picks vcek or vlek when the folder holds both. */
-static int resolve_certs(const struct attest_verify_args *a, const char *report_path,
-                         unsigned signing_key, struct chain_paths *ret) {
-        _cleanup_(freep) char *dir = a->certs ? strdup(a->certs) : dir_of(report_path);
-        struct chain_paths p = {};
-
-        if (!dir)
-                return log_errno(-ENOMEM, "resolving certificates");
-        p.ark = a->ark ? strdup(a->ark) : find_cert(dir, "ark");
-        p.ask = a->ask ? strdup(a->ask) : find_cert(dir, "ask");
-        if (!a->ask && !p.ask)
-                p.ask = find_cert(dir, "asvk");
-        if (a->vcek || a->vlek)
-                p.leaf = strdup(a->vcek ? a->vcek : a->vlek);
-        else {
-                _cleanup_(freep) char *vcek = find_cert(dir, "vcek");
-                _cleanup_(freep) char *vlek = find_cert(dir, "vlek");
-
-                if (vcek && vlek)
-                        p.leaf = signing_key == SNP_SIGNER_VLEK ? TAKE(vlek) : TAKE(vcek);
-                else
-                        p.leaf = vcek ? TAKE(vcek) : TAKE(vlek);
-        }
-        if (!p.ark || !p.ask || !p.leaf) {
-                log_error("report '%s': no %s certificate (looked for %s.pem/.der in '%s'; use "
-                          "--certs or --%s)", report_path, !p.ark ? "ARK" : !p.ask ? "ASK/ASVK" :
-                          "VCEK/VLEK", !p.ark ? "ark" : !p.ask ? "ask, asvk" : "vcek, vlek", dir,
-                          !p.ark ? "ark" : !p.ask ? "ask" : "vcek");
-                chain_paths_done(&p);
-                return -ENOENT;
-        }
-        *ret = p;
-        return 0;
-}
-
-/* ---- the chain cache: each chain is loaded and verified once per run ---- */
-
-struct cached_chain {
-        struct chain_paths paths;
-        struct attest_chain *chain;
-        struct cached_chain *next;
-};
-
-static void cache_free(struct cached_chain **head) {
-        while (*head) {
-                struct cached_chain *c = *head;
-
-                *head = c->next;
-                chain_paths_done(&c->paths);
-                attest_chain_free(c->chain);
-                free(c);
-        }
-}
-
-static int get_chain(struct cached_chain **cache, struct chain_paths *paths,
-                     const struct crypto_cert *trusted, struct attest_chain **ret) {
-        _cleanup_(attest_chain_freep) struct attest_chain *chain = NULL;
-        struct cached_chain *c;
-        const char *bad = NULL;
-        int r;
-
-        for (c = *cache; c; c = c->next)
-                if (strcmp(c->paths.ark, paths->ark) == 0 && strcmp(c->paths.ask, paths->ask) == 0 &&
-                    strcmp(c->paths.leaf, paths->leaf) == 0) {
-                        *ret = c->chain;
-                        return 0;
-                }
-        r = attest_chain_load(paths->ark, paths->ask, paths->leaf, &chain, &bad);
-        if (r == -EBADMSG)
-                return log_errno(r, "reading certificate '%s' (not one PEM or DER certificate)",
-                                 bad);
-        if (r < 0)
-                return log_errno(r, "reading certificate '%s'", bad ? bad : "?");
-        r = attest_chain_verify(chain, trusted);
-        if (r < 0)
-                return log_errno(r, "verifying the chain of '%s'", paths->leaf);
-        c = calloc(1, sizeof(*c));
-        if (!c)
-                return log_errno(-ENOMEM, "caching a chain");
-        c->paths = *paths;
-        *paths = (struct chain_paths) {};
-        c->chain = TAKE(chain);
-        c->next = *cache;
-        *cache = c;
-        *ret = c->chain;
         return 0;
 }
 
@@ -758,10 +609,10 @@ static int expand_reports(char **args, int n, struct path_list *ret) {
 }
 
 static enum verdict verify_one(const struct attest_verify_args *a, const char *path,
-                               struct cached_chain **cache, const struct crypto_cert *trusted,
+                               struct cert_cache **cache, const struct crypto_cert *trusted,
                                struct attest_result *res) {
         _cleanup_(freep) uint8_t *data = NULL;
-        struct chain_paths paths = {};
+        _cleanup_(freep) char *why = NULL;
         struct attest_chain *chain = NULL;
         unsigned signing_key = SNP_SIGNER_VCEK;
         size_t size = 0;
@@ -779,12 +630,11 @@ static enum verdict verify_one(const struct attest_verify_args *a, const char *p
         }
         if (data && size >= 0x4C)
                 signing_key = (le32_get(data + 0x48) >> 2) & 7;
-        if (resolve_certs(a, path, signing_key, &paths) < 0)
+        r = cert_chain_for_report(&a->certs, path, signing_key, trusted, cache, &chain, &why);
+        if (r < 0) {
+                log_errno(r, "%s", why ? why : "finding the certificates");
                 return VERDICT_ERROR;
-        r = get_chain(cache, &paths, trusted, &chain);
-        chain_paths_done(&paths);
-        if (r < 0)
-                return VERDICT_ERROR;
+        }
         if (!data) {
                 static const uint8_t none[1];
 
@@ -836,9 +686,8 @@ static int deliver(const struct attest_verify_args *a, const uint8_t nonce[32],
 static int run_url(struct attest_verify_args *a, const struct crypto_cert *trusted) {
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
         _cleanup_(freep) uint8_t *resp = NULL;
-        struct cached_chain *cache = NULL;
+        struct cert_cache *cache = NULL;
         struct attest_result res;
-        struct chain_paths paths = {};
         struct attest_chain *chain = NULL, *table_chain = NULL;
         const struct attest_check *f;
         uint8_t *secret = NULL, nonce[HANDSHAKE_NONCE_SIZE];
@@ -898,8 +747,7 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 goto out;
         }
         a->expect.has_report_data = true;
-        if (!a->certs && !a->ark && !a->ask && !a->vcek && !a->vlek &&
-            resp_size > HANDSHAKE_ATTEST_MIN) {
+        if (!cert_args_files(&a->certs) && resp_size > HANDSHAKE_ATTEST_MIN) {
                 /* No certificate files: the host's table, passed on by the agent. It is judged
                  * like files are: the pinned ARK (or --trust-ark) decides. */
                 const char *why = NULL;
@@ -922,13 +770,15 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 }
                 chain = table_chain;
         } else {
-                if (resolve_certs(a, "./report.bin", (le32_get(resp + 32 + 0x48) >> 2) & 7,
-                                  &paths) < 0)
+                _cleanup_(freep) char *why = NULL;
+
+                r = cert_chain_for_report(&a->certs, "./report.bin",
+                                          (le32_get(resp + 32 + 0x48) >> 2) & 7, trusted, &cache,
+                                          &chain, &why);
+                if (r < 0) {
+                        log_errno(r, "%s", why ? why : "finding the certificates");
                         goto out;
-                r = get_chain(&cache, &paths, trusted, &chain);
-                chain_paths_done(&paths);
-                if (r < 0)
-                        goto out;
+                }
         }
         r = attest_verify_report(chain, resp + HANDSHAKE_KEY_SIZE, 1184, &a->expect, &res);
         if (r < 0) {
@@ -969,7 +819,7 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 ret = SNPCTL_EXIT_FAILURE;
 out:
         crypto_wipe_free(secret, secret_size);
-        cache_free(&cache);
+        cert_cache_free(&cache);
         attest_chain_free(table_chain);
         return ret;
 }
@@ -978,7 +828,7 @@ static int run(struct attest_verify_args *a) {
         _cleanup_(crypto_cert_freep) struct crypto_cert *trusted = NULL;
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
         _cleanup_(path_list_done) struct path_list list = {};
-        struct cached_chain *cache = NULL;
+        struct cert_cache *cache = NULL;
         size_t n, n_ok = 0, n_rejected = 0, n_error = 0;
         int r, status;
 
@@ -1007,12 +857,10 @@ static int run(struct attest_verify_args *a) {
                 }
                 a->expect.refuse_migrate_ma = true;
         }
-        if (a->trust_ark) {
-                r = crypto_cert_load(a->trust_ark, &trusted);
-                if (r < 0) {
-                        log_errno(r, "reading --trust-ark '%s'", a->trust_ark);
-                        return SNPCTL_EXIT_FAILURE;
-                }
+        r = cert_args_trusted(&a->certs, &trusted);
+        if (r < 0) {
+                log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
+                return SNPCTL_EXIT_FAILURE;
         }
         if (a->url) {
                 if (!a->expect.has_measurement) {       /* the config or ID block gave none */
@@ -1065,7 +913,7 @@ static int run(struct attest_verify_args *a) {
         if (n > 1)
                 log_info("%zu verified, %zu rejected, %zu not examined", n_ok, n_rejected, n_error);
         status = n_error ? SNPCTL_EXIT_FAILURE : n_rejected ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
-        cache_free(&cache);
+        cert_cache_free(&cache);
         return status;
 }
 
