@@ -49,6 +49,40 @@ cp "$R/m3.bin" "$R/debug.bin"; bset "$R/debug.bin" 0x8 00000b
 for f in m3 m2 debug; do sign "$R/$f.bin" "$C/chip.key"; done
 MEAS=$(printf '22%.0s' $(seq 48))
 
+# --- config init --from-report: the report is verified with the same certificate options -------
+CI() { "$SNPCTL" config init "$@"; }
+testcmd "--from-report without certificates: written" 0 CI --from-report "$R/m3.bin"
+expect_err "... with the NOT verified warning" "warning: report '.*m3.bin' was NOT verified: its policy, VMPL, TCB and platform info are unverified.*give its certificates \(--certs DIR"
+cp "$OUT" "$T/unverified.json"
+testcmd "--from-report with the test chain: verified" 0 CI --from-report "$R/m3.bin" "${CHAIN[@]}"
+expect_err "... says so" "report '.*m3.bin' verified: signed by a Milan VCEK whose chain ends at the --trust-ark root"
+if grep -q "NOT verified" "$ERR"; then fail "... no NOT verified warning" "$(cat "$ERR")"; else pass "... no NOT verified warning"; fi
+cmp -s "$OUT" "$T/unverified.json" && pass "... the same values as unverified" || fail "... the same values as unverified"
+grep -q '"guest_policy": "0x30000"' "$OUT" && pass "... policy copied" || fail "... policy copied"
+mkdir -p "$T/certdir"; cp "$C/ark.pem" "$C/ask.pem" "$C/vcek.pem" "$T/certdir/"
+testcmd "--from-report with --certs DIR" 0 CI --from-report "$R/m3.bin" --certs "$T/certdir" --trust-ark "$C/ark.pem"
+expect_err "... verified" "report '.*m3.bin' verified"
+testcmd "--from-report, test chain under the pinned AMD roots: rejected" 3 CI --from-report "$R/m3.bin" --certs "$T/certdir" -o "$T/out.json"
+expect_err "... naming the check" "report '.*m3.bin' rejected, nothing written: ark-trusted: expected a pinned AMD ARK"
+[ ! -e "$T/out.json" ] && pass "... nothing written" || fail "... nothing written"
+cp "$R/m3.bin" "$R/m3-flip.bin"; bflip "$R/m3-flip.bin" 0x90 0
+testcmd "--from-report, a bit flipped after signing: rejected" 3 CI --from-report "$R/m3-flip.bin" "${CHAIN[@]}" -o "$T/out.json"
+expect_err "... by the signature check" "rejected, nothing written: signature: expected ECDSA P-384"
+[ ! -e "$T/out.json" ] && pass "... nothing written" || fail "... nothing written"
+expect_no_out "... nothing on stdout"
+cp "$R/m3.bin" "$R/m3-vmpl.bin"; bset "$R/m3-vmpl.bin" 0x30 01
+testcmd "--from-report, VMPL changed after signing: rejected" 3 CI --from-report "$R/m3-vmpl.bin" "${CHAIN[@]}"
+expect_err "... by the signature check" "rejected, nothing written: signature:"
+testcmd "--from-report, the same forgery unverified: written with the warning" 0 CI --from-report "$R/m3-vmpl.bin"
+expect_err "... the warning" "was NOT verified"
+testcmd "--from-report, missing certificate: exit 1" 1 CI --from-report "$R/m3.bin" --trust-ark "$C/ark.pem" --ark "$C/ark.pem" --ask "$C/ask.pem" --vcek "$T/nosuch.pem"
+expect_err "... naming it" "reading certificate '.*nosuch.pem'"
+testcmd "--from-report with a DEBUG report, verified: written with the debug warning" 0 CI --from-report "$R/debug.bin" "${CHAIN[@]}"
+expect_err "... the debug warning" "policy allows debugging \(0xb0000\)"
+testcmd "certificate options without --from-report: usage error" 2 CI --certs "$T/certdir"
+expect_err "... named" "go with init --from-report"
+testcmd "--vcek with --vlek: usage error" 2 CI --from-report "$R/m3.bin" --vcek a --vlek b
+
 # cfg OUT [KEY=JSON ...]: a config matching the synthetic report, with these fields changed.
 cfg() {
         python3 - "$@" <<'PY'
