@@ -392,13 +392,17 @@ static void show_text(const struct vm_config *c) {
                 printf("%-22s 0x%" PRIx64 "\n", "platform_info_mask", c->platform_info_mask);
         } else
                 print_str("platform_info", NULL, "(not checked)");
-        printf("%-22s bootloader %u, tee %u, snp %u, microcode %u", "min_committed_tcb",
-               c->min_committed_tcb.bootloader, c->min_committed_tcb.tee, c->min_committed_tcb.snp,
-               c->min_committed_tcb.microcode);
-        if (c->host_cpu_family == CONFIG_CPU_FAMILY_TURIN)
-                printf(", fmc %u", c->min_committed_tcb.fmc);
-        printf(" (0x%016" PRIx64 ")\n",
-               config_tcb_encode(c->host_cpu_family, &c->min_committed_tcb));
+        if (!c->has_min_committed_tcb) {
+                print_str("min_committed_tcb", NULL, "(not set: no TCB floor is checked)");
+        } else {
+                const struct config_tcb *t = &c->min_committed_tcb;
+
+                printf("%-22s bootloader %u, tee %u, snp %u, microcode %u", "min_committed_tcb",
+                       t->bootloader, t->tee, t->snp, t->microcode);
+                if (c->host_cpu_family == CONFIG_CPU_FAMILY_TURIN)
+                        printf(", fmc %u", t->fmc);
+                printf(" (0x%016" PRIx64 ")\n", config_tcb_encode(c->host_cpu_family, t));
+        }
         print_hex("family_id", c->family_id, CONFIG_ID_SIZE, true);
         print_hex("image_id", c->image_id, CONFIG_ID_SIZE, true);
         printf("%-22s %" PRIu32 "\n", "guest_svn", c->guest_svn);

@@ -145,6 +145,15 @@ testcmd "--url, config with min_committed_tcb: tries the agent" 1 V --url http:/
 expect_err "... (no usage error)" "requesting a report from 'http://127.0.0.1:9'"
 fails "--min-tcb none overrides the config's floor" 0 "" "${CHAIN[@]}" --config "$T/vm.json" --min-tcb none --measurement "$MEAS" "$R/m3.bin"
 [ "$(grep -c 'committed-tcb' "$OUT")" = 0 ] && pass "... no committed-tcb row" || fail "... no committed-tcb row"
+# Written as null, and through config show --json, the absence stays an absence (no zero floor).
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["min_committed_tcb"]=None; json.dump(c, open(sys.argv[2],"w"))' "$T/vm.json" "$T/nulltcb.json"
+testcmd "config show of min_committed_tcb null" 0 "$SNPCTL" config show --no-file-checks "$T/nulltcb.json"
+expect_out "... says no TCB floor" '^min_committed_tcb +\(not set: no TCB floor is checked\)$'
+testcmd "config show --json of min_committed_tcb null" 0 "$SNPCTL" config show --json --no-file-checks "$T/nulltcb.json"
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert c["min_committed_tcb"] is None and c["decoded"]["min_committed_tcb"] is None; del c["decoded"]; del c["expected_launch_digest"]; json.dump(c, open(sys.argv[2],"w"))' "$OUT" "$T/shown.json" &&
+        pass "... null, not zeros" || fail "... null, not zeros" "$(grep -A2 min_committed "$OUT")"
+testcmd "--url with the shown config: still no floor, usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/shown.json" --measurement "$MEAS"
+expect_err "... naming the config" "config '.*shown.json' has no min_committed_tcb"
 cfg "$T/x.json" platform_info=null
 fails "config without platform_info verifies" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
 expect_err "... with a warning" "warning: config '.*x.json' has no platform_info: PLATFORM_INFO .* is not checked"
