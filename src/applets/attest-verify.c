@@ -856,6 +856,9 @@ static int run(struct attest_verify_args *a) {
                         a->expect.vmpl = 0;
                 }
                 a->expect.refuse_migrate_ma = true;
+                if (a->expect.allow_debug)
+                        log_notice("--allow-debug: a guest the host can debug may receive the "
+                                   "secret");
         }
         r = cert_args_trusted(&a->certs, &trusted);
         if (r < 0) {

@@ -441,6 +441,9 @@ URLV "${FLOOR[@]}"
 refused "DEBUG report" debug
 URLV "${FLOOR[@]}" --policy 0xb0000
 refused "DEBUG report, expected policy with DEBUG but no --allow-debug" debug
+URLV "${FLOOR[@]}" --allow-debug
+delivered "DEBUG report, --allow-debug"
+expect_err "--url --allow-debug: a notice" "--allow-debug: a guest the host can debug may receive the secret"
 stop_agent
 
 agent good "$R/tpl.bin"
