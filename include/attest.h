@@ -46,7 +46,10 @@ struct attest_expect {
         uint8_t measurement[48];
         bool has_policy;
         uint64_t policy;
-        bool allow_debug;               /* else a report whose policy allows debugging fails */
+        bool allow_debug;               /* else a report whose policy allows debugging fails
+                                         * (checked for every report, expected values or not) */
+        bool refuse_migrate_ma;         /* a migration agent (policy bit 18) fails, unless the
+                                         * expected policy sets it (attest-verify --url) */
         bool has_platform_info;
         uint64_t platform_info;
         uint64_t platform_info_mask;    /* bits compared */
@@ -87,8 +90,10 @@ enum {
 };
 
 /* Fills *ret with every value a report of the VM in c must show (docs/config.md): measurement
- * (computed from the boot files, unless ATTEST_CONFIG_NO_MEASUREMENT), policy and debug,
- * platform_info under its mask, minimum committed TCB in the layout of host_cpu_family, the CPU
+ * (computed from the boot files, unless ATTEST_CONFIG_NO_MEASUREMENT), policy (DEBUG is never
+ * allowed by the config: allow_debug stays false), platform_info under its mask, minimum
+ * committed TCB in the layout of host_cpu_family (has_min_tcb false when the config has no
+ * min_committed_tcb), the CPU
  * generation, family/image ID, guest SVN, ID/author key digests (the config's, else those of
  * id_auth_file, else zero), host_data, vmpl, signer and minimum version. The ID block and auth
  * files (base64, as idblock writes them) must agree with the config. 0; -EINVAL for an unset
@@ -148,8 +153,9 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
 bool attest_chain_ok(const struct attest_chain *chain);
 
 /* Checks one report (size bytes at data) against a verified chain and the expected values,
- * filling *res (chain checks first). 0 when the checks ran; the verdict is attest_verified(res).
- * -errno when they could not run. */
+ * filling *res (chain checks first). The debug check runs for every report that parses, the
+ * VM checks when attest_expect_any(expect). 0 when the checks ran; the verdict is
+ * attest_verified(res). -errno when they could not run. */
 int attest_verify_report(const struct attest_chain *chain, const void *data, size_t size,
                          const struct attest_expect *expect, struct attest_result *res);
 

@@ -140,6 +140,8 @@ struct vm_config {
         bool has_platform_info;         /* false: platform_info is not checked */
         uint64_t platform_info;
         uint64_t platform_info_mask;    /* bits compared; default all ones */
+        bool has_min_committed_tcb;     /* false: absent, no TCB floor (attest-verify warns,
+                                         * --url refuses without --min-tcb) */
         struct config_tcb min_committed_tcb;
         uint8_t family_id[CONFIG_ID_SIZE];              /* ID block fields; zero without one */
         uint8_t image_id[CONFIG_ID_SIZE];

@@ -15,7 +15,11 @@
 #include "idblock.h"
 #include "le.h"
 #include "log.h"
+#include "output.h"
 #include "trust.h"
+
+/* A certificate name or extension as shown in a check: escaped, at most 71 characters. */
+#define ATTEST_NAME_TEXT 72
 
 static const char *const spl_oids[5] = {
         ATTEST_OID_FMC_SPL, ATTEST_OID_BL_SPL, ATTEST_OID_TEE_SPL, ATTEST_OID_SNP_SPL,
@@ -149,13 +153,14 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
 
         x.has_policy = true;
         x.policy = c->guest_policy;
-        x.allow_debug = c->guest_policy & SNP_POLICY_DEBUG;
+        /* DEBUG is accepted only by --allow-debug, never by the config alone: a config may come
+         * from an unverified report (config init --from-report). */
         if (c->has_platform_info) {
                 x.has_platform_info = true;
                 x.platform_info = c->platform_info;
                 x.platform_info_mask = c->platform_info_mask;
         }
-        x.has_min_tcb = true;
+        x.has_min_tcb = c->has_min_committed_tcb;       /* absent: no floor, callers warn */
         x.min_tcb = (struct snp_tcb) {
                 .fmc = c->min_committed_tcb.fmc,
                 .bootloader = c->min_committed_tcb.bootloader,
@@ -405,6 +410,8 @@ static enum snp_generation gen_after(const char *cn, const char *prefix) {
 
 int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *trusted_ark) {
         char ark_cn[64] = "", ask_cn[64] = "", leaf_cn[64] = "", fp_hex[2 * CRYPTO_SHA256_SIZE + 1];
+        char ark_txt[ATTEST_NAME_TEXT], ask_txt[ATTEST_NAME_TEXT], leaf_txt[ATTEST_NAME_TEXT];
+        char product_txt[ATTEST_NAME_TEXT];
         uint8_t fp[CRYPTO_SHA256_SIZE], tfp[CRYPTO_SHA256_SIZE];
         _cleanup_(freep) char *product = NULL;
         enum snp_generation g_ark = SNP_GEN_UNKNOWN, g_ask, g_leaf;
@@ -416,6 +423,10 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
         (void) crypto_cert_subject_cn(chain->ark, ark_cn, sizeof(ark_cn));
         (void) crypto_cert_subject_cn(chain->ask, ask_cn, sizeof(ask_cn));
         (void) crypto_cert_subject_cn(chain->leaf, leaf_cn, sizeof(leaf_cn));
+        /* The names are the host's text: compared raw, shown only escaped. */
+        output_escape_str(ark_cn, ark_txt, sizeof(ark_txt));
+        output_escape_str(ask_cn, ask_txt, sizeof(ask_txt));
+        output_escape_str(leaf_cn, leaf_txt, sizeof(leaf_txt));
 
         /* Trust anchor: the ARK's public key, not its name. */
         r = crypto_cert_pubkey_sha256(chain->ark, fp);
@@ -429,7 +440,7 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
                 ok = crypto_memeq(fp, tfp, sizeof(fp));
                 g_ark = gen_after(ark_cn, "ARK-");
                 check_set(next_chain_check(chain), "ark-trusted", ok,
-                          "key of the --trust-ark root", "%s key sha256:%s", ark_cn, fp_hex);
+                          "key of the --trust-ark root", "%s key sha256:%s", ark_txt, fp_hex);
         } else {
                 const struct trust_anchor *t = trust_find(fp);
 
@@ -438,24 +449,24 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
                 g_ark = t ? t->generation : gen_after(ark_cn, "ARK-");
                 check_set(next_chain_check(chain), "ark-trusted", t != NULL,
                           "a pinned AMD ARK (Milan, Genoa, Turin)", "%s key sha256:%s",
-                          ark_cn, fp_hex);
+                          ark_txt, fp_hex);
         }
 
         r = signed_by(chain->ark, chain->ark, &ok, &why);
         if (r < 0)
                 return r;
         check_set(next_chain_check(chain), "ark-self-signed", ok, "ARK signed by itself", "%s: %s",
-                  ark_cn, why);
+                  ark_txt, why);
         r = signed_by(chain->ask, chain->ark, &ok, &why);
         if (r < 0)
                 return r;
         check_set(next_chain_check(chain), "ask-signed", ok, "ASK/ASVK signed by the ARK",
-                  "%s: %s", ask_cn, why);
+                  "%s: %s", ask_txt, why);
         r = signed_by(chain->leaf, chain->ask, &ok, &why);
         if (r < 0)
                 return r;
         check_set(next_chain_check(chain), "leaf-signed", ok, "VCEK/VLEK signed by the ASK/ASVK",
-                  "%s: %s", leaf_cn, why);
+                  "%s: %s", leaf_txt, why);
 
         /* KDS spec: a VCEK (CN SEV-VCEK) hangs below the ASK (CN SEV-<product>), a VLEK (CN
          * SEV-VLEK) below the ASVK (CN SEV-VLEK-<product>). */
@@ -468,7 +479,7 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
                 chain->kind = SNP_SIGNER_VLEK;
         check_set(next_chain_check(chain), "cert-kinds", chain->kind != 0xff,
                   "SEV-VCEK under SEV-<product>, or SEV-VLEK under SEV-VLEK-<product>",
-                  "%s under %s", leaf_cn, ask_cn);
+                  "%s under %s", leaf_txt, ask_txt);
 
         r = crypto_cert_ext_ia5(chain->leaf, ATTEST_OID_PRODUCT_NAME, &product);
         if (r < 0 && r != -ENOENT && r != -EBADMSG)
@@ -480,7 +491,8 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
                   "ARK, ASK/ASVK and productName of one generation",
                   "ARK %s, %s %s, productName %s", report_generation_name(g_ark),
                   ask_is_asvk ? "ASVK" : "ASK", report_generation_name(g_ask),
-                  product ? product : "(missing)");
+                  product ? output_escape_str(product, product_txt, sizeof(product_txt)) :
+                            "(missing)");
 
         r = crypto_cert_key_is_p384(chain->leaf);
         check_set(next_chain_check(chain), "leaf-key", r == 1, "ECDSA P-384", "%s",
@@ -582,10 +594,6 @@ static void vm_checks(struct attest_result *res, const struct snp_report *rep,
         if (x->has_policy)
                 check_u64(res, "policy", x->policy == rep->policy, true, x->policy,
                           rep->policy);
-        /* A guest whose policy allows debugging can be read and changed by the host. */
-        check_set(next_check(res), "debug", x->allow_debug || !(rep->policy & SNP_POLICY_DEBUG),
-                  x->allow_debug ? "debugging allowed or not" : "policy DEBUG bit clear",
-                  "%s", rep->policy & SNP_POLICY_DEBUG ? "DEBUG set" : "DEBUG clear");
         if (x->has_platform_info) {
                 char e[80], a[80];
 
@@ -763,6 +771,26 @@ int attest_verify_report(const struct attest_chain *chain, const void *data, siz
                   "%s", report_signer_name(rep.signing_key));
 
         binding_checks(res, chain, &rep);
+
+        /* Checked for every report, with or without expected values: a guest whose policy
+         * allows debugging can be read and changed by the host (SNP ABI 56860, GUEST_POLICY
+         * bit 19). */
+        check_set(next_check(res), "debug", expect->allow_debug ||
+                  !(rep.policy & SNP_POLICY_DEBUG), expect->allow_debug ?
+                  "debugging allowed or not (--allow-debug)" : "policy DEBUG bit clear",
+                  "%s", rep.policy & SNP_POLICY_DEBUG ? "DEBUG set" : "DEBUG clear");
+        /* A migration agent (bit 18) can export the guest's memory and state: refused when a
+         * key is at stake, unless the expected policy itself sets the bit. */
+        if (expect->refuse_migrate_ma) {
+                bool allowed = expect->has_policy && (expect->policy & SNP_POLICY_MIGRATE_MA);
+
+                check_set(next_check(res), "migrate-ma", allowed ||
+                          !(rep.policy & SNP_POLICY_MIGRATE_MA), allowed ?
+                          "MIGRATE_MA as the expected policy sets it" :
+                          "policy MIGRATE_MA bit clear", "%s",
+                          rep.policy & SNP_POLICY_MIGRATE_MA ? "MIGRATE_MA set" :
+                                                               "MIGRATE_MA clear");
+        }
 
         /* The TCB layout: the chain's generation; the config's when the chain names none. */
         g = chain->generation;

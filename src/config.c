@@ -609,6 +609,12 @@ static void parse_tcb(struct parser *p, const char *field, struct json_object *v
                 return;
         }
         p->tcb_seen = true;
+        if (!v) {               /* null: no TCB floor, on purpose (attest-verify warns) */
+                p->c->has_min_committed_tcb = false;
+                *t = (struct config_tcb) {};
+                return;
+        }
+        p->c->has_min_committed_tcb = true;
         if (!json_object_is_type(v, json_type_object)) {
                 problem(&p->k, false, field, "must be an object {bootloader, tee, snp, microcode, "
                         "fmc}, not %s", type_name(v));
@@ -905,8 +911,8 @@ static const struct field fields[] = {
         { "platform_info", KIND_U64, OFF(platform_info), .nullable = true,
           .has_offset = OFF(has_platform_info), .max = UINT64_MAX },
         { "platform_info_mask", KIND_U64, OFF(platform_info_mask), .max = UINT64_MAX },
-        { "min_committed_tcb", KIND_CUSTOM, 0, .custom = parse_tcb },
-        { "min_commited_tcb", KIND_CUSTOM, 0, .custom = parse_tcb },    /* SNPGuard's spelling */
+        { "min_committed_tcb", KIND_CUSTOM, 0, .nullable = true, .custom = parse_tcb },
+        { "min_commited_tcb", KIND_CUSTOM, 0, .nullable = true, .custom = parse_tcb },    /* SNPGuard's spelling */
         { "family_id", KIND_HEX, OFF(family_id), .max = CONFIG_ID_SIZE },
         { "image_id", KIND_HEX, OFF(image_id), .max = CONFIG_ID_SIZE },
         { "guest_svn", KIND_U32, OFF(guest_svn), .max = UINT32_MAX },
@@ -1654,8 +1660,10 @@ int config_to_json(const struct vm_config *c, struct json_object **ret) {
             (c->has_platform_info ? add_hex64(o, "platform_info", c->platform_info) :
                                     output_add_str(o, "platform_info", NULL)) < 0 ||
             add_hex64(o, "platform_info_mask", c->platform_info_mask) < 0 ||
-            tcb_to_json(&c->min_committed_tcb, &tcb) < 0 ||
-            output_add_obj(o, "min_committed_tcb", tcb) < 0 ||
+            (c->has_min_committed_tcb ?
+                     (tcb_to_json(&c->min_committed_tcb, &tcb) < 0 ||
+                      output_add_obj(o, "min_committed_tcb", tcb) < 0) :
+                     output_add_str(o, "min_committed_tcb", NULL) < 0) ||
             output_add_hex(o, "family_id", c->family_id, CONFIG_ID_SIZE) < 0 ||
             output_add_hex(o, "image_id", c->image_id, CONFIG_ID_SIZE) < 0 ||
             output_add_u64(o, "guest_svn", c->guest_svn) < 0 ||
@@ -1854,6 +1862,7 @@ int config_fill_from_report(struct vm_config *c, const void *report, size_t size
                 .bootloader = tcb.bootloader, .tee = tcb.tee, .snp = tcb.snp,
                 .microcode = tcb.microcode, .fmc = tcb.has_fmc ? tcb.fmc : 0,
         };
+        c->has_min_committed_tcb = true;
         c->vmpl = rep.vmpl;
         c->signer = rep.signing_key == SNP_SIGNER_VLEK ? CONFIG_SIGNER_VLEK : CONFIG_SIGNER_VCEK;
         filled |= CONFIG_FILLED_POLICY | CONFIG_FILLED_PLATFORM_INFO | CONFIG_FILLED_MIN_TCB |
@@ -1937,8 +1946,10 @@ int config_to_json_decoded(const struct vm_config *c, struct json_object **ret) 
                      (bit_names_json(c->platform_info, config_platform_info_bits, &pinfo) < 0 ||
                       output_add_obj(d, "platform_info", pinfo) < 0) :
                      output_add_str(d, "platform_info", NULL) < 0) ||
-            add_hex64(d, "min_committed_tcb", config_tcb_encode(c->host_cpu_family,
-                                                                &c->min_committed_tcb)) < 0 ||
+            (c->has_min_committed_tcb ?
+                     add_hex64(d, "min_committed_tcb", config_tcb_encode(c->host_cpu_family,
+                                                                         &c->min_committed_tcb)) :
+                     output_add_str(d, "min_committed_tcb", NULL)) < 0 ||
             output_add_obj(o, "decoded", TAKE(d)) < 0)
                 return -ENOMEM;
         *ret = TAKE(o);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cleanup.h"
 #include "hex.h"
@@ -40,6 +41,49 @@ int output_add_int(struct json_object *obj, const char *key, int64_t value) {
 
 int output_add_bool(struct json_object *obj, const char *key, bool value) {
         return output_add_obj(obj, key, json_object_new_boolean(value));
+}
+
+static bool escape_plain(uint8_t c) {
+        return c >= 0x20 && c <= 0x7e && c != '\\';
+}
+
+char *output_escape(const void *text, size_t size, char *buf, size_t bsize) {
+        static const char digits[] = "0123456789abcdef";
+        const uint8_t *t = text;
+        size_t n = 0, total = 0, keep, i;
+
+        if (bsize < 5) {                /* a programming error: still a terminated string */
+                if (bsize)
+                        buf[0] = '\0';
+                return buf;
+        }
+        for (i = 0; i < size && total < bsize; i++)
+                total += escape_plain(t[i]) ? 1 : 4;
+        keep = total < bsize ? 0 : 3;   /* room for "..." when the text is cut */
+        for (i = 0; i < size; i++) {
+                if (n + (escape_plain(t[i]) ? 1 : 4) + keep >= bsize)
+                        break;
+                if (escape_plain(t[i]))
+                        buf[n++] = (char) t[i];
+                else {
+                        buf[n++] = '\\';
+                        buf[n++] = 'x';
+                        buf[n++] = digits[t[i] >> 4];
+                        buf[n++] = digits[t[i] & 15];
+                }
+        }
+        if (i < size) {
+                memcpy(buf + n, "...", 3);
+                n += 3;
+        }
+        buf[n] = '\0';
+        return buf;
+}
+
+char *output_escape_str(const char *s, char *buf, size_t bsize) {
+        if (!s)
+                s = "(null)";
+        return output_escape(s, strlen(s), buf, bsize);
 }
 
 int output_print_json(struct json_object *obj) {

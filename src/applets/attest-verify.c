@@ -15,6 +15,7 @@
 
 #include "applets.h"
 #include "attest.h"
+#include "certopts.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "config.h"
@@ -32,13 +33,12 @@
 
 struct attest_verify_args {
         struct common_args common;
-        const char *certs;
-        const char *ark, *ask, *vcek, *vlek;
-        const char *trust_ark;
+        struct cert_args certs;
         const char *id_block, *auth_block;
         const char *config;
         struct attest_expect expect;
         bool has_mask;
+        bool min_tcb_none;              /* --min-tcb none: no TCB floor, said on purpose */
         char **reports;
         int n_reports;
         const char *url, *secret_file;
@@ -49,13 +49,7 @@ struct attest_verify_args {
 };
 
 enum {
-        OPT_CERTS = 0x100,
-        OPT_ARK,
-        OPT_ASK,
-        OPT_VCEK,
-        OPT_VLEK,
-        OPT_TRUST_ARK,
-        OPT_CONFIG,
+        OPT_CONFIG = 0x100,
         OPT_MEASUREMENT,
         OPT_POLICY,
         OPT_ALLOW_DEBUG,
@@ -82,28 +76,21 @@ enum {
 };
 
 static const struct argp_option attest_verify_options[] = {
-        { NULL, 0, NULL, 0, "Certificates (PEM or DER):", 1 },
-        { "certs",     OPT_CERTS,     "DIR",  0, "Folder with ark, ask or asvk, vcek or vlek "
-                                                 "(.pem or .der); default: each report's folder", 1 },
-        { "ark",       OPT_ARK,       "FILE", 0, "AMD root key certificate (ARK)", 1 },
-        { "ask",       OPT_ASK,       "FILE", 0, "AMD signing key certificate (ASK, or ASVK for a VLEK)", 1 },
-        { "asvk",      OPT_ASK,       "FILE", OPTION_ALIAS, NULL, 1 },
-        { "vcek",      OPT_VCEK,      "FILE", 0, "VCEK certificate that signed the reports", 1 },
-        { "vlek",      OPT_VLEK,      "FILE", 0, "VLEK certificate that signed the reports", 1 },
-        { "trust-ark", OPT_TRUST_ARK, "FILE", 0, "Trust this root instead of the pinned AMD ARKs "
-                                                 "(test chains)", 1 },
         { NULL, 0, NULL, 0, "Expected values (any of them turns on the VM checks):", 2 },
         { "config",        OPT_CONFIG,      "FILE", 0, "VM config (vm.json) giving every expected "
                                                        "value; the flags below override one each", 2 },
         { "vm-definition", OPT_CONFIG,      "FILE", OPTION_ALIAS, NULL, 2 },
         { "measurement",   OPT_MEASUREMENT, "HEX", 0, "Launch digest (48 bytes)", 2 },
         { "policy",        OPT_POLICY,      "N",   0, "Guest policy, exactly", 2 },
-        { "allow-debug",   OPT_ALLOW_DEBUG, NULL,  0, "Accept a policy that allows debugging", 2 },
+        { "allow-debug",   OPT_ALLOW_DEBUG, NULL,  0, "Accept a report whose policy allows "
+                                                      "debugging (refused otherwise, also without "
+                                                      "expected values)", 2 },
         { "platform-info", OPT_PLATFORM_INFO, "N", 0, "PLATFORM_INFO, compared under --platform-info-mask", 2 },
         { "platform-info-mask", OPT_PLATFORM_MASK, "N", 0, "Bits of PLATFORM_INFO compared "
                                                           "(default: all)", 2 },
         { "min-tcb",       OPT_MIN_TCB,     "TCB", 0, "Minimum TCB, e.g. bl=3,tee=0,snp=20,ucode=209 "
-                                                      "(Turin: add fmc=N)", 2 },
+                                                      "(Turin: add fmc=N); 'none': no floor, "
+                                                      "not even the config's", 2 },
         { "tcb-fields",    OPT_TCB_FIELDS,  "LIST", 0, "TCBs held to --min-tcb: committed, reported, "
                                                        "launch, current (default: committed)", 2 },
         { "family-id",     OPT_FAMILY_ID,   "HEX", 0, "Family ID (16 bytes)", 2 },
@@ -116,7 +103,8 @@ static const struct argp_option attest_verify_options[] = {
         { "auth-block",    OPT_AUTH_BLOCK,  "FILE", 0, "ID authentication block (4096 bytes): ID and "
                                                        "author key digests", 2 },
         { "host-data",     OPT_HOST_DATA,   "HEX", 0, "HOST_DATA (32 bytes)", 2 },
-        { "vmpl",          OPT_VMPL,        "N",   0, "VMPL of the request (0-3)", 2 },
+        { "vmpl",          OPT_VMPL,        "N",   0, "VMPL of the request (0-3; with --url "
+                                                      "the default is 0)", 2 },
         { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA (64 bytes)", 2 },
         { "min-version",   OPT_MIN_VERSION, "N",   0, "Minimum report version", 2 },
         { NULL, 0, NULL, 0, "Handshake with a guest agent (snpctl attest-server):", 3 },
@@ -174,14 +162,9 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
 
         switch (key) {
         case ARGP_KEY_INIT:
-                state->child_inputs[0] = &a->common;
+                state->child_inputs[0] = &a->certs;
+                state->child_inputs[1] = &a->common;
                 break;
-        case OPT_CERTS:     a->certs = arg; break;
-        case OPT_ARK:       a->ark = arg; break;
-        case OPT_ASK:       a->ask = arg; break;
-        case OPT_VCEK:      a->vcek = arg; break;
-        case OPT_VLEK:      a->vlek = arg; break;
-        case OPT_TRUST_ARK: a->trust_ark = arg; break;
         case OPT_ID_BLOCK:  a->id_block = arg; break;
         case OPT_URL:       a->url = arg; break;
         case OPT_SECRET_FILE: a->secret_file = arg; break;
@@ -236,6 +219,10 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 a->has_mask = true;
                 break;
         case OPT_MIN_TCB:
+                if (strcmp(arg, "none") == 0) {
+                        a->min_tcb_none = true;
+                        break;
+                }
                 if (report_tcb_parse(arg, &x->min_tcb) < 0)
                         argp_error(state, "bad --min-tcb '%s' (e.g. bl=3,tee=0,snp=20,ucode=209, "
                                    "Turin with fmc=N)", arg);
@@ -273,13 +260,14 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                         argp_error(state, "no report given");
                 break;
         case ARGP_KEY_END:
-                if (a->vcek && a->vlek)
-                        argp_error(state, "--vcek and --vlek exclude each other");
                 if (a->has_mask && !x->has_platform_info && !a->config)
                         argp_error(state, "--platform-info-mask needs --platform-info");
                 if (!a->has_mask)
                         x->platform_info_mask = UINT64_MAX;
-                if (x->min_tcb_fields && !x->has_min_tcb && !a->config)
+                if (a->min_tcb_none && x->has_min_tcb)
+                        argp_error(state, "--min-tcb none and a --min-tcb floor exclude each "
+                                   "other");
+                if (x->min_tcb_fields && (a->min_tcb_none || (!x->has_min_tcb && !a->config)))
                         argp_error(state, "--tcb-fields needs --min-tcb");
                 if (!a->url && (a->secret_file || a->timeout_s || a->owner_key || a->owner_pass))
                         argp_error(state, "--secret-file, --owner-key, --owner-pass and --timeout "
@@ -302,6 +290,12 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                         if (!x->has_measurement && !a->id_block && !a->config)
                                 argp_error(state, "refusing to send a secret without an expected "
                                            "measurement (--measurement, --id-block or --config)");
+                        /* Old firmware with known holes would otherwise get the key. */
+                        if (!x->has_min_tcb && !a->min_tcb_none && !a->config)
+                                argp_error(state, "refusing to send a secret without a TCB floor: "
+                                           "give --min-tcb (e.g. bl=3,tee=0,snp=20,ucode=209), "
+                                           "--config with min_committed_tcb, or --min-tcb none "
+                                           "to accept any firmware");
                 }
                 break;
         default:
@@ -310,19 +304,25 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         return 0;
 }
 
-static const struct argp_child attest_verify_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+static const struct argp_child attest_verify_children[] = {
+        { &cert_argp, 0, NULL, 1 }, { &common_argp, 0, NULL, 0 }, { 0 }
+};
 static const struct argp attest_verify_argp = {
         .options = attest_verify_options,
         .parser = attest_verify_parse_opt,
         .args_doc = "REPORT...\n--url URL --secret-file FILE --owner-key FILE --measurement HEX "
-                    "[OPTION...]",
+                    "--min-tcb TCB [OPTION...]",
         .doc = "Verify SEV-SNP attestation reports: AMD's chain of trust (ARK pinned in snpctl, "
                "ASK/ASVK, VCEK/VLEK), the report signature, the certificate's hwID and TCB, and "
                "-- when expected values are given -- the VM's measurement, policy and identity. "
                "A REPORT that is a folder stands for its report.bin, or else for every *.bin "
                "in it. With --url, the report comes fresh from a guest agent (snpctl "
                "attest-server) and the secret of --secret-file is sent, sealed to the agent, "
-               "only when every check passed.\v"
+               "only when every check passed. A report whose policy allows debugging is refused "
+               "unless --allow-debug. Because --url delivers a key, it also requires a TCB floor "
+               "(--min-tcb, the config's min_committed_tcb, or an explicit --min-tcb none), "
+               "VMPL 0 unless --vmpl or the config says otherwise, and a policy without "
+               "MIGRATE_MA unless the expected policy sets it.\v"
                "Exit status: 0 every report verified (--url: and the secret was delivered), "
                "1 could not examine one (missing or unreadable file, agent unreachable, "
                "delivery refused), 2 usage, 3 a report was examined and rejected (--url: "
@@ -432,133 +432,16 @@ static int apply_config(struct attest_verify_args *a) {
                 log_warning("config '%s' has no owner_key_digest: the measurement it expects "
                             "does not name the owner key, and the snpctl initramfs of a guest "
                             "launched from it accepts no disk key", a->config);
-        return 0;
-}
-
-/* ---- finding certificates ---- */
-
-/* dir/<name>.pem or dir/<name>.der, whichever exists; NULL when neither. */
-static char *find_cert(const char *dir, const char *name) {
-        static const char *const exts[] = { "pem", "der" };
-
-        for (size_t i = 0; i < ELEMENTSOF(exts); i++) {
-                char *p = NULL;
-
-                if (asprintf(&p, "%s/%s.%s", dir, name, exts[i]) < 0)
-                        return NULL;
-                if (access(p, F_OK) == 0)
-                        return p;
-                free(p);
-        }
-        return NULL;
-}
-
-static char *dir_of(const char *path) {
-        const char *slash = strrchr(path, '/');
-
-        if (!slash)
-                return strdup(".");
-        if (slash == path)
-                return strdup("/");
-        return strndup(path, (size_t) (slash - path));
-}
-
-struct chain_paths {
-        char *ark, *ask, *leaf;
-};
-
-static void chain_paths_done(struct chain_paths *p) {
-        free(p->ark);
-        free(p->ask);
-        free(p->leaf);
-}
-
-/* Explicit flags first, then --certs, then the report's own folder. signing_key (from the report,
- * verified later) picks vcek or vlek when the folder holds both. */
-static int resolve_certs(const struct attest_verify_args *a, const char *report_path,
-                         unsigned signing_key, struct chain_paths *ret) {
-        _cleanup_(freep) char *dir = a->certs ? strdup(a->certs) : dir_of(report_path);
-        struct chain_paths p = {};
-
-        if (!dir)
-                return log_errno(-ENOMEM, "resolving certificates");
-        p.ark = a->ark ? strdup(a->ark) : find_cert(dir, "ark");
-        p.ask = a->ask ? strdup(a->ask) : find_cert(dir, "ask");
-        if (!a->ask && !p.ask)
-                p.ask = find_cert(dir, "asvk");
-        if (a->vcek || a->vlek)
-                p.leaf = strdup(a->vcek ? a->vcek : a->vlek);
-        else {
-                _cleanup_(freep) char *vcek = find_cert(dir, "vcek");
-                _cleanup_(freep) char *vlek = find_cert(dir, "vlek");
-
-                if (vcek && vlek)
-                        p.leaf = signing_key == SNP_SIGNER_VLEK ? TAKE(vlek) : TAKE(vcek);
-                else
-                        p.leaf = vcek ? TAKE(vcek) : TAKE(vlek);
-        }
-        if (!p.ark || !p.ask || !p.leaf) {
-                log_error("report '%s': no %s certificate (looked for %s.pem/.der in '%s'; use "
-                          "--certs or --%s)", report_path, !p.ark ? "ARK" : !p.ask ? "ASK/ASVK" :
-                          "VCEK/VLEK", !p.ark ? "ark" : !p.ask ? "ask, asvk" : "vcek, vlek", dir,
-                          !p.ark ? "ark" : !p.ask ? "ask" : "vcek");
-                chain_paths_done(&p);
-                return -ENOENT;
-        }
-        *ret = p;
-        return 0;
-}
-
-/* ---- the chain cache: each chain is loaded and verified once per run ---- */
-
-struct cached_chain {
-        struct chain_paths paths;
-        struct attest_chain *chain;
-        struct cached_chain *next;
-};
-
-static void cache_free(struct cached_chain **head) {
-        while (*head) {
-                struct cached_chain *c = *head;
-
-                *head = c->next;
-                chain_paths_done(&c->paths);
-                attest_chain_free(c->chain);
-                free(c);
-        }
-}
-
-static int get_chain(struct cached_chain **cache, struct chain_paths *paths,
-                     const struct crypto_cert *trusted, struct attest_chain **ret) {
-        _cleanup_(attest_chain_freep) struct attest_chain *chain = NULL;
-        struct cached_chain *c;
-        const char *bad = NULL;
-        int r;
-
-        for (c = *cache; c; c = c->next)
-                if (strcmp(c->paths.ark, paths->ark) == 0 && strcmp(c->paths.ask, paths->ask) == 0 &&
-                    strcmp(c->paths.leaf, paths->leaf) == 0) {
-                        *ret = c->chain;
-                        return 0;
-                }
-        r = attest_chain_load(paths->ark, paths->ask, paths->leaf, &chain, &bad);
-        if (r == -EBADMSG)
-                return log_errno(r, "reading certificate '%s' (not one PEM or DER certificate)",
-                                 bad);
-        if (r < 0)
-                return log_errno(r, "reading certificate '%s'", bad ? bad : "?");
-        r = attest_chain_verify(chain, trusted);
-        if (r < 0)
-                return log_errno(r, "verifying the chain of '%s'", paths->leaf);
-        c = calloc(1, sizeof(*c));
-        if (!c)
-                return log_errno(-ENOMEM, "caching a chain");
-        c->paths = *paths;
-        *paths = (struct chain_paths) {};
-        c->chain = TAKE(chain);
-        c->next = *cache;
-        *cache = c;
-        *ret = c->chain;
+        /* Never silence about what the config leaves unchecked. */
+        if ((c->guest_policy & SNP_POLICY_DEBUG) && !x.allow_debug)
+                log_warning("config '%s': guest_policy allows debugging (DEBUG, bit 19); such a "
+                            "guest is refused unless --allow-debug", a->config);
+        if (!x.has_platform_info)
+                log_warning("config '%s' has no platform_info: PLATFORM_INFO (SMT, TSME, ...) is "
+                            "not checked", a->config);
+        if (!c->has_min_committed_tcb && !a->min_tcb_none && !x.has_min_tcb && !a->url)
+                log_warning("config '%s' has no min_committed_tcb: no TCB floor is checked (add "
+                            "it, or give --min-tcb)", a->config);
         return 0;
 }
 
@@ -570,8 +453,14 @@ static const char *verdict_name(enum verdict v) {
         return v == VERDICT_VERIFIED ? "verified" : v == VERDICT_REJECTED ? "rejected" : "error";
 }
 
+/* Report paths and URLs as shown in the human output: a folder of reports may come from the
+ * host, and a file name must not forge a line. */
+#define PATH_TEXT 1024
+
 static void print_table(const char *path, const struct attest_result *res, enum verdict v) {
-        printf("report %s\n", path);
+        char p[PATH_TEXT];
+
+        printf("report %s\n", output_escape_str(path, p, sizeof(p)));
         for (size_t i = 0; i < res->n_checks; i++) {
                 const struct attest_check *c = &res->checks[i];
 
@@ -589,8 +478,11 @@ static void print_table(const char *path, const struct attest_result *res, enum 
                 printf("REJECTED\n");
 }
 
-static void print_line(const char *path, const struct attest_result *res, enum verdict v) {
+static void print_line(const char *path_raw, const struct attest_result *res, enum verdict v) {
         const struct attest_check *f = attest_first_failure(res);
+        char path[PATH_TEXT];
+
+        output_escape_str(path_raw, path, sizeof(path));
 
         if (v == VERDICT_ERROR)
                 printf("ERROR     %s\n", path);
@@ -741,10 +633,10 @@ static int expand_reports(char **args, int n, struct path_list *ret) {
 }
 
 static enum verdict verify_one(const struct attest_verify_args *a, const char *path,
-                               struct cached_chain **cache, const struct crypto_cert *trusted,
+                               struct cert_cache **cache, const struct crypto_cert *trusted,
                                struct attest_result *res) {
         _cleanup_(freep) uint8_t *data = NULL;
-        struct chain_paths paths = {};
+        _cleanup_(freep) char *why = NULL;
         struct attest_chain *chain = NULL;
         unsigned signing_key = SNP_SIGNER_VCEK;
         size_t size = 0;
@@ -762,12 +654,11 @@ static enum verdict verify_one(const struct attest_verify_args *a, const char *p
         }
         if (data && size >= 0x4C)
                 signing_key = (le32_get(data + 0x48) >> 2) & 7;
-        if (resolve_certs(a, path, signing_key, &paths) < 0)
+        r = cert_chain_for_report(&a->certs, path, signing_key, trusted, cache, &chain, &why);
+        if (r < 0) {
+                log_errno(r, "%s", why ? why : "finding the certificates");
                 return VERDICT_ERROR;
-        r = get_chain(cache, &paths, trusted, &chain);
-        chain_paths_done(&paths);
-        if (r < 0)
-                return VERDICT_ERROR;
+        }
         if (!data) {
                 static const uint8_t none[1];
 
@@ -783,14 +674,9 @@ static enum verdict verify_one(const struct attest_verify_args *a, const char *p
 
 /* ---- the handshake (--url) ---- */
 
-/* Printable text of an agent's answer, for an error message. */
+/* An agent's answer, for an error message: the host's text, escaped (output_escape()). */
 static void agent_text(const uint8_t *data, size_t size, char *buf, size_t bsize) {
-        size_t n = 0;
-
-        for (size_t i = 0; i < size && n + 1 < bsize; i++)
-                if (data[i] >= 0x20 && data[i] < 0x7f)
-                        buf[n++] = (char) data[i];
-        buf[n] = '\0';
+        output_escape(data, size, buf, bsize);
 }
 
 static int deliver(const struct attest_verify_args *a, const struct crypto_key *owner_key,
@@ -861,9 +747,8 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
         _cleanup_(crypto_key_freep) struct crypto_key *owner_key = NULL;
         _cleanup_(freep) uint8_t *resp = NULL;
-        struct cached_chain *cache = NULL;
+        struct cert_cache *cache = NULL;
         struct attest_result res;
-        struct chain_paths paths = {};
         struct attest_chain *chain = NULL, *table_chain = NULL;
         const struct attest_check *f;
         uint8_t *secret = NULL, nonce[HANDSHAKE_NONCE_SIZE];
@@ -925,8 +810,7 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 goto out;
         }
         a->expect.has_report_data = true;
-        if (!a->certs && !a->ark && !a->ask && !a->vcek && !a->vlek &&
-            resp_size > HANDSHAKE_ATTEST_MIN) {
+        if (!cert_args_files(&a->certs) && resp_size > HANDSHAKE_ATTEST_MIN) {
                 /* No certificate files: the host's table, passed on by the agent. It is judged
                  * like files are: the pinned ARK (or --trust-ark) decides. */
                 const char *why = NULL;
@@ -949,13 +833,15 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 }
                 chain = table_chain;
         } else {
-                if (resolve_certs(a, "./report.bin", (le32_get(resp + 32 + 0x48) >> 2) & 7,
-                                  &paths) < 0)
+                _cleanup_(freep) char *why = NULL;
+
+                r = cert_chain_for_report(&a->certs, "./report.bin",
+                                          (le32_get(resp + 32 + 0x48) >> 2) & 7, trusted, &cache,
+                                          &chain, &why);
+                if (r < 0) {
+                        log_errno(r, "%s", why ? why : "finding the certificates");
                         goto out;
-                r = get_chain(&cache, &paths, trusted, &chain);
-                chain_paths_done(&paths);
-                if (r < 0)
-                        goto out;
+                }
         }
         r = attest_verify_report(chain, resp + HANDSHAKE_KEY_SIZE, 1184, &a->expect, &res);
         if (r < 0) {
@@ -996,7 +882,7 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 ret = SNPCTL_EXIT_FAILURE;
 out:
         crypto_wipe_free(secret, secret_size);
-        cache_free(&cache);
+        cert_cache_free(&cache);
         attest_chain_free(table_chain);
         return ret;
 }
@@ -1005,7 +891,7 @@ static int run(struct attest_verify_args *a) {
         _cleanup_(crypto_cert_freep) struct crypto_cert *trusted = NULL;
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
         _cleanup_(path_list_done) struct path_list list = {};
-        struct cached_chain *cache = NULL;
+        struct cert_cache *cache = NULL;
         size_t n, n_ok = 0, n_rejected = 0, n_error = 0;
         int r, status;
 
@@ -1015,12 +901,32 @@ static int run(struct attest_verify_args *a) {
                 return SNPCTL_EXIT_FAILURE;
         if (a->config && apply_config(a) < 0)
                 return SNPCTL_EXIT_FAILURE;
-        if (a->trust_ark) {
-                r = crypto_cert_load(a->trust_ark, &trusted);
-                if (r < 0) {
-                        log_errno(r, "reading --trust-ark '%s'", a->trust_ark);
-                        return SNPCTL_EXIT_FAILURE;
+        if (a->min_tcb_none) {
+                a->expect.has_min_tcb = false;
+                log_notice("--min-tcb none: no TCB floor; a guest on any firmware, however old, "
+                           "is accepted");
+        }
+        if (a->url) {
+                /* A key is at stake: the strict defaults (snpctl-attest-verify(1)). */
+                if (!a->expect.has_min_tcb && !a->min_tcb_none) {
+                        log_error("refusing to send a secret without a TCB floor: config '%s' has "
+                                  "no min_committed_tcb; add it, or give --min-tcb (or --min-tcb "
+                                  "none to accept any firmware)", a->config);
+                        return SNPCTL_EXIT_USAGE;
                 }
+                if (!a->expect.has_vmpl) {
+                        a->expect.has_vmpl = true;
+                        a->expect.vmpl = 0;
+                }
+                a->expect.refuse_migrate_ma = true;
+                if (a->expect.allow_debug)
+                        log_notice("--allow-debug: a guest the host can debug may receive the "
+                                   "secret");
+        }
+        r = cert_args_trusted(&a->certs, &trusted);
+        if (r < 0) {
+                log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
+                return SNPCTL_EXIT_FAILURE;
         }
         if (a->url) {
                 if (!a->expect.has_measurement) {       /* the config or ID block gave none */
@@ -1073,7 +979,7 @@ static int run(struct attest_verify_args *a) {
         if (n > 1)
                 log_info("%zu verified, %zu rejected, %zu not examined", n_ok, n_rejected, n_error);
         status = n_error ? SNPCTL_EXIT_FAILURE : n_rejected ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
-        cache_free(&cache);
+        cert_cache_free(&cache);
         return status;
 }
 

@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "applets.h"
+#include "attest.h"
+#include "certopts.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "config.h"
 #include "fileio.h"
 #include "hex.h"
+#include "le.h"
 #include "log.h"
 #include "output.h"
 
@@ -31,6 +34,7 @@ enum {
 
 struct config_args {
         struct common_args common;
+        struct cert_args certs;         /* verify the --from-report report */
         enum config_action action;
         const char *file;               /* validate/show */
         const char *output;             /* init -o */
@@ -47,7 +51,8 @@ static const struct argp_option config_options[] = {
         { "force", 'f', NULL, 0, "Replace an existing FILE", 1 },
         { "from-report", OPT_FROM_REPORT, "REPORT", 0,
           "Take CPU family, policy, platform info, minimum TCB, VMPL and signer from a known-good "
-          "attestation report (1184 bytes)", 1 },
+          "attestation report (1184 bytes), verified with the certificate options below; "
+          "without them it is copied unverified, with a warning", 1 },
         { "host-cpu-family", OPT_HOST_CPU_FAMILY, "NAME", 0,
           "Milan, Genoa or Turin (for reports of version 2, which do not name it)", 1 },
         { NULL, 0, NULL, 0, "validate, show:", 2 },
@@ -61,7 +66,8 @@ static error_t config_parse_opt(int key, char *arg, struct argp_state *state) {
 
         switch (key) {
         case ARGP_KEY_INIT:
-                state->child_inputs[0] = &a->common;
+                state->child_inputs[0] = &a->certs;
+                state->child_inputs[1] = &a->common;
                 break;
         case 'o':
                 a->output = arg;
@@ -107,6 +113,9 @@ static error_t config_parse_opt(int key, char *arg, struct argp_state *state) {
                         argp_error(state, "--no-file-checks goes with validate and show");
                 if (a->force && !a->output)
                         argp_error(state, "--force needs --output");
+                if ((cert_args_files(&a->certs) || a->certs.trust_ark) && !a->from_report)
+                        argp_error(state, "--certs, --ark, --ask, --vcek, --vlek and --trust-ark "
+                                   "go with init --from-report");
                 break;
         default:
                 return ARGP_ERR_UNKNOWN;
@@ -114,7 +123,9 @@ static error_t config_parse_opt(int key, char *arg, struct argp_state *state) {
         return 0;
 }
 
-static const struct argp_child config_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+static const struct argp_child config_children[] = {
+        { &cert_argp, 0, NULL, 1 }, { &common_argp, 0, NULL, 0 }, { 0 }
+};
 static const struct argp config_argp = {
         .options = config_options,
         .parser = config_parse_opt,
@@ -124,10 +135,58 @@ static const struct argp config_argp = {
                "init writes a default config for a direct-boot SNP guest; values in <angle "
                "brackets> are placeholders to fill in. validate lists every problem and exits 1 "
                "when there is one. show prints the effective config, defaults filled in and bits "
-               "decoded, and the expected launch digest.\n\nExit status: 0 success, 1 invalid "
-               "config or could not finish, 2 usage error.",
+               "decoded, and the expected launch digest.\n\ninit --from-report copies values "
+               "from a report: give its certificates (--certs DIR, or --ark, --ask and "
+               "--vcek/--vlek) so that its chain and signature are verified first; without them "
+               "the values are unverified and a warning says so.\n\nExit status: 0 success, 1 "
+               "invalid config or could not finish, 2 usage error, 3 the --from-report report "
+               "was examined and rejected (nothing written).",
         .children = config_children,
 };
+
+/* The report's chain and signature with the certificate options (as attest-verify checks them,
+ * DEBUG aside: a debug policy is copied with its own warning). 1 verified; 0 not verified, as no
+ * certificate was given (the caller warns once the report parsed); -EKEYREJECTED rejected (the
+ * first failed check logged); -errno could not verify (logged). */
+static int verify_report(const struct config_args *a, const uint8_t *report, size_t size) {
+        _cleanup_(crypto_cert_freep) struct crypto_cert *trusted = NULL;
+        _cleanup_(freep) char *why = NULL;
+        const struct attest_expect expect = { .allow_debug = true };
+        struct cert_cache *cache = NULL;
+        struct attest_chain *chain = NULL;
+        struct attest_result res;
+        const struct attest_check *f;
+        int r;
+
+        if (!cert_args_files(&a->certs) && !a->certs.trust_ark)
+                return 0;
+        r = cert_args_trusted(&a->certs, &trusted);
+        if (r < 0)
+                return log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
+        r = cert_chain_for_report(&a->certs, a->from_report,
+                                  size >= 0x4C ? (le32_get(report + 0x48) >> 2) & 7 : 0, trusted,
+                                  &cache, &chain, &why);
+        if (r >= 0)
+                r = attest_verify_report(chain, report, size, &expect, &res);
+        else
+                log_errno(r, "%s", why ? why : "finding the certificates");
+        if (r >= 0 && !attest_verified(&res)) {
+                f = attest_first_failure(&res);
+                log_error("report '%s' rejected, nothing written: %s: expected %s, got %s",
+                          a->from_report, f ? f->name : "?", f ? f->expected : "",
+                          f ? f->actual : "");
+                r = -EKEYREJECTED;
+        } else if (r >= 0) {
+                log_notice("report '%s' verified: signed by a %s %s whose chain ends at %s",
+                           a->from_report, report_generation_name(res.generation),
+                           report_signer_name(res.signer), trusted ?
+                           "the --trust-ark root" : "a pinned AMD root");
+                r = 1;
+        } else if (r == -EKEYREJECTED)
+                r = -EIO;       /* -EKEYREJECTED means "rejected" to config_main() */
+        cert_cache_free(&cache);
+        return r;
+}
 
 static int do_init(const struct config_args *a) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
@@ -147,9 +206,14 @@ static int do_init(const struct config_args *a) {
                 unsigned filled;
                 size_t size;
 
+                int verified;
+
                 r = fileio_read_full(a->from_report, 1 << 16, &report, &size);
                 if (r < 0)
                         return log_errno(r, "reading report '%s'", a->from_report);
+                verified = verify_report(a, report, size);
+                if (verified < 0)
+                        return verified;
                 r = config_fill_from_report(c, report, size, &filled);
                 if (r == -EBADMSG)
                         return log_errno(r, "reading report '%s': not a 1184-byte attestation "
@@ -173,6 +237,11 @@ static int do_init(const struct config_args *a) {
                         log_warning("report '%s' (version 2) does not name the CPU generation: "
                                     "fill in host_cpu_family (or pass --host-cpu-family)",
                                     a->from_report);
+                if (!verified)
+                        log_warning("report '%s' was NOT verified: its policy, VMPL, TCB and "
+                                    "platform info are unverified, anyone could have written "
+                                    "them; give its certificates (--certs DIR, or --ark, --ask "
+                                    "and --vcek or --vlek) to verify it", a->from_report);
                 if (c->guest_policy & CONFIG_POLICY_DEBUG)
                         log_warning("report '%s' comes from a guest whose policy allows "
                                     "debugging (0x%" PRIx64 "); guest_policy is set to that",
@@ -328,13 +397,17 @@ static void show_text(const struct vm_config *c) {
                 printf("%-22s 0x%" PRIx64 "\n", "platform_info_mask", c->platform_info_mask);
         } else
                 print_str("platform_info", NULL, "(not checked)");
-        printf("%-22s bootloader %u, tee %u, snp %u, microcode %u", "min_committed_tcb",
-               c->min_committed_tcb.bootloader, c->min_committed_tcb.tee, c->min_committed_tcb.snp,
-               c->min_committed_tcb.microcode);
-        if (c->host_cpu_family == CONFIG_CPU_FAMILY_TURIN)
-                printf(", fmc %u", c->min_committed_tcb.fmc);
-        printf(" (0x%016" PRIx64 ")\n",
-               config_tcb_encode(c->host_cpu_family, &c->min_committed_tcb));
+        if (!c->has_min_committed_tcb) {
+                print_str("min_committed_tcb", NULL, "(not set: no TCB floor is checked)");
+        } else {
+                const struct config_tcb *t = &c->min_committed_tcb;
+
+                printf("%-22s bootloader %u, tee %u, snp %u, microcode %u", "min_committed_tcb",
+                       t->bootloader, t->tee, t->snp, t->microcode);
+                if (c->host_cpu_family == CONFIG_CPU_FAMILY_TURIN)
+                        printf(", fmc %u", t->fmc);
+                printf(" (0x%016" PRIx64 ")\n", config_tcb_encode(c->host_cpu_family, t));
+        }
         print_hex("family_id", c->family_id, CONFIG_ID_SIZE, true);
         print_hex("image_id", c->image_id, CONFIG_ID_SIZE, true);
         printf("%-22s %" PRIu32 "\n", "guest_svn", c->guest_svn);
@@ -433,5 +506,7 @@ int config_main(int argc, char **argv) {
         default:
                 r = -EINVAL;
         }
+        if (r == -EKEYREJECTED)         /* only do_init(): the --from-report report */
+                return SNPCTL_EXIT_REJECTED;
         return r < 0 ? SNPCTL_EXIT_FAILURE : SNPCTL_EXIT_OK;
 }

@@ -99,3 +99,46 @@ fails() {
                         "$(grep -E '^  FAIL|^VERIFIED|^REJECTED' "$OUT" | head -8)" "$(head -c 300 "$ERR")"
         fi
 }
+
+# --- host-supplied text that tries to forge output (escaping tests) -----------------------------
+# A name with a newline that forges a PASS line and an ANSI colour escape; ESCAPED is how snpctl
+# must show it (output_escape(): \xNN for bytes outside 0x20..0x7e and the backslash).
+EVIL_CN=$(printf 'SEV-VCEK\nPASS  measurement\033[32m')
+EVIL_CN_ESCAPED='SEV-VCEK\x0aPASS  measurement\x1b[32m'
+EVIL_PRODUCT=$(printf 'Milan\nPASS  measurement\033[32m\\')
+EVIL_PRODUCT_ESCAPED='Milan\x0aPASS  measurement\x1b[32m\x5c'
+# ia5der TEXT: an extension line value holding TEXT as a DER IA5String (any bytes, one line).
+ia5der() {
+        local h
+        h=$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')
+        echo "DER:16:$(printf '%02x' $((${#h} / 2))):$(hexcolon "$h")"
+}
+# evil_vcek NAME: a VCEK for chipa below ask-m (milan_chain) whose CN is EVIL_CN and whose
+# productName is EVIL_PRODUCT.
+evil_vcek() {
+        issue "$1" chipa "$EVIL_CN" ask-m ask "$(spl Milan-B0 3 0 20 209 | sed '/3704\.1\.2=/d'
+                echo "1.3.6.1.4.1.3704.1.2=$(ia5der "$EVIL_PRODUCT")"; hwid "$CHIP_M")"
+}
+# certtable OUT ARK ASK LEAF: a GHCB certificate table (as the host hands it to the guest) of
+# three PEM certificates, the leaf a VCEK.
+certtable() {
+        local i=0 f
+        for f in "$2" "$3" "$4"; do
+                q openssl x509 -in "$f" -outform DER -out "$1.$i"
+                i=$((i + 1))
+        done
+        python3 - "$1" <<'PY'
+import sys
+out = sys.argv[1]
+guids = ["c0b406a4-a803-4952-9743-3fb6014cd0ae", "4ab7b379-bbac-4fe4-a02f-05aef327c782",
+         "63da758d-e664-4564-adc5-f4b93be8accd"]
+ders = [open(f"{out}.{i}", "rb").read() for i in range(3)]
+off, table, blobs = 24 * 4, b"", b""
+for g, der in zip(guids, ders):
+    table += bytes.fromhex(g.replace("-", "")) + (off + len(blobs)).to_bytes(4, "little") + \
+        len(der).to_bytes(4, "little")
+    blobs += der
+open(out, "wb").write(table + bytes(24) + blobs)
+PY
+        rm -f "$1.0" "$1.1" "$1.2"
+}

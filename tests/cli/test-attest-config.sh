@@ -49,6 +49,40 @@ cp "$R/m3.bin" "$R/debug.bin"; bset "$R/debug.bin" 0x8 00000b
 for f in m3 m2 debug; do sign "$R/$f.bin" "$C/chip.key"; done
 MEAS=$(printf '22%.0s' $(seq 48))
 
+# --- config init --from-report: the report is verified with the same certificate options -------
+CI() { "$SNPCTL" config init "$@"; }
+testcmd "--from-report without certificates: written" 0 CI --from-report "$R/m3.bin"
+expect_err "... with the NOT verified warning" "warning: report '.*m3.bin' was NOT verified: its policy, VMPL, TCB and platform info are unverified.*give its certificates \(--certs DIR"
+cp "$OUT" "$T/unverified.json"
+testcmd "--from-report with the test chain: verified" 0 CI --from-report "$R/m3.bin" "${CHAIN[@]}"
+expect_err "... says so" "report '.*m3.bin' verified: signed by a Milan VCEK whose chain ends at the --trust-ark root"
+if grep -q "NOT verified" "$ERR"; then fail "... no NOT verified warning" "$(cat "$ERR")"; else pass "... no NOT verified warning"; fi
+cmp -s "$OUT" "$T/unverified.json" && pass "... the same values as unverified" || fail "... the same values as unverified"
+grep -q '"guest_policy": "0x30000"' "$OUT" && pass "... policy copied" || fail "... policy copied"
+mkdir -p "$T/certdir"; cp "$C/ark.pem" "$C/ask.pem" "$C/vcek.pem" "$T/certdir/"
+testcmd "--from-report with --certs DIR" 0 CI --from-report "$R/m3.bin" --certs "$T/certdir" --trust-ark "$C/ark.pem"
+expect_err "... verified" "report '.*m3.bin' verified"
+testcmd "--from-report, test chain under the pinned AMD roots: rejected" 3 CI --from-report "$R/m3.bin" --certs "$T/certdir" -o "$T/out.json"
+expect_err "... naming the check" "report '.*m3.bin' rejected, nothing written: ark-trusted: expected a pinned AMD ARK"
+[ ! -e "$T/out.json" ] && pass "... nothing written" || fail "... nothing written"
+cp "$R/m3.bin" "$R/m3-flip.bin"; bflip "$R/m3-flip.bin" 0x90 0
+testcmd "--from-report, a bit flipped after signing: rejected" 3 CI --from-report "$R/m3-flip.bin" "${CHAIN[@]}" -o "$T/out.json"
+expect_err "... by the signature check" "rejected, nothing written: signature: expected ECDSA P-384"
+[ ! -e "$T/out.json" ] && pass "... nothing written" || fail "... nothing written"
+expect_no_out "... nothing on stdout"
+cp "$R/m3.bin" "$R/m3-vmpl.bin"; bset "$R/m3-vmpl.bin" 0x30 01
+testcmd "--from-report, VMPL changed after signing: rejected" 3 CI --from-report "$R/m3-vmpl.bin" "${CHAIN[@]}"
+expect_err "... by the signature check" "rejected, nothing written: signature:"
+testcmd "--from-report, the same forgery unverified: written with the warning" 0 CI --from-report "$R/m3-vmpl.bin"
+expect_err "... the warning" "was NOT verified"
+testcmd "--from-report, missing certificate: exit 1" 1 CI --from-report "$R/m3.bin" --trust-ark "$C/ark.pem" --ark "$C/ark.pem" --ask "$C/ask.pem" --vcek "$T/nosuch.pem"
+expect_err "... naming it" "reading certificate '.*nosuch.pem'"
+testcmd "--from-report with a DEBUG report, verified: written with the debug warning" 0 CI --from-report "$R/debug.bin" "${CHAIN[@]}"
+expect_err "... the debug warning" "policy allows debugging \(0xb0000\)"
+testcmd "certificate options without --from-report: usage error" 2 CI --certs "$T/certdir"
+expect_err "... named" "go with init --from-report"
+testcmd "--vcek with --vlek: usage error" 2 CI --from-report "$R/m3.bin" --vcek a --vlek b
+
 # cfg OUT [KEY=JSON ...]: a config matching the synthetic report, with these fields changed.
 cfg() {
         python3 - "$@" <<'PY'
@@ -95,6 +129,38 @@ testcmd "--url without any measurement source is a usage error" 2 V --url http:/
 expect_err "--url names the accepted sources" "--measurement, --id-block or --config"
 expect_no_out "no verdict without the measurement"
 
+# A config without min_committed_tcb checks no TCB floor: a warning; with --url it is a usage
+# error (exit 2, before any connection) unless --min-tcb gives a floor or says none.
+cfg "$T/notcb.json" min_committed_tcb=null
+fails "config without min_committed_tcb verifies" 0 "" "${CHAIN[@]}" --config "$T/notcb.json" --measurement "$MEAS" "$R/m3.bin"
+expect_err "... with a warning" "warning: config '.*notcb.json' has no min_committed_tcb: no TCB floor is checked"
+[ "$(grep -c 'committed-tcb' "$OUT")" = 0 ] && pass "... and no committed-tcb row" || fail "... and no committed-tcb row"
+fails "config without min_committed_tcb, --min-tcb gives the floor" 3 committed-tcb "${CHAIN[@]}" --config "$T/notcb.json" --min-tcb bl=3,tee=0,snp=21,ucode=209 --measurement "$MEAS" "$R/m3.bin"
+testcmd "--url, config without min_committed_tcb: usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/notcb.json" --measurement "$MEAS"
+expect_err "... naming the config and the fix" "without a TCB floor: config '.*notcb.json' has no min_committed_tcb; add it, or give --min-tcb"
+expect_no_out "... no verdict"
+testcmd "--url, config without min_committed_tcb, --min-tcb none: tries the agent" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/notcb.json" --measurement "$MEAS" --min-tcb none
+expect_err "... after the notice" "--min-tcb none: no TCB floor"
+expect_err "... and tries the agent" "requesting a report from 'http://127.0.0.1:9'"
+testcmd "--url, config with min_committed_tcb: tries the agent" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/vm.json" --measurement "$MEAS"
+expect_err "... (no usage error)" "requesting a report from 'http://127.0.0.1:9'"
+fails "--min-tcb none overrides the config's floor" 0 "" "${CHAIN[@]}" --config "$T/vm.json" --min-tcb none --measurement "$MEAS" "$R/m3.bin"
+[ "$(grep -c 'committed-tcb' "$OUT")" = 0 ] && pass "... no committed-tcb row" || fail "... no committed-tcb row"
+# Written as null, and through config show --json, the absence stays an absence (no zero floor).
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["min_committed_tcb"]=None; json.dump(c, open(sys.argv[2],"w"))' "$T/vm.json" "$T/nulltcb.json"
+testcmd "config show of min_committed_tcb null" 0 "$SNPCTL" config show --no-file-checks "$T/nulltcb.json"
+expect_out "... says no TCB floor" '^min_committed_tcb +\(not set: no TCB floor is checked\)$'
+testcmd "config show --json of min_committed_tcb null" 0 "$SNPCTL" config show --json --no-file-checks "$T/nulltcb.json"
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert c["min_committed_tcb"] is None and c["decoded"]["min_committed_tcb"] is None; del c["decoded"]; del c["expected_launch_digest"]; json.dump(c, open(sys.argv[2],"w"))' "$OUT" "$T/shown.json" &&
+        pass "... null, not zeros" || fail "... null, not zeros" "$(grep -A2 min_committed "$OUT")"
+testcmd "--url with the shown config: still no floor, usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/shown.json" --measurement "$MEAS"
+expect_err "... naming the config" "config '.*shown.json' has no min_committed_tcb"
+cfg "$T/x.json" platform_info=null
+fails "config without platform_info verifies" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+expect_err "... with a warning" "warning: config '.*x.json' has no platform_info: PLATFORM_INFO .* is not checked"
+fails "config with every field: no warning" 0 "" "${CHAIN[@]}" --config "$T/vm.json" --measurement "$MEAS" "$R/m3.bin"
+[ ! -s "$ERR" ] && pass "... stderr empty" || fail "... stderr empty" "$(cat "$ERR")"
+
 # Each config field, changed, fails exactly its check (exit 3).
 while IFS='|' read -r change want; do
         cfg "$T/x.json" $change
@@ -124,10 +190,13 @@ cfg "$T/x.json" min_committed_tcb.snp=19 min_committed_tcb.microcode=100
 fails "lower min_committed_tcb passes" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
 fails "other measurement fails" 3 measurement "${CHAIN[@]}" --config "$T/vm.json" --measurement "$(printf '23%.0s' $(seq 48))" "$R/m3.bin"
 
-# DEBUG: refused unless the config's policy allows it.
+# DEBUG: refused unless --allow-debug; a config's policy with DEBUG is not enough (the config may
+# come from an unverified report), and the config's DEBUG bit is pointed out.
 fails "report allowing DEBUG, config without it" 3 policy,debug "${CHAIN[@]}" --config "$T/vm.json" --measurement "$MEAS" "$R/debug.bin"
 cfg "$T/x.json" guest_policy='"0xb0000"'
-fails "report allowing DEBUG, config allowing it" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/debug.bin"
+fails "report allowing DEBUG, config allowing it, no --allow-debug" 3 debug "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/debug.bin"
+expect_err "a config allowing DEBUG is pointed out" "warning: config '.*x.json': guest_policy allows debugging .*refused unless --allow-debug"
+fails "report allowing DEBUG, config allowing it, --allow-debug" 0 "" "${CHAIN[@]}" --config "$T/x.json" --allow-debug --measurement "$MEAS" "$R/debug.bin"
 
 # Flags override single fields.
 cfg "$T/x.json" guest_svn=8

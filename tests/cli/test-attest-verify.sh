@@ -19,6 +19,20 @@ testcmd "bad --min-tcb is a usage error" 2 V --min-tcb bl=3 x.bin
 testcmd "bad --vmpl is a usage error" 2 V --vmpl 4 x.bin
 testcmd "--vcek with --vlek is a usage error" 2 V --vcek a --vlek b x.bin
 testcmd "--tcb-fields without --min-tcb is a usage error" 2 V --tcb-fields launch x.bin
+testcmd "--min-tcb none with a floor is a usage error" 2 V --min-tcb none --min-tcb bl=3,tee=0,snp=20,ucode=209 x.bin
+expect_err "... naming both" "--min-tcb none and a --min-tcb floor exclude each other"
+testcmd "--tcb-fields with --min-tcb none is a usage error" 2 V --min-tcb none --tcb-fields launch x.bin
+# --url delivers a key: a TCB floor is required (exit 2 before any connection; port 9 on
+# loopback is never contacted).
+printf 'k' >"$T/key"
+MZ=$(printf '22%.0s' $(seq 48))
+testcmd "--url without a TCB floor is a usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --measurement "$MZ"
+expect_err "... saying how to fix it" "without a TCB floor: give --min-tcb .*--config with min_committed_tcb, or --min-tcb none"
+expect_no_out "... and printing no verdict"
+testcmd "--url with --min-tcb is not a usage error" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --measurement "$MZ" --min-tcb bl=0,tee=0,snp=0,ucode=0
+expect_err "... it tries the agent" "requesting a report from 'http://127.0.0.1:9'"
+testcmd "--url with --min-tcb none is not a usage error" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --measurement "$MZ" --min-tcb none
+expect_err "--min-tcb none is said in a notice" "^snpctl attest-verify: --min-tcb none: no TCB floor; a guest on any firmware"
 testcmd "missing report exits 1" 1 V "$T/nosuch.bin"
 expect_err "missing report is named" "reading report '.*nosuch.bin'"
 
@@ -247,7 +261,14 @@ mut "current TCB snp one below" current-tcb 0x3E 13
 mut "reported TCB snp one below" reported-tcb,cert-tcb 0x186 13
 cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" 0x8 00000b; sign "$R/x.bin" "$C/chipa.key"
 fails "DEBUG refused when any VM check is asked" 3 debug "${M[@]}" --vmpl 0 "$R/x.bin"
-fails "DEBUG with chain checks only" 0 "" "${M[@]}" "$R/x.bin"
+fails "DEBUG refused with chain checks only" 3 debug "${M[@]}" "$R/x.bin"
+expect_out "the debug row says why" '^  FAIL  debug +expected policy DEBUG bit clear, got DEBUG set$'
+fails "DEBUG with chain checks only, --allow-debug" 0 "" "${M[@]}" --allow-debug "$R/x.bin"
+expect_out "--allow-debug is named in the row" '^  PASS  debug +DEBUG set$'
+fails "DEBUG clear: the debug row passes without expected values" 0 "" "${M[@]}" "$R/m3.bin"
+expect_out "debug row present without expected values" '^  PASS  debug +DEBUG clear$'
+testcmd "DEBUG refused in a batch line too" 3 V "${M[@]}" "$R/x.bin" "$R/m3.bin"
+expect_out "batch line names the debug check" "^REJECTED  .*/x\.bin  debug: expected policy DEBUG bit clear, got DEBUG set$"
 cp "$R/m3.bin" "$R/x.bin"; bset "$R/x.bin" 0x40 27; sign "$R/x.bin" "$C/chipa.key"
 fails "platform info outside the mask" 0 "" "${M[@]}" --platform-info 0x25 --platform-info-mask 0x1 "$R/x.bin"
 fails "platform info inside the mask" 3 platform-info "${M[@]}" --platform-info 0x25 --platform-info-mask 0x2 "$R/x.bin"
@@ -313,6 +334,185 @@ expect_err "missing VCEK is named" "no VCEK/VLEK certificate"
 testcmd "two certificates in ask.pem exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" \
         --vcek "$C/vcek-m.pem" "$R/m3.bin"
 
+# --- host-supplied text is inert: certificate names and productName ----------------------------
+# A VCEK whose CN and productName hold a newline forging a "PASS  measurement" line and an ANSI
+# escape: every output shows them escaped, none holds the raw bytes.
+evil_vcek vcek-evil
+raw_absent() {  # raw_absent NAME FILE: FILE holds no ESC byte and no forged line
+        if grep -q "$(printf '\033')" "$2" || grep -q '^PASS  measurement' "$2"; then
+                fail "$1" "$(grep -n "$(printf '\033')\|^PASS  measurement" "$2" | cat -v | head -3)"
+        else
+                pass "$1"
+        fi
+}
+has_text() {    # has_text NAME FILE TEXT: FILE holds TEXT literally
+        if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "lacks '$3':" "$(cat -v "$2" | head -c 600)"; fi
+}
+fails "evil CN and productName: rejected by name checks only" 3 cert-kinds,cert-generation,generation,tcb-layout,signing-key,cert-tcb \
+        "${MILAN[@]}" --vcek "$C/vcek-evil.pem" "$R/m3.bin"
+has_text "table: the CN escaped" "$OUT" "  PASS  leaf-signed        $EVIL_CN_ESCAPED: verified"
+has_text "table: the productName escaped" "$OUT" "productName $EVIL_PRODUCT_ESCAPED"
+raw_absent "table: no raw newline or escape from the certificate" "$OUT"
+[ "$(grep -c '^  PASS  measurement' "$OUT")" = 0 ] && pass "table: no forged measurement row" ||
+        fail "table: no forged measurement row"
+testcmd "evil CN, --json" 3 V --json "${MILAN[@]}" --vcek "$C/vcek-evil.pem" "$R/m3.bin"
+raw_absent "--json: no raw escape from the certificate" "$OUT"
+python3 - "$OUT" "$EVIL_CN_ESCAPED" "$EVIL_PRODUCT_ESCAPED" <<'PY' && pass "--json: the strings decode to the escaped form" || fail "--json: the strings decode to the escaped form"
+import json, sys
+a = json.load(open(sys.argv[1]))
+actual = {c["name"]: c["actual"] for c in a[0]["checks"]}
+assert actual["leaf-signed"] == sys.argv[2] + ": verified", actual["leaf-signed"]
+assert actual["cert-kinds"] == sys.argv[2] + " under SEV-Milan", actual["cert-kinds"]
+assert actual["cert-generation"].endswith("productName " + sys.argv[3]), actual["cert-generation"]
+for c in a[0]["checks"]:
+    for v in c.values():
+        assert not isinstance(v, str) or all(0x20 <= ord(ch) <= 0x7e for ch in v), v
+PY
+testcmd "evil CN in a batch line" 3 V "${MILAN[@]}" --vcek "$C/vcek-evil.pem" "$R/m3.bin" "$R/m3.bin"
+has_text "batch line: the CN escaped" "$OUT" "cert-kinds: expected SEV-VCEK under SEV-<product>, or SEV-VLEK under SEV-VLEK-<product>, got $EVIL_CN_ESCAPED under SEV-Milan"
+raw_absent "batch line: no raw newline or escape" "$OUT"
+# An evil report file name is escaped in the human output too.
+EVIL_NAME=$(printf 'x\nPASS  measurement\033[32m.bin')
+cp "$R/m3.bin" "$R/$EVIL_NAME"
+testcmd "evil report file name" 0 V "${M[@]}" "$R/$EVIL_NAME"
+has_text "table: the file name escaped" "$OUT" 'x\x0aPASS  measurement\x1b[32m.bin'
+raw_absent "table: no raw bytes from the file name" "$OUT"
+rm -f "$R/$EVIL_NAME"
+
+# --- --url: the strict defaults when a key is at stake, and the agent's text -------------------
+# An agent (attest-server with the sim provider) signs a template with the test chain's key.
+agent() {       # agent NAME TEMPLATE [ARGS...]: sets PORT and APID
+        local name=$1 tpl=$2 i
+        shift 2
+        "$SNPCTL" attest-server --listen 127.0.0.1:0 --provider sim --sim-template "$tpl" \
+                --sim-key "$C/chipa.key" --exec "cat >'$T/got.$name'" "$@" \
+                >"$T/agent.$name.out" 2>"$T/agent.$name.err" &
+        APID=$!
+        PORT=
+        for i in $(seq 100); do
+                PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$T/agent.$name.err")
+                [ -n "$PORT" ] && break
+                sleep 0.1
+        done
+        [ -n "$PORT" ] || { echo "agent $name did not start:"; cat "$T/agent.$name.err"; exit 1; }
+}
+stop_agent() { kill "$APID" 2>/dev/null; wait "$APID" 2>/dev/null; }
+printf 'the-disk-key' >"$T/secret"
+URLV() {        # URLV [ARGS...]: the owner against $PORT with the Milan test chain
+        run V --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" "${M[@]}" --measurement "$MZ" "$@"
+}
+refused() {     # refused NAME CHECK: the last URLV exited 3 naming CHECK, sent nothing
+        if [ "$STATUS" = 3 ] && grep -q "secret not sent: $2:" "$ERR" && grep -q "^  FAIL  $2 " "$OUT" &&
+           ! grep -q DELIVERED "$OUT"; then
+                pass "$1: exit 3, '$2' named, nothing sent"
+        else
+                fail "$1: exit 3, '$2' named, nothing sent" "exit $STATUS" "$(head -c 400 "$ERR")" "$(grep FAIL "$OUT")"
+        fi
+}
+delivered() {   # delivered NAME: the last URLV exited 0 and delivered
+        if [ "$STATUS" = 0 ] && grep -q '^DELIVERED secret to' "$OUT"; then pass "$1: delivered"; else
+                fail "$1: delivered" "exit $STATUS" "$(head -c 400 "$ERR")" "$(grep FAIL "$OUT")"; fi
+}
+FLOOR=(--min-tcb bl=3,tee=0,snp=20,ucode=209)
+python3 "$SYN" new "$R/tpl.bin" milan 3
+cp "$R/tpl.bin" "$R/tpl-vmpl1.bin"; bset "$R/tpl-vmpl1.bin" 0x30 01
+cp "$R/tpl.bin" "$R/tpl-ma.bin"; bset "$R/tpl-ma.bin" 0x8 000007          # policy 0x70000
+cp "$R/tpl.bin" "$R/tpl-debug.bin"; bset "$R/tpl-debug.bin" 0x8 00000b    # policy 0xb0000
+
+agent vmpl1 "$R/tpl-vmpl1.bin"
+URLV "${FLOOR[@]}"
+refused "VMPL 1 report, no --vmpl" vmpl
+expect_out "vmpl row: 0 is required by default" '^  FAIL  vmpl +expected 0, got 1$'
+URLV "${FLOOR[@]}" --vmpl 1
+delivered "VMPL 1 report, --vmpl 1"
+stop_agent
+
+agent ma "$R/tpl-ma.bin"
+URLV "${FLOOR[@]}"
+refused "MIGRATE_MA report" migrate-ma
+expect_out "migrate-ma row says why" '^  FAIL  migrate-ma +expected policy MIGRATE_MA bit clear, got MIGRATE_MA set$'
+URLV "${FLOOR[@]}" --policy 0x70000
+delivered "MIGRATE_MA report, expected policy 0x70000 sets it"
+expect_out "migrate-ma row: allowed by the expected policy" '^  PASS  migrate-ma +MIGRATE_MA set$'
+stop_agent
+
+agent debug "$R/tpl-debug.bin"
+URLV "${FLOOR[@]}"
+refused "DEBUG report" debug
+URLV "${FLOOR[@]}" --policy 0xb0000
+refused "DEBUG report, expected policy with DEBUG but no --allow-debug" debug
+URLV "${FLOOR[@]}" --allow-debug
+delivered "DEBUG report, --allow-debug"
+expect_err "--url --allow-debug: a notice" "--allow-debug: a guest the host can debug may receive the secret"
+stop_agent
+
+agent good "$R/tpl.bin"
+URLV --min-tcb bl=3,tee=0,snp=21,ucode=209
+refused "committed TCB below the floor" committed-tcb
+URLV "${FLOOR[@]}" --tcb-fields committed,launch --min-version 3
+expect_out "good report: vmpl row" '^  PASS  vmpl +0$'
+expect_out "good report: migrate-ma row" '^  PASS  migrate-ma +MIGRATE_MA clear$'
+expect_out "good report: debug row" '^  PASS  debug +DEBUG clear$'
+expect_out "good report: the floor is checked" '^  PASS  committed-tcb +bl=3 tee=0 snp=20 ucode=209$'
+delivered "good report with a floor"
+cmp -s "$T/got.good" "$T/secret" && pass "... the exact secret" || fail "... the exact secret"
+stop_agent
+agent none "$R/tpl.bin"
+URLV --min-tcb none
+delivered "good report, --min-tcb none"
+expect_err "--min-tcb none: the notice" "--min-tcb none: no TCB floor"
+[ "$(grep -cE -- '^  (PASS|FAIL)  (committed|reported|launch|current)-tcb ' "$OUT")" = 0 ] &&
+        pass "--min-tcb none: no TCB floor row" || fail "--min-tcb none: no TCB floor row" "$(grep -- -tcb "$OUT")"
+stop_agent
+
+# The host's certificate table, passed on by the agent, with the evil VCEK: stdout, stderr and
+# --json show its names escaped.
+certtable "$T/table-evil.bin" "$C/ark-m.pem" "$C/ask-m.pem" "$C/vcek-evil.pem"
+agent evil "$R/tpl.bin" --sim-certs "$T/table-evil.bin"
+run V --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --trust-ark "$C/ark-m.pem" --measurement "$MZ" "${FLOOR[@]}"
+[ "$STATUS" = 3 ] && pass "agent's table with an evil VCEK: exit 3" || fail "agent's table with an evil VCEK: exit 3" "exit $STATUS" "$(cat -v "$ERR")"
+has_text "stderr: the refusal shows the CN escaped" "$ERR" "secret not sent: cert-kinds: expected SEV-VCEK under SEV-<product>, or SEV-VLEK under SEV-VLEK-<product>, got $EVIL_CN_ESCAPED under SEV-Milan"
+raw_absent "stderr: no raw newline or escape from the table" "$ERR"
+[ "$(wc -l <"$ERR")" = 1 ] && pass "stderr: one line" || fail "stderr: one line" "$(cat -v "$ERR")"
+has_text "stdout: the productName escaped" "$OUT" "productName $EVIL_PRODUCT_ESCAPED"
+raw_absent "stdout: no raw newline or escape from the table" "$OUT"
+run V --json --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --trust-ark "$C/ark-m.pem" --measurement "$MZ" "${FLOOR[@]}"
+raw_absent "--url --json: no raw escape" "$OUT"
+python3 - "$OUT" "$EVIL_CN_ESCAPED" <<'PY' && pass "--url --json: the CN decodes to the escaped form" || fail "--url --json: the CN decodes to the escaped form"
+import json, sys
+o = json.load(open(sys.argv[1]))
+actual = {c["name"]: c["actual"] for c in o["checks"]}
+assert actual["cert-kinds"] == sys.argv[2] + " under SEV-Milan", actual
+assert o["delivered"] is False
+PY
+stop_agent
+
+# An agent answering an error with the host's text: shown escaped, on one line.
+python3 - >"$T/evil-agent.port" <<'PY' &
+import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        b = b"oops\nPASS  measurement\x1b[31m\\"
+        self.send_response(500)
+        self.send_header("Content-Length", str(len(b)))
+        self.end_headers()
+        self.wfile.write(b)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.handle_request()
+PY
+EPID=$!
+for i in $(seq 100); do PORT=$(cat "$T/evil-agent.port"); [ -n "$PORT" ] && break; sleep 0.1; done
+URLV "${FLOOR[@]}"
+wait "$EPID"
+[ "$STATUS" = 1 ] && pass "agent answering HTTP 500: exit 1" || fail "agent answering HTTP 500: exit 1" "exit $STATUS"
+has_text "the agent's text is escaped" "$ERR" 'answered HTTP 500: oops\x0aPASS  measurement\x1b[31m\x5c'
+raw_absent "the agent's text: no raw newline or escape" "$ERR"
+[ "$(wc -l <"$ERR")" = 1 ] && pass "the agent's text: one line" || fail "the agent's text: one line" "$(cat -v "$ERR")"
+
 # --- real reports ------------------------------------------------------------------------------
 need_testdata attest
 A=$TESTDATA/attest
@@ -324,7 +524,9 @@ for d in "$A"/*/; do
         gen=${name#*-}; gen=${gen%%-*}
         kind=$(ls "$d" | grep -oE '^(vcek|vlek)' | head -1)
         ask=ask; [ "$kind" = vlek ] && ask=asvk
-        run V --ark "$A/amd-roots/$gen/$kind/ark.pem" --ask "$A/amd-roots/$gen/$kind/$ask.pem" \
+        # Policy bit 19 (DEBUG): such a report is refused unless --allow-debug (tested below).
+        dbg=(); [ $(( $(od -An -tu1 -j 10 -N1 "$d/report.bin") & 8 )) != 0 ] && dbg=(--allow-debug)
+        run V "${dbg[@]}" --ark "$A/amd-roots/$gen/$kind/ark.pem" --ask "$A/amd-roots/$gen/$kind/$ask.pem" \
                 --$kind "$(ls "$d"/$kind.* | head -1)" "$d/report.bin"
         if [ "$STATUS" = 0 ] && grep -q '^VERIFIED' "$OUT"; then
                 line=$(grep '^VERIFIED' "$OUT")
@@ -342,9 +544,13 @@ for k in "${!count[@]}"; do echo "# real reports verified: $k ${count[$k]}"; tot
 # Their own folders (ark.pem/ask.pem next to the report), as one batch.
 dirs=()
 for d in "$A"/*/; do [ -f "$d/ark.pem" ] && dirs+=("$d"); done
-testcmd "batch of ${#dirs[@]} case folders verifies" 0 V "${dirs[@]}"
+testcmd "batch of ${#dirs[@]} case folders verifies with --allow-debug" 0 V --allow-debug "${dirs[@]}"
 [ "$(grep -c '^VERIFIED' "$OUT")" = "${#dirs[@]}" ] && pass "one VERIFIED line per folder" ||
         fail "one VERIFIED line per folder"
+testcmd "without --allow-debug the batch is rejected" 3 V "${dirs[@]}"
+[ "$(grep '^REJECTED' "$OUT" | awk '{print $2, $3}')" = "$A/gsg-milan-vcek-v2-377e6241/report.bin debug:" ] &&
+        pass "only the real report allowing DEBUG (gsg, policy 0xb0000) is rejected, by the debug check" ||
+        fail "only the real report allowing DEBUG is rejected" "$(grep '^REJECTED' "$OUT")"
 
 # Real negatives: another chip's VCEK; a real report under a test root; a flipped real report.
 run V "$A/oak-milan-vcek-v2-2050186d/report.bin" --certs "$A/gsg-milan-vcek-v2-377e6241"

@@ -348,6 +348,18 @@ EOF
         testcmd "a family contradicting the report" 1 "$SNPCTL" config init --host-cpu-family Milan --from-report "$TESTDATA/attest/oak-turin-vcek-v5-3f44a09b/report.bin"
         expect_err "the contradiction is named" 'comes from a Turin host, not Milan'
         head -c 1000 "$TESTDATA/attest/ccf-genoa-vcek-v3-4ae0e73a/report.bin" > short.bin
+        # Verified with the test data's own certificates and AMD's pinned roots.
+        G=$TESTDATA/attest/ccf-genoa-vcek-v3-4ae0e73a
+        testcmd "unverified report: written" 0 "$SNPCTL" config init --from-report "$G/report.bin"
+        expect_err "unverified report: the warning" "warning: report '.*report.bin' was NOT verified"
+        testcmd "real report with --certs: verified" 0 "$SNPCTL" config init --from-report "$G/report.bin" --certs "$G"
+        expect_err "real report: verified under a pinned root" "report '.*report.bin' verified: signed by a Genoa VCEK whose chain ends at a pinned AMD root"
+        expect_out "real report: values copied" '"host_cpu_family": "Genoa"'
+        testcmd "real VLEK report with --certs: verified" 0 "$SNPCTL" config init --from-report "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94/report.bin" --certs "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94"
+        expect_out "VLEK report: signer" '"signer": "vlek"'
+        testcmd "real report with another host's certificates: rejected" 3 "$SNPCTL" config init --from-report "$G/report.bin" --certs "$TESTDATA/attest/trustee-genoa-vcek-v3-227a641d" -o rejected.json
+        expect_err "... naming the failed check" "rejected, nothing written: (signature|chip-id|cert-tcb):"
+        [ ! -e rejected.json ] && pass "... nothing written" || fail "... nothing written"
         testcmd "a truncated report" 1 "$SNPCTL" config init --from-report short.bin
         expect_err "the truncated report is named" "reading report 'short.bin': not a 1184-byte attestation report"
         expect_no_out "nothing printed for a bad report"

@@ -40,6 +40,7 @@ grep -q "$OWNER_DIGEST" "$T/keygen.out" && pass "idblock keygen prints the owner
         fail "idblock keygen prints the owner key digest the peer computes" "$OWNER_DIGEST" "$(cat "$T/keygen.out")"
 ADIGEST=(--owner-key-digest "$OWNER_DIGEST")
 OWNER=(--owner-key "$T/owner.pem")
+FLOOR=(--min-tcb bl=3,tee=0,snp=20,ucode=209)     # the template's TCB: --url needs a floor
 CHAIN=(--ark "$C/ark-m.pem" --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem")
 
 # agent NAME [ARGS...]: starts an agent on a free loopback port with --exec writing to
@@ -81,7 +82,7 @@ owner() {
         local name=$1 port=$2
         shift 2
         run "$SNPCTL" attest-verify --url "http://127.0.0.1:$port" --secret-file "$T/secret" \
-                "${OWNER[@]}" "${CHAIN[@]}" "$@"
+                "${OWNER[@]}" "${FLOOR[@]}" "${CHAIN[@]}" "$@"
         cp "$OUT" "$LOGS/owner.$name.out"; cp "$ERR" "$LOGS/owner.$name.err"
 }
 TRUST=(--trust-ark "$C/ark-m.pem")
@@ -131,7 +132,7 @@ SPID=$!
 for i in $(seq 100); do
         PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$LOGS/agent.stdout.err"); [ -n "$PORT" ] && break; sleep 0.1
 done
-run "$SNPCTL" attest-verify --json --url "http://127.0.0.1:$PORT" --secret-file "$T/big" "${OWNER[@]}" "${CHAIN[@]}" \
+run "$SNPCTL" attest-verify --json --url "http://127.0.0.1:$PORT" --secret-file "$T/big" "${OWNER[@]}" "${FLOOR[@]}" "${CHAIN[@]}" \
         "${TRUST[@]}" --measurement "$MEAS"
 [ "$STATUS" = 0 ] && pass "64 KiB binary secret: owner exits 0" || fail "64 KiB binary secret: owner exits 0" "$(cat "$ERR")"
 python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); assert o["verdict"] == "verified" and o["delivered"] is True, o' \
@@ -141,7 +142,7 @@ cmp -s "$T/got.stdout" "$T/big" && pass "64 KiB binary secret arrives on the age
         fail "64 KiB binary secret arrives on the agent's stdout"
 head -c 65537 /dev/urandom >"$T/toobig"
 testcmd "secret over 64 KiB refused before connecting" 1 "$SNPCTL" attest-verify --url http://127.0.0.1:9 \
-        --secret-file "$T/toobig" "${OWNER[@]}" "${CHAIN[@]}" --measurement "$MEAS"
+        --secret-file "$T/toobig" "${OWNER[@]}" "${FLOOR[@]}" "${CHAIN[@]}" --measurement "$MEAS"
 expect_err "secret size named" "must hold 1 byte to 64 KiB"
 rm -f "$T/big" "$T/toobig" "$T/got.stdout"
 
@@ -230,11 +231,11 @@ testcmd "--url with --report-data is refused" 2 "$SNPCTL" attest-verify --url "h
 testcmd "--url without --secret-file is refused" 2 "$SNPCTL" attest-verify --url "http://127.0.0.1:$PORT" \
         "${OWNER[@]}" "${CHAIN[@]}" --measurement "$MEAS"
 testcmd "--url without --owner-key is refused" 2 "$SNPCTL" attest-verify --url "http://127.0.0.1:$PORT" \
-        --secret-file "$T/secret" "${CHAIN[@]}" --measurement "$MEAS"
+        --secret-file "$T/secret" "${FLOOR[@]}" "${CHAIN[@]}" --measurement "$MEAS"
 expect_err "... saying why" "the guest accepts a secret only when the owner key it was launched with signed it"
 openssl ecparam -name prime256v1 -genkey -noout -out "$T/p256.pem" 2>/dev/null
 testcmd "an owner key that is not P-384 is refused before connecting" 1 "$SNPCTL" attest-verify \
-        --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --owner-key "$T/p256.pem" "${CHAIN[@]}" \
+        --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --owner-key "$T/p256.pem" "${FLOOR[@]}" "${CHAIN[@]}" \
         --measurement "$MEAS"
 expect_err "... naming the key" "owner key '$T/p256.pem' is an EC private key on curve prime256v1, not an ECDSA P-384"
 

@@ -111,7 +111,8 @@ python3 "$SYN" new "$T/template.bin" milan 3 || fail "attest-synth.py new"
 MEAS=$(od -An -v -tx1 -j $((0x90)) -N 48 "$T/template.bin" | tr -d ' \n')   # the template's measurement
 WRONG=$(printf '23%.0s' $(seq 48))
 [ "$MEAS" != "$WRONG" ] || fail "wrong measurement differs from the template's"
-CHAIN=(--ark "$C/ark-m.pem" --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem" --trust-ark "$C/ark-m.pem")
+CHAIN=(--ark "$C/ark-m.pem" --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem" --trust-ark "$C/ark-m.pem"
+       --min-tcb bl=3,tee=0,snp=20,ucode=209)   # the template's TCB: --url needs a floor
 
 # --- the owner key, and the host's own ------------------------------------------------------------
 "$SNPCTL" idblock keygen -o "$T/owner.pem" >"$T/owner.out" 2>&1 || fail "idblock keygen (owner)" "$(cat "$T/owner.out")"

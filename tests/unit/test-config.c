@@ -513,7 +513,43 @@ static void round_trip(void **state) {
         assert_int_equal(c2->vcpu_sig, 0xa00f11);
         assert_true(c2->has_id_key_digest && c2->id_key_digest[0] == 0x11 && c2->id_key_digest[47] == 0x22);
         assert_false(c2->has_author_key_digest);
+        assert_true(c->has_min_committed_tcb && c2->has_min_committed_tcb);
         config_problems_clear(&p);
+}
+
+/* A config without min_committed_tcb has no TCB floor, and keeps none through a round trip
+ * (null, not a floor of zeros that would pass silently). */
+static void no_tcb_floor(void **state) {
+        static const char *const texts[] = {
+                "{\"host_cpu_family\": \"Milan\", \"ovmf_file\": \"OVMF.fd\"}",
+                "{\"host_cpu_family\": \"Milan\", \"ovmf_file\": \"OVMF.fd\", \"min_committed_tcb\": null}",
+        };
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
+                _cleanup_(config_freep) struct vm_config *c = NULL, *c2 = NULL;
+                _cleanup_(freep) char *out = NULL;
+                struct config_problems p = { 0 };
+
+                assert_int_equal(load(texts[i], CONFIG_SKIP_FILE_CHECKS, &p, &c), 0);
+                assert_int_equal(p.n, 0);
+                assert_false(c->has_min_committed_tcb);
+                assert_int_equal(config_format(c, &out), 0);
+                assert_non_null(strstr(out, "\"min_committed_tcb\": null"));
+                assert_int_equal(config_load_string(out, "copy.json", "/nonexistent",
+                                                    CONFIG_SKIP_FILE_CHECKS, &p, &c2), 0);
+                assert_false(c2->has_min_committed_tcb);
+                config_problems_clear(&p);
+        }
+        {
+                _cleanup_(config_freep) struct vm_config *c = NULL;
+                struct config_problems p = { 0 };
+
+                assert_int_equal(load("{\"host_cpu_family\": \"Milan\", \"ovmf_file\": \"O\", "
+                                      "\"min_committed_tcb\": {}}", CONFIG_SKIP_FILE_CHECKS, &p, &c), 0);
+                assert_true(c->has_min_committed_tcb);  /* given: all zero, on purpose */
+                config_problems_clear(&p);
+        }
 }
 
 /* The template is invalid until its placeholders are filled, and every field is in it. */
@@ -783,6 +819,7 @@ int main(void) {
                 cmocka_unit_test(warnings_keep_it_valid),
                 cmocka_unit_test(files),
                 cmocka_unit_test(round_trip),
+                cmocka_unit_test(no_tcb_floor),
                 cmocka_unit_test(template),
                 cmocka_unit_test(tcb_layouts),
                 cmocka_unit_test(vcpu_signatures),
