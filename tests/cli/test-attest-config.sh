@@ -136,13 +136,13 @@ fails "config without min_committed_tcb verifies" 0 "" "${CHAIN[@]}" --config "$
 expect_err "... with a warning" "warning: config '.*notcb.json' has no min_committed_tcb: no TCB floor is checked"
 [ "$(grep -c 'committed-tcb' "$OUT")" = 0 ] && pass "... and no committed-tcb row" || fail "... and no committed-tcb row"
 fails "config without min_committed_tcb, --min-tcb gives the floor" 3 committed-tcb "${CHAIN[@]}" --config "$T/notcb.json" --min-tcb bl=3,tee=0,snp=21,ucode=209 --measurement "$MEAS" "$R/m3.bin"
-testcmd "--url, config without min_committed_tcb: usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/notcb.json" --measurement "$MEAS"
+testcmd "--url, config without min_committed_tcb: usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --owner-key "$T/owner.pem" --config "$T/notcb.json" --measurement "$MEAS"
 expect_err "... naming the config and the fix" "without a TCB floor: config '.*notcb.json' has no min_committed_tcb; add it, or give --min-tcb"
 expect_no_out "... no verdict"
-testcmd "--url, config without min_committed_tcb, --min-tcb none: tries the agent" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/notcb.json" --measurement "$MEAS" --min-tcb none
+testcmd "--url, config without min_committed_tcb, --min-tcb none: tries the agent" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --owner-key "$T/owner.pem" --config "$T/notcb.json" --measurement "$MEAS" --min-tcb none
 expect_err "... after the notice" "--min-tcb none: no TCB floor"
 expect_err "... and tries the agent" "requesting a report from 'http://127.0.0.1:9'"
-testcmd "--url, config with min_committed_tcb: tries the agent" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/vm.json" --measurement "$MEAS"
+testcmd "--url, config with min_committed_tcb: tries the agent" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --owner-key "$T/owner.pem" --config "$T/vm.json" --measurement "$MEAS"
 expect_err "... (no usage error)" "requesting a report from 'http://127.0.0.1:9'"
 fails "--min-tcb none overrides the config's floor" 0 "" "${CHAIN[@]}" --config "$T/vm.json" --min-tcb none --measurement "$MEAS" "$R/m3.bin"
 [ "$(grep -c 'committed-tcb' "$OUT")" = 0 ] && pass "... no committed-tcb row" || fail "... no committed-tcb row"
@@ -153,7 +153,7 @@ expect_out "... says no TCB floor" '^min_committed_tcb +\(not set: no TCB floor 
 testcmd "config show --json of min_committed_tcb null" 0 "$SNPCTL" config show --json --no-file-checks "$T/nulltcb.json"
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert c["min_committed_tcb"] is None and c["decoded"]["min_committed_tcb"] is None; del c["decoded"]; del c["expected_launch_digest"]; json.dump(c, open(sys.argv[2],"w"))' "$OUT" "$T/shown.json" &&
         pass "... null, not zeros" || fail "... null, not zeros" "$(grep -A2 min_committed "$OUT")"
-testcmd "--url with the shown config: still no floor, usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --config "$T/shown.json" --measurement "$MEAS"
+testcmd "--url with the shown config: still no floor, usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --owner-key "$T/owner.pem" --config "$T/shown.json" --measurement "$MEAS"
 expect_err "... naming the config" "config '.*shown.json' has no min_committed_tcb"
 cfg "$T/x.json" platform_info=null
 fails "config without platform_info verifies" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"

@@ -25,13 +25,15 @@ testcmd "--tcb-fields with --min-tcb none is a usage error" 2 V --min-tcb none -
 # --url delivers a key: a TCB floor is required (exit 2 before any connection; port 9 on
 # loopback is never contacted).
 printf 'k' >"$T/key"
+"$SNPCTL" idblock keygen -o "$T/owner.pem" >"$T/owner.out" 2>&1 || { cat "$T/owner.out"; exit 1; }
+OWNER_DIGEST=$(sed -n 's/^key digest: //p' "$T/owner.out")
 MZ=$(printf '22%.0s' $(seq 48))
-testcmd "--url without a TCB floor is a usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --measurement "$MZ"
+testcmd "--url without a TCB floor is a usage error" 2 V --url http://127.0.0.1:9 --secret-file "$T/key" --owner-key "$T/owner.pem" --measurement "$MZ"
 expect_err "... saying how to fix it" "without a TCB floor: give --min-tcb .*--config with min_committed_tcb, or --min-tcb none"
 expect_no_out "... and printing no verdict"
-testcmd "--url with --min-tcb is not a usage error" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --measurement "$MZ" --min-tcb bl=0,tee=0,snp=0,ucode=0
+testcmd "--url with --min-tcb is not a usage error" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --owner-key "$T/owner.pem" --measurement "$MZ" --min-tcb bl=0,tee=0,snp=0,ucode=0
 expect_err "... it tries the agent" "requesting a report from 'http://127.0.0.1:9'"
-testcmd "--url with --min-tcb none is not a usage error" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --measurement "$MZ" --min-tcb none
+testcmd "--url with --min-tcb none is not a usage error" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" --owner-key "$T/owner.pem" --measurement "$MZ" --min-tcb none
 expect_err "--min-tcb none is said in a notice" "^snpctl attest-verify: --min-tcb none: no TCB floor; a guest on any firmware"
 testcmd "missing report exits 1" 1 V "$T/nosuch.bin"
 expect_err "missing report is named" "reading report '.*nosuch.bin'"
@@ -385,7 +387,8 @@ agent() {       # agent NAME TEMPLATE [ARGS...]: sets PORT and APID
         local name=$1 tpl=$2 i
         shift 2
         "$SNPCTL" attest-server --listen 127.0.0.1:0 --provider sim --sim-template "$tpl" \
-                --sim-key "$C/chipa.key" --exec "cat >'$T/got.$name'" "$@" \
+                --sim-key "$C/chipa.key" --owner-key-digest "$OWNER_DIGEST" \
+                --exec "cat >'$T/got.$name'" "$@" \
                 >"$T/agent.$name.out" 2>"$T/agent.$name.err" &
         APID=$!
         PORT=
@@ -399,7 +402,7 @@ agent() {       # agent NAME TEMPLATE [ARGS...]: sets PORT and APID
 stop_agent() { kill "$APID" 2>/dev/null; wait "$APID" 2>/dev/null; }
 printf 'the-disk-key' >"$T/secret"
 URLV() {        # URLV [ARGS...]: the owner against $PORT with the Milan test chain
-        run V --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" "${M[@]}" --measurement "$MZ" "$@"
+        run V --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --owner-key "$T/owner.pem" "${M[@]}" --measurement "$MZ" "$@"
 }
 refused() {     # refused NAME CHECK: the last URLV exited 3 naming CHECK, sent nothing
         if [ "$STATUS" = 3 ] && grep -q "secret not sent: $2:" "$ERR" && grep -q "^  FAIL  $2 " "$OUT" &&
@@ -469,14 +472,14 @@ stop_agent
 # --json show its names escaped.
 certtable "$T/table-evil.bin" "$C/ark-m.pem" "$C/ask-m.pem" "$C/vcek-evil.pem"
 agent evil "$R/tpl.bin" --sim-certs "$T/table-evil.bin"
-run V --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --trust-ark "$C/ark-m.pem" --measurement "$MZ" "${FLOOR[@]}"
+run V --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --owner-key "$T/owner.pem" --trust-ark "$C/ark-m.pem" --measurement "$MZ" "${FLOOR[@]}"
 [ "$STATUS" = 3 ] && pass "agent's table with an evil VCEK: exit 3" || fail "agent's table with an evil VCEK: exit 3" "exit $STATUS" "$(cat -v "$ERR")"
 has_text "stderr: the refusal shows the CN escaped" "$ERR" "secret not sent: cert-kinds: expected SEV-VCEK under SEV-<product>, or SEV-VLEK under SEV-VLEK-<product>, got $EVIL_CN_ESCAPED under SEV-Milan"
 raw_absent "stderr: no raw newline or escape from the table" "$ERR"
 [ "$(wc -l <"$ERR")" = 1 ] && pass "stderr: one line" || fail "stderr: one line" "$(cat -v "$ERR")"
 has_text "stdout: the productName escaped" "$OUT" "productName $EVIL_PRODUCT_ESCAPED"
 raw_absent "stdout: no raw newline or escape from the table" "$OUT"
-run V --json --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --trust-ark "$C/ark-m.pem" --measurement "$MZ" "${FLOOR[@]}"
+run V --json --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --owner-key "$T/owner.pem" --trust-ark "$C/ark-m.pem" --measurement "$MZ" "${FLOOR[@]}"
 raw_absent "--url --json: no raw escape" "$OUT"
 python3 - "$OUT" "$EVIL_CN_ESCAPED" <<'PY' && pass "--url --json: the CN decodes to the escaped form" || fail "--url --json: the CN decodes to the escaped form"
 import json, sys
