@@ -23,6 +23,11 @@ struct common_args {
  * state->child_inputs[0] = &args->common); at the end of parsing it sets the log level. */
 extern const struct argp common_argp;
 
+/* Runs the subcommand argv[1] ("snpctl idblock keygen ...") as sub_main(argc - 1, argv + 1) with
+ * its argv[0] set to "<applet> <subcommand>", so that argp's usage and errors name both. Returns
+ * sub_main's exit status (1 when out of memory). */
+int cli_run_subcommand(int (*sub_main)(int, char **), int argc, char **argv);
+
 /* Maps a library result to the exit status for "could not finish" (0 -> 0, <0 -> 1). */
 static inline int cli_exit_status(int r) {
         return r < 0 ? SNPCTL_EXIT_FAILURE : SNPCTL_EXIT_OK;

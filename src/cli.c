@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+
+#include "cleanup.h"
 #include "cli.h"
 #include "log.h"
 
@@ -47,3 +50,18 @@ const struct argp common_argp = {
         .options = common_options,
         .parser = common_parse_opt,
 };
+
+int cli_run_subcommand(int (*sub_main)(int, char **), int argc, char **argv) {
+        _cleanup_(freep) char *label = NULL;
+        char *saved = argv[1];
+        int r;
+
+        if (asprintf(&label, "%s %s", argv[0], argv[1]) < 0) {
+                log_error("out of memory");
+                return SNPCTL_EXIT_FAILURE;
+        }
+        argv[1] = label;
+        r = sub_main(argc - 1, argv + 1);
+        argv[1] = saved;
+        return r;
+}

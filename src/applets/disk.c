@@ -257,29 +257,13 @@ static const struct argp disk_argp = {
                "Exit status: 0 ok, 1 could not read, 2 usage error, 3 refused.",
 };
 
-/* Runs a subcommand with argv[0] = "<applet> <subcommand>", so that its usage names it. */
-static int run_sub(int (*sub_main)(int, char **), int argc, char **argv) {
-        _cleanup_(freep) char *label = NULL;
-        char *saved = argv[1];
-        int r;
-
-        if (asprintf(&label, "%s %s", argv[0], argv[1]) < 0) {
-                log_error("out of memory");
-                return SNPCTL_EXIT_FAILURE;
-        }
-        argv[1] = label;
-        r = sub_main(argc - 1, argv + 1);
-        argv[1] = saved;
-        return r;
-}
-
 int disk_main(int argc, char **argv) {
         struct common_args common = { 0 };
 
         if (argc >= 2 && strcmp(argv[1], "bind") == 0)
-                return run_sub(bind_main, argc, argv);
+                return cli_run_subcommand(bind_main, argc, argv);
         if (argc >= 2 && strcmp(argv[1], "check") == 0)
-                return run_sub(check_main, argc, argv);
+                return cli_run_subcommand(check_main, argc, argv);
         if (argp_parse(&disk_argp, argc, argv, 0, NULL, &common) != 0)
                 return SNPCTL_EXIT_USAGE;
         return SNPCTL_EXIT_USAGE;       /* not reached: argp_error() exits on every path */

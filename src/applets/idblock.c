@@ -872,29 +872,13 @@ static int verify_main(int argc, char **argv) {
         return r == 0 ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
 }
 
-/* Runs a subcommand with argv[0] = "<applet> <subcommand>", so that its usage names it. */
-static int run_sub(int (*sub_main)(int, char **), int argc, char **argv) {
-        _cleanup_(freep) char *label = NULL;
-        char *saved = argv[1];
-        int r;
-
-        if (asprintf(&label, "%s %s", argv[0], argv[1]) < 0) {
-                log_error("out of memory");
-                return SNPCTL_EXIT_FAILURE;
-        }
-        argv[1] = label;
-        r = sub_main(argc - 1, argv + 1);
-        argv[1] = saved;
-        return r;
-}
-
 int idblock_main(int argc, char **argv) {
         struct gen_args a = { .out_dir = ".", .params.policy = SNP_POLICY_DEFAULT };
 
         if (argc >= 2 && strcmp(argv[1], "keygen") == 0)
-                return run_sub(keygen_main, argc, argv);
+                return cli_run_subcommand(keygen_main, argc, argv);
         if (argc >= 2 && strcmp(argv[1], "verify") == 0)
-                return run_sub(verify_main, argc, argv);
+                return cli_run_subcommand(verify_main, argc, argv);
         if (argp_parse(&gen_argp, argc, argv, 0, NULL, &a) != 0)
                 return SNPCTL_EXIT_USAGE;
         return cli_exit_status(gen_run(&a));
