@@ -409,7 +409,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
         *con_cls = NULL;
 }
 
-/* Keeps the table of open connections for the deadline (agent_sweep()). libmicrohttpd calls this
+/* Keeps the table of open connections for the deadline (sweep()). libmicrohttpd calls this
  * on its thread with STARTED after accept and CLOSED before it closes the socket. */
 static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
                           enum MHD_ConnectionNotificationCode code) {
