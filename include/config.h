@@ -9,51 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "measure.h"
+#include "snp-abi.h"
+
 struct json_object;
-struct measure_params;
 
-#define CONFIG_MAX_VCPUS 512
-#define CONFIG_ID_SIZE 16               /* family_id, image_id */
-#define CONFIG_HOST_DATA_SIZE 32
 #define CONFIG_DIGEST_SIZE 48           /* SHA-384: launch digest, key digests */
-
-/* GUEST_POLICY (SNP ABI 56860; snp-facts B.3.4) */
-#define CONFIG_POLICY_ABI_MINOR_MASK    UINT64_C(0x00000000000000ff)
-#define CONFIG_POLICY_ABI_MAJOR_MASK    UINT64_C(0x000000000000ff00)
-#define CONFIG_POLICY_SMT               (UINT64_C(1) << 16)
-#define CONFIG_POLICY_RESERVED_MBO      (UINT64_C(1) << 17)     /* must be 1 */
-#define CONFIG_POLICY_MIGRATE_MA        (UINT64_C(1) << 18)
-#define CONFIG_POLICY_DEBUG             (UINT64_C(1) << 19)
-#define CONFIG_POLICY_SINGLE_SOCKET     (UINT64_C(1) << 20)
-#define CONFIG_POLICY_CXL_ALLOW         (UINT64_C(1) << 21)
-#define CONFIG_POLICY_MEM_AES_256_XTS   (UINT64_C(1) << 22)
-#define CONFIG_POLICY_RAPL_DIS          (UINT64_C(1) << 23)
-#define CONFIG_POLICY_CIPHERTEXT_HIDING (UINT64_C(1) << 24)
-#define CONFIG_POLICY_PAGE_SWAP_DISABLE (UINT64_C(1) << 25)
-#define CONFIG_POLICY_MBZ_MASK          UINT64_C(0xfffffffffc000000)     /* bits 63:26 */
-#define CONFIG_POLICY_DEFAULT           UINT64_C(0x30000)               /* SMT + MBO */
-
-/* SEV_FEATURES of the VMSA (APM vol. 2; snp-facts A.7) */
-#define CONFIG_FEATURE_SNP_ACTIVE       (UINT64_C(1) << 0)
-#define CONFIG_FEATURE_DEBUG_SWAP       (UINT64_C(1) << 5)
-#define CONFIG_FEATURES_KNOWN_MASK      UINT64_C(0xd7ff)        /* bits 0-10, 12, 14, 15 */
-#define CONFIG_FEATURES_DEFAULT         UINT64_C(0x1)           /* QEMU >= 9.1, KVM_SEV_INIT2 */
-
-/* PLATFORM_INFO (snp-facts B.3.5) */
-#define CONFIG_PLATFORM_INFO_KNOWN_MASK UINT64_C(0xbf)          /* bits 0-5, 7 */
-
-enum config_cpu_family {
-        CONFIG_CPU_FAMILY_UNSET = 0,    /* not given: validation fails, from-report may fill it */
-        CONFIG_CPU_FAMILY_MILAN,
-        CONFIG_CPU_FAMILY_GENOA,
-        CONFIG_CPU_FAMILY_TURIN,
-};
-
-enum config_vmm_type {
-        CONFIG_VMM_QEMU = 0,            /* default */
-        CONFIG_VMM_EC2,
-        CONFIG_VMM_GCE,
-};
 
 enum config_signer {
         CONFIG_SIGNER_VCEK = 0,         /* default */
@@ -80,16 +41,6 @@ enum config_net_proto {
         CONFIG_NET_UDP,
 };
 
-/* Minimum TCB, by component. The 64-bit TCB_VERSION layout depends on the CPU family: see
- * config_tcb_encode()/config_tcb_decode(). Compare component by component, never as integers. */
-struct config_tcb {
-        uint8_t bootloader;
-        uint8_t tee;
-        uint8_t snp;
-        uint8_t microcode;
-        uint8_t fmc;                    /* Turin and later; must be 0 for Milan/Genoa */
-};
-
 struct config_disk {
         char *file;                     /* resolved path */
         enum config_disk_format format; /* default: qcow2 for *.qcow2, raw otherwise */
@@ -109,13 +60,13 @@ struct vm_config {
         char *dir;                      /* absolute folder relative paths resolve against */
 
         /* The host: decides the TCB layout and the VCEK/VLEK product. Only a check. */
-        enum config_cpu_family host_cpu_family;
+        enum snp_generation host_cpu_family;
 
         /* Launch digest and QEMU command line. */
-        unsigned vcpu_count;            /* 1..CONFIG_MAX_VCPUS, default 1 */
+        unsigned vcpu_count;            /* 1..SNP_MAX_VCPUS, default 1 */
         char *vcpu_type;                /* QEMU -cpu model, default "EPYC-v4"; NULL: only vcpu_sig */
         uint32_t vcpu_sig;              /* CPUID 0x1 EAX in each VMSA; from vcpu_type unless set */
-        enum config_vmm_type vmm_type;
+        enum measure_vmm vmm_type;
         uint64_t guest_features;        /* VMSA SEV_FEATURES, default 0x1 */
         char *ovmf_file;                /* resolved; required */
         char *kernel_file;              /* resolved; NULL: no direct boot (no kernel hashes) */
@@ -130,9 +81,9 @@ struct vm_config {
         char *cmdline;
 
         /* QEMU command line and the report (policy is not in the digest). */
-        uint64_t guest_policy;          /* default CONFIG_POLICY_DEFAULT */
+        uint64_t guest_policy;          /* default SNP_POLICY_DEFAULT */
         bool has_host_data;
-        uint8_t host_data[CONFIG_HOST_DATA_SIZE];       /* zero when !has_host_data */
+        uint8_t host_data[SNP_HOST_DATA_SIZE];       /* zero when !has_host_data */
         char *id_block_file;            /* resolved; base64 text, as idblock writes it; or NULL */
         char *id_auth_file;             /* resolved; needs id_block_file; or NULL */
 
@@ -142,9 +93,9 @@ struct vm_config {
         uint64_t platform_info_mask;    /* bits compared; default all ones */
         bool has_min_committed_tcb;     /* false: absent, no TCB floor (attest-verify warns,
                                          * --url refuses without --min-tcb) */
-        struct config_tcb min_committed_tcb;
-        uint8_t family_id[CONFIG_ID_SIZE];              /* ID block fields; zero without one */
-        uint8_t image_id[CONFIG_ID_SIZE];
+        struct snp_tcb min_committed_tcb;
+        uint8_t family_id[SNP_ID_SIZE];              /* ID block fields; zero without one */
+        uint8_t image_id[SNP_ID_SIZE];
         uint32_t guest_svn;
         bool has_id_key_digest;         /* false: derive from id_auth_file, or expect zero */
         uint8_t id_key_digest[CONFIG_DIGEST_SIZE];
@@ -279,33 +230,17 @@ enum {
 int config_fill_from_report(struct vm_config *c, const void *report, size_t size,
                             unsigned *ret_filled);
 
-/* TCB_VERSION by CPU family (snp-facts B.3.3): Milan/Genoa bytes 0 bl, 1 tee, 6 snp, 7 ucode;
- * Turin bytes 0 fmc, 1 bl, 2 tee, 3 snp, 7 ucode. UNSET decodes as Milan/Genoa. */
-uint64_t config_tcb_encode(enum config_cpu_family family, const struct config_tcb *tcb);
-void config_tcb_decode(enum config_cpu_family family, uint64_t raw, struct config_tcb *ret);
-
 /* Names. from_string functions return -EINVAL for an unknown name (case-insensitive);
  * to_string functions never return NULL. */
-const char *config_cpu_family_to_string(enum config_cpu_family f);
-int config_cpu_family_from_string(const char *s, enum config_cpu_family *ret);
-const char *config_vmm_type_to_string(enum config_vmm_type t);
-int config_vmm_type_from_string(const char *s, enum config_vmm_type *ret);
+const char *config_cpu_family_to_string(enum snp_generation f);
+int config_cpu_family_from_string(const char *s, enum snp_generation *ret);
+const char *config_vmm_type_to_string(enum measure_vmm t);
+int config_vmm_type_from_string(const char *s, enum measure_vmm *ret);
 const char *config_signer_to_string(enum config_signer s);
 
 /* The CPUID signature QEMU puts into the VMSA for a -cpu model (snp-facts A.6): -ENOENT for a
  * model that is not known. */
 int config_vcpu_sig_from_type(const char *type, uint32_t *ret_sig);
-
-/* Named bits of guest_policy, guest_features (SEV_FEATURES) and platform_info, terminated by an
- * entry with name NULL. */
-struct config_bit_name {
-        unsigned bit;
-        const char *name;               /* "SMT", "DEBUG", "SNPActive", "TSME_EN" ... */
-        const char *description;
-};
-extern const struct config_bit_name config_policy_bits[];
-extern const struct config_bit_name config_feature_bits[];
-extern const struct config_bit_name config_platform_info_bits[];
 
 /* The field names the parser knows, dotted for nested ones ("min_committed_tcb.fmc",
  * "disks[].file"), terminated by NULL; a test checks docs/config.md names each one. */

@@ -9,13 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "snp-abi.h"
+
 #define MEASURE_SNP_DIGEST_SIZE 48      /* SHA-384 */
 #define MEASURE_SEV_DIGEST_SIZE 32      /* SHA-256 */
 #define MEASURE_VMSA_SIZE 4096
-#define MEASURE_MAX_VCPUS 4096          /* KVM_MAX_VCPUS on x86-64 */
-/* SEV_FEATURES bits that are defined (APM vol. 2): 0-10, 12, 14, 15; the rest must be zero. */
-#define MEASURE_GUEST_FEATURES_KNOWN UINT64_C(0xd7ff)
-#define MEASURE_DEFAULT_GUEST_FEATURES UINT64_C(0x1)    /* SNPActive (QEMU >= 9.1, INIT2) */
+#define MEASURE_MAX_VCPUS SNP_MAX_VCPUS /* the one limit, snp-abi.h */
 
 enum measure_mode {
         MEASURE_MODE_SNP,               /* "snp" */
@@ -25,6 +24,7 @@ enum measure_mode {
         MEASURE_MODE_SNP_SVSM,          /* "snp:svsm": Coconut SVSM + OVMF under QEMU */
 };
 
+/* The one VMM enum: measure, config and launch all use it. */
 enum measure_vmm {
         MEASURE_VMM_QEMU,               /* "QEMU" */
         MEASURE_VMM_EC2,                /* "ec2" */
@@ -55,7 +55,7 @@ struct measure_params {
         void *progress_userdata;
 };
 
-/* Sets defaults: snp mode, 1 vCPU, QEMU, guest features 0x1, everything else zero/NULL. */
+/* Sets defaults: snp mode, 1 vCPU, QEMU, guest features SNP_FEATURES_DEFAULT, everything else zero/NULL. */
 void measure_params_init(struct measure_params *p);
 
 struct measure_result {

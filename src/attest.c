@@ -70,27 +70,28 @@ static int read_base64_exact(const char *path, size_t size, uint8_t **ret, char 
 
 /* SNP ABI ID block (snp-facts B.3.6): it must describe the same VM as the config, since the
  * firmware enforces it; its LD is returned for the measurement. */
-static int config_id_block(const struct vm_config *c, uint8_t ld[48], char **ret_why) {
+static int config_id_block(const struct vm_config *c, uint8_t ld[SNP_LD_SIZE], char **ret_why) {
         _cleanup_(freep) uint8_t *b = NULL;
         const char *p = c->id_block_file;
-        int r = read_base64_exact(p, 96, &b, ret_why);
+        struct snp_id_block_fields f;
+        int r = read_base64_exact(p, SNP_ID_BLOCK_SIZE, &b, ret_why);
 
         if (r < 0)
                 return r;
-        if (le32_get(b + 0x50) != 1)
+        if (snp_id_block_parse(b, SNP_ID_BLOCK_SIZE, &f) < 0)
                 return fail_why(ret_why, -EBADMSG, "ID block '%s': version %" PRIu32
-                                " (expected 1)", p, le32_get(b + 0x50));
-        if (le64_get(b + 0x58) != c->guest_policy)
+                                " (expected 1)", p, f.version);
+        if (f.policy != c->guest_policy)
                 return fail_why(ret_why, -EINVAL, "ID block '%s': policy 0x%" PRIx64 " differs "
-                                "from guest_policy 0x%" PRIx64, p, le64_get(b + 0x58),
-                                c->guest_policy);
-        if (memcmp(b + 0x30, c->family_id, 16) != 0 || memcmp(b + 0x40, c->image_id, 16) != 0)
+                                "from guest_policy 0x%" PRIx64, p, f.policy, c->guest_policy);
+        if (memcmp(f.family_id, c->family_id, SNP_ID_SIZE) != 0 ||
+            memcmp(f.image_id, c->image_id, SNP_ID_SIZE) != 0)
                 return fail_why(ret_why, -EINVAL, "ID block '%s': family_id or image_id differs "
                                 "from the config's", p);
-        if (le32_get(b + 0x54) != c->guest_svn)
+        if (f.guest_svn != c->guest_svn)
                 return fail_why(ret_why, -EINVAL, "ID block '%s': guest_svn %" PRIu32 " differs "
-                                "from the config's %" PRIu32, p, le32_get(b + 0x54), c->guest_svn);
-        memcpy(ld, b, 48);
+                                "from the config's %" PRIu32, p, f.guest_svn, c->guest_svn);
+        memcpy(ld, f.ld, SNP_LD_SIZE);
         return 0;
 }
 
@@ -113,9 +114,9 @@ static int config_key_digests(const struct vm_config *c, struct attest_expect *x
         r = read_base64_exact(p, SNP_ID_AUTH_SIZE, &b, ret_why);
         if (r < 0)
                 return r;
-        if (le32_get(b) != SNP_ALGO_ECDSA_P384_SHA384)
+        if (snp_id_auth_id_key_algo(b, SNP_ID_AUTH_SIZE) != SNP_ALGO_ECDSA_P384_SHA384)
                 return fail_why(ret_why, -EBADMSG, "ID auth block '%s': ID_KEY_ALGO %" PRIu32
-                                " (expected 1)", p, le32_get(b));
+                                " (expected 1)", p, snp_id_auth_id_key_algo(b, SNP_ID_AUTH_SIZE));
         r = idblock_auth_key_digests(b, SNP_ID_AUTH_SIZE, id, author, NULL);
         if (r < 0)
                 return fail_why(ret_why, r, "hashing the keys of '%s'", p);
@@ -132,11 +133,6 @@ static int config_key_digests(const struct vm_config *c, struct attest_expect *x
 
 int attest_expect_from_config(const struct vm_config *c, unsigned flags,
                               struct attest_expect *ret, char **ret_why) {
-        static const enum snp_generation gens[] = {
-                [CONFIG_CPU_FAMILY_MILAN] = SNP_GEN_MILAN,
-                [CONFIG_CPU_FAMILY_GENOA] = SNP_GEN_GENOA,
-                [CONFIG_CPU_FAMILY_TURIN] = SNP_GEN_TURIN,
-        };
         struct attest_expect x = { .platform_info_mask = UINT64_MAX };
         uint8_t ld[48];
         bool has_ld = false;
@@ -144,12 +140,12 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
 
         if (ret_why)
                 *ret_why = NULL;
-        if (c->host_cpu_family <= CONFIG_CPU_FAMILY_UNSET ||
-            c->host_cpu_family >= ELEMENTSOF(gens))
+        if (c->host_cpu_family != SNP_GEN_MILAN && c->host_cpu_family != SNP_GEN_GENOA &&
+            c->host_cpu_family != SNP_GEN_TURIN)
                 return fail_why(ret_why, -EINVAL, "host_cpu_family: not set (Milan, Genoa or "
                                 "Turin); it decides the TCB layout and the AMD chain");
         x.has_generation = true;
-        x.generation = gens[c->host_cpu_family];
+        x.generation = c->host_cpu_family;
 
         x.has_policy = true;
         x.policy = c->guest_policy;
@@ -161,14 +157,8 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
                 x.platform_info_mask = c->platform_info_mask;
         }
         x.has_min_tcb = c->has_min_committed_tcb;       /* absent: no floor, callers warn */
-        x.min_tcb = (struct snp_tcb) {
-                .fmc = c->min_committed_tcb.fmc,
-                .bootloader = c->min_committed_tcb.bootloader,
-                .tee = c->min_committed_tcb.tee,
-                .snp = c->min_committed_tcb.snp,
-                .microcode = c->min_committed_tcb.microcode,
-                .has_fmc = x.generation == SNP_GEN_TURIN,
-        };
+        x.min_tcb = c->min_committed_tcb;
+        x.min_tcb.has_fmc = x.generation == SNP_GEN_TURIN;     /* the config's layout */
         x.min_tcb_fields = ATTEST_TCB_COMMITTED;
         x.has_family_id = x.has_image_id = x.has_guest_svn = true;
         memcpy(x.family_id, c->family_id, 16);
@@ -564,7 +554,7 @@ static void check_min_tcb(struct attest_result *res, const char *name, uint64_t 
 
         report_tcb_format(min, a, sizeof(a));
         snprintf(e, sizeof(e), "at least %s", a);
-        if (report_tcb_decode(raw, gen, &t) == -EINVAL) {
+        if (snp_tcb_decode(raw, gen, &t) == -EINVAL) {
                 check_set(next_check(res), name, false, e, "generation unknown, TCB undecodable");
                 return;
         }
@@ -683,7 +673,7 @@ static void binding_checks(struct attest_result *res, const struct attest_chain 
         }
 
         {
-                bool ok = report_tcb_decode(rep->reported_tcb, gen, &t) == 0;
+                bool ok = snp_tcb_decode(rep->reported_tcb, gen, &t) == 0;
                 const uint8_t have[5] = { t.fmc, t.bootloader, t.tee, t.snp, t.microcode };
                 size_t first = gen == SNP_GEN_TURIN ? 0 : 1;
                 size_t el = 0, al = 0;
@@ -751,7 +741,7 @@ int attest_verify_report(const struct attest_chain *chain, const void *data, siz
 
                 ok = chain->generation != SNP_GEN_UNKNOWN;
                 for (size_t i = 0; i < 4 && ok; i++)
-                        if (report_tcb_decode(tcbs[i], chain->generation, &t) < 0)
+                        if (snp_tcb_decode(tcbs[i], chain->generation, &t) < 0)
                                 ok = false;
                 check_set(next_check(res), "tcb-layout", ok, "reserved TCB bytes zero",
                           "%s layout: %s", report_generation_name(chain->generation),

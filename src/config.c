@@ -23,7 +23,6 @@
 #include "fileio.h"
 #include "hex.h"
 #include "idblock.h"
-#include "le.h"
 #include "luks.h"
 #include "measure.h"
 #include "output.h"
@@ -31,56 +30,10 @@
 #include "parse.h"
 #include "report.h"
 
-#define ID_BLOCK_SIZE 96
-#define ID_AUTH_SIZE 4096
 #define MEMORY_MB_MIN 64
 #define MEMORY_MB_MAX (UINT64_C(16) << 20)      /* 16 TiB */
 
 /* ---- names ------------------------------------------------------------------------------ */
-
-const struct config_bit_name config_policy_bits[] = {
-        { 16, "SMT", "SMT allowed on the host" },
-        { 17, "RESERVED_MBO", "reserved, must be one" },
-        { 18, "MIGRATE_MA", "migration agent allowed" },
-        { 19, "DEBUG", "debugging allowed: the host can read and change guest memory" },
-        { 20, "SINGLE_SOCKET", "guest may run on one socket only" },
-        { 21, "CXL_ALLOW", "CXL memory may be attached" },
-        { 22, "MEM_AES_256_XTS", "AES-256-XTS memory encryption required" },
-        { 23, "RAPL_DIS", "RAPL must be disabled" },
-        { 24, "CIPHERTEXT_HIDING", "ciphertext hiding for DRAM required" },
-        { 25, "PAGE_SWAP_DISABLE", "guest page swapping disabled" },
-        { 0, NULL, NULL }
-};
-
-/* APM vol. 2, VMSA SEV_FEATURES */
-const struct config_bit_name config_feature_bits[] = {
-        { 0, "SNPActive", "SEV-SNP is active" },
-        { 1, "vTOM", "virtual top of memory" },
-        { 2, "ReflectVC", "#VC reflected to the hypervisor" },
-        { 3, "RestrictedInjection", "restricted interrupt injection" },
-        { 4, "AlternateInjection", "alternate interrupt injection" },
-        { 5, "DebugSwap", "debug registers swapped (older KVM default)" },
-        { 6, "PreventHostIBS", "host IBS prevented" },
-        { 7, "BTBIsolation", "branch target buffer isolation" },
-        { 8, "VmplSSS", "VMPL supervisor shadow stacks" },
-        { 9, "SecureTSC", "Secure TSC" },
-        { 10, "VmgexitParameter", "VMGEXIT parameter" },
-        { 12, "IbsVirtualization", "IBS virtualization" },
-        { 14, "VmsaRegProt", "VMSA register protection" },
-        { 15, "SmtProtection", "SMT protection" },
-        { 0, NULL, NULL }
-};
-
-const struct config_bit_name config_platform_info_bits[] = {
-        { 0, "SMT_EN", "SMT enabled on the host" },
-        { 1, "TSME_EN", "transparent SME enabled" },
-        { 2, "ECC_EN", "ECC memory in use" },
-        { 3, "RAPL_DIS", "RAPL disabled" },
-        { 4, "CIPHERTEXT_HIDING_EN", "ciphertext hiding enabled" },
-        { 5, "ALIAS_CHECK_COMPLETE", "memory alias check complete (BadRAM mitigation)" },
-        { 7, "SEV_TIO_EN", "SEV-TIO enabled" },
-        { 0, NULL, NULL }
-};
 
 static const char *const family_names[] = { "", "Milan", "Genoa", "Turin", NULL };
 static const char *const vmm_names[] = { "QEMU", "EC2", "GCE", NULL };
@@ -99,29 +52,29 @@ static int name_index(const char *const *names, const char *s) {
         return -EINVAL;
 }
 
-const char *config_cpu_family_to_string(enum config_cpu_family f) {
-        return f > CONFIG_CPU_FAMILY_UNSET && f <= CONFIG_CPU_FAMILY_TURIN ? family_names[f] : "unset";
+const char *config_cpu_family_to_string(enum snp_generation f) {
+        return f > SNP_GEN_UNKNOWN && f <= SNP_GEN_TURIN ? family_names[f] : "unset";
 }
 
-int config_cpu_family_from_string(const char *s, enum config_cpu_family *ret) {
+int config_cpu_family_from_string(const char *s, enum snp_generation *ret) {
         int i = name_index(family_names, s);
 
         if (i < 0)
                 return i;
-        *ret = (enum config_cpu_family) i;
+        *ret = (enum snp_generation) i;
         return 0;
 }
 
-const char *config_vmm_type_to_string(enum config_vmm_type t) {
-        return t <= CONFIG_VMM_GCE ? vmm_names[t] : "unknown";
+const char *config_vmm_type_to_string(enum measure_vmm t) {
+        return t <= MEASURE_VMM_GCE ? vmm_names[t] : "unknown";
 }
 
-int config_vmm_type_from_string(const char *s, enum config_vmm_type *ret) {
+int config_vmm_type_from_string(const char *s, enum measure_vmm *ret) {
         int i = name_index(vmm_names, s);
 
         if (i < 0)
                 return i;
-        *ret = (enum config_vmm_type) i;
+        *ret = (enum measure_vmm) i;
         return 0;
 }
 
@@ -134,43 +87,6 @@ int config_vcpu_sig_from_type(const char *type, uint32_t *ret_sig) {
         if (!type)
                 return -ENOENT;
         return measure_vcpu_sig_from_type(type, ret_sig);
-}
-
-/* ---- TCB ------------------------------------------------------------------------------------ */
-
-/* snp-facts B.3.3 (SEVRS TcbVersion::from_legacy_bytes / from_turin_bytes) */
-uint64_t config_tcb_encode(enum config_cpu_family family, const struct config_tcb *tcb) {
-        uint8_t b[8] = { 0 };
-
-        if (family == CONFIG_CPU_FAMILY_TURIN) {
-                b[0] = tcb->fmc;
-                b[1] = tcb->bootloader;
-                b[2] = tcb->tee;
-                b[3] = tcb->snp;
-        } else {
-                b[0] = tcb->bootloader;
-                b[1] = tcb->tee;
-                b[6] = tcb->snp;
-        }
-        b[7] = tcb->microcode;
-        return le64_get(b);
-}
-
-void config_tcb_decode(enum config_cpu_family family, uint64_t raw, struct config_tcb *ret) {
-        uint8_t b[8];
-
-        le64_put(b, raw);
-        *ret = (struct config_tcb) { .microcode = b[7] };
-        if (family == CONFIG_CPU_FAMILY_TURIN) {
-                ret->fmc = b[0];
-                ret->bootloader = b[1];
-                ret->tee = b[2];
-                ret->snp = b[3];
-        } else {
-                ret->bootloader = b[0];
-                ret->tee = b[1];
-                ret->snp = b[6];
-        }
 }
 
 /* ---- the config object --------------------------------------------------------------------- */
@@ -218,9 +134,9 @@ int config_new(struct vm_config **ret) {
         if (!c->vcpu_type || !c->qemu_binary)
                 return -ENOMEM;
         (void) config_vcpu_sig_from_type(c->vcpu_type, &c->vcpu_sig);
-        c->vmm_type = CONFIG_VMM_QEMU;
-        c->guest_features = CONFIG_FEATURES_DEFAULT;
-        c->guest_policy = CONFIG_POLICY_DEFAULT;
+        c->vmm_type = MEASURE_VMM_QEMU;
+        c->guest_features = SNP_FEATURES_DEFAULT;
+        c->guest_policy = SNP_POLICY_DEFAULT;
         c->platform_info_mask = UINT64_MAX;
         c->vmpl = 0;
         c->signer = CONFIG_SIGNER_VCEK;
@@ -600,7 +516,7 @@ static void parse_luks_binding(struct parser *p, const char *field, struct json_
 
 static void parse_tcb(struct parser *p, const char *field, struct json_object *v) {
         static const char *const keys[] = { "bootloader", "tee", "snp", "microcode", "fmc", NULL };
-        struct config_tcb *t = &p->c->min_committed_tcb;
+        struct snp_tcb *t = &p->c->min_committed_tcb;
         uint8_t *slots[] = { &t->bootloader, &t->tee, &t->snp, &t->microcode, &t->fmc };
         _cleanup_(freep) char *prefix = NULL;
 
@@ -611,7 +527,7 @@ static void parse_tcb(struct parser *p, const char *field, struct json_object *v
         p->tcb_seen = true;
         if (!v) {               /* null: no TCB floor, on purpose (attest-verify warns) */
                 p->c->has_min_committed_tcb = false;
-                *t = (struct config_tcb) {};
+                *t = (struct snp_tcb) {};
                 return;
         }
         p->c->has_min_committed_tcb = true;
@@ -891,7 +807,7 @@ static void parse_cbitpos(struct parser *p, const char *field, struct json_objec
 #define OFF(f) offsetof(struct vm_config, f)
 static const struct field fields[] = {
         { "host_cpu_family", KIND_ENUM, OFF(host_cpu_family), .names = family_names },
-        { "vcpu_count", KIND_UINT, OFF(vcpu_count), .min = 1, .max = CONFIG_MAX_VCPUS },
+        { "vcpu_count", KIND_UINT, OFF(vcpu_count), .min = 1, .max = SNP_MAX_VCPUS },
         { "vcpu_type", KIND_STRING, OFF(vcpu_type), .nullable = true },
         { "vcpu_sig", KIND_CUSTOM, 0, .nullable = true, .custom = parse_vcpu_sig },
         { "vmm_type", KIND_ENUM, OFF(vmm_type), .names = vmm_names },
@@ -905,7 +821,7 @@ static const struct field fields[] = {
         { "luks_binding", KIND_CUSTOM, 0, .nullable = true, .custom = parse_luks_binding },
         { "guest_policy", KIND_U64, OFF(guest_policy), .max = UINT64_MAX },
         { "host_data", KIND_HEX, OFF(host_data), .nullable = true, .has_offset = OFF(has_host_data),
-          .max = CONFIG_HOST_DATA_SIZE },
+          .max = SNP_HOST_DATA_SIZE },
         { "id_block_file", KIND_PATH, OFF(id_block_file), .nullable = true },
         { "id_auth_file", KIND_PATH, OFF(id_auth_file), .nullable = true },
         { "platform_info", KIND_U64, OFF(platform_info), .nullable = true,
@@ -913,8 +829,8 @@ static const struct field fields[] = {
         { "platform_info_mask", KIND_U64, OFF(platform_info_mask), .max = UINT64_MAX },
         { "min_committed_tcb", KIND_CUSTOM, 0, .nullable = true, .custom = parse_tcb },
         { "min_commited_tcb", KIND_CUSTOM, 0, .nullable = true, .custom = parse_tcb },    /* SNPGuard's spelling */
-        { "family_id", KIND_HEX, OFF(family_id), .max = CONFIG_ID_SIZE },
-        { "image_id", KIND_HEX, OFF(image_id), .max = CONFIG_ID_SIZE },
+        { "family_id", KIND_HEX, OFF(family_id), .max = SNP_ID_SIZE },
+        { "image_id", KIND_HEX, OFF(image_id), .max = SNP_ID_SIZE },
         { "guest_svn", KIND_U32, OFF(guest_svn), .max = UINT32_MAX },
         { "id_key_digest", KIND_HEX, OFF(id_key_digest), .nullable = true,
           .has_offset = OFF(has_id_key_digest), .max = CONFIG_DIGEST_SIZE },
@@ -1063,23 +979,25 @@ static void bits_list(uint64_t bits, char *buf, size_t size) {
 static void check_policy(struct checker *k, uint64_t policy) {
         char list[256];
 
-        if (!(policy & CONFIG_POLICY_RESERVED_MBO))
+        unsigned bad = snp_policy_check(policy);
+
+        if (bad & SNP_POLICY_LACKS_MBO)
                 problem(k, false, "guest_policy", "bit 17 must be set (0x20000)");
-        if (policy & CONFIG_POLICY_MBZ_MASK) {
-                bits_list(policy & CONFIG_POLICY_MBZ_MASK, list, sizeof(list));
+        if (bad & SNP_POLICY_SETS_MBZ) {
+                bits_list(policy & SNP_POLICY_MBZ_MASK, list, sizeof(list));
                 problem(k, false, "guest_policy", "reserved bits must be zero: 0x%" PRIx64
-                        " (bit %s)", policy & CONFIG_POLICY_MBZ_MASK, list);
+                        " (bit %s)", policy & SNP_POLICY_MBZ_MASK, list);
         }
-        if (policy & CONFIG_POLICY_DEBUG)
+        if (policy & SNP_POLICY_DEBUG)
                 problem(k, true, "guest_policy", "bit 19 (DEBUG) lets the host read and change "
                         "guest memory; never for production");
-        if (policy & CONFIG_POLICY_MIGRATE_MA)
+        if (policy & SNP_POLICY_MIGRATE_MA)
                 problem(k, true, "guest_policy", "bit 18 (MIGRATE_MA): upstream KVM refuses to "
                         "launch with it");
-        if (policy & CONFIG_POLICY_SINGLE_SOCKET)
+        if (policy & SNP_POLICY_SINGLE_SOCKET)
                 problem(k, true, "guest_policy", "bit 20 (SINGLE_SOCKET): upstream KVM refuses "
                         "to launch with it");
-        if (!(policy & CONFIG_POLICY_SMT))
+        if (!(policy & SNP_POLICY_SMT))
                 problem(k, true, "guest_policy", "bit 16 (SMT) is clear: the launch fails on a "
                         "host with SMT enabled");
 }
@@ -1087,13 +1005,13 @@ static void check_policy(struct checker *k, uint64_t policy) {
 static void check_features(struct checker *k, uint64_t features) {
         char list[256];
 
-        if (!(features & CONFIG_FEATURE_SNP_ACTIVE))
+        if (!(features & SNP_FEATURE_SNP_ACTIVE))
                 problem(k, false, "guest_features", "bit 0 (SNPActive) must be set for an SNP "
                         "guest (0x1)");
-        if (features & ~CONFIG_FEATURES_KNOWN_MASK) {
-                bits_list(features & ~CONFIG_FEATURES_KNOWN_MASK, list, sizeof(list));
+        if (features & ~SNP_FEATURES_KNOWN_MASK) {
+                bits_list(features & ~SNP_FEATURES_KNOWN_MASK, list, sizeof(list));
                 problem(k, false, "guest_features", "reserved bits must be zero: 0x%" PRIx64
-                        " (bit %s)", features & ~CONFIG_FEATURES_KNOWN_MASK, list);
+                        " (bit %s)", features & ~SNP_FEATURES_KNOWN_MASK, list);
         }
 }
 
@@ -1184,37 +1102,38 @@ static int read_base64_file(const char *path, size_t max, uint8_t **ret, size_t 
 /* The ID block must agree with the config, or the launch fails late (snp-facts B.3.6). */
 static void check_id_files(struct checker *k, const struct vm_config *c) {
         _cleanup_(freep) uint8_t *blk = NULL, *auth = NULL;
+        struct snp_id_block_fields b;
         size_t n;
         int r;
 
-        r = read_base64_file(c->id_block_file, ID_BLOCK_SIZE, &blk, &n);
-        if (r == -EINVAL || (r == 0 && n != ID_BLOCK_SIZE)) {
+        r = read_base64_file(c->id_block_file, SNP_ID_BLOCK_SIZE, &blk, &n);
+        if (r == -EINVAL || (r == 0 && n != SNP_ID_BLOCK_SIZE)) {
                 problem(k, false, "id_block_file", "'%s' is not base64 of a %d-byte ID block",
-                        c->id_block_file, ID_BLOCK_SIZE);
+                        c->id_block_file, SNP_ID_BLOCK_SIZE);
                 return;
         }
         if (r < 0)
                 return;         /* reported by check_file() */
-        if (le32_get(blk + 0x50) != 1)
+        if (snp_id_block_parse(blk, n, &b) < 0)
                 problem(k, false, "id_block_file", "ID block version %" PRIu32 " (expected 1)",
-                        le32_get(blk + 0x50));
-        check_id_block_digest(k, c, blk);
-        if (le64_get(blk + 0x58) != c->guest_policy)
+                        b.version);
+        check_id_block_digest(k, c, b.ld);
+        if (b.policy != c->guest_policy)
                 problem(k, false, "id_block_file", "ID block policy 0x%" PRIx64 " differs from "
-                        "guest_policy 0x%" PRIx64, le64_get(blk + 0x58), c->guest_policy);
-        if (memcmp(blk + 0x30, c->family_id, CONFIG_ID_SIZE) != 0)
+                        "guest_policy 0x%" PRIx64, b.policy, c->guest_policy);
+        if (memcmp(b.family_id, c->family_id, SNP_ID_SIZE) != 0)
                 problem(k, false, "id_block_file", "ID block family_id differs from family_id");
-        if (memcmp(blk + 0x40, c->image_id, CONFIG_ID_SIZE) != 0)
+        if (memcmp(b.image_id, c->image_id, SNP_ID_SIZE) != 0)
                 problem(k, false, "id_block_file", "ID block image_id differs from image_id");
-        if (le32_get(blk + 0x54) != c->guest_svn)
+        if (b.guest_svn != c->guest_svn)
                 problem(k, false, "id_block_file", "ID block guest_svn %" PRIu32 " differs from "
-                        "guest_svn %" PRIu32, le32_get(blk + 0x54), c->guest_svn);
+                        "guest_svn %" PRIu32, b.guest_svn, c->guest_svn);
         if (!c->id_auth_file)
                 return;
-        r = read_base64_file(c->id_auth_file, ID_AUTH_SIZE, &auth, &n);
-        if (r == -EINVAL || r == -EFBIG || (r == 0 && n != ID_AUTH_SIZE)) {
+        r = read_base64_file(c->id_auth_file, SNP_ID_AUTH_SIZE, &auth, &n);
+        if (r == -EINVAL || r == -EFBIG || (r == 0 && n != SNP_ID_AUTH_SIZE)) {
                 problem(k, false, "id_auth_file", "'%s' is not base64 of a %d-byte ID "
-                        "authentication structure", c->id_auth_file, ID_AUTH_SIZE);
+                        "authentication structure", c->id_auth_file, SNP_ID_AUTH_SIZE);
                 return;
         }
         if (r < 0)
@@ -1312,14 +1231,14 @@ static void check_config(struct checker *k, const struct vm_config *c, bool vcpu
         bool kernel_placeholder = placeholder(k, "kernel_file");
         uint32_t sig;
 
-        if (c->host_cpu_family == CONFIG_CPU_FAMILY_UNSET && !placeholders &&
+        if (c->host_cpu_family == SNP_GEN_UNKNOWN && !placeholders &&
             !present(k, "host_cpu_family"))
                 problem(k, false, "host_cpu_family", "required (Milan, Genoa or Turin)");
         if (!c->ovmf_file && !placeholders && !present(k, "ovmf_file"))
                 problem(k, false, "ovmf_file", "required");
-        if (c->vcpu_count < 1 || c->vcpu_count > CONFIG_MAX_VCPUS)
+        if (c->vcpu_count < 1 || c->vcpu_count > SNP_MAX_VCPUS)
                 problem(k, false, "vcpu_count", "%u is out of range 1..%d", c->vcpu_count,
-                        CONFIG_MAX_VCPUS);
+                        SNP_MAX_VCPUS);
 
         if (!c->vcpu_type && !vcpu_sig_given)
                 problem(k, false, "vcpu_type", "vcpu_type or vcpu_sig is required");
@@ -1334,18 +1253,18 @@ static void check_config(struct checker *k, const struct vm_config *c, bool vcpu
         check_features(k, c->guest_features);
         check_policy(k, c->guest_policy);
 
-        if (c->has_platform_info && (c->platform_info & ~CONFIG_PLATFORM_INFO_KNOWN_MASK)) {
+        if (c->has_platform_info && (c->platform_info & ~SNP_PLATFORM_INFO_KNOWN_MASK)) {
                 char list[256];
 
-                bits_list(c->platform_info & ~CONFIG_PLATFORM_INFO_KNOWN_MASK, list, sizeof(list));
+                bits_list(c->platform_info & ~SNP_PLATFORM_INFO_KNOWN_MASK, list, sizeof(list));
                 problem(k, false, "platform_info", "reserved bits must be zero: 0x%" PRIx64
-                        " (bit %s)", c->platform_info & ~CONFIG_PLATFORM_INFO_KNOWN_MASK, list);
+                        " (bit %s)", c->platform_info & ~SNP_PLATFORM_INFO_KNOWN_MASK, list);
         }
         if (!c->has_platform_info && c->platform_info_mask != UINT64_MAX)
                 problem(k, true, "platform_info_mask", "has no effect without platform_info");
 
-        if (c->min_committed_tcb.fmc != 0 && c->host_cpu_family != CONFIG_CPU_FAMILY_TURIN &&
-            c->host_cpu_family != CONFIG_CPU_FAMILY_UNSET)
+        if (c->min_committed_tcb.fmc != 0 && c->host_cpu_family != SNP_GEN_TURIN &&
+            c->host_cpu_family != SNP_GEN_UNKNOWN)
                 problem(k, false, "min_committed_tcb.fmc", "must be 0: %s has no FMC SPL "
                         "(Turin and later only)", config_cpu_family_to_string(c->host_cpu_family));
         if (c->vmpl > 3)
@@ -1568,7 +1487,7 @@ static int add_opt_hex(struct json_object *o, const char *key, bool has, const v
         return has ? output_add_hex(o, key, d, n) : output_add_str(o, key, NULL);
 }
 
-static int tcb_to_json(const struct config_tcb *t, struct json_object **ret) {
+static int tcb_to_json(const struct snp_tcb *t, struct json_object **ret) {
         _cleanup_(json_object_putp) struct json_object *o = json_object_new_object();
 
         if (!o ||
@@ -1639,7 +1558,7 @@ int config_to_json(const struct vm_config *c, struct json_object **ret) {
         if (c->vcpu_type && config_vcpu_sig_from_type(c->vcpu_type, &type_sig) == 0 &&
             type_sig == c->vcpu_sig)
                 sig[0] = '\0';
-        if (output_add_str(o, "host_cpu_family", c->host_cpu_family == CONFIG_CPU_FAMILY_UNSET ?
+        if (output_add_str(o, "host_cpu_family", c->host_cpu_family == SNP_GEN_UNKNOWN ?
                            NULL : config_cpu_family_to_string(c->host_cpu_family)) < 0 ||
             output_add_int(o, "vcpu_count", c->vcpu_count) < 0 ||
             output_add_str(o, "vcpu_type", c->vcpu_type) < 0 ||
@@ -1654,7 +1573,7 @@ int config_to_json(const struct vm_config *c, struct json_object **ret) {
                         CONFIG_DIGEST_SIZE) < 0 ||
             output_add_str(o, "luks_binding", c->luks_binding) < 0 ||
             add_hex64(o, "guest_policy", c->guest_policy) < 0 ||
-            add_opt_hex(o, "host_data", c->has_host_data, c->host_data, CONFIG_HOST_DATA_SIZE) < 0 ||
+            add_opt_hex(o, "host_data", c->has_host_data, c->host_data, SNP_HOST_DATA_SIZE) < 0 ||
             output_add_str(o, "id_block_file", c->id_block_file) < 0 ||
             output_add_str(o, "id_auth_file", c->id_auth_file) < 0 ||
             (c->has_platform_info ? add_hex64(o, "platform_info", c->platform_info) :
@@ -1664,8 +1583,8 @@ int config_to_json(const struct vm_config *c, struct json_object **ret) {
                      (tcb_to_json(&c->min_committed_tcb, &tcb) < 0 ||
                       output_add_obj(o, "min_committed_tcb", tcb) < 0) :
                      output_add_str(o, "min_committed_tcb", NULL) < 0) ||
-            output_add_hex(o, "family_id", c->family_id, CONFIG_ID_SIZE) < 0 ||
-            output_add_hex(o, "image_id", c->image_id, CONFIG_ID_SIZE) < 0 ||
+            output_add_hex(o, "family_id", c->family_id, SNP_ID_SIZE) < 0 ||
+            output_add_hex(o, "image_id", c->image_id, SNP_ID_SIZE) < 0 ||
             output_add_u64(o, "guest_svn", c->guest_svn) < 0 ||
             add_opt_hex(o, "id_key_digest", c->has_id_key_digest, c->id_key_digest,
                         CONFIG_DIGEST_SIZE) < 0 ||
@@ -1722,7 +1641,7 @@ int config_format_template(const struct vm_config *c, char **ret_text) {
 
         if (r < 0)
                 return r;
-        if (c->host_cpu_family == CONFIG_CPU_FAMILY_UNSET &&
+        if (c->host_cpu_family == SNP_GEN_UNKNOWN &&
             set_placeholder(o, "host_cpu_family", "<Milan|Genoa|Turin: the host's EPYC "
                             "generation, or use config init --from-report>") < 0)
                 return -ENOMEM;
@@ -1738,7 +1657,7 @@ int config_format_template(const struct vm_config *c, char **ret_text) {
         if (!c->kernel_file && !c->kernel_cmdline &&
             set_placeholder(o, "kernel_cmdline", "console=ttyS0 earlyprintk=serial root=/dev/sda") < 0)
                 return -ENOMEM;
-        if (memcmp(&c->min_committed_tcb, &(struct config_tcb) { 0 }, sizeof(struct config_tcb)) == 0 &&
+        if (memcmp(&c->min_committed_tcb, &(struct snp_tcb) { 0 }, sizeof(struct snp_tcb)) == 0 &&
             set_placeholder(o, "min_committed_tcb", "<{\"bootloader\": N, \"tee\": N, \"snp\": N, "
                             "\"microcode\": N, \"fmc\": N}: the oldest firmware to accept, "
                             "or use config init --from-report>") < 0)
@@ -1787,8 +1706,7 @@ void config_measure_params(const struct vm_config *c, struct measure_params *p) 
         p->append = c->cmdline;
         p->vcpus = c->vcpu_count;
         p->vcpu_sig = c->vcpu_sig;
-        p->vmm = c->vmm_type == CONFIG_VMM_EC2 ? MEASURE_VMM_EC2 :
-                 c->vmm_type == CONFIG_VMM_GCE ? MEASURE_VMM_GCE : MEASURE_VMM_QEMU;
+        p->vmm = c->vmm_type;
         p->guest_features = c->guest_features;
 }
 
@@ -1821,8 +1739,7 @@ int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_
  * and policy checks as attest-verify, and its CPUID table (snp-facts B.3.2). */
 int config_fill_from_report(struct vm_config *c, const void *report, size_t size,
                             unsigned *ret_filled) {
-        enum config_cpu_family family = c->host_cpu_family;
-        enum snp_generation gen;
+        enum snp_generation gen = c->host_cpu_family;
         struct snp_report rep;
         struct snp_tcb tcb;
         unsigned filled = 0;
@@ -1835,33 +1752,25 @@ int config_fill_from_report(struct vm_config *c, const void *report, size_t size
                 return -EBADMSG;        /* a guest's report names its VMPL and its key */
         if (rep.version >= 3) {
                 gen = report_generation_from_cpuid(&rep);
-                if (gen == SNP_GEN_MILAN)
-                        family = CONFIG_CPU_FAMILY_MILAN;
-                else if (gen == SNP_GEN_GENOA)
-                        family = CONFIG_CPU_FAMILY_GENOA;
-                else if (gen == SNP_GEN_TURIN)
-                        family = CONFIG_CPU_FAMILY_TURIN;
-                else
+                if (gen == SNP_GEN_UNKNOWN)
                         return -EPROTONOSUPPORT;
                 filled |= CONFIG_FILLED_CPU_FAMILY;
         }
         /* A v2 report names no CPU: the family already set decides the TCB layout, and its
          * reserved bytes must then be zero; unset, the Milan/Genoa layout is assumed. */
-        gen = family == CONFIG_CPU_FAMILY_TURIN ? SNP_GEN_TURIN :
-              family == CONFIG_CPU_FAMILY_GENOA ? SNP_GEN_GENOA : SNP_GEN_MILAN;
-        r = report_tcb_decode(rep.committed_tcb, gen, &tcb);
-        if (r < 0 && family != CONFIG_CPU_FAMILY_UNSET)
+        r = snp_tcb_decode(rep.committed_tcb, gen == SNP_GEN_UNKNOWN ? SNP_GEN_MILAN : gen, &tcb);
+        if (r < 0 && gen != SNP_GEN_UNKNOWN)
                 return r;
 
-        c->host_cpu_family = family;
+        c->host_cpu_family = gen;
         c->guest_policy = rep.policy;
         c->has_platform_info = true;
         c->platform_info = rep.platform_info;
         c->platform_info_mask = UINT64_MAX;
-        c->min_committed_tcb = (struct config_tcb) {
+        c->min_committed_tcb = (struct snp_tcb) {
                 .bootloader = tcb.bootloader, .tee = tcb.tee, .snp = tcb.snp,
                 .microcode = tcb.microcode, .fmc = tcb.has_fmc ? tcb.fmc : 0,
-        };
+        };      /* has_fmc stays false: in a config, host_cpu_family decides the layout */
         c->has_min_committed_tcb = true;
         c->vmpl = rep.vmpl;
         c->signer = rep.signing_key == SNP_SIGNER_VLEK ? CONFIG_SIGNER_VLEK : CONFIG_SIGNER_VCEK;
@@ -1895,13 +1804,13 @@ int config_problems_to_json(const struct config_problems *p, bool warnings,
         return 0;
 }
 
-static int bit_names_json(uint64_t value, const struct config_bit_name *names,
+static int bit_names_json(uint64_t value, const struct snp_bit_name *names,
                           struct json_object **ret) {
         _cleanup_(json_object_putp) struct json_object *a = json_object_new_array();
 
         if (!a)
                 return -ENOMEM;
-        for (const struct config_bit_name *b = names; b->name; b++) {
+        for (const struct snp_bit_name *b = names; b->name; b++) {
                 struct json_object *s;
 
                 if (!(value & (UINT64_C(1) << b->bit)))
@@ -1920,10 +1829,10 @@ static int policy_json(uint64_t p, struct json_object **ret) {
         _cleanup_(json_object_putp) struct json_object *o = json_object_new_object();
 
         if (!o ||
-            output_add_int(o, "abi_major", (int64_t) ((p >> 8) & 0xff)) < 0 ||
-            output_add_int(o, "abi_minor", (int64_t) (p & 0xff)) < 0)
+            output_add_int(o, "abi_major", (int64_t) ((p & SNP_POLICY_ABI_MAJOR_MASK) >> 8)) < 0 ||
+            output_add_int(o, "abi_minor", (int64_t) (p & SNP_POLICY_ABI_MINOR_MASK)) < 0)
                 return -ENOMEM;
-        for (const struct config_bit_name *b = config_policy_bits; b->name; b++)
+        for (const struct snp_bit_name *b = snp_policy_bits; b->name; b++)
                 if (output_add_bool(o, b->name, p & (UINT64_C(1) << b->bit)) < 0)
                         return -ENOMEM;
         *ret = TAKE(o);
@@ -1940,15 +1849,15 @@ int config_to_json_decoded(const struct vm_config *c, struct json_object **ret) 
         if (!d ||
             policy_json(c->guest_policy, &policy) < 0 ||
             output_add_obj(d, "guest_policy", policy) < 0 ||
-            bit_names_json(c->guest_features, config_feature_bits, &features) < 0 ||
+            bit_names_json(c->guest_features, snp_feature_bits, &features) < 0 ||
             output_add_obj(d, "guest_features", features) < 0 ||
             (c->has_platform_info ?
-                     (bit_names_json(c->platform_info, config_platform_info_bits, &pinfo) < 0 ||
+                     (bit_names_json(c->platform_info, snp_platform_info_bits, &pinfo) < 0 ||
                       output_add_obj(d, "platform_info", pinfo) < 0) :
                      output_add_str(d, "platform_info", NULL) < 0) ||
             (c->has_min_committed_tcb ?
-                     add_hex64(d, "min_committed_tcb", config_tcb_encode(c->host_cpu_family,
-                                                                         &c->min_committed_tcb)) :
+                     add_hex64(d, "min_committed_tcb", snp_tcb_encode(&c->min_committed_tcb,
+                                                                      c->host_cpu_family)) :
                      output_add_str(d, "min_committed_tcb", NULL)) < 0 ||
             output_add_obj(o, "decoded", TAKE(d)) < 0)
                 return -ENOMEM;

@@ -8,6 +8,8 @@
 #include "idblock.h"
 #include "le.h"
 
+_Static_assert(CRYPTO_SEV_FIELD_SIZE == SNP_ECDSA_COMPONENT_SIZE, "SEV-form field size");
+
 void idblock_fill(const struct idblock_params *params, struct snp_id_block *ret) {
         struct snp_id_block b;
 
@@ -42,14 +44,12 @@ int idblock_auth_key_digests(const void *auth, size_t size, uint8_t ret_id[CRYPT
                              uint8_t ret_author[CRYPTO_SHA384_SIZE], bool *ret_has_author) {
         const struct snp_id_auth *a = auth;
         uint8_t id[CRYPTO_SHA384_SIZE], author[CRYPTO_SHA384_SIZE] = { 0 };
-        const uint8_t *ak = (const uint8_t *) &a->author_key;
-        bool has_author = false;
+        bool has_author;
         int r;
 
-        if (size != sizeof(*a) || le32_get(&a->id_key_algo) != SNP_ALGO_ECDSA_P384_SHA384)
+        if (size != sizeof(*a) || snp_id_auth_id_key_algo(auth, size) != SNP_ALGO_ECDSA_P384_SHA384)
                 return -EINVAL;
-        for (size_t i = 0; i < sizeof(a->author_key); i++)
-                has_author |= ak[i] != 0;
+        has_author = snp_id_auth_has_author_key(auth, size);
         r = idblock_key_digest(&a->id_key, id);
         if (r >= 0 && has_author)
                 r = idblock_key_digest(&a->author_key, author);
@@ -166,26 +166,27 @@ static int check_signature(const struct snp_ecdsa_pubkey *pk, const void *data, 
 /* The checks of idblock_verify(), filling info as they go. */
 static int check_pair(const void *block, size_t block_size, const void *auth, size_t auth_size,
                       struct idblock_info *info) {
-        struct snp_id_block b;
+        struct snp_id_block_fields b;
         struct snp_id_auth a;
         uint32_t id_algo, author_algo;
         bool author_area_zero;
         int r;
 
-        if (block_size != sizeof(b))
-                return reject(info, "ID block is %zu bytes, expected %zu", block_size, sizeof(b));
+        if (block_size != SNP_ID_BLOCK_SIZE)
+                return reject(info, "ID block is %zu bytes, expected %zu", block_size,
+                              (size_t) SNP_ID_BLOCK_SIZE);
         if (auth_size != sizeof(a))
                 return reject(info, "ID auth structure is %zu bytes, expected %zu", auth_size,
                               sizeof(a));
-        memcpy(&b, block, sizeof(b));   /* the caller's buffers need not be aligned */
-        memcpy(&a, auth, sizeof(a));
+        (void) snp_id_block_parse(block, block_size, &b);      /* the version is checked below */
+        memcpy(&a, auth, sizeof(a));    /* the caller's buffer need not be aligned */
 
         memcpy(info->params.ld, b.ld, sizeof(b.ld));
         memcpy(info->params.family_id, b.family_id, sizeof(b.family_id));
         memcpy(info->params.image_id, b.image_id, sizeof(b.image_id));
-        info->version = le32_get(&b.version);
-        info->params.guest_svn = le32_get(&b.guest_svn);
-        info->params.policy = le64_get(&b.policy);
+        info->version = b.version;
+        info->params.guest_svn = b.guest_svn;
+        info->params.policy = b.policy;
         r = idblock_key_digest(&a.id_key, info->id_key_digest);
         if (r < 0)
                 return r;
@@ -205,7 +206,7 @@ static int check_pair(const void *block, size_t block_size, const void *auth, si
         r = check_pubkey(&a.id_key, "ID key", info);
         if (r <= 0)
                 return r;
-        r = check_signature(&a.id_key, block, sizeof(b), &a.id_block_sig,
+        r = check_signature(&a.id_key, block, SNP_ID_BLOCK_SIZE, &a.id_block_sig,
                             "ID block signature (by the ID key)", info);
         if (r <= 0)
                 return r;

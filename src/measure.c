@@ -148,7 +148,7 @@ void measure_params_init(struct measure_params *p) {
                 .mode = MEASURE_MODE_SNP,
                 .vcpus = 1,
                 .vmm = MEASURE_VMM_QEMU,
-                .guest_features = MEASURE_DEFAULT_GUEST_FEATURES,
+                .guest_features = SNP_FEATURES_DEFAULT,
         };
 }
 
@@ -840,10 +840,10 @@ static int check_params(const struct measure_params *p, char **ret_why) {
         if (vmsas && (p->vcpus < 1 || p->vcpus > MEASURE_MAX_VCPUS))
                 return fail(ret_why, -EINVAL, "vCPU count %u is outside 1..%u", p->vcpus,
                             MEASURE_MAX_VCPUS);
-        if (p->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN)
+        if (p->guest_features & ~SNP_FEATURES_KNOWN_MASK)
                 return fail(ret_why, -EINVAL, "guest features 0x%" PRIx64 " set reserved bits "
                             "0x%" PRIx64, p->guest_features,
-                            p->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN);
+                            p->guest_features & ~SNP_FEATURES_KNOWN_MASK);
         if (p->have_ovmf_hash && p->mode != MEASURE_MODE_SNP)
                 return fail(ret_why, -EINVAL, "a precomputed OVMF hash only works in snp mode");
         if (p->mode == MEASURE_MODE_SNP_SVSM) {

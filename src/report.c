@@ -66,19 +66,20 @@ static const char *check_structure(const uint8_t *b) {
         uint32_t version = le32_get(b + OFF(version));
         uint32_t signer = le32_get(b + OFF(signer_info));
         uint64_t policy = le64_get(b + OFF(policy));
-        unsigned key = (signer >> 2) & 7;
+        unsigned key = SNP_SIGNER_INFO_SIGNING_KEY(signer);
+        unsigned bad_policy = snp_policy_check(policy);
 
         if (version != 2 && version != 3 && version != 5)
                 return "version (supported: 2, 3, 5)";
         if (le32_get(b + OFF(signature_algo)) != SNP_SIG_ALGO_ECDSA_P384_SHA384)
                 return "signature_algo (only 1, ECDSA P-384 with SHA-384, is known)";
-        if (signer >> 5)
+        if (SNP_SIGNER_INFO_MBZ(signer))
                 return "signer_info bits 31:5 (must be zero)";
         if (key != SNP_SIGNER_VCEK && key != SNP_SIGNER_VLEK && key != SNP_SIGNER_NONE)
                 return "signer_info SIGNING_KEY (reserved value)";
-        if (!(policy & SNP_POLICY_MBO))
+        if (bad_policy & SNP_POLICY_LACKS_MBO)
                 return "policy bit 17 (must be one)";
-        if (policy & SNP_POLICY_MBZ_MASK)
+        if (bad_policy & SNP_POLICY_SETS_MBZ)
                 return "policy bits 63:26 (must be zero)";
         if (le32_get(b + OFF(reserved0)) != 0)
                 return "reserved 0x04C (must be zero)";
@@ -130,9 +131,9 @@ int report_parse(const void *data, size_t size, struct snp_report *ret, const ch
         r.current_tcb = le64_get(b + OFF(current_tcb));
         r.platform_info = le64_get(b + OFF(platform_info));
         signer = le32_get(b + OFF(signer_info));
-        r.author_key_en = signer & 1;
-        r.mask_chip_key = (signer >> 1) & 1;
-        r.signing_key = (signer >> 2) & 7;
+        r.author_key_en = SNP_SIGNER_INFO_AUTHOR_KEY_EN(signer);
+        r.mask_chip_key = SNP_SIGNER_INFO_MASK_CHIP_KEY(signer);
+        r.signing_key = SNP_SIGNER_INFO_SIGNING_KEY(signer);
         memcpy(r.report_data, b + OFF(report_data), sizeof(r.report_data));
         memcpy(r.measurement, b + OFF(measurement), sizeof(r.measurement));
         memcpy(r.host_data, b + OFF(host_data), sizeof(r.host_data));
@@ -172,27 +173,6 @@ enum snp_generation report_generation_from_cpuid(const struct snp_report *r) {
         } else if (r->cpuid_fam_id == 0x1A && r->cpuid_mod_id <= 0x11)
                 return SNP_GEN_TURIN;
         return SNP_GEN_UNKNOWN;
-}
-
-/* TCB_VERSION byte layouts (snp-facts B.3.3): Milan/Genoa bl, tee, 4 reserved, snp, ucode;
- * Turin fmc, bl, tee, snp, 3 reserved, ucode. */
-int report_tcb_decode(uint64_t raw, enum snp_generation gen, struct snp_tcb *ret) {
-        uint8_t b[8];
-
-        le64_put(b, raw);
-        switch (gen) {
-        case SNP_GEN_MILAN:
-        case SNP_GEN_GENOA:
-                *ret = (struct snp_tcb) { .bootloader = b[0], .tee = b[1], .snp = b[6],
-                                          .microcode = b[7] };
-                return all_zero(b + 2, 4) ? 0 : -EBADMSG;
-        case SNP_GEN_TURIN:
-                *ret = (struct snp_tcb) { .fmc = b[0], .bootloader = b[1], .tee = b[2], .snp = b[3],
-                                          .microcode = b[7], .has_fmc = true };
-                return all_zero(b + 4, 3) ? 0 : -EBADMSG;
-        default:
-                return -EINVAL;
-        }
 }
 
 int report_tcb_at_least(const struct snp_tcb *tcb, const struct snp_tcb *min,
@@ -300,22 +280,4 @@ const char *report_signer_name(unsigned signing_key) {
         case SNP_SIGNER_NONE: return "none";
         default:              return "reserved";
         }
-}
-
-/* snp-facts B.3.4 (GUEST_POLICY) and B.3.5 (PLATFORM_INFO). */
-const char *report_policy_bit_name(unsigned bit) {
-        static const char *const names[] = {
-                [16] = "SMT", [17] = "RESERVED_MBO", [18] = "MIGRATE_MA", [19] = "DEBUG",
-                [20] = "SINGLE_SOCKET", [21] = "CXL_ALLOW", [22] = "MEM_AES_256_XTS",
-                [23] = "RAPL_DIS", [24] = "CIPHERTEXT_HIDING", [25] = "PAGE_SWAP_DISABLE",
-        };
-        return bit < ELEMENTSOF(names) ? names[bit] : NULL;
-}
-
-const char *report_platform_info_bit_name(unsigned bit) {
-        static const char *const names[] = {
-                [0] = "SMT_EN", [1] = "TSME_EN", [2] = "ECC_EN", [3] = "RAPL_DIS",
-                [4] = "CIPHERTEXT_HIDING_EN", [5] = "ALIAS_CHECK_COMPLETE", [7] = "SEV_TIO_EN",
-        };
-        return bit < ELEMENTSOF(names) ? names[bit] : NULL;
 }

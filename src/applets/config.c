@@ -15,7 +15,6 @@
 #include "config.h"
 #include "fileio.h"
 #include "hex.h"
-#include "le.h"
 #include "log.h"
 #include "output.h"
 
@@ -164,7 +163,7 @@ static int verify_report(const struct config_args *a, const uint8_t *report, siz
         if (r < 0)
                 return log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
         r = cert_chain_for_report(&a->certs, a->from_report,
-                                  size >= 0x4C ? (le32_get(report + 0x48) >> 2) & 7 : 0, trusted,
+                                  snp_report_peek_signing_key(report, size), trusted,
                                   &cache, &chain, &why);
         if (r >= 0)
                 r = attest_verify_report(chain, report, size, &expect, &res);
@@ -202,7 +201,7 @@ static int do_init(const struct config_args *a) {
         }
         if (a->from_report) {
                 _cleanup_(freep) uint8_t *report = NULL;
-                enum config_cpu_family given = c->host_cpu_family;
+                enum snp_generation given = c->host_cpu_family;
                 unsigned filled;
                 size_t size;
 
@@ -223,17 +222,19 @@ static int do_init(const struct config_args *a) {
                                          a->from_report);
                 if (r == -EPROTONOSUPPORT)
                         return log_errno(r, "reading report '%s': CPU family/model %02x/%02x",
-                                         a->from_report, report[0x188], report[0x189]);
+                                         a->from_report,
+                                         report[offsetof(struct snp_report_wire, cpuid_fam_id)],
+                                         report[offsetof(struct snp_report_wire, cpuid_mod_id)]);
                 if (r < 0)
                         return log_errno(r, "reading report '%s'", a->from_report);
-                if ((filled & CONFIG_FILLED_CPU_FAMILY) && given != CONFIG_CPU_FAMILY_UNSET &&
+                if ((filled & CONFIG_FILLED_CPU_FAMILY) && given != SNP_GEN_UNKNOWN &&
                     given != c->host_cpu_family) {
                         log_error("report '%s' comes from a %s host, not %s", a->from_report,
                                   config_cpu_family_to_string(c->host_cpu_family),
                                   config_cpu_family_to_string(given));
                         return -EINVAL;
                 }
-                if (!(filled & CONFIG_FILLED_CPU_FAMILY) && given == CONFIG_CPU_FAMILY_UNSET)
+                if (!(filled & CONFIG_FILLED_CPU_FAMILY) && given == SNP_GEN_UNKNOWN)
                         log_warning("report '%s' (version 2) does not name the CPU generation: "
                                     "fill in host_cpu_family (or pass --host-cpu-family)",
                                     a->from_report);
@@ -242,7 +243,7 @@ static int do_init(const struct config_args *a) {
                                     "platform info are unverified, anyone could have written "
                                     "them; give its certificates (--certs DIR, or --ark, --ask "
                                     "and --vcek or --vlek) to verify it", a->from_report);
-                if (c->guest_policy & CONFIG_POLICY_DEBUG)
+                if (c->guest_policy & SNP_POLICY_DEBUG)
                         log_warning("report '%s' comes from a guest whose policy allows "
                                     "debugging (0x%" PRIx64 "); guest_policy is set to that",
                                     a->from_report, c->guest_policy);
@@ -320,9 +321,9 @@ static int do_validate(const struct config_args *a) {
         return r;
 }
 
-static void print_bits(const char *label, uint64_t value, const struct config_bit_name *names) {
+static void print_bits(const char *label, uint64_t value, const struct snp_bit_name *names) {
         printf("%-22s 0x%" PRIx64, label, value);
-        for (const struct config_bit_name *b = names; b->name; b++)
+        for (const struct snp_bit_name *b = names; b->name; b++)
                 if (value & (UINT64_C(1) << b->bit))
                         printf(" %s", b->name);
         printf("\n");
@@ -348,15 +349,15 @@ static const struct {
         uint64_t bit;
         const char *label, *set, *clear;
 } policy_lines[] = {
-        { CONFIG_POLICY_SMT, "SMT", "allowed", "not allowed" },
-        { CONFIG_POLICY_MIGRATE_MA, "migration agent", "allowed", "not allowed" },
-        { CONFIG_POLICY_DEBUG, "debug", "ALLOWED", "forbidden" },
-        { CONFIG_POLICY_SINGLE_SOCKET, "single socket", "required", "not required" },
-        { CONFIG_POLICY_CXL_ALLOW, "CXL", "allowed", "not allowed" },
-        { CONFIG_POLICY_MEM_AES_256_XTS, "AES-256-XTS", "required", "not required" },
-        { CONFIG_POLICY_RAPL_DIS, "RAPL disabled", "required", "not required" },
-        { CONFIG_POLICY_CIPHERTEXT_HIDING, "ciphertext hiding", "required", "not required" },
-        { CONFIG_POLICY_PAGE_SWAP_DISABLE, "page swap", "disabled", "allowed" },
+        { SNP_POLICY_SMT, "SMT", "allowed", "not allowed" },
+        { SNP_POLICY_MIGRATE_MA, "migration agent", "allowed", "not allowed" },
+        { SNP_POLICY_DEBUG, "debug", "ALLOWED", "forbidden" },
+        { SNP_POLICY_SINGLE_SOCKET, "single socket", "required", "not required" },
+        { SNP_POLICY_CXL_ALLOW, "CXL", "allowed", "not allowed" },
+        { SNP_POLICY_MEM_AES_256_XTS, "AES-256-XTS", "required", "not required" },
+        { SNP_POLICY_RAPL_DIS, "RAPL disabled", "required", "not required" },
+        { SNP_POLICY_CIPHERTEXT_HIDING, "ciphertext hiding", "required", "not required" },
+        { SNP_POLICY_PAGE_SWAP_DISABLE, "page swap", "disabled", "allowed" },
 };
 
 static void show_text(const struct vm_config *c) {
@@ -368,7 +369,7 @@ static void show_text(const struct vm_config *c) {
         printf("%-22s %s (CPUID signature 0x%" PRIx32 ")\n", "vcpu_type",
                c->vcpu_type ? c->vcpu_type : "(from vcpu_sig)", c->vcpu_sig);
         print_str("vmm_type", config_vmm_type_to_string(c->vmm_type), "");
-        print_bits("guest_features", c->guest_features, config_feature_bits);
+        print_bits("guest_features", c->guest_features, snp_feature_bits);
         print_str("ovmf_file", c->ovmf_file, "(none)");
         print_str("kernel_file", c->kernel_file, "(none: no direct boot)");
         print_str("initrd_file", c->initrd_file, "(none)");
@@ -389,27 +390,27 @@ static void show_text(const struct vm_config *c) {
                 printf("  %-20s %s\n", policy_lines[i].label,
                        p & policy_lines[i].bit ? policy_lines[i].set : policy_lines[i].clear);
 
-        print_hex("host_data", c->host_data, CONFIG_HOST_DATA_SIZE, c->has_host_data);
+        print_hex("host_data", c->host_data, SNP_HOST_DATA_SIZE, c->has_host_data);
         print_str("id_block_file", c->id_block_file, "(none)");
         print_str("id_auth_file", c->id_auth_file, "(none)");
         if (c->has_platform_info) {
-                print_bits("platform_info", c->platform_info, config_platform_info_bits);
+                print_bits("platform_info", c->platform_info, snp_platform_info_bits);
                 printf("%-22s 0x%" PRIx64 "\n", "platform_info_mask", c->platform_info_mask);
         } else
                 print_str("platform_info", NULL, "(not checked)");
         if (!c->has_min_committed_tcb) {
                 print_str("min_committed_tcb", NULL, "(not set: no TCB floor is checked)");
         } else {
-                const struct config_tcb *t = &c->min_committed_tcb;
+                const struct snp_tcb *t = &c->min_committed_tcb;
 
                 printf("%-22s bootloader %u, tee %u, snp %u, microcode %u", "min_committed_tcb",
                        t->bootloader, t->tee, t->snp, t->microcode);
-                if (c->host_cpu_family == CONFIG_CPU_FAMILY_TURIN)
+                if (c->host_cpu_family == SNP_GEN_TURIN)
                         printf(", fmc %u", t->fmc);
-                printf(" (0x%016" PRIx64 ")\n", config_tcb_encode(c->host_cpu_family, t));
+                printf(" (0x%016" PRIx64 ")\n", snp_tcb_encode(t, c->host_cpu_family));
         }
-        print_hex("family_id", c->family_id, CONFIG_ID_SIZE, true);
-        print_hex("image_id", c->image_id, CONFIG_ID_SIZE, true);
+        print_hex("family_id", c->family_id, SNP_ID_SIZE, true);
+        print_hex("image_id", c->image_id, SNP_ID_SIZE, true);
         printf("%-22s %" PRIu32 "\n", "guest_svn", c->guest_svn);
         print_hex("id_key_digest", c->id_key_digest, CONFIG_DIGEST_SIZE, c->has_id_key_digest);
         print_hex("author_key_digest", c->author_key_digest, CONFIG_DIGEST_SIZE,

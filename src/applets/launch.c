@@ -368,7 +368,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                 break;
         case OPT_GUEST_FEATURES:
                 if (parse_u64(arg, &a->guest_features) < 0 ||
-                    (a->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN))
+                    (a->guest_features & ~SNP_FEATURES_KNOWN_MASK))
                         argp_error(state, "bad --guest-features '%s'", arg);
                 a->guest_features_set = true;
                 break;
@@ -876,7 +876,7 @@ static int apply_config(struct launch_args *a) {
                 return log_errno(r, "reading config '%s'", a->config);
         c = a->cfg;
         /* launch runs QEMU: a digest for EC2's or GCE's VMSAs would never match. */
-        if (c->vmm_type != CONFIG_VMM_QEMU) {
+        if (c->vmm_type != MEASURE_VMM_QEMU) {
                 log_error("config '%s': vmm_type %s: launch starts QEMU, whose launch digest "
                           "differs", a->config, config_vmm_type_to_string(c->vmm_type));
                 return -EINVAL;
@@ -1070,7 +1070,7 @@ static int run(struct launch_args *a) {
 int launch_main(int argc, char **argv) {
         struct launch_args a = {
                 .disk_bus = QEMU_DISK_BUS_SCSI,
-                .guest_features = MEASURE_DEFAULT_GUEST_FEATURES,
+                .guest_features = SNP_FEATURES_DEFAULT,
         };
         const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
         bool compat = strcmp(self, "launch-qemu.sh") == 0;

@@ -232,10 +232,10 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_GUEST_FEATURES:
                 if (parse_u64(arg, &p->guest_features) < 0)
                         argp_error(state, "bad --guest-features '%s'", arg);
-                if (p->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN)
+                if (p->guest_features & ~SNP_FEATURES_KNOWN_MASK)
                         argp_error(state, "--guest-features %s sets reserved bits 0x%" PRIx64
                                    " (defined: 0-10, 12, 14, 15)", arg,
-                                   p->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN);
+                                   p->guest_features & ~SNP_FEATURES_KNOWN_MASK);
                 a->have_features = true;
                 break;
         case OPT_OUTPUT_FORMAT:

@@ -137,7 +137,7 @@ static const struct argp report_argp = {
         .children = report_children,
 };
 
-static void bits_text(uint64_t v, const char *(*name)(unsigned), unsigned from, char *buf,
+static void bits_text(uint64_t v, const struct snp_bit_name *names, unsigned from, char *buf,
                       size_t size) {
         size_t n = 0;
 
@@ -147,7 +147,7 @@ static void bits_text(uint64_t v, const char *(*name)(unsigned), unsigned from, 
 
                 if (!(v & (UINT64_C(1) << b)))
                         continue;
-                s = name(b);
+                s = snp_bit_name(names, b);
                 if (s)
                         n += (size_t) snprintf(buf + n, size - n, "%s%s", n ? " " : "", s);
                 else
@@ -156,7 +156,7 @@ static void bits_text(uint64_t v, const char *(*name)(unsigned), unsigned from, 
 }
 
 static int add_bits(struct json_object *obj, const char *key, uint64_t v,
-                    const char *(*name)(unsigned), unsigned from) {
+                    const struct snp_bit_name *names, unsigned from) {
         struct json_object *arr = json_object_new_array();
 
         if (!arr)
@@ -167,7 +167,7 @@ static int add_bits(struct json_object *obj, const char *key, uint64_t v,
 
                 if (!(v & (UINT64_C(1) << b)))
                         continue;
-                s = name(b);
+                s = snp_bit_name(names, b);
                 if (!s) {
                         snprintf(tmp, sizeof(tmp), "bit%u", b);
                         s = tmp;
@@ -191,7 +191,7 @@ static int add_tcb(struct json_object *obj, const char *key, uint64_t raw, enum 
         snprintf(hex, sizeof(hex), "0x%016" PRIx64, raw);
         r = output_add_str(t, "raw", hex);
         if (r >= 0) {
-                bool ok = report_tcb_decode(raw, g, &tcb) == 0;
+                bool ok = snp_tcb_decode(raw, g, &tcb) == 0;
 
                 if (tcb.has_fmc && r >= 0)
                         r = output_add_u64(t, "fmc", tcb.fmc);
@@ -216,7 +216,7 @@ static int add_tcb(struct json_object *obj, const char *key, uint64_t raw, enum 
 static void tcb_text(uint64_t raw, enum snp_generation g, char *buf, size_t size) {
         struct snp_tcb t;
         char s[64];
-        bool ok = report_tcb_decode(raw, g, &t) == 0;
+        bool ok = snp_tcb_decode(raw, g, &t) == 0;
 
         report_tcb_format(&t, s, sizeof(s));
         snprintf(buf, size, "%s (0x%016" PRIx64 ")%s", s, raw, ok ? "" : " reserved bytes set!");
@@ -253,12 +253,12 @@ static int show_json(const struct snp_report *r, enum snp_generation g, const ch
         }
         snprintf(buf, sizeof(buf), "0x%" PRIx64, r->policy);
         k |= output_add_str(pol, "raw", buf);
-        k |= output_add_u64(pol, "abi_major", (r->policy >> 8) & 0xff);
-        k |= output_add_u64(pol, "abi_minor", r->policy & 0xff);
-        k |= add_bits(pol, "flags", r->policy, report_policy_bit_name, 16);
+        k |= output_add_u64(pol, "abi_major", (r->policy & SNP_POLICY_ABI_MAJOR_MASK) >> 8);
+        k |= output_add_u64(pol, "abi_minor", r->policy & SNP_POLICY_ABI_MINOR_MASK);
+        k |= add_bits(pol, "flags", r->policy, snp_policy_bits, 16);
         snprintf(buf, sizeof(buf), "0x%" PRIx64, r->platform_info);
         k |= output_add_str(pi, "raw", buf);
-        k |= add_bits(pi, "flags", r->platform_info, report_platform_info_bit_name, 0);
+        k |= add_bits(pi, "flags", r->platform_info, snp_platform_info_bits, 0);
 
         k |= output_add_u64(o, "version", r->version);
         k |= output_add_u64(o, "guest_svn", r->guest_svn);
@@ -328,9 +328,10 @@ static int show_text(const struct snp_report *r, enum snp_generation g, const ch
         line("version:", buf);
         snprintf(buf, sizeof(buf), "%" PRIu32, r->guest_svn);
         line("guest_svn:", buf);
-        bits_text(r->policy, report_policy_bit_name, 16, bits, sizeof(bits));
+        bits_text(r->policy, snp_policy_bits, 16, bits, sizeof(bits));
         snprintf(buf, sizeof(buf), "0x%" PRIx64 " (ABI %u.%u; %s)", r->policy,
-                 (unsigned) (r->policy >> 8) & 0xff, (unsigned) r->policy & 0xff, bits);
+                 (unsigned) ((r->policy & SNP_POLICY_ABI_MAJOR_MASK) >> 8),
+                 (unsigned) (r->policy & SNP_POLICY_ABI_MINOR_MASK), bits);
         line("policy:", buf);
         line_hex("family_id:", r->family_id, sizeof(r->family_id));
         line_hex("image_id:", r->image_id, sizeof(r->image_id));
@@ -340,7 +341,7 @@ static int show_text(const struct snp_report *r, enum snp_generation g, const ch
         line("signature_algo:", buf);
         tcb_text(r->current_tcb, g, buf, sizeof(buf));
         line("current_tcb:", buf);
-        bits_text(r->platform_info, report_platform_info_bit_name, 0, bits, sizeof(bits));
+        bits_text(r->platform_info, snp_platform_info_bits, 0, bits, sizeof(bits));
         snprintf(buf, sizeof(buf), "0x%" PRIx64 " (%s)", r->platform_info, bits[0] ? bits : "none");
         line("platform_info:", buf);
         line("author_key_en:", r->author_key_en ? "yes" : "no");

@@ -194,7 +194,7 @@ bad "a typo in a key" 'c["guest_polcy"] = c.pop("guest_policy")' \
         "^bad.json: guest_polcy: unknown key \\(did you mean 'guest_policy'\\?\\)$"
 bad "an unknown key" 'c["colour"] = "blue"' '^bad.json: colour: unknown key$'
 bad "a wrong type" 'c["vcpu_count"] = "four"' "^bad.json: vcpu_count: 'four' is not a number"
-bad "a number out of range" 'c["vcpu_count"] = 0' '^bad.json: vcpu_count: 0 is out of range 1\.\.512$'
+bad "a number out of range" 'c["vcpu_count"] = 0' '^bad.json: vcpu_count: 0 is out of range 1\.\.4096$'
 bad "a negative number" 'c["vmpl"] = -1' '^bad.json: vmpl: must not be negative \(-1\)$'
 bad "a bad hex length" 'c["host_data"] = "00" * 31' \
         '^bad.json: host_data: must be 32 bytes \(64 hex digits\), got 62 digits$'

@@ -14,7 +14,7 @@ static void tcb_layouts(void **state) {
         char buf[64];
 
         (void) state;
-        assert_int_equal(report_tcb_decode(UINT64_C(0x4700000002000100), SNP_GEN_TURIN, &t), 0);
+        assert_int_equal(snp_tcb_decode(UINT64_C(0x4700000002000100), SNP_GEN_TURIN, &t), 0);
         assert_true(t.has_fmc);
         assert_int_equal(t.fmc, 0);
         assert_int_equal(t.bootloader, 1);
@@ -24,16 +24,16 @@ static void tcb_layouts(void **state) {
         report_tcb_format(&t, buf, sizeof(buf));
         assert_string_equal(buf, "fmc=0 bl=1 tee=0 snp=2 ucode=71");
         /* The same bytes read in the Milan layout set a reserved byte (snp at byte 3). */
-        assert_int_equal(report_tcb_decode(UINT64_C(0x4700000002000100), SNP_GEN_MILAN, &t), -EBADMSG);
+        assert_int_equal(snp_tcb_decode(UINT64_C(0x4700000002000100), SNP_GEN_MILAN, &t), -EBADMSG);
 
-        assert_int_equal(report_tcb_decode(UINT64_C(0xdb18000000000004), SNP_GEN_MILAN, &t), 0);
+        assert_int_equal(snp_tcb_decode(UINT64_C(0xdb18000000000004), SNP_GEN_MILAN, &t), 0);
         report_tcb_format(&t, buf, sizeof(buf));
         assert_string_equal(buf, "bl=4 tee=0 snp=24 ucode=219");
-        assert_int_equal(report_tcb_decode(UINT64_C(0xdb18000000000004), SNP_GEN_GENOA, &t), 0);
+        assert_int_equal(snp_tcb_decode(UINT64_C(0xdb18000000000004), SNP_GEN_GENOA, &t), 0);
         /* Milan bytes 2-5 and Turin bytes 4-6 are reserved. */
-        assert_int_equal(report_tcb_decode(UINT64_C(0xdb18000001000004), SNP_GEN_GENOA, &t), -EBADMSG);
-        assert_int_equal(report_tcb_decode(UINT64_C(0x4700010002000100), SNP_GEN_TURIN, &t), -EBADMSG);
-        assert_int_equal(report_tcb_decode(0, SNP_GEN_UNKNOWN, &t), -EINVAL);
+        assert_int_equal(snp_tcb_decode(UINT64_C(0xdb18000001000004), SNP_GEN_GENOA, &t), -EBADMSG);
+        assert_int_equal(snp_tcb_decode(UINT64_C(0x4700010002000100), SNP_GEN_TURIN, &t), -EBADMSG);
+        assert_int_equal(snp_tcb_decode(0, SNP_GEN_UNKNOWN, &t), -EINVAL);
 }
 
 static void tcb_parse_and_compare(void **state) {
@@ -55,7 +55,7 @@ static void tcb_parse_and_compare(void **state) {
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
                 assert_int_equal(report_tcb_parse(bad[i], &t), -EINVAL);
 
-        assert_int_equal(report_tcb_decode(UINT64_C(0xdb18000000000004), SNP_GEN_MILAN, &t), 0);
+        assert_int_equal(snp_tcb_decode(UINT64_C(0xdb18000000000004), SNP_GEN_MILAN, &t), 0);
         assert_int_equal(report_tcb_at_least(&t, &min, NULL), 1);
         /* Component by component: a higher microcode does not make up for a lower bootloader. */
         assert_int_equal(report_tcb_parse("bl=5,tee=0,snp=1,ucode=1", &min), 0);
@@ -75,10 +75,10 @@ static void names(void **state) {
         assert_int_equal(report_generation_from_name("Milanx"), SNP_GEN_UNKNOWN);
         assert_int_equal(report_generation_from_name("Rome"), SNP_GEN_UNKNOWN);
         assert_int_equal(report_generation_from_name(NULL), SNP_GEN_UNKNOWN);
-        assert_string_equal(report_policy_bit_name(19), "DEBUG");
-        assert_null(report_policy_bit_name(26));
-        assert_string_equal(report_platform_info_bit_name(5), "ALIAS_CHECK_COMPLETE");
-        assert_null(report_platform_info_bit_name(6));
+        assert_string_equal(snp_bit_name(snp_policy_bits, 19), "DEBUG");
+        assert_null(snp_bit_name(snp_policy_bits, 26));
+        assert_string_equal(snp_bit_name(snp_platform_info_bits, 5), "ALIAS_CHECK_COMPLETE");
+        assert_null(snp_bit_name(snp_platform_info_bits, 6));
         assert_string_equal(report_signer_name(1), "VLEK");
         assert_string_equal(report_signer_name(3), "reserved");
 }
