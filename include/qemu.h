@@ -11,12 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define QEMU_ID_BLOCK_SIZE 96           /* KVM_SEV_SNP_ID_BLOCK_SIZE */
-#define QEMU_ID_AUTH_MAX_SIZE 4096      /* KVM_SEV_SNP_ID_AUTH_SIZE; QEMU accepts shorter */
-#define QEMU_HOST_DATA_SIZE 32
-#define QEMU_DIGEST_SIZE 48
-#define QEMU_MAX_VCPUS 512
-#define QEMU_SNP_POLICY_DEFAULT UINT64_C(0x30000)       /* SMT + reserved bit 17 */
+#include "snp-abi.h"
+
+#define QEMU_MAX_VCPUS SNP_MAX_VCPUS    /* the one limit, snp-abi.h */
+#define QEMU_DIGEST_SIZE SNP_LD_SIZE    /* the ID block LD a launch must match */
 #define QEMU_SEV_ES_POLICY_DEFAULT UINT64_C(0x5)        /* NODBG + ES */
 #define QEMU_SEV_POLICY_DEFAULT UINT64_C(0x1)           /* NODBG */
 #define QEMU_DEFAULT_BINARY "qemu-system-x86_64"
@@ -114,9 +112,6 @@ void qemu_params_init(struct qemu_params *p);
  * launch digest against the launch's). 0 when usable; -EINVAL otherwise, -ENOMEM. On error
  * *ret_why (if not NULL) receives a malloc'd description naming the field and the value. */
 int qemu_check(const struct qemu_params *p, char **ret_why);
-
-/* Whether the decoded ID auth info carries an author key (AUTHOR_KEY at 0x880 not all zero). */
-bool qemu_id_auth_has_author_key(const uint8_t *auth, size_t size);
 
 /* Builds the argv (argv[0] = the QEMU binary, NULL-terminated) after qemu_check(); free it with
  * qemu_argv_free(). Errors as qemu_check(). */

@@ -12,18 +12,8 @@
 #include "cleanup.h"
 #include "qemu.h"
 
-/* SNP ABI (AMD 56860) GUEST_POLICY: bit 17 is reserved and must be one, bits 63:26 are zero. */
-#define SNP_POLICY_MBO (UINT64_C(1) << 17)
-#define SNP_POLICY_MBZ UINT64_C(0xfffffffffc000000)
 /* SEV API (AMD 55766) guest policy: bit 2 ES; the policy is 32 bits wide. */
 #define SEV_POLICY_ES (UINT64_C(1) << 2)
-
-/* ID block (snp-facts B.3.6) and ID auth info (B.3.7) offsets. */
-#define ID_BLOCK_LD 0x00
-#define ID_BLOCK_VERSION 0x50
-#define ID_BLOCK_POLICY 0x58
-#define ID_AUTH_AUTHOR_KEY 0x880
-#define ID_AUTH_AUTHOR_KEY_SIZE 0x404
 
 struct argv_builder {
         char **v;
@@ -106,7 +96,7 @@ static uint64_t effective_policy(const struct qemu_params *p) {
                 return p->policy;
         switch (p->mode) {
         case QEMU_MODE_SNP:
-                return QEMU_SNP_POLICY_DEFAULT;
+                return SNP_POLICY_DEFAULT;
         case QEMU_MODE_SEV_ES:
                 return QEMU_SEV_ES_POLICY_DEFAULT;
         case QEMU_MODE_SEV:
@@ -123,19 +113,6 @@ static const char *effective_cpu(const struct qemu_params *p) {
         if (p->mode != QEMU_MODE_PLAIN)
                 return QEMU_DEFAULT_CPU_MODEL;
         return p->accel == QEMU_ACCEL_TCG ? "max" : "host";
-}
-
-static uint64_t get_le64(const uint8_t *b) {
-        uint64_t v = 0;
-
-        for (int i = 7; i >= 0; i--)
-                v = (v << 8) | b[i];
-        return v;
-}
-
-static uint32_t get_le32(const uint8_t *b) {
-        return (uint32_t) b[0] | (uint32_t) b[1] << 8 | (uint32_t) b[2] << 16 |
-               (uint32_t) b[3] << 24;
 }
 
 /* Decodes a blob property; its size must lie in [min, max]. */
@@ -163,26 +140,19 @@ static int decode_blob(const char *name, const char *text, size_t min, size_t ma
         return 0;
 }
 
-bool qemu_id_auth_has_author_key(const uint8_t *auth, size_t size) {
-        for (size_t i = ID_AUTH_AUTHOR_KEY;
-             i < ID_AUTH_AUTHOR_KEY + ID_AUTH_AUTHOR_KEY_SIZE && i < size; i++)
-                if (auth[i])
-                        return true;
-        return false;
-}
-
 /* Whether the author key is turned on, after the blobs were checked. */
 static bool author_key_on(const struct qemu_params *p, const uint8_t *auth, size_t size) {
         if (!auth || p->author_key == QEMU_AUTHOR_KEY_OFF)
                 return false;
         if (p->author_key == QEMU_AUTHOR_KEY_ON)
                 return true;
-        return qemu_id_auth_has_author_key(auth, size);
+        return snp_id_auth_has_author_key(auth, size);
 }
 
 static int check_snp_blobs(const struct qemu_params *p, bool *ret_author_key, char **ret_why) {
         _cleanup_(freep) uint8_t *block = NULL, *auth = NULL, *host = NULL;
         size_t block_size = 0, auth_size = 0, host_size = 0;
+        struct snp_id_block_fields idb;
         uint64_t policy = effective_policy(p);
         int r;
 
@@ -192,36 +162,35 @@ static int check_snp_blobs(const struct qemu_params *p, bool *ret_author_key, ch
                 return why(ret_why, "id-block: given without its ID auth info (id-auth), which "
                            "carries the ID key that signs it");
         if (p->id_block) {
-                r = decode_blob("id-block", p->id_block, QEMU_ID_BLOCK_SIZE, QEMU_ID_BLOCK_SIZE,
+                r = decode_blob("id-block", p->id_block, SNP_ID_BLOCK_SIZE, SNP_ID_BLOCK_SIZE,
                                 &block, &block_size, ret_why);
                 if (r < 0)
                         return r;
-                if (get_le32(block + ID_BLOCK_VERSION) != 1)
+                if (snp_id_block_parse(block, block_size, &idb) < 0)
                         return why(ret_why, "id-block: version %u, the firmware takes 1",
-                                   get_le32(block + ID_BLOCK_VERSION));
+                                   idb.version);
                 /* SNP_LAUNCH_FINISH fails when the ID block's policy is not the launch policy. */
-                if (get_le64(block + ID_BLOCK_POLICY) != policy)
+                if (idb.policy != policy)
                         return why(ret_why, "id-block: policy 0x%llx differs from the launch "
-                                   "policy 0x%llx",
-                                   (unsigned long long) get_le64(block + ID_BLOCK_POLICY),
+                                   "policy 0x%llx", (unsigned long long) idb.policy,
                                    (unsigned long long) policy);
                 /* ... and with BAD_MEASUREMENT (0x0B) when its LD is not the launch digest. */
                 if (p->expected_digest &&
-                    memcmp(block + ID_BLOCK_LD, p->expected_digest, QEMU_DIGEST_SIZE) != 0)
+                    memcmp(idb.ld, p->expected_digest, SNP_LD_SIZE) != 0)
                         return why(ret_why, "id-block: launch digest differs from the expected "
                                    "launch digest of this guest");
-                r = decode_blob("id-auth", p->id_auth, 1, QEMU_ID_AUTH_MAX_SIZE, &auth,
+                r = decode_blob("id-auth", p->id_auth, 1, SNP_ID_AUTH_SIZE, &auth,
                                 &auth_size, ret_why);
                 if (r < 0)
                         return r;
                 if (p->author_key == QEMU_AUTHOR_KEY_ON &&
-                    !qemu_id_auth_has_author_key(auth, auth_size))
+                    !snp_id_auth_has_author_key(auth, auth_size))
                         return why(ret_why, "author-key-enabled: the ID auth info carries no "
                                    "author key");
         }
         if (p->host_data) {
-                r = decode_blob("host-data", p->host_data, QEMU_HOST_DATA_SIZE,
-                                QEMU_HOST_DATA_SIZE, &host, &host_size, ret_why);
+                r = decode_blob("host-data", p->host_data, SNP_HOST_DATA_SIZE,
+                                SNP_HOST_DATA_SIZE, &host, &host_size, ret_why);
                 if (r < 0)
                         return r;
         }
@@ -246,11 +215,13 @@ static int check_encryption(const struct qemu_params *p, char **ret_why) {
                 return why(ret_why, "reduced-phys-bits: %u is out of range 1..63",
                            p->reduced_phys_bits);
         if (p->mode == QEMU_MODE_SNP) {
-                if (!(policy & SNP_POLICY_MBO))
+                unsigned bad = snp_policy_check(policy);
+
+                if (bad & SNP_POLICY_LACKS_MBO)
                         return why(ret_why, "policy: 0x%llx lacks bit 17, which SNP requires "
                                    "set (0x%llx)", (unsigned long long) policy,
                                    (unsigned long long) (policy | SNP_POLICY_MBO));
-                if (policy & SNP_POLICY_MBZ)
+                if (bad & SNP_POLICY_SETS_MBZ)
                         return why(ret_why, "policy: 0x%llx sets reserved bits 63:26",
                                    (unsigned long long) policy);
                 return 0;
