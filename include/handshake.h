@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "crypto.h"
+#include "snp-abi.h"
 
 #define HANDSHAKE_VERSION        2
 #define HANDSHAKE_PATH_ATTEST    "/snpctl/v2/attest"
@@ -21,7 +22,7 @@
 #define HANDSHAKE_MAX_SECRET     65536          /* bytes of secret, at least 1 */
 #define HANDSHAKE_MAX_CERTS      16384          /* SEV_FW_BLOB_MAX_SIZE (snp-facts B.2.2) */
 /* attest response: agent public key, report, optional certificate table */
-#define HANDSHAKE_ATTEST_MIN     (HANDSHAKE_KEY_SIZE + 1184)
+#define HANDSHAKE_ATTEST_MIN     (HANDSHAKE_KEY_SIZE + SNP_REPORT_SIZE)
 #define HANDSHAKE_ATTEST_MAX     (HANDSHAKE_ATTEST_MIN + HANDSHAKE_MAX_CERTS)
 
 /* The secret request (docs/protocol.md, step 2). The owner's long-term key and the signature

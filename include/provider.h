@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "snp-abi.h"
+
 #define PROVIDER_VMPL_DEFAULT UINT32_MAX        /* let the kernel choose (its privlevel floor) */
 
 enum provider_kind {
@@ -46,11 +48,11 @@ const char *provider_name(enum provider_kind kind);
  * a sim template that is not a report), -ENODEV when no provider is present, -EBUSY when another
  * writer changed the configfs entry, -EBADMSG when the answer is malformed, -errno otherwise. */
 int provider_get_report(const struct provider *p, const uint8_t report_data[64],
-                        uint8_t report[1184], uint8_t **ret_certs, size_t *ret_certs_size,
+                        uint8_t report[SNP_REPORT_SIZE], uint8_t **ret_certs, size_t *ret_certs_size,
                         enum provider_kind *ret_used);
 
 /* The SNP_GET_REPORT response (MSG_REPORT_RSP in snp_report_resp.data, 4000 bytes): status 0,
  * report_size 1184, then the report at 0x20. -EBADMSG otherwise; -EIO with the firmware status
  * in *ret_status when the status is not zero. Exposed for tests. */
-int provider_parse_report_resp(const uint8_t *resp, size_t size, uint8_t report[1184],
+int provider_parse_report_resp(const uint8_t *resp, size_t size, uint8_t report[SNP_REPORT_SIZE],
                                uint32_t *ret_status);

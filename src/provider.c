@@ -20,6 +20,8 @@
 #include "provider.h"
 #include "report.h"
 
+#define REPORT_OFF(f) offsetof(struct snp_report_wire, f)
+
 #define TSM_ROOT "/sys/kernel/config/tsm/report"
 #define SEV_GUEST_DEV "/dev/sev-guest"
 
@@ -150,7 +152,7 @@ static int read_u64_text(const char *path, uint64_t *ret) {
 }
 
 static int tsm_request(const char *entry, const struct provider *p, const uint8_t rd[64],
-                       uint8_t report[1184], uint8_t **ret_certs, size_t *ret_certs_size) {
+                       uint8_t report[SNP_REPORT_SIZE], uint8_t **ret_certs, size_t *ret_certs_size) {
         _cleanup_(freep) uint8_t *out = NULL, *aux = NULL;
         char path[512], text[64];
         uint64_t g1, g2, floor;
@@ -195,8 +197,8 @@ static int tsm_request(const char *entry, const struct provider *p, const uint8_
         r = fileio_read_full(path, 4096, &out, &n);
         if (r < 0)
                 return r;
-        if (n != 1184) {
-                log_debug("configfs-tsm outblob has %zu bytes, not 1184", n);
+        if (n != SNP_REPORT_SIZE) {
+                log_debug("configfs-tsm outblob has %zu bytes, not %d", n, SNP_REPORT_SIZE);
                 return -EBADMSG;
         }
         snprintf(path, sizeof(path), "%s/auxblob", entry);
@@ -209,7 +211,7 @@ static int tsm_request(const char *entry, const struct provider *p, const uint8_
                 return r;
         if (g1 != g2)
                 return -EBUSY;          /* another writer changed inblob meanwhile */
-        memcpy(report, out, 1184);
+        memcpy(report, out, SNP_REPORT_SIZE);
         if (ret_certs && aux_size > 0) {
                 *ret_certs = TAKE(aux);
                 *ret_certs_size = aux_size;
@@ -217,7 +219,7 @@ static int tsm_request(const char *entry, const struct provider *p, const uint8_
         return 0;
 }
 
-static int tsm_get(const struct provider *p, const uint8_t rd[64], uint8_t report[1184],
+static int tsm_get(const struct provider *p, const uint8_t rd[64], uint8_t report[SNP_REPORT_SIZE],
                    uint8_t **ret_certs, size_t *ret_certs_size) {
         const char *root = p->tsm_root ? p->tsm_root : TSM_ROOT;
         char entry[400];
@@ -242,26 +244,28 @@ static int tsm_get(const struct provider *p, const uint8_t rd[64], uint8_t repor
 
 /* ---- /dev/sev-guest (snp-facts B.2.1, B.2.2) ---- */
 
-int provider_parse_report_resp(const uint8_t *resp, size_t size, uint8_t report[1184],
+int provider_parse_report_resp(const uint8_t *resp, size_t size, uint8_t report[SNP_REPORT_SIZE],
                                uint32_t *ret_status) {
-        uint32_t status, len;
+        struct snp_msg_report_rsp rsp;
+        uint32_t status;
 
-        if (size < 0x20 + 1184)
+        /* SNP ABI, MSG_REPORT_RSP: STATUS, REPORT_SIZE, then the report at 0x20. */
+        if (size < sizeof(rsp))
                 return -EBADMSG;
-        status = le32_get(resp);
-        len = le32_get(resp + 4);
+        memcpy(&rsp, resp, sizeof(rsp));
+        status = le32_get(&rsp.status);
         if (status != 0) {
                 if (ret_status)
                         *ret_status = status;
                 return -EIO;
         }
-        if (len != 1184)
+        if (le32_get(&rsp.report_size) != SNP_REPORT_SIZE)
                 return -EBADMSG;
-        memcpy(report, resp + 0x20, 1184);
+        memcpy(report, &rsp.report, SNP_REPORT_SIZE);
         return 0;
 }
 
-static int ioctl_get(const struct provider *p, const uint8_t rd[64], uint8_t report[1184]) {
+static int ioctl_get(const struct provider *p, const uint8_t rd[64], uint8_t report[SNP_REPORT_SIZE]) {
         _cleanup_(closep) int fd = -1;
         struct snp_report_req req;
         struct snp_report_resp resp;
@@ -299,7 +303,7 @@ static int ioctl_get(const struct provider *p, const uint8_t rd[64], uint8_t rep
 
 /* ---- sim: a template signed with a test key ---- */
 
-static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t report[1184],
+static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t report[SNP_REPORT_SIZE],
                    uint8_t **ret_certs, size_t *ret_certs_size) {
         _cleanup_(freep) uint8_t *t = NULL;
         _cleanup_(crypto_key_freep) struct crypto_key *key = NULL;
@@ -314,16 +318,17 @@ static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t repor
                 return r;
         if (report_parse(t, n, &parsed, NULL) < 0)
                 return -EINVAL;
-        memcpy(report, t, 1184);
-        memcpy(report + 0x50, rd, 64);
+        memcpy(report, t, SNP_REPORT_SIZE);
+        memcpy(report + REPORT_OFF(report_data), rd, SNP_REPORT_DATA_SIZE);
         if (p->vmpl != PROVIDER_VMPL_DEFAULT)
-                le32_put(report + 0x30, p->vmpl);
-        memset(report + 0x2A0, 0, 1184 - 0x2A0);
+                le32_put(report + REPORT_OFF(vmpl), p->vmpl);
+        memset(report + SNP_REPORT_SIGNED_SIZE, 0, SNP_REPORT_SIZE - SNP_REPORT_SIGNED_SIZE);
         r = crypto_key_load_pem(p->sim_key, NULL, &key);
         if (r >= 0 && !crypto_key_is_p384_private(key))
                 r = -EKEYREJECTED;
         if (r >= 0)
-                r = crypto_sev_sign(key, report, 0x2A0, report + 0x2A0, report + 0x2E8);
+                r = crypto_sev_sign(key, report, SNP_REPORT_SIGNED_SIZE, report + REPORT_OFF(sig_r),
+                                    report + REPORT_OFF(sig_s));
         if (r >= 0 && p->sim_certs) {
                 r = fileio_read_full(p->sim_certs, 16384, ret_certs, ret_certs_size);
                 if (r >= 0 && *ret_certs_size == 0) {
@@ -335,7 +340,7 @@ static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t repor
 }
 
 int provider_get_report(const struct provider *p, const uint8_t report_data[64],
-                        uint8_t report[1184], uint8_t **ret_certs, size_t *ret_certs_size,
+                        uint8_t report[SNP_REPORT_SIZE], uint8_t **ret_certs, size_t *ret_certs_size,
                         enum provider_kind *ret_used) {
         uint8_t *certs = NULL;
         size_t certs_size = 0;

@@ -25,7 +25,6 @@
 #include "hex.h"
 #include "http.h"
 #include "idblock.h"
-#include "le.h"
 #include "log.h"
 #include "output.h"
 #include "parse.h"
@@ -344,32 +343,31 @@ static int merge_bytes(const char *what, bool *has, uint8_t *dst, const uint8_t 
 /* SNP ABI ID block (snp-facts B.3.6): LD, FAMILY_ID, IMAGE_ID, VERSION = 1, GUEST_SVN, POLICY. */
 static int load_id_block(const char *path, struct attest_expect *x) {
         _cleanup_(freep) uint8_t *b = NULL;
-        uint64_t policy;
-        uint32_t svn;
+        struct snp_id_block_fields f;
         size_t size;
         int r = fileio_read_full(path, 4096, &b, &size);
 
         if (r < 0)
                 return log_errno(r, "reading ID block '%s'", path);
-        if (size != 96 || le32_get(b + 0x50) != 1) {
+        if (snp_id_block_parse(b, size, &f) < 0) {
                 log_error("ID block '%s': must be 96 bytes with VERSION 1 (got %zu bytes)", path,
                           size);
                 return -EINVAL;
         }
         if (merge_bytes("measurement (--measurement, ID block LD)", &x->has_measurement,
-                        x->measurement, b, 48) < 0 ||
-            merge_bytes("family ID", &x->has_family_id, x->family_id, b + 0x30, 16) < 0 ||
-            merge_bytes("image ID", &x->has_image_id, x->image_id, b + 0x40, 16) < 0)
+                        x->measurement, f.ld, SNP_LD_SIZE) < 0 ||
+            merge_bytes("family ID", &x->has_family_id, x->family_id, f.family_id,
+                        SNP_ID_SIZE) < 0 ||
+            merge_bytes("image ID", &x->has_image_id, x->image_id, f.image_id, SNP_ID_SIZE) < 0)
                 return -EINVAL;
-        svn = le32_get(b + 0x54);
-        policy = le64_get(b + 0x58);
-        if ((x->has_guest_svn && x->guest_svn != svn) || (x->has_policy && x->policy != policy)) {
+        if ((x->has_guest_svn && x->guest_svn != f.guest_svn) ||
+            (x->has_policy && x->policy != f.policy)) {
                 log_error("ID block '%s': guest SVN or policy differs from the flags", path);
                 return -EINVAL;
         }
-        x->guest_svn = svn;
+        x->guest_svn = f.guest_svn;
         x->has_guest_svn = true;
-        x->policy = policy;
+        x->policy = f.policy;
         x->has_policy = true;
         return 0;
 }
@@ -652,8 +650,8 @@ static enum verdict verify_one(const struct attest_verify_args *a, const char *p
                 log_errno(r, "reading report '%s'", path);
                 return VERDICT_ERROR;
         }
-        if (data && size >= 0x4C)
-                signing_key = (le32_get(data + 0x48) >> 2) & 7;
+        if (data)
+                signing_key = snp_report_peek_signing_key(data, size);
         r = cert_chain_for_report(&a->certs, path, signing_key, trusted, cache, &chain, &why);
         if (r < 0) {
                 log_errno(r, "%s", why ? why : "finding the certificates");
@@ -836,14 +834,17 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 _cleanup_(freep) char *why = NULL;
 
                 r = cert_chain_for_report(&a->certs, "./report.bin",
-                                          (le32_get(resp + 32 + 0x48) >> 2) & 7, trusted, &cache,
+                                          snp_report_peek_signing_key(resp + HANDSHAKE_KEY_SIZE,
+                                                                      SNP_REPORT_SIZE),
+                                          trusted, &cache,
                                           &chain, &why);
                 if (r < 0) {
                         log_errno(r, "%s", why ? why : "finding the certificates");
                         goto out;
                 }
         }
-        r = attest_verify_report(chain, resp + HANDSHAKE_KEY_SIZE, 1184, &a->expect, &res);
+        r = attest_verify_report(chain, resp + HANDSHAKE_KEY_SIZE, SNP_REPORT_SIZE, &a->expect,
+                                 &res);
         if (r < 0) {
                 log_errno(r, "verifying the report of '%s'", a->url);
                 goto out;
