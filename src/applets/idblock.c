@@ -60,14 +60,15 @@ static int parse_digest(const char *s, uint8_t ret[SNP_LD_SIZE]) {
         return 0;
 }
 
-/* SNP ABI GUEST_POLICY: bit 17 must be one, bits 63:26 must be zero. */
+/* The firmware's GUEST_POLICY rule (snp_policy_check()): an ID block must carry the launch
+ * policy, which the firmware refuses otherwise. */
 static int parse_policy(const char *s, uint64_t *ret) {
         uint64_t v;
         int r = parse_u64(s, &v);
 
         if (r < 0)
                 return r;
-        if (!(v & (1ULL << 17)) || (v >> 26) != 0)
+        if (snp_policy_check(v) != 0)
                 return -ERANGE;
         *ret = v;
         return 0;
