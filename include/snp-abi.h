@@ -37,6 +37,37 @@
  * at launch). A lower number here would refuse to measure or verify a guest that can run. */
 #define SNP_MAX_VCPUS 4096
 
+/* ---- PAGE_INFO (SNP ABI, SNP_LAUNCH_UPDATE table "PAGE_INFO"; snp-facts A.1) ------------- */
+
+/* Each page added to a guest updates its launch digest: LD = SHA-384(PAGE_INFO). */
+struct snp_page_info {
+        uint8_t  digest_cur[SNP_LD_SIZE];       /* 0x00 the launch digest so far */
+        uint8_t  contents[SNP_LD_SIZE];         /* 0x30 SHA-384 of the page, or zero */
+        uint16_t length;                        /* 0x60 0x70 */
+        uint8_t  page_type;                     /* 0x62 enum snp_page_type */
+        uint8_t  imi_page;                      /* 0x63 0 */
+        uint8_t  vmpl3_perms;                   /* 0x64 0 */
+        uint8_t  vmpl2_perms;                   /* 0x65 0 */
+        uint8_t  vmpl1_perms;                   /* 0x66 0 */
+        uint8_t  reserved;                      /* 0x67 */
+        uint64_t gpa;                           /* 0x68 */
+};
+_Static_assert(sizeof(struct snp_page_info) == 0x70, "PAGE_INFO is 0x70 bytes");
+_Static_assert(offsetof(struct snp_page_info, contents) == 0x30, "CONTENTS offset");
+_Static_assert(offsetof(struct snp_page_info, length) == 0x60, "LENGTH offset");
+_Static_assert(offsetof(struct snp_page_info, page_type) == 0x62, "PAGE_TYPE offset");
+_Static_assert(offsetof(struct snp_page_info, gpa) == 0x68, "GPA offset");
+
+/* PAGE_INFO.PAGE_TYPE */
+enum snp_page_type {
+        SNP_PAGE_TYPE_NORMAL = 1,
+        SNP_PAGE_TYPE_VMSA = 2,
+        SNP_PAGE_TYPE_ZERO = 3,
+        SNP_PAGE_TYPE_UNMEASURED = 4,
+        SNP_PAGE_TYPE_SECRETS = 5,
+        SNP_PAGE_TYPE_CPUID = 6,
+};
+
 /* ---- ATTESTATION_REPORT (SNP ABI, table "ATTESTATION_REPORT Structure") -------------------- */
 
 /* Wire layout. Read through report_parse() (report.h), never cast. */

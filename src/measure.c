@@ -22,19 +22,8 @@
 
 #define LD_SIZE MEASURE_SNP_DIGEST_SIZE
 #define PAGE_SIZE OVMF_PAGE_SIZE
-#define PAGE_INFO_SIZE 0x70
 #define STREAM_CHUNK (1u << 20)
 #define OVMF_CHUNK_PAGES 64u
-
-/* SNP ABI PAGE_INFO.PAGE_TYPE */
-enum page_type {
-        PAGE_TYPE_NORMAL = 1,
-        PAGE_TYPE_VMSA = 2,
-        PAGE_TYPE_ZERO = 3,
-        PAGE_TYPE_UNMEASURED = 4,
-        PAGE_TYPE_SECRETS = 5,
-        PAGE_TYPE_CPUID = 6,
-};
 
 /* VMSA pages are recorded at GPA -1, page-aligned, bits above 51 cleared. */
 #define VMSA_GPA UINT64_C(0x0000fffffffff000)
@@ -181,18 +170,19 @@ struct gctx {
         uint8_t ld[LD_SIZE];
 };
 
-static int gctx_update(struct gctx *g, enum page_type type, uint64_t gpa,
+static int gctx_update(struct gctx *g, enum snp_page_type type, uint64_t gpa,
                        const uint8_t contents[LD_SIZE]) {
-        uint8_t info[PAGE_INFO_SIZE] = { 0 };
+        struct snp_page_info info;
 
         /* SNP ABI PAGE_INFO: digest so far, contents, length, type, IMI 0, VMPL perms 0, GPA. */
-        memcpy(info, g->ld, LD_SIZE);
+        memset(&info, 0, sizeof(info));
+        memcpy(info.digest_cur, g->ld, LD_SIZE);
         if (contents)
-                memcpy(info + 0x30, contents, LD_SIZE);
-        le16_put(info + 0x60, PAGE_INFO_SIZE);
-        info[0x62] = (uint8_t) type;
-        le64_put(info + 0x68, gpa);
-        return crypto_sha384(info, sizeof(info), g->ld);
+                memcpy(info.contents, contents, LD_SIZE);
+        le16_put(&info.length, (uint16_t) sizeof(info));
+        info.page_type = (uint8_t) type;
+        le64_put(&info.gpa, gpa);
+        return crypto_sha384(&info, sizeof(info), g->ld);
 }
 
 static int gctx_normal_page(struct gctx *g, uint64_t gpa, const uint8_t *page) {
@@ -201,11 +191,11 @@ static int gctx_normal_page(struct gctx *g, uint64_t gpa, const uint8_t *page) {
 
         if (r < 0)
                 return r;
-        return gctx_update(g, PAGE_TYPE_NORMAL, gpa, h);
+        return gctx_update(g, SNP_PAGE_TYPE_NORMAL, gpa, h);
 }
 
 /* Pages without contents (zero, unmeasured, secrets, CPUID), one per 4 KiB of size. */
-static int gctx_empty_pages(struct gctx *g, enum page_type type, uint64_t gpa, uint64_t size) {
+static int gctx_empty_pages(struct gctx *g, enum snp_page_type type, uint64_t gpa, uint64_t size) {
         for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
                 int r = gctx_update(g, type, gpa + off, NULL);
 
@@ -587,19 +577,19 @@ static int snp_sections(struct gctx *g, const struct ovmf_image *img,
 
                 switch (s->type) {
                 case OVMF_SECTION_SNP_SEC_MEM:
-                        r = gctx_empty_pages(g, p->vmm == MEASURE_VMM_GCE ? PAGE_TYPE_UNMEASURED :
-                                             PAGE_TYPE_ZERO, s->gpa, s->size);
+                        r = gctx_empty_pages(g, p->vmm == MEASURE_VMM_GCE ? SNP_PAGE_TYPE_UNMEASURED :
+                                             SNP_PAGE_TYPE_ZERO, s->gpa, s->size);
                         break;
                 case OVMF_SECTION_SNP_SECRETS:
-                        r = gctx_update(g, PAGE_TYPE_SECRETS, s->gpa, NULL);
+                        r = gctx_update(g, SNP_PAGE_TYPE_SECRETS, s->gpa, NULL);
                         break;
                 case OVMF_SECTION_CPUID:
                         /* EC2 adds the CPUID page after all other sections. */
                         r = p->vmm == MEASURE_VMM_EC2 ? 0 :
-                                gctx_update(g, PAGE_TYPE_CPUID, s->gpa, NULL);
+                                gctx_update(g, SNP_PAGE_TYPE_CPUID, s->gpa, NULL);
                         break;
                 case OVMF_SECTION_SVSM_CAA:
-                        r = gctx_empty_pages(g, PAGE_TYPE_ZERO, s->gpa, s->size);
+                        r = gctx_empty_pages(g, SNP_PAGE_TYPE_ZERO, s->gpa, s->size);
                         break;
                 case OVMF_SECTION_SNP_KERNEL_HASHES:
                         if (res->has_kernel_hashes) {
@@ -618,7 +608,7 @@ static int snp_sections(struct gctx *g, const struct ovmf_image *img,
                                 build_hash_table(page + off, res);
                                 r = gctx_normal_page(g, s->gpa, page);
                         } else
-                                r = gctx_empty_pages(g, PAGE_TYPE_ZERO, s->gpa, s->size);
+                                r = gctx_empty_pages(g, SNP_PAGE_TYPE_ZERO, s->gpa, s->size);
                         break;
                 default:
                         return fail(ret_why, -EBADMSG, "firmware image '%s': unknown SEV metadata "
@@ -630,7 +620,7 @@ static int snp_sections(struct gctx *g, const struct ovmf_image *img,
         if (p->vmm == MEASURE_VMM_EC2)
                 for (size_t i = 0; i < img->n_sections; i++)
                         if (img->sections[i].type == OVMF_SECTION_CPUID) {
-                                r = gctx_update(g, PAGE_TYPE_CPUID, img->sections[i].gpa, NULL);
+                                r = gctx_update(g, SNP_PAGE_TYPE_CPUID, img->sections[i].gpa, NULL);
                                 if (r < 0)
                                         return r;
                         }
@@ -741,7 +731,7 @@ static int run_snp(const struct measure_params *p, struct measure_result *res,
         if (r < 0)
                 return r;
         for (size_t i = 0; i < res->n_vmsas; i++) {
-                r = gctx_update(&g, PAGE_TYPE_VMSA, VMSA_GPA, res->vmsa_sha384[i]);
+                r = gctx_update(&g, SNP_PAGE_TYPE_VMSA, VMSA_GPA, res->vmsa_sha384[i]);
                 if (r < 0)
                         return r;
         }
