@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "measure.h"
+#include "qemu.h"
 #include "snp-abi.h"
 
 struct json_object;
@@ -19,16 +20,6 @@ struct json_object;
 enum config_signer {
         CONFIG_SIGNER_VCEK = 0,         /* default */
         CONFIG_SIGNER_VLEK,
-};
-
-enum config_disk_format {
-        CONFIG_DISK_FORMAT_RAW = 0,
-        CONFIG_DISK_FORMAT_QCOW2,
-};
-
-enum config_disk_bus {
-        CONFIG_DISK_BUS_SCSI = 0,       /* virtio-scsi-pci + scsi-hd (default) */
-        CONFIG_DISK_BUS_BLK,            /* virtio-blk-pci */
 };
 
 enum config_network_mode {
@@ -43,8 +34,8 @@ enum config_net_proto {
 
 struct config_disk {
         char *file;                     /* resolved path */
-        enum config_disk_format format; /* default: qcow2 for *.qcow2, raw otherwise */
-        enum config_disk_bus bus;
+        enum qemu_disk_format format;   /* default: qcow2 for *.qcow2, raw otherwise; never AUTO */
+        enum qemu_disk_bus bus;         /* default SCSI */
         bool readonly;
 };
 

@@ -38,8 +38,8 @@
 static const char *const family_names[] = { "", "Milan", "Genoa", "Turin", NULL };
 static const char *const vmm_names[] = { "QEMU", "EC2", "GCE", NULL };
 static const char *const signer_names[] = { "vcek", "vlek", NULL };
-static const char *const format_names[] = { "raw", "qcow2", NULL };
-static const char *const bus_names[] = { "scsi", "blk", NULL };
+static const char *const format_names[] = { "", "raw", "qcow2", NULL };   /* enum qemu_disk_format */
+static const char *const bus_names[] = { "scsi", "blk", NULL };              /* enum qemu_disk_bus */
 static const char *const network_names[] = { "user", "none", NULL };
 static const char *const proto_names[] = { "tcp", "udp", NULL };
 
@@ -602,12 +602,12 @@ static void parse_disk(struct parser *p, const char *field, struct json_object *
                         set_path(p, sub, val, &d->file, false);
                 else if (strcmp(key, "format") == 0) {
                         if (read_enum(&p->k, sub, val, format_names, &e)) {
-                                d->format = (enum config_disk_format) e;
+                                d->format = (enum qemu_disk_format) e;
                                 format_given = true;
                         }
                 } else if (strcmp(key, "bus") == 0) {
                         if (read_enum(&p->k, sub, val, bus_names, &e))
-                                d->bus = (enum config_disk_bus) e;
+                                d->bus = (enum qemu_disk_bus) e;
                 } else if (strcmp(key, "readonly") == 0)
                         (void) read_bool(&p->k, sub, val, &d->readonly);
                 else
@@ -624,11 +624,11 @@ static void parse_disk(struct parser *p, const char *field, struct json_object *
                 }
                 problem(&p->k, false, sub, "required");
         }
-        if (!format_given && d->file) {
-                size_t n = strlen(d->file);
+        if (!format_given) {    /* resolved here: a config's disk is never AUTO */
+                size_t n = d->file ? strlen(d->file) : 0;
 
                 d->format = n > 6 && strcmp(d->file + n - 6, ".qcow2") == 0 ?
-                        CONFIG_DISK_FORMAT_QCOW2 : CONFIG_DISK_FORMAT_RAW;
+                        QEMU_DISK_FORMAT_QCOW2 : QEMU_DISK_FORMAT_RAW;
         }
 }
 

@@ -427,8 +427,8 @@ static void show_text(const struct vm_config *c) {
         printf("%-22s %u\n", "reduced_phys_bits", c->reduced_phys_bits);
         for (size_t i = 0; i < c->n_disks; i++)
                 printf("%-22s %s (%s, virtio-%s%s)\n", i == 0 ? "disks" : "", c->disks[i].file,
-                       c->disks[i].format == CONFIG_DISK_FORMAT_QCOW2 ? "qcow2" : "raw",
-                       c->disks[i].bus == CONFIG_DISK_BUS_BLK ? "blk" : "scsi",
+                       c->disks[i].format == QEMU_DISK_FORMAT_QCOW2 ? "qcow2" : "raw",
+                       c->disks[i].bus == QEMU_DISK_BUS_BLK ? "blk" : "scsi",
                        c->disks[i].readonly ? ", read-only" : "");
         if (c->n_disks == 0)
                 print_str("disks", NULL, "(none)");

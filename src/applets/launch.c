@@ -937,10 +937,8 @@ static int apply_config(struct launch_args *a) {
                 for (size_t i = 0; i < c->n_disks; i++)
                         a->disks[a->n_disks++] = (struct qemu_disk) {
                                 .file = c->disks[i].file,
-                                .format = c->disks[i].format == CONFIG_DISK_FORMAT_QCOW2 ?
-                                        QEMU_DISK_FORMAT_QCOW2 : QEMU_DISK_FORMAT_RAW,
-                                .bus = c->disks[i].bus == CONFIG_DISK_BUS_BLK ?
-                                        QEMU_DISK_BUS_BLK : QEMU_DISK_BUS_SCSI,
+                                .format = c->disks[i].format,
+                                .bus = c->disks[i].bus,
                                 .readonly = c->disks[i].readonly,
                         };
         }

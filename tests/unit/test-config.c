@@ -192,10 +192,10 @@ static void full_config(void **state) {
         assert_true(c->memory_mb == 4096);
         assert_int_equal(c->cbitpos, 51);
         assert_int_equal(c->n_disks, 2);
-        assert_int_equal(c->disks[0].format, CONFIG_DISK_FORMAT_QCOW2);     /* from the name */
-        assert_int_equal(c->disks[0].bus, CONFIG_DISK_BUS_SCSI);
-        assert_int_equal(c->disks[1].format, CONFIG_DISK_FORMAT_RAW);
-        assert_int_equal(c->disks[1].bus, CONFIG_DISK_BUS_BLK);
+        assert_int_equal(c->disks[0].format, QEMU_DISK_FORMAT_QCOW2);     /* from the name */
+        assert_int_equal(c->disks[0].bus, QEMU_DISK_BUS_SCSI);
+        assert_int_equal(c->disks[1].format, QEMU_DISK_FORMAT_RAW);
+        assert_int_equal(c->disks[1].bus, QEMU_DISK_BUS_BLK);
         assert_true(c->disks[1].readonly);
         assert_string_equal(c->disks[1].file, "/dev/sdz");
         assert_int_equal(c->n_forwards, 2);
