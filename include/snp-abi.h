@@ -152,6 +152,18 @@ struct snp_msg_report_rsp {
 _Static_assert(offsetof(struct snp_msg_report_rsp, report) == 0x20, "report offset");
 _Static_assert(sizeof(struct snp_msg_report_rsp) == 0x20 + SNP_REPORT_SIZE, "MSG_REPORT_RSP size");
 
+/* ---- Certificate table (GHCB spec 56421, SNP extended guest request; snp-facts B.2.3) ---- */
+
+/* The host's certificate table is an array of these, ended by an all-zero entry; offset and
+ * length point into the table's own buffer. */
+struct snp_cert_table_entry {
+        uint8_t  guid[16];                      /* 0x00 RFC 4122 byte order */
+        uint32_t offset;                        /* 0x10 */
+        uint32_t length;                        /* 0x14 */
+};
+_Static_assert(sizeof(struct snp_cert_table_entry) == 24, "certificate table entry is 24 bytes");
+_Static_assert(offsetof(struct snp_cert_table_entry, offset) == 0x10, "offset offset");
+
 /* ---- GUEST_POLICY (SNP ABI, table "GUEST_POLICY"; snp-facts B.3.4) -------------------------- */
 
 #define SNP_POLICY_ABI_MINOR_MASK       UINT64_C(0x00000000000000ff)

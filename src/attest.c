@@ -315,7 +315,7 @@ static const uint8_t guid_vlek[16] = { 0xa8, 0x07, 0x4b, 0xc2, 0xa2, 0x5a, 0x48,
 int attest_chain_from_table(const uint8_t *table, size_t size, struct attest_chain **ret,
                             const char **ret_why) {
         _cleanup_(attest_chain_freep) struct attest_chain *c = calloc(1, sizeof(*c));
-        static const uint8_t zero[24];
+        static const struct snp_cert_table_entry zero;
         const uint8_t *found[4] = {};
         size_t lens[4] = {}, i;
         bool ended = false;
@@ -323,12 +323,16 @@ int attest_chain_from_table(const uint8_t *table, size_t size, struct attest_cha
 
         if (!c)
                 return -ENOMEM;
-        for (i = 0; (i + 1) * 24 <= size && i < 64; i++) {
-                const uint8_t *e = table + i * 24;
+        for (i = 0; (i + 1) * sizeof(zero) <= size && i < 64; i++) {
+                const uint8_t *e = table + i * sizeof(zero);
                 const uint8_t *guids[4] = { guid_ark, guid_ask, guid_vcek, guid_vlek };
-                size_t off = le32_get(e + 16), len = le32_get(e + 20);
+                struct snp_cert_table_entry ent;
+                size_t off, len;
 
-                if (memcmp(e, zero, 24) == 0) {
+                memcpy(&ent, e, sizeof(ent));   /* the table need not be aligned */
+                off = le32_get(&ent.offset);
+                len = le32_get(&ent.length);
+                if (memcmp(&ent, &zero, sizeof(ent)) == 0) {
                         ended = true;
                         break;
                 }
@@ -337,7 +341,7 @@ int attest_chain_from_table(const uint8_t *table, size_t size, struct attest_cha
                         return -EBADMSG;
                 }
                 for (size_t k = 0; k < 4; k++)
-                        if (memcmp(e, guids[k], 16) == 0) {
+                        if (memcmp(ent.guid, guids[k], sizeof(ent.guid)) == 0) {
                                 if (found[k]) {
                                         *ret_why = "certificate table names a certificate twice";
                                         return -EBADMSG;
