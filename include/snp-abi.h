@@ -29,6 +29,7 @@
 #define SNP_ALGO_ECDSA_P384_SHA384 1            /* ID_KEY_ALGO, AUTHOR_KEY_ALGO */
 #define SNP_CURVE_P384 2                        /* public key CURVE */
 #define SNP_ID_BLOCK_VERSION 1
+#define SNP_VMPL_MAX 3                          /* VMPLs 0 (most privileged) to 3 */
 
 /* The most vCPUs (one VMSA page each, all in the launch digest) for config, measure and launch
  * alike. The SNP ABI sets no limit of its own; QEMU does: sev-snp-guest needs QEMU 9.1+, whose q35

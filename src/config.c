@@ -836,7 +836,7 @@ static const struct field fields[] = {
           .has_offset = OFF(has_id_key_digest), .max = CONFIG_DIGEST_SIZE },
         { "author_key_digest", KIND_HEX, OFF(author_key_digest), .nullable = true,
           .has_offset = OFF(has_author_key_digest), .max = CONFIG_DIGEST_SIZE },
-        { "vmpl", KIND_UINT, OFF(vmpl), .max = 3 },
+        { "vmpl", KIND_UINT, OFF(vmpl), .max = SNP_VMPL_MAX },
         { "signer", KIND_ENUM, OFF(signer), .names = signer_names },
         { "min_report_version", KIND_UINT, OFF(min_report_version), .min = 2, .max = 5 },
         { "qemu_binary", KIND_CUSTOM, 0, .custom = parse_qemu_binary },
@@ -1267,7 +1267,7 @@ static void check_config(struct checker *k, const struct vm_config *c, bool vcpu
             c->host_cpu_family != SNP_GEN_UNKNOWN)
                 problem(k, false, "min_committed_tcb.fmc", "must be 0: %s has no FMC SPL "
                         "(Turin and later only)", config_cpu_family_to_string(c->host_cpu_family));
-        if (c->vmpl > 3)
+        if (c->vmpl > SNP_VMPL_MAX)
                 problem(k, false, "vmpl", "%u is out of range 0..3", c->vmpl);
         if (c->min_report_version < 2 || c->min_report_version > 5)
                 problem(k, false, "min_report_version", "%u is out of range 2..5",
@@ -1748,7 +1748,7 @@ int config_fill_from_report(struct vm_config *c, const void *report, size_t size
         r = report_parse(report, size, &rep, NULL);
         if (r < 0)
                 return r;
-        if (rep.vmpl > 3 || rep.signing_key > SNP_SIGNER_VLEK)
+        if (rep.vmpl > SNP_VMPL_MAX || rep.signing_key > SNP_SIGNER_VLEK)
                 return -EBADMSG;        /* a guest's report names its VMPL and its key */
         if (rep.version >= 3) {
                 gen = report_generation_from_cpuid(&rep);

@@ -78,7 +78,7 @@ static error_t provider_parse_opt(int key, char *arg, struct argp_state *state) 
                         argp_error(state, "bad --provider '%s' (auto, tsm, ioctl or sim)", arg);
                 break;
         case OPT_VMPL:
-                if (parse_uint(arg, 0, 3, &u) < 0)
+                if (parse_uint(arg, 0, SNP_VMPL_MAX, &u) < 0)
                         argp_error(state, "bad --vmpl '%s' (0-3)", arg);
                 p->vmpl = u;
                 break;
@@ -280,7 +280,7 @@ static int ioctl_get(const struct provider *p, const uint8_t rd[64], uint8_t rep
         memset(&io, 0, sizeof(io));
         memcpy(req.user_data, rd, 64);
         req.vmpl = p->vmpl == PROVIDER_VMPL_DEFAULT ? 0 : p->vmpl;
-        if (req.vmpl > 3)
+        if (req.vmpl > SNP_VMPL_MAX)
                 return -EINVAL;
         io.msg_version = 1;
         io.req_data = (uintptr_t) &req;
@@ -347,7 +347,7 @@ int provider_get_report(const struct provider *p, const uint8_t report_data[64],
         enum provider_kind used = p->kind;
         int r;
 
-        if (p->vmpl != PROVIDER_VMPL_DEFAULT && p->vmpl > 3)
+        if (p->vmpl != PROVIDER_VMPL_DEFAULT && p->vmpl > SNP_VMPL_MAX)
                 return -EINVAL;
         switch (p->kind) {
         case PROVIDER_SIM:

@@ -239,7 +239,7 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 x->has_guest_svn = true;
                 break;
         case OPT_VMPL:
-                if (parse_uint(arg, 0, 3, &u) < 0)
+                if (parse_uint(arg, 0, SNP_VMPL_MAX, &u) < 0)
                         argp_error(state, "bad --vmpl '%s' (0-3)", arg);
                 x->vmpl = u;
                 x->has_vmpl = true;
