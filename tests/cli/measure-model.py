@@ -281,6 +281,8 @@ def vector_cases(testdata):
         if v["mode"] not in ("snp", "snp:ovmf-hash", "seves", "sev", "snp:svsm") or \
                 v.get("expect_error"):
             continue
+        if any(f and not os.path.exists(os.path.join(folder, f)) for f in (v["ovmf"], v.get("svsm"))):
+            continue            # svsm.bin and svsm_ovmf.fd are only in ../shared
         fp = lambda p: p if p is None or os.path.isabs(p) else os.path.join(folder, p)
         c = {"mode": v["mode"], "ovmf": fp(v["ovmf"]), "vcpus": v.get("vcpus") or 0,
              "vmm": v.get("vmm_type"), "kernel": fp(v.get("kernel")),

@@ -455,10 +455,13 @@ fi
 if [ -n "$TESTDATA" ] && [ -d "$TESTDATA/measure" ]; then
         for o in ovmf_AmdSev_suffix.bin:0 ovmf_OvmfX64_suffix.bin:1 debian/OVMF_CODE.fd:1 debian/OVMF_CODE_4M.fd:1; do
                 f=${o%:*}
+                [ -f "$TESTDATA/measure/$f" ] || { echo "# $f absent (only in ../shared): not checked"; continue; }
                 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["ovmf_file"]=sys.argv[3]; json.dump(c, open(sys.argv[2],"w"))' vm.json real.json "$TESTDATA/measure/$f"
                 testcmd "OVMF $f with a kernel: exit ${o#*:}" "${o#*:}" "$SNPCTL" config validate real.json
         done
-        expect_err "an OVMF without SEV metadata is named" 'OVMF_CODE_4M.fd.* has no SEV metadata'
+        if [ -f "$TESTDATA/measure/debian/OVMF_CODE_4M.fd" ]; then
+                expect_err "an OVMF without SEV metadata is named" 'OVMF_CODE_4M.fd.* has no SEV metadata'
+        fi
 fi
 
 finish

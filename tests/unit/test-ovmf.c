@@ -202,7 +202,8 @@ static void metadata_errors(void **state) {
         expect_error(&s, -EBADMSG, "past 4 GiB");
 }
 
-/* The real images: AmdSev has the hashes table and five sections, OvmfX64 no hashes. */
+/* The real images: AmdSev has the hashes table and five sections, OvmfX64 no hashes (their 4 KiB
+ * footers are in tests/data); Debian's OVMF_CODE_4M.fd, from ../shared, no SEV metadata. */
 static void fixtures(void **state) {
         const char *td = getenv("SNPCTL_TESTDATA");
         _cleanup_(freep) char *amdsev = NULL, *x64 = NULL, *deb4m = NULL;
@@ -227,6 +228,10 @@ static void fixtures(void **state) {
         ovmf_free(img);
 
         assert_true(asprintf(&deb4m, "%s/measure/debian/OVMF_CODE_4M.fd", td) > 0);
+        if (access(deb4m, R_OK) != 0) {         /* a firmware image: only in ../shared */
+                print_message("no %s: Debian's OVMF not checked\n", deb4m);
+                return;
+        }
         assert_int_equal(ovmf_open(deb4m, OVMF_FOUR_GIB, &img, NULL), 0);
         assert_false(img->has_metadata);
         assert_int_equal(img->gpa, OVMF_FOUR_GIB - img->size);
