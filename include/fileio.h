@@ -35,6 +35,22 @@ int fileio_size(const char *path, uint64_t *ret_size);
 
 /* Writes size bytes atomically to path with the given mode. Without FILEIO_FORCE an existing
  * path is left alone and -EEXIST returned. -errno of the system calls; on any error no file is
- * left behind. */
+ * left behind. The data is written into a file without a name (O_TMPFILE) that gets its name
+ * only when complete, so a process killed while writing leaves nothing, a secret included. */
 int fileio_write_atomic(const char *path, const void *data, size_t size, mode_t mode,
                         unsigned flags);
+
+struct fileio_output {
+        const char *path;
+        const void *data;
+        size_t size;
+        mode_t mode;
+};
+
+/* Writes a set of files that belong together (an ID block and its auth block) all or none:
+ * every file is written completely before the first takes its name, and when one cannot be put in
+ * place the ones already put are rolled back (the old files back, with FILEIO_FORCE; the new
+ * ones removed without). Without FILEIO_FORCE no existing path is replaced (-EEXIST). On error
+ * *ret_failed (may be NULL) is the index of the output at fault. */
+int fileio_write_set(const struct fileio_output *outs, size_t n, unsigned flags,
+                     size_t *ret_failed);
