@@ -25,8 +25,12 @@ int fileio_read_secret(const char *path, size_t max_size, uint8_t **ret_data, si
  * returned by fileio_stream()). */
 typedef int (*fileio_chunk_fn)(const uint8_t *data, size_t size, void *userdata);
 
-/* Reads path from start to end in chunks of at most chunk_size bytes, never holding more than one
- * chunk; ret_total (may be NULL) receives the byte count. -errno of open/read. */
+/* Reads path (a regular file, or a device or pipe such as /dev/null or <(cat bzImage)) from
+ * start to end in chunks of at most chunk_size bytes, never holding more than one chunk;
+ * ret_total (may be NULL) receives the byte count. Work is bounded: -EISDIR for a folder, -EFBIG
+ * once anything but a regular file gave more than FILEIO_STREAM_NONREGULAR_MAX bytes
+ * (/dev/zero); -errno of open/read. */
+#define FILEIO_STREAM_NONREGULAR_MAX (UINT64_C(1) << 30)
 int fileio_stream(const char *path, size_t chunk_size, fileio_chunk_fn fn, void *userdata,
                   uint64_t *ret_total);
 

@@ -104,12 +104,19 @@ int fileio_stream(const char *path, size_t chunk_size, fileio_chunk_fn fn, void 
         _cleanup_(closep) int fd = -1;
         _cleanup_(freep) uint8_t *buf = NULL;
         uint64_t total = 0;
+        struct stat st;
 
         if (chunk_size == 0)
                 return -EINVAL;
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        /* Bounded work: a regular file ends; anything else (/dev/zero, a pipe) is read up to a
+         * cap. */
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
         (void) posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
         buf = malloc(chunk_size);
         if (!buf)
@@ -123,6 +130,8 @@ int fileio_stream(const char *path, size_t chunk_size, fileio_chunk_fn fn, void 
                         return (int) n;
                 if (n == 0)
                         break;
+                if (!S_ISREG(st.st_mode) && total + (uint64_t) n > FILEIO_STREAM_NONREGULAR_MAX)
+                        return -EFBIG;
                 r = fn(buf, (size_t) n, userdata);
                 if (r < 0)
                         return r;
