@@ -291,6 +291,7 @@ static int hash_file(struct file_job *j) {
                 r = fileio_stream(j->path, STREAM_CHUNK, hash_chunk, &s, NULL);
                 if (r < 0)
                         return fail(&j->why, r, "reading %s '%s': %s", j->what, j->path,
+                                    r == -EFBIG ? "not a regular file, and more than 1 GiB" :
                                     strerror(-r));
         }
         return crypto_hash_final(ctx, j->sha256);

@@ -458,13 +458,19 @@ static int gen_run(struct gen_args *a) {
         auth_b64 = base64_encode(&auth, sizeof(auth));
         if (!block_b64 || !auth_b64)
                 return log_errno(-ENOMEM, "encoding the ID block");
-        r = fileio_write_atomic(block_path, block_b64, strlen(block_b64), 0644, flags);
-        if (r < 0)
-                return log_errno(r, "writing '%s'", block_path);
-        r = fileio_write_atomic(auth_path, auth_b64, strlen(auth_b64), 0644, flags);
-        if (r < 0) {
-                log_errno(r, "writing '%s'", auth_path);
-                goto undo;
+        {
+                /* One without the other would make QEMU launch with a stale or missing half:
+                 * both are replaced, or neither. */
+                const struct fileio_output outs[] = {
+                        { block_path, block_b64, strlen(block_b64), 0644 },
+                        { auth_path, auth_b64, strlen(auth_b64), 0644 },
+                };
+                size_t bad = 0;
+
+                r = fileio_write_set(outs, ELEMENTSOF(outs), flags, &bad);
+                if (r < 0)
+                        return log_errno(r, "writing '%s' (neither file was changed)",
+                                         outs[bad].path);
         }
         if (!author_key)
                 log_notice("no author key: the author fields are zero, so the guest must be "
@@ -475,10 +481,6 @@ static int gen_run(struct gen_args *a) {
         if (r < 0)
                 return log_errno(r, "printing the result");
         return 0;
-undo:
-        /* One without the other would make QEMU launch with a stale or missing half. */
-        (void) unlink(block_path);
-        return r;
 }
 
 static const struct argp_child common_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };

@@ -235,6 +235,13 @@ bad "an owner key digest of the wrong size" 'c["owner_key_digest"] = "ab" * 32' 
         '^bad.json: owner_key_digest: must be 48 bytes \(96 hex digits\), got 64 digits$'
 bad "an owner key without a kernel" 'c["owner_key_digest"] = "ab" * 48; c["kernel_file"] = None; c["initrd_file"] = None' \
         '^bad.json: owner_key_digest: needs kernel_file: it reaches the guest on the measured kernel command line$'
+# Bounded work (issue 17): a 1 MiB file of empty disks or bad forwards is one error, or 100
+# listed ones and a count.
+bad "more disks than accepted" 'c["disks"] = [{}] * 100000' \
+        '^bad.json: disks: 100000 disks, more than the 64 snpctl accepts$'
+bad "more problems than are listed" 'c["forwards"] = [{"host_port": 0, "guest_port": 0}] * 200' \
+        '^bad.json: more than 100 problems; the rest are not listed$' \
+        "'bad.json': 400 errors"
 make_ovmf guest/OVMF-nohashes.fd 1,2,3
 bad "a kernel with an OVMF that cannot measure it" 'c["ovmf_file"] = "guest/OVMF-nohashes.fd"' \
         "^bad.json: kernel_file: '$T/guest/OVMF-nohashes.fd' has no SNP kernel-hashes section"

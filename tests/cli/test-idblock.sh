@@ -228,6 +228,21 @@ testcmd "a folder where auth-block.base64 goes fails" 1 gen --id-key-path "$K/id
 expect_err "the failed output is named" "writing '$B/auth-block.base64'"
 [ ! -e "$B/id-block.base64" ] && pass "id-block.base64 removed when auth-block.base64 failed" || fail "id-block.base64 removed when auth-block.base64 failed"
 [ "$(count_files "$B")" = 1 ] && pass "nothing else left in the folder" || fail "nothing else left in the folder" "$(ls -A "$B")"
+# The pair is replaced together or not at all: an existing pair, --force, and the auth block's
+# name taken by a folder: the old ID block stays, byte for byte.
+P=$T/pair
+mkdir -p "$P"
+testcmd "a pair to replace" 0 gen --id-key-path "$K/id8.pem" --out-dir "$P"
+old=$(cat "$P/id-block.base64")
+rm "$P/auth-block.base64"
+mkdir "$P/auth-block.base64"
+testcmd "--force with a folder where auth-block.base64 goes fails" 1 gen --id-key-path "$K/id8.pem" \
+        --auth-key-path "$K/author-sec1.pem" --out-dir "$P" --force
+expect_err "... naming it and saying nothing changed" "writing '$P/auth-block.base64' \(neither file was changed\)"
+[ "$(cat "$P/id-block.base64")" = "$old" ] && pass "... the old id-block.base64 is kept" ||
+        fail "... the old id-block.base64 is kept"
+[ "$(count_files "$P")" = 2 ] && pass "... and no temporary or backup file is left" ||
+        fail "... and no temporary or backup file is left" "$(ls -A "$P")"
 testcmd "a missing output folder fails" 1 gen --id-key-path "$K/id8.pem" --out-dir "$T/nosuch"
 expect_err "the missing folder is named" "opening output folder '$T/nosuch': No such file or directory"
 testcmd "an output folder that is a file fails" 1 gen --id-key-path "$K/id8.pem" --out-dir "$K/junk.pem"

@@ -145,6 +145,14 @@ if [ $st -eq 1 ] && grep -q "vmsa0.bin.*--force" "$T/dump.err"; then pass "--dum
 (cd "$T/dump" && "$SNPCTL" measure --dump-vmsa --force "${snp[@]}" >/dev/null 2>"$T/dump.err")
 if [ $? -eq 0 ]; then pass "--dump-vmsa --force replaces"; else fail "--dump-vmsa --force" "$(cat "$T/dump.err")"; fi
 
+# Bounded work for every input (issue 17): what is not a regular file is read up to 1 GiB.
+testcmd "--kernel /dev/zero ends" 1 timeout 60 "$SNPCTL" measure --mode snp --vcpus 1 --vcpu-type EPYC-v4 \
+        --ovmf "$AMD" --kernel /dev/zero
+expect_err "... saying why" "reading kernel '/dev/zero': not a regular file, and more than 1 GiB"
+testcmd "--initrd from an endless pipe ends" 1 timeout 60 "$SNPCTL" measure --mode snp --vcpus 1 \
+        --vcpu-type EPYC-v4 --ovmf "$AMD" --kernel /dev/null --initrd <(cat /dev/zero)
+expect_err "... saying why" "reading initrd '.*': not a regular file, and more than 1 GiB"
+
 testcmd "kernel with a non-AmdSev OVMF" 1 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v4 \
         --ovmf "$D/ovmf_OvmfX64_suffix.bin" --kernel /dev/null
 expect_err "reference wording" "doesn't include SNP_KERNEL_HASHES section"
