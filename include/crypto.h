@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cleanup.h"
+
 #define CRYPTO_SHA256_SIZE 32
 #define CRYPTO_SHA384_SIZE 48
 
@@ -38,9 +40,7 @@ int crypto_hash_update(struct crypto_hash_ctx *ctx, const void *data, size_t siz
 int crypto_hash_final(struct crypto_hash_ctx *ctx, uint8_t *out);
 size_t crypto_hash_size(enum crypto_hash alg);
 void crypto_hash_free(struct crypto_hash_ctx *ctx);
-static inline void crypto_hash_freep(struct crypto_hash_ctx **p) {
-        crypto_hash_free(*p);
-}
+DEFINE_FREEP(struct crypto_hash_ctx, crypto_hash_free);
 
 /* ---- Attestation (branch attest): certificates, AMD chain, report signatures ----------------
  * X.509 certificates stay inside struct crypto_cert; nothing outside crypto.c sees OpenSSL. */
@@ -52,9 +52,7 @@ struct crypto_cert;
 int crypto_cert_load(const char *path, struct crypto_cert **ret);
 int crypto_cert_from_mem(const void *data, size_t size, struct crypto_cert **ret);
 void crypto_cert_free(struct crypto_cert *cert);
-static inline void crypto_cert_freep(struct crypto_cert **p) {
-        crypto_cert_free(*p);
-}
+DEFINE_FREEP(struct crypto_cert, crypto_cert_free);
 
 /* SHA-256 of the certificate's DER encoding, and of its SubjectPublicKeyInfo (the fingerprint
  * pinned for AMD's roots). 0 or -EIO. */
@@ -103,9 +101,7 @@ int crypto_ecdsa_p384_verify_sev(const struct crypto_cert *cert, const void *dat
 struct crypto_key;
 
 void crypto_key_free(struct crypto_key *key);
-static inline void crypto_key_freep(struct crypto_key **p) {
-        crypto_key_free(*p);
-}
+DEFINE_FREEP(struct crypto_key, crypto_key_free);
 
 /* Loads the first key in the PEM file at path: a private key (PKCS#8, encrypted PKCS#8, SEC1 "EC
  * PRIVATE KEY" plain or encrypted, or any other type OpenSSL decodes), else a public key. pass is
@@ -173,9 +169,7 @@ int crypto_x25519_new(struct crypto_x25519 **ret, uint8_t ret_pub[CRYPTO_X25519_
 int crypto_x25519_from_private(const uint8_t priv[CRYPTO_X25519_SIZE], struct crypto_x25519 **ret,
                                uint8_t ret_pub[CRYPTO_X25519_SIZE]);
 void crypto_x25519_free(struct crypto_x25519 *key);
-static inline void crypto_x25519_freep(struct crypto_x25519 **p) {
-        crypto_x25519_free(*p);
-}
+DEFINE_FREEP(struct crypto_x25519, crypto_x25519_free);
 
 /* The X25519 shared secret of key and the peer's public key. -EKEYREJECTED when the peer key is
  * a low-order point (all-zero result); -EIO. The caller wipes ret_shared. */

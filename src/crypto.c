@@ -28,6 +28,24 @@
 #include "fileio.h"
 #include "log.h"
 
+/* The cleanup helpers of every OpenSSL type used here (cleanup.h), one set for the file. */
+DEFINE_FREEP(ASN1_IA5STRING, ASN1_IA5STRING_free);
+DEFINE_FREEP(ASN1_INTEGER, ASN1_INTEGER_free);
+DEFINE_FREEP(ASN1_OBJECT, ASN1_OBJECT_free);
+DEFINE_FREEP(BIGNUM, BN_free);
+DEFINE_FREEP(BIO, BIO_free);
+DEFINE_FREEP(ECDSA_SIG, ECDSA_SIG_free);
+DEFINE_FREEP(EVP_CIPHER_CTX, EVP_CIPHER_CTX_free);
+DEFINE_FREEP(EVP_KDF, EVP_KDF_free);
+DEFINE_FREEP(EVP_KDF_CTX, EVP_KDF_CTX_free);
+DEFINE_FREEP(EVP_MD_CTX, EVP_MD_CTX_free);
+DEFINE_FREEP(EVP_PKEY, EVP_PKEY_free);
+DEFINE_FREEP(EVP_PKEY_CTX, EVP_PKEY_CTX_free);
+DEFINE_FREEP(RSA_PSS_PARAMS, RSA_PSS_PARAMS_free);
+DEFINE_FREEP(X509, X509_free);
+DEFINE_FREEP(X509_ALGOR, X509_ALGOR_free);
+DEFINE_FREEP(unsigned char, OPENSSL_free);
+
 struct crypto_hash_ctx {
         EVP_MD_CTX *md;
 };
@@ -118,17 +136,6 @@ void crypto_hash_free(struct crypto_hash_ctx *ctx) {
 struct crypto_cert {
         X509 *x509;
 };
-
-DEFINE_FREEP(X509, X509_free);
-DEFINE_FREEP(BIO, BIO_free);
-DEFINE_FREEP(EVP_MD_CTX, EVP_MD_CTX_free);
-DEFINE_FREEP(ECDSA_SIG, ECDSA_SIG_free);
-DEFINE_FREEP(BIGNUM, BN_free);
-DEFINE_FREEP(ASN1_OBJECT, ASN1_OBJECT_free);
-DEFINE_FREEP(ASN1_INTEGER, ASN1_INTEGER_free);
-DEFINE_FREEP(ASN1_IA5STRING, ASN1_IA5STRING_free);
-DEFINE_FREEP(RSA_PSS_PARAMS, RSA_PSS_PARAMS_free);
-DEFINE_FREEP(X509_ALGOR, X509_ALGOR_free);
 
 void crypto_cert_free(struct crypto_cert *cert) {
         if (!cert)
@@ -469,31 +476,6 @@ struct crypto_key {
         bool private;
 };
 
-/* Cleanup helpers of this block. The certificate block (attest branch) defines BIO_freep and
- * others with DEFINE_FREEP; these carry their own names so that the two blocks merge as they are
- * (to be unified). */
-static inline void key_pkey_freep(EVP_PKEY **p) {
-        EVP_PKEY_free(*p);
-}
-static inline void key_pkey_ctx_freep(EVP_PKEY_CTX **p) {
-        EVP_PKEY_CTX_free(*p);
-}
-static inline void key_bio_freep(BIO **p) {
-        BIO_free(*p);
-}
-static inline void key_md_ctx_freep(EVP_MD_CTX **p) {
-        EVP_MD_CTX_free(*p);
-}
-static inline void key_bn_freep(BIGNUM **p) {
-        BN_free(*p);
-}
-static inline void key_sig_freep(ECDSA_SIG **p) {
-        ECDSA_SIG_free(*p);
-}
-static inline void key_openssl_freep(unsigned char **p) {
-        OPENSSL_free(*p);
-}
-
 void crypto_key_free(struct crypto_key *key) {
         if (!key)
                 return;
@@ -597,8 +579,8 @@ static int pass_cb(char *buf, int size, int rwflag, void *userdata) {
 
 int crypto_key_load_pem(const char *path, const char *pass, struct crypto_key **ret_key) {
         struct pass_ctx ctx = { .spec = pass, .path = path };
-        _cleanup_(key_pkey_freep) EVP_PKEY *pkey = NULL;
-        _cleanup_(key_bio_freep) BIO *bio = NULL;
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *pkey = NULL;
+        _cleanup_(BIO_freep) BIO *bio = NULL;
         uint8_t *data = NULL;
         size_t size;
         bool private = true;
@@ -689,7 +671,7 @@ const char *crypto_key_describe(const struct crypto_key *key, char *buf, size_t 
 }
 
 int crypto_key_generate_p384(struct crypto_key **ret_key) {
-        _cleanup_(key_pkey_freep) EVP_PKEY *pkey = EVP_EC_gen("P-384");
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *pkey = EVP_EC_gen("P-384");
         int r;
 
         if (!pkey)
@@ -703,7 +685,7 @@ int crypto_key_generate_p384(struct crypto_key **ret_key) {
 
 int crypto_key_to_pkcs8_pem(const struct crypto_key *key, const char *pass, char **ret_pem,
                             size_t *ret_size) {
-        _cleanup_(key_bio_freep) BIO *bio = NULL;   /* secure memory, cleared when freed */
+        _cleanup_(BIO_freep) BIO *bio = NULL;   /* secure memory, cleared when freed */
         char phrase[PASS_MAX + 1];
         char *data, *pem;
         bool written;
@@ -750,8 +732,8 @@ static int bn_to_sev(const BIGNUM *bn, uint8_t out[CRYPTO_SEV_FIELD_SIZE]) {
 
 int crypto_key_sev_point(const struct crypto_key *key, uint8_t ret_qx[CRYPTO_SEV_FIELD_SIZE],
                          uint8_t ret_qy[CRYPTO_SEV_FIELD_SIZE]) {
-        _cleanup_(key_bn_freep) BIGNUM *x = NULL;
-        _cleanup_(key_bn_freep) BIGNUM *y = NULL;
+        _cleanup_(BN_freep) BIGNUM *x = NULL;
+        _cleanup_(BN_freep) BIGNUM *y = NULL;
         uint8_t qx[CRYPTO_SEV_FIELD_SIZE], qy[CRYPTO_SEV_FIELD_SIZE];
         int r;
 
@@ -773,9 +755,9 @@ int crypto_key_sev_point(const struct crypto_key *key, uint8_t ret_qx[CRYPTO_SEV
 
 int crypto_sev_sign(const struct crypto_key *key, const void *data, size_t size,
                     uint8_t ret_r[CRYPTO_SEV_FIELD_SIZE], uint8_t ret_s[CRYPTO_SEV_FIELD_SIZE]) {
-        _cleanup_(key_md_ctx_freep) EVP_MD_CTX *md = NULL;
-        _cleanup_(key_sig_freep) ECDSA_SIG *sig = NULL;
-        _cleanup_(key_openssl_freep) unsigned char *der = NULL;
+        _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = NULL;
+        _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
+        _cleanup_(OPENSSL_freep) unsigned char *der = NULL;
         uint8_t r_le[CRYPTO_SEV_FIELD_SIZE], s_le[CRYPTO_SEV_FIELD_SIZE];
         const unsigned char *p;
         const BIGNUM *r_bn, *s_bn;
@@ -821,9 +803,9 @@ static bool sev_field_canonical(const uint8_t f[CRYPTO_SEV_FIELD_SIZE]) {
 
 static int p384_public_key(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
                            const uint8_t qy[CRYPTO_SEV_FIELD_SIZE], EVP_PKEY **ret_pkey) {
-        _cleanup_(key_pkey_ctx_freep) EVP_PKEY_CTX *ctx = NULL;
-        _cleanup_(key_pkey_ctx_freep) EVP_PKEY_CTX *check = NULL;
-        _cleanup_(key_pkey_freep) EVP_PKEY *pkey = NULL;
+        _cleanup_(EVP_PKEY_CTX_freep) EVP_PKEY_CTX *ctx = NULL;
+        _cleanup_(EVP_PKEY_CTX_freep) EVP_PKEY_CTX *check = NULL;
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *pkey = NULL;
         uint8_t point[1 + 2 * P384_SIZE];
         char group[] = "secp384r1";
         OSSL_PARAM params[3];
@@ -861,12 +843,12 @@ static int p384_public_key(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
 int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[CRYPTO_SEV_FIELD_SIZE],
                       const void *data, size_t size, const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
                       const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
-        _cleanup_(key_pkey_freep) EVP_PKEY *pkey = NULL;
-        _cleanup_(key_md_ctx_freep) EVP_MD_CTX *md = NULL;
-        _cleanup_(key_sig_freep) ECDSA_SIG *sig = NULL;
-        _cleanup_(key_openssl_freep) unsigned char *der = NULL;
-        _cleanup_(key_bn_freep) BIGNUM *r_bn = NULL;
-        _cleanup_(key_bn_freep) BIGNUM *s_bn = NULL;
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *pkey = NULL;
+        _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = NULL;
+        _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
+        _cleanup_(OPENSSL_freep) unsigned char *der = NULL;
+        _cleanup_(BN_freep) BIGNUM *r_bn = NULL;
+        _cleanup_(BN_freep) BIGNUM *s_bn = NULL;
         int len, k;
 
         if (!sev_field_canonical(qx) || !sev_field_canonical(qy) ||
@@ -902,12 +884,6 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[
 /* ---- end of the idblock block ---- */
 
 /* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM --------------- */
-
-DEFINE_FREEP(EVP_PKEY, EVP_PKEY_free);
-DEFINE_FREEP(EVP_PKEY_CTX, EVP_PKEY_CTX_free);
-DEFINE_FREEP(EVP_CIPHER_CTX, EVP_CIPHER_CTX_free);
-DEFINE_FREEP(EVP_KDF, EVP_KDF_free);
-DEFINE_FREEP(EVP_KDF_CTX, EVP_KDF_CTX_free);
 
 struct crypto_x25519 {
         EVP_PKEY *pkey;
