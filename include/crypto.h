@@ -32,13 +32,12 @@ int crypto_sha256(const void *data, size_t size, uint8_t out[CRYPTO_SHA256_SIZE]
 int crypto_sha384(const void *data, size_t size, uint8_t out[CRYPTO_SHA384_SIZE]);
 
 /* Incremental digest. crypto_hash_new() returns NULL when out of memory or on an OpenSSL
- * failure; crypto_hash_final() writes the digest (crypto_hash_size() bytes) and may be called
+ * failure; crypto_hash_final() writes the digest (32 or 48 bytes) and may be called
  * once; crypto_hash_free() accepts NULL. */
 struct crypto_hash_ctx;
 struct crypto_hash_ctx *crypto_hash_new(enum crypto_hash alg);
 int crypto_hash_update(struct crypto_hash_ctx *ctx, const void *data, size_t size);
 int crypto_hash_final(struct crypto_hash_ctx *ctx, uint8_t *out);
-size_t crypto_hash_size(enum crypto_hash alg);
 void crypto_hash_free(struct crypto_hash_ctx *ctx);
 DEFINE_FREEP(struct crypto_hash_ctx, crypto_hash_free);
 
@@ -54,15 +53,13 @@ int crypto_cert_from_mem(const void *data, size_t size, struct crypto_cert **ret
 void crypto_cert_free(struct crypto_cert *cert);
 DEFINE_FREEP(struct crypto_cert, crypto_cert_free);
 
-/* SHA-256 of the certificate's DER encoding, and of its SubjectPublicKeyInfo (the fingerprint
- * pinned for AMD's roots). 0 or -EIO. */
-int crypto_cert_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]);
+/* SHA-256 of the certificate's SubjectPublicKeyInfo (the fingerprint pinned for AMD's roots).
+ * 0 or -EIO. */
 int crypto_cert_pubkey_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]);
 
-/* Copies the subject (or issuer) commonName into buf. -ENOENT when there is none, -ENAMETOOLONG
- * when it does not fit. */
+/* Copies the subject commonName into buf. -ENOENT when there is none, -ENAMETOOLONG when it does
+ * not fit. */
 int crypto_cert_subject_cn(const struct crypto_cert *cert, char *buf, size_t size);
-int crypto_cert_issuer_cn(const struct crypto_cert *cert, char *buf, size_t size);
 
 /* Predicate: 1 when cert's issuer name equals issuer's subject name, else 0. */
 int crypto_cert_issued_by(const struct crypto_cert *cert, const struct crypto_cert *issuer);

@@ -80,10 +80,6 @@ static const EVP_MD *hash_md(enum crypto_hash alg) {
         return alg == CRYPTO_HASH_SHA384 ? EVP_sha384() : EVP_sha256();
 }
 
-size_t crypto_hash_size(enum crypto_hash alg) {
-        return alg == CRYPTO_HASH_SHA384 ? CRYPTO_SHA384_SIZE : CRYPTO_SHA256_SIZE;
-}
-
 static int digest(enum crypto_hash alg, const void *data, size_t size, uint8_t *out) {
         if (EVP_Digest(data, size, out, NULL, hash_md(alg), NULL) != 1)
                 return openssl_error("EVP_Digest");
@@ -211,17 +207,6 @@ int crypto_cert_load(const char *path, struct crypto_cert **ret) {
         return crypto_cert_from_mem(data, size, ret);
 }
 
-int crypto_cert_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]) {
-        unsigned char *der = NULL;
-        int n = i2d_X509(cert->x509, &der), r;
-
-        if (n <= 0)
-                return openssl_error("i2d_X509");
-        r = crypto_sha256(der, (size_t) n, out);
-        OPENSSL_free(der);
-        return r;
-}
-
 int crypto_cert_pubkey_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]) {
         unsigned char *der = NULL;
         int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert->x509), &der), r;
@@ -233,7 +218,8 @@ int crypto_cert_pubkey_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO
         return r;
 }
 
-static int name_cn(const X509_NAME *name, char *buf, size_t size) {
+int crypto_cert_subject_cn(const struct crypto_cert *cert, char *buf, size_t size) {
+        const X509_NAME *name = X509_get_subject_name(cert->x509);
         int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
         const ASN1_STRING *s;
         int len;
@@ -249,14 +235,6 @@ static int name_cn(const X509_NAME *name, char *buf, size_t size) {
         if (strlen(buf) != (size_t) len)        /* an embedded NUL */
                 return -EBADMSG;
         return 0;
-}
-
-int crypto_cert_subject_cn(const struct crypto_cert *cert, char *buf, size_t size) {
-        return name_cn(X509_get_subject_name(cert->x509), buf, size);
-}
-
-int crypto_cert_issuer_cn(const struct crypto_cert *cert, char *buf, size_t size) {
-        return name_cn(X509_get_issuer_name(cert->x509), buf, size);
 }
 
 int crypto_cert_issued_by(const struct crypto_cert *cert, const struct crypto_cert *issuer) {
