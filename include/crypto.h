@@ -80,11 +80,6 @@ int crypto_cert_ext_raw(const struct crypto_cert *cert, const char *oid, uint8_t
 int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64_t *ret);
 int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **ret);
 
-/* Verifies an SEV ECDSA P-384 signature by cert's key over SHA-384(data): r and s are the 72-byte
- * little-endian zero-extended integers of the SNP ABI. 0 when valid; -EKEYREJECTED when not (or
- * when r/s do not fit 48 bytes or the key is not P-384); -EIO on an OpenSSL failure. */
-int crypto_ecdsa_p384_verify_sev(const struct crypto_cert *cert, const void *data, size_t size,
-                                 const uint8_t r[72], const uint8_t s[72]);
 /* ---- end of attestation block ---------------------------------------------------------------- */
 
 /* ---- ECDSA P-384 keys and SEV-form signatures (idblock branch) ----
@@ -135,12 +130,16 @@ int crypto_key_sev_point(const struct crypto_key *key, uint8_t ret_qx[CRYPTO_SEV
 int crypto_sev_sign(const struct crypto_key *key, const void *data, size_t size,
                     uint8_t ret_r[CRYPTO_SEV_FIELD_SIZE], uint8_t ret_s[CRYPTO_SEV_FIELD_SIZE]);
 
-/* Verifies an ECDSA P-384/SHA-384 signature (r, s) over data against the public point (qx, qy),
- * all in SEV form. 0 when it verifies; -EKEYREJECTED when it does not; -EBADMSG when the point is
- * not on P-384 or a field is not a canonical 48-byte value padded with zeros; -ENOMEM, -EIO. */
+/* Verifies an ECDSA P-384 signature (r, s) over SHA-384(data) by the public point (qx, qy), all
+ * in SEV form (SNP ABI, AMD 56860); _cert() takes the point from cert's key (a VCEK or VLEK).
+ * 0: it verifies. -EKEYREJECTED: it does not. -EBADMSG: the key is not a P-384 point (or cert's
+ * key not ECDSA P-384), or a field has bytes set past its 48th. -EIO: OpenSSL failed. */
 int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[CRYPTO_SEV_FIELD_SIZE],
                       const void *data, size_t size, const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
                       const uint8_t s[CRYPTO_SEV_FIELD_SIZE]);
+int crypto_sev_verify_cert(const struct crypto_cert *cert, const void *data, size_t size,
+                           const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
+                           const uint8_t s[CRYPTO_SEV_FIELD_SIZE]);
 /* ---- end of the idblock block ---- */
 
 /* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM ---------------

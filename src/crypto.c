@@ -405,43 +405,6 @@ int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **
         return 0;
 }
 
-/* SNP ABI: r and s are little-endian and zero-extended to 72 bytes; P-384 needs 48. */
-int crypto_ecdsa_p384_verify_sev(const struct crypto_cert *cert, const void *data, size_t size,
-                                 const uint8_t r[72], const uint8_t s[72]) {
-        _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
-        _cleanup_(BN_freep) BIGNUM *br = NULL, *bs = NULL;
-        _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = NULL;
-        EVP_PKEY *key = X509_get0_pubkey(cert->x509);
-        unsigned char der[128], *p = der;
-        int n, v;
-
-        for (size_t i = 48; i < 72; i++)
-                if (r[i] || s[i])
-                        return -EKEYREJECTED;
-        if (!key || crypto_cert_key_is_p384(cert) != 1)
-                return -EKEYREJECTED;
-        br = BN_lebin2bn(r, 48, NULL);
-        bs = BN_lebin2bn(s, 48, NULL);
-        sig = ECDSA_SIG_new();
-        if (!br || !bs || !sig)
-                return openssl_error("BN_lebin2bn");
-        if (ECDSA_SIG_set0(sig, br, bs) != 1)
-                return openssl_error("ECDSA_SIG_set0");
-        br = bs = NULL;                         /* owned by sig now */
-        if (i2d_ECDSA_SIG(sig, NULL) > (int) sizeof(der))
-                return -EKEYREJECTED;
-        n = i2d_ECDSA_SIG(sig, &p);
-        if (n <= 0)
-                return openssl_error("i2d_ECDSA_SIG");
-        ctx = EVP_MD_CTX_new();
-        if (!ctx || EVP_DigestVerifyInit(ctx, NULL, EVP_sha384(), NULL, key) != 1)
-                return openssl_error("EVP_DigestVerifyInit");
-        v = EVP_DigestVerify(ctx, der, (size_t) n, data, size);
-        if (v == 1)
-                return 0;
-        (void) openssl_error("EVP_DigestVerify");
-        return v == 0 ? -EKEYREJECTED : -EIO;
-}
 /* ---- end of attestation block ---------------------------------------------------------------- */
 
 /* ---- ECDSA P-384 keys and SEV-form signatures (idblock branch) ---- */
@@ -609,21 +572,22 @@ out:
         return r;
 }
 
-static bool key_is_p384(const struct crypto_key *key) {
+/* An EC key on the named curve P-384; explicit curve parameters are not accepted. */
+static bool pkey_is_p384(const EVP_PKEY *pkey) {
         char group[64];
         size_t len;
 
-        if (EVP_PKEY_get_base_id(key->pkey) != EVP_PKEY_EC)
+        if (!pkey || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC)
                 return false;
-        if (EVP_PKEY_get_group_name(key->pkey, group, sizeof(group), &len) != 1) {
+        if (EVP_PKEY_get_group_name(pkey, group, sizeof(group), &len) != 1) {
                 (void) openssl_error("EVP_PKEY_get_group_name");
-                return false;           /* explicit curve parameters: not accepted */
+                return false;
         }
         return strcasecmp(group, "secp384r1") == 0 || strcasecmp(group, "P-384") == 0;
 }
 
 bool crypto_key_is_p384_private(const struct crypto_key *key) {
-        return key->private && key_is_p384(key);
+        return key->private && pkey_is_p384(key->pkey);
 }
 
 const char *crypto_key_describe(const struct crypto_key *key, char *buf, size_t size) {
@@ -699,36 +663,39 @@ int crypto_key_to_pkcs8_pem(const struct crypto_key *key, const char *pass, char
         return 0;
 }
 
-/* A big-endian BIGNUM as a 72-byte little-endian zero-padded SEV field. */
-static int bn_to_sev(const BIGNUM *bn, uint8_t out[CRYPTO_SEV_FIELD_SIZE]) {
-        if (BN_num_bytes(bn) > P384_SIZE)
+/* Two big-endian BIGNUMs (r and s, or x and y) as 72-byte little-endian zero-padded SEV fields,
+ * written only when both fit P-384. */
+static int bn_pair_to_sev(const BIGNUM *a, const BIGNUM *b, uint8_t ret_a[CRYPTO_SEV_FIELD_SIZE],
+                          uint8_t ret_b[CRYPTO_SEV_FIELD_SIZE]) {
+        uint8_t fa[CRYPTO_SEV_FIELD_SIZE], fb[CRYPTO_SEV_FIELD_SIZE];
+
+        if (BN_num_bytes(a) > P384_SIZE || BN_num_bytes(b) > P384_SIZE)
                 return -EINVAL;
-        if (BN_bn2lebinpad(bn, out, CRYPTO_SEV_FIELD_SIZE) != CRYPTO_SEV_FIELD_SIZE)
+        if (BN_bn2lebinpad(a, fa, sizeof(fa)) != sizeof(fa) ||
+            BN_bn2lebinpad(b, fb, sizeof(fb)) != sizeof(fb))
                 return openssl_error("BN_bn2lebinpad");
+        memcpy(ret_a, fa, sizeof(fa));
+        memcpy(ret_b, fb, sizeof(fb));
         return 0;
+}
+
+/* The public point of a P-384 key (the caller checked pkey_is_p384()) in SEV form. */
+static int pkey_sev_point(const EVP_PKEY *pkey, uint8_t ret_qx[CRYPTO_SEV_FIELD_SIZE],
+                          uint8_t ret_qy[CRYPTO_SEV_FIELD_SIZE]) {
+        _cleanup_(BN_freep) BIGNUM *x = NULL;
+        _cleanup_(BN_freep) BIGNUM *y = NULL;
+
+        if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) != 1 ||
+            EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y) != 1)
+                return openssl_error("EVP_PKEY_get_bn_param");
+        return bn_pair_to_sev(x, y, ret_qx, ret_qy);
 }
 
 int crypto_key_sev_point(const struct crypto_key *key, uint8_t ret_qx[CRYPTO_SEV_FIELD_SIZE],
                          uint8_t ret_qy[CRYPTO_SEV_FIELD_SIZE]) {
-        _cleanup_(BN_freep) BIGNUM *x = NULL;
-        _cleanup_(BN_freep) BIGNUM *y = NULL;
-        uint8_t qx[CRYPTO_SEV_FIELD_SIZE], qy[CRYPTO_SEV_FIELD_SIZE];
-        int r;
-
-        if (!key_is_p384(key))
+        if (!pkey_is_p384(key->pkey))
                 return -EINVAL;
-        if (EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) != 1 ||
-            EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y) != 1)
-                return openssl_error("EVP_PKEY_get_bn_param");
-        r = bn_to_sev(x, qx);
-        if (r < 0)
-                return r;
-        r = bn_to_sev(y, qy);
-        if (r < 0)
-                return r;
-        memcpy(ret_qx, qx, sizeof(qx));
-        memcpy(ret_qy, qy, sizeof(qy));
-        return 0;
+        return pkey_sev_point(key->pkey, ret_qx, ret_qy);
 }
 
 int crypto_sev_sign(const struct crypto_key *key, const void *data, size_t size,
@@ -736,11 +703,9 @@ int crypto_sev_sign(const struct crypto_key *key, const void *data, size_t size,
         _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = NULL;
         _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
         _cleanup_(OPENSSL_freep) unsigned char *der = NULL;
-        uint8_t r_le[CRYPTO_SEV_FIELD_SIZE], s_le[CRYPTO_SEV_FIELD_SIZE];
         const unsigned char *p;
         const BIGNUM *r_bn, *s_bn;
         size_t len = 0;
-        int r;
 
         if (!crypto_key_is_p384_private(key))
                 return -EINVAL;
@@ -760,15 +725,7 @@ int crypto_sev_sign(const struct crypto_key *key, const void *data, size_t size,
         if (!sig)
                 return openssl_error("d2i_ECDSA_SIG");
         ECDSA_SIG_get0(sig, &r_bn, &s_bn);
-        r = bn_to_sev(r_bn, r_le);
-        if (r < 0)
-                return r;
-        r = bn_to_sev(s_bn, s_le);
-        if (r < 0)
-                return r;
-        memcpy(ret_r, r_le, sizeof(r_le));
-        memcpy(ret_s, s_le, sizeof(s_le));
-        return 0;
+        return bn_pair_to_sev(r_bn, s_bn, ret_r, ret_s);
 }
 
 /* A SEV field holds a P-384 value only when its bytes past the 48th are zero. */
@@ -818,6 +775,7 @@ static int p384_public_key(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
         return 0;
 }
 
+/* SNP ABI (AMD 56860), "ECDSA Signature Format": r and s over SHA-384 of the signed bytes. */
 int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[CRYPTO_SEV_FIELD_SIZE],
                       const void *data, size_t size, const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
                       const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
@@ -830,8 +788,10 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[
         int len, k;
 
         if (!sev_field_canonical(qx) || !sev_field_canonical(qy) ||
-            !sev_field_canonical(r) || !sev_field_canonical(s))
+            !sev_field_canonical(r) || !sev_field_canonical(s)) {
+                log_debug("SEV field with bytes set past the 48 of P-384");
                 return -EBADMSG;
+        }
         k = p384_public_key(qx, qy, &pkey);
         if (k < 0)
                 return k;
@@ -849,15 +809,34 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[
                 return openssl_error("i2d_ECDSA_SIG");
 
         md = EVP_MD_CTX_new();
-        if (!md)
-                return openssl_error("EVP_MD_CTX_new");
-        if (EVP_DigestVerifyInit(md, NULL, EVP_sha384(), NULL, pkey) != 1)
+        if (!md || EVP_DigestVerifyInit(md, NULL, EVP_sha384(), NULL, pkey) != 1)
                 return openssl_error("EVP_DigestVerifyInit");
         k = EVP_DigestVerify(md, der, (size_t) len, data, size);
         if (k == 1)
                 return 0;
         (void) openssl_error("EVP_DigestVerify");
-        return -EKEYREJECTED;
+        return k == 0 ? -EKEYREJECTED : -EIO;   /* 0: a bad signature; -1: OpenSSL failed */
+}
+
+/* The same check for a certificate's key: its point goes through crypto_sev_verify(), so that a
+ * report and an ID block are verified by one piece of code. */
+int crypto_sev_verify_cert(const struct crypto_cert *cert, const void *data, size_t size,
+                           const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
+                           const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
+        uint8_t qx[CRYPTO_SEV_FIELD_SIZE], qy[CRYPTO_SEV_FIELD_SIZE];
+        const EVP_PKEY *pkey = X509_get0_pubkey(cert->x509);
+        int k;
+
+        if (!pkey)
+                (void) openssl_error("X509_get0_pubkey");
+        if (!pkey_is_p384(pkey)) {
+                log_debug("certificate key is not ECDSA P-384");
+                return -EBADMSG;
+        }
+        k = pkey_sev_point(pkey, qx, qy);
+        if (k < 0)
+                return k;
+        return crypto_sev_verify(qx, qy, data, size, r, s);
 }
 /* ---- end of the idblock block ---- */
 
