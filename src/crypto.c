@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The only OpenSSL caller (see crypto.h), in the header's order: secrets in memory, hashes,
+ * random, certificates, keys and SEV signatures, X25519/HKDF/AES-GCM. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -46,10 +48,6 @@ DEFINE_FREEP(X509, X509_free);
 DEFINE_FREEP(X509_ALGOR, X509_ALGOR_free);
 DEFINE_FREEP(unsigned char, OPENSSL_free);
 
-struct crypto_hash_ctx {
-        EVP_MD_CTX *md;
-};
-
 /* Drains the whole OpenSSL error queue to the debug log (not only the first error). */
 static int openssl_error(const char *what) {
         unsigned long e;
@@ -61,6 +59,23 @@ static int openssl_error(const char *what) {
         }
         return -EIO;
 }
+
+/* An EC key on the named curve P-384 (certificates and keys); explicit curve parameters are not
+ * accepted. */
+static bool pkey_is_p384(const EVP_PKEY *pkey) {
+        char group[64];
+        size_t len;
+
+        if (!pkey || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC)
+                return false;
+        if (EVP_PKEY_get_group_name(pkey, group, sizeof(group), &len) != 1) {
+                (void) openssl_error("EVP_PKEY_get_group_name");
+                return false;
+        }
+        return strcasecmp(group, "secp384r1") == 0 || strcasecmp(group, "P-384") == 0;
+}
+
+/* ---- Secrets in memory ---- */
 
 void crypto_wipe(void *p, size_t size) {
         if (p)
@@ -76,36 +91,52 @@ bool crypto_memeq(const void *a, const void *b, size_t size) {
         return CRYPTO_memcmp(a, b, size) == 0;
 }
 
+/* ---- Hashes ---- */
+
 static const EVP_MD *hash_md(enum crypto_hash alg) {
         return alg == CRYPTO_HASH_SHA384 ? EVP_sha384() : EVP_sha256();
 }
 
-static int digest(enum crypto_hash alg, const void *data, size_t size, uint8_t *out) {
-        if (EVP_Digest(data, size, out, NULL, hash_md(alg), NULL) != 1)
+static int digest(const EVP_MD *md, const void *data, size_t size, uint8_t *out) {
+        if (EVP_Digest(data, size, out, NULL, md, NULL) != 1)
                 return openssl_error("EVP_Digest");
         return 0;
 }
 
 int crypto_sha256(const void *data, size_t size, uint8_t out[CRYPTO_SHA256_SIZE]) {
-        return digest(CRYPTO_HASH_SHA256, data, size, out);
+        return digest(EVP_sha256(), data, size, out);
 }
 
 int crypto_sha384(const void *data, size_t size, uint8_t out[CRYPTO_SHA384_SIZE]) {
-        return digest(CRYPTO_HASH_SHA384, data, size, out);
+        return digest(EVP_sha384(), data, size, out);
+}
+
+int crypto_sha512(const void *data, size_t size, uint8_t out[CRYPTO_SHA512_SIZE]) {
+        return digest(EVP_sha512(), data, size, out);
+}
+
+struct crypto_hash_ctx {
+        EVP_MD_CTX *md;
+};
+
+void crypto_hash_free(struct crypto_hash_ctx *ctx) {
+        if (!ctx)
+                return;
+        EVP_MD_CTX_free(ctx->md);
+        free(ctx);
 }
 
 struct crypto_hash_ctx *crypto_hash_new(enum crypto_hash alg) {
-        struct crypto_hash_ctx *ctx = calloc(1, sizeof(*ctx));
+        _cleanup_(crypto_hash_freep) struct crypto_hash_ctx *ctx = calloc(1, sizeof(*ctx));
 
         if (!ctx)
                 return NULL;
         ctx->md = EVP_MD_CTX_new();
         if (!ctx->md || EVP_DigestInit_ex(ctx->md, hash_md(alg), NULL) != 1) {
                 (void) openssl_error("EVP_DigestInit_ex");
-                crypto_hash_free(ctx);
                 return NULL;
         }
-        return ctx;
+        return TAKE(ctx);
 }
 
 int crypto_hash_update(struct crypto_hash_ctx *ctx, const void *data, size_t size) {
@@ -120,14 +151,17 @@ int crypto_hash_final(struct crypto_hash_ctx *ctx, uint8_t *out) {
         return 0;
 }
 
-void crypto_hash_free(struct crypto_hash_ctx *ctx) {
-        if (!ctx)
-                return;
-        EVP_MD_CTX_free(ctx->md);
-        free(ctx);
+/* ---- Random ---- */
+
+int crypto_random(void *buf, size_t size) {
+        if (size > INT32_MAX)
+                return -EINVAL;
+        if (RAND_priv_bytes(buf, (int) size) != 1)
+                return openssl_error("RAND_priv_bytes");
+        return 0;
 }
 
-/* ---- Attestation (branch attest): certificates, AMD chain, report signatures ---------------- */
+/* ---- Certificates ---- */
 
 struct crypto_cert {
         X509 *x509;
@@ -283,14 +317,21 @@ static bool pss_params_are_amd(const X509 *x) {
         return true;
 }
 
+/* The certificate's public key, owned by the certificate; NULL when OpenSSL cannot decode it. */
+static EVP_PKEY *cert_key(const struct crypto_cert *cert) {
+        EVP_PKEY *key = X509_get0_pubkey(cert->x509);
+
+        if (!key)
+                (void) openssl_error("X509_get0_pubkey");
+        return key;
+}
+
 int crypto_cert_verify_amd_pss(const struct crypto_cert *cert, const struct crypto_cert *issuer) {
-        EVP_PKEY *key = X509_get0_pubkey(issuer->x509);
+        EVP_PKEY *key = cert_key(issuer);
         int r;
 
-        if (!key) {
-                (void) openssl_error("X509_get0_pubkey");
+        if (!key)
                 return -EKEYREJECTED;
-        }
         if (!EVP_PKEY_is_a(key, "RSA") && !EVP_PKEY_is_a(key, "RSA-PSS")) {
                 log_debug("issuer key is not RSA");
                 return -EKEYREJECTED;
@@ -308,18 +349,7 @@ int crypto_cert_verify_amd_pss(const struct crypto_cert *cert, const struct cryp
 }
 
 int crypto_cert_key_is_p384(const struct crypto_cert *cert) {
-        EVP_PKEY *key = X509_get0_pubkey(cert->x509);
-        char group[32];
-
-        if (!key || !EVP_PKEY_is_a(key, "EC")) {
-                ERR_clear_error();
-                return 0;
-        }
-        if (EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof(group), NULL) != 1) {
-                ERR_clear_error();
-                return 0;
-        }
-        return strcmp(group, "secp384r1") == 0;
+        return pkey_is_p384(cert_key(cert));
 }
 
 static int find_ext(const X509 *x, const char *oid, const ASN1_OCTET_STRING **ret) {
@@ -358,19 +388,35 @@ int crypto_cert_ext_raw(const struct crypto_cert *cert, const char *oid, uint8_t
         return 0;
 }
 
-int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64_t *ret) {
-        _cleanup_(ASN1_INTEGER_freep) ASN1_INTEGER *i = NULL;
+/* The extension's value decoded as one DER item of type it, with no bytes left over. */
+static int ext_item(const struct crypto_cert *cert, const char *oid, const ASN1_ITEM *it,
+                    ASN1_VALUE **ret) {
         const ASN1_OCTET_STRING *v;
         const unsigned char *p;
-        uint64_t value;
+        ASN1_VALUE *item;
         int r = find_ext(cert->x509, oid, &v);
 
         if (r < 0)
                 return r;
         p = ASN1_STRING_get0_data(v);
-        i = d2i_ASN1_INTEGER(NULL, &p, ASN1_STRING_length(v));
-        if (!i || p != ASN1_STRING_get0_data(v) + ASN1_STRING_length(v) ||
-            ASN1_INTEGER_get_uint64(&value, i) != 1) {
+        item = ASN1_item_d2i(NULL, &p, ASN1_STRING_length(v), it);
+        if (!item || p != ASN1_STRING_get0_data(v) + ASN1_STRING_length(v)) {
+                ASN1_item_free(item, it);
+                ERR_clear_error();
+                return -EBADMSG;
+        }
+        *ret = item;
+        return 0;
+}
+
+int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64_t *ret) {
+        _cleanup_(ASN1_INTEGER_freep) ASN1_INTEGER *i = NULL;
+        uint64_t value;
+        int r = ext_item(cert, oid, ASN1_ITEM_rptr(ASN1_INTEGER), (ASN1_VALUE **) &i);
+
+        if (r < 0)
+                return r;
+        if (ASN1_INTEGER_get_uint64(&value, i) != 1) {
                 ERR_clear_error();
                 return -EBADMSG;
         }
@@ -380,19 +426,11 @@ int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64
 
 int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **ret) {
         _cleanup_(ASN1_IA5STRING_freep) ASN1_IA5STRING *s = NULL;
-        const ASN1_OCTET_STRING *v;
-        const unsigned char *p;
         char *copy;
-        int r = find_ext(cert->x509, oid, &v), n;
+        int r = ext_item(cert, oid, ASN1_ITEM_rptr(ASN1_IA5STRING), (ASN1_VALUE **) &s), n;
 
         if (r < 0)
                 return r;
-        p = ASN1_STRING_get0_data(v);
-        s = d2i_ASN1_IA5STRING(NULL, &p, ASN1_STRING_length(v));
-        if (!s || p != ASN1_STRING_get0_data(v) + ASN1_STRING_length(v)) {
-                ERR_clear_error();
-                return -EBADMSG;
-        }
         n = ASN1_STRING_length(s);
         copy = strndup((const char *) ASN1_STRING_get0_data(s), (size_t) n);
         if (!copy)
@@ -405,9 +443,7 @@ int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **
         return 0;
 }
 
-/* ---- end of attestation block ---------------------------------------------------------------- */
-
-/* ---- ECDSA P-384 keys and SEV-form signatures (idblock branch) ---- */
+/* ---- Keys and SEV signatures ---- */
 
 #define P384_SIZE 48            /* bytes of a P-384 coordinate or scalar */
 #define PASS_MAX 1024           /* longest pass phrase read from file: or env: */
@@ -566,24 +602,10 @@ int crypto_key_load_pem(const char *path, const char *pass, struct crypto_key **
         }
         r = key_new(pkey, private, ret_key);
         if (r >= 0)
-                pkey = NULL;
+                pkey = NULL;    /* owned by *ret_key now */
 out:
         crypto_wipe_free(data, size);
         return r;
-}
-
-/* An EC key on the named curve P-384; explicit curve parameters are not accepted. */
-static bool pkey_is_p384(const EVP_PKEY *pkey) {
-        char group[64];
-        size_t len;
-
-        if (!pkey || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC)
-                return false;
-        if (EVP_PKEY_get_group_name(pkey, group, sizeof(group), &len) != 1) {
-                (void) openssl_error("EVP_PKEY_get_group_name");
-                return false;
-        }
-        return strcasecmp(group, "secp384r1") == 0 || strcasecmp(group, "P-384") == 0;
 }
 
 bool crypto_key_is_p384_private(const struct crypto_key *key) {
@@ -619,10 +641,9 @@ int crypto_key_generate_p384(struct crypto_key **ret_key) {
         if (!pkey)
                 return openssl_error("EVP_EC_gen");
         r = key_new(pkey, true, ret_key);
-        if (r < 0)
-                return r;
-        pkey = NULL;
-        return 0;
+        if (r >= 0)
+                pkey = NULL;    /* owned by *ret_key now */
+        return r;
 }
 
 int crypto_key_to_pkcs8_pem(const struct crypto_key *key, const char *pass, char **ret_pem,
@@ -736,6 +757,7 @@ static bool sev_field_canonical(const uint8_t f[CRYPTO_SEV_FIELD_SIZE]) {
         return true;
 }
 
+/* The SEV point (qx, qy) as an OpenSSL public key; -EBADMSG when it is not a point of P-384. */
 static int p384_public_key(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
                            const uint8_t qy[CRYPTO_SEV_FIELD_SIZE], EVP_PKEY **ret_pkey) {
         _cleanup_(EVP_PKEY_CTX_freep) EVP_PKEY_CTX *ctx = NULL;
@@ -776,9 +798,9 @@ static int p384_public_key(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
 }
 
 /* SNP ABI (AMD 56860), "ECDSA Signature Format": r and s over SHA-384 of the signed bytes. */
-int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[CRYPTO_SEV_FIELD_SIZE],
-                      const void *data, size_t size, const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
-                      const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
+int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
+                      const uint8_t qy[CRYPTO_SEV_FIELD_SIZE], const void *data, size_t size,
+                      const uint8_t r[CRYPTO_SEV_FIELD_SIZE], const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
         _cleanup_(EVP_PKEY_freep) EVP_PKEY *pkey = NULL;
         _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = NULL;
         _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
@@ -824,11 +846,9 @@ int crypto_sev_verify_cert(const struct crypto_cert *cert, const void *data, siz
                            const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
                            const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
         uint8_t qx[CRYPTO_SEV_FIELD_SIZE], qy[CRYPTO_SEV_FIELD_SIZE];
-        const EVP_PKEY *pkey = X509_get0_pubkey(cert->x509);
+        const EVP_PKEY *pkey = cert_key(cert);
         int k;
 
-        if (!pkey)
-                (void) openssl_error("X509_get0_pubkey");
         if (!pkey_is_p384(pkey)) {
                 log_debug("certificate key is not ECDSA P-384");
                 return -EBADMSG;
@@ -838,29 +858,15 @@ int crypto_sev_verify_cert(const struct crypto_cert *cert, const void *data, siz
                 return k;
         return crypto_sev_verify(qx, qy, data, size, r, s);
 }
-/* ---- end of the idblock block ---- */
 
-/* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM --------------- */
+/* ---- X25519, HKDF, AES-GCM ---- */
 
 struct crypto_x25519 {
         EVP_PKEY *pkey;
 };
 
-int crypto_random(void *buf, size_t size) {
-        if (size > INT32_MAX)
-                return -EINVAL;
-        if (RAND_priv_bytes(buf, (int) size) != 1)
-                return openssl_error("RAND_priv_bytes");
-        return 0;
-}
-
-int crypto_sha512(const void *data, size_t size, uint8_t out[CRYPTO_SHA512_SIZE]) {
-        if (EVP_Digest(data, size, out, NULL, EVP_sha512(), NULL) != 1)
-                return openssl_error("EVP_Digest(SHA-512)");
-        return 0;
-}
-
-static int x25519_wrap(EVP_PKEY *pkey, struct crypto_x25519 **ret, uint8_t pub[32]) {
+static int x25519_wrap(EVP_PKEY *pkey, struct crypto_x25519 **ret,
+                       uint8_t pub[CRYPTO_X25519_SIZE]) {
         _cleanup_(EVP_PKEY_freep) EVP_PKEY *k = pkey;
         struct crypto_x25519 *x;
         size_t n = CRYPTO_X25519_SIZE;
@@ -949,18 +955,24 @@ int crypto_hkdf_sha256(const void *ikm, size_t ikm_size, const void *salt, size_
         return 0;
 }
 
-static int gcm_init(EVP_CIPHER_CTX *ctx, bool enc, const uint8_t *key, const uint8_t *iv,
-                    const void *aad, size_t aad_size) {
+/* A cipher context for AES-256-GCM with a 12-byte IV, the AAD already fed in. */
+static int gcm_init(bool enc, const uint8_t *key, const uint8_t *iv, const void *aad,
+                    size_t aad_size, size_t size, EVP_CIPHER_CTX **ret_ctx) {
+        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = NULL;
         int n;
 
-        if (aad_size > INT32_MAX)
+        if (aad_size > INT32_MAX || size > INT32_MAX)
                 return -EINVAL;
+        ctx = EVP_CIPHER_CTX_new();
+        if (!ctx)
+                return openssl_error("EVP_CIPHER_CTX_new");
         if (EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) != 1 ||
             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPTO_GCM_IV_SIZE, NULL) != 1 ||
             EVP_CipherInit_ex(ctx, NULL, NULL, key, iv, enc) != 1)
                 return openssl_error("EVP_CipherInit_ex(AES-256-GCM)");
         if (aad_size && EVP_CipherUpdate(ctx, NULL, &n, aad, (int) aad_size) != 1)
                 return openssl_error("EVP_CipherUpdate(AAD)");
+        *ret_ctx = TAKE(ctx);
         return 0;
 }
 
@@ -968,14 +980,9 @@ int crypto_aes256gcm_seal(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
                           const uint8_t iv[CRYPTO_GCM_IV_SIZE], const void *aad, size_t aad_size,
                           const void *in, size_t size, uint8_t *out,
                           uint8_t tag[CRYPTO_GCM_TAG_SIZE]) {
-        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-        int n = 0, r;
+        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = NULL;
+        int n = 0, r = gcm_init(true, key, iv, aad, aad_size, size, &ctx);
 
-        if (!ctx)
-                return openssl_error("EVP_CIPHER_CTX_new");
-        if (size > INT32_MAX)
-                return -EINVAL;
-        r = gcm_init(ctx, true, key, iv, aad, aad_size);
         if (r < 0)
                 return r;
         if (size && EVP_EncryptUpdate(ctx, out, &n, in, (int) size) != 1)
@@ -990,15 +997,10 @@ int crypto_aes256gcm_open(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
                           const uint8_t iv[CRYPTO_GCM_IV_SIZE], const void *aad, size_t aad_size,
                           const void *in, size_t size, const uint8_t tag[CRYPTO_GCM_TAG_SIZE],
                           uint8_t *out) {
-        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = NULL;
         uint8_t t[CRYPTO_GCM_TAG_SIZE];
-        int n = 0, m = 0, r;
+        int n = 0, m = 0, r = gcm_init(false, key, iv, aad, aad_size, size, &ctx);
 
-        if (!ctx)
-                return openssl_error("EVP_CIPHER_CTX_new");
-        if (size > INT32_MAX)
-                return -EINVAL;
-        r = gcm_init(ctx, false, key, iv, aad, aad_size);
         if (r < 0)
                 return r;
         if (size && EVP_DecryptUpdate(ctx, out, &n, in, (int) size) != 1) {
@@ -1017,5 +1019,3 @@ int crypto_aes256gcm_open(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
         }
         return 0;
 }
-
-/* ---- end of handshake block ------------------------------------------------------------------ */
