@@ -9,9 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "cleanup.h"
+#include "crypto.h"
 #include "fileio.h"
 
 static ssize_t read_retry(int fd, void *buf, size_t size) {
@@ -55,7 +54,7 @@ static int read_all(const char *path, size_t max_size, bool secret, uint8_t **re
                         if (buf) {
                                 memcpy(bigger, buf, used);
                                 if (secret)
-                                        OPENSSL_cleanse(buf, allocated);
+                                        crypto_wipe(buf, allocated);
                                 free(buf);
                         }
                         buf = bigger;
@@ -76,7 +75,7 @@ static int read_all(const char *path, size_t max_size, bool secret, uint8_t **re
         }
         if (r < 0) {
                 if (buf && secret)
-                        OPENSSL_cleanse(buf, allocated);
+                        crypto_wipe(buf, allocated);
                 free(buf);
                 return r;
         }
