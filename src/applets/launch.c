@@ -4,6 +4,7 @@
  * readiness. */
 #include <argp.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,8 +368,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                 a->has_expected_digest = true;
                 break;
         case OPT_GUEST_FEATURES:
-                if (parse_u64(arg, &a->guest_features) < 0 ||
-                    (a->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN))
+                if (parse_u64(arg, &a->guest_features) < 0)
                         argp_error(state, "bad --guest-features '%s'", arg);
                 a->guest_features_set = true;
                 break;
@@ -383,6 +383,10 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                         argp_error(state, "--check and --dry-run exclude each other");
                 if (a->q.network == false && a->n_forwards)
                         argp_error(state, "--forward and --no-network exclude each other");
+                if (a->guest_features_set && q->mode == QEMU_MODE_SNP &&
+                    !(a->guest_features & MEASURE_GUEST_FEATURE_SNP_ACTIVE))
+                        argp_error(state, "--guest-features 0x%" PRIx64 " lacks bit 0 "
+                                   "(SNPActive), which every SNP vCPU has", a->guest_features);
                 return parse_common_opt(key, arg, state);
         default:
                 return parse_common_opt(key, arg, state);
@@ -682,6 +686,13 @@ static int compute_digest(struct launch_args *a) {
         }
         mp.vcpus = a->q.vcpus;
         mp.guest_features = a->guest_features;
+        /* Measured as given, as sev-snp-measure and QEMU do; a config's value was checked with
+         * the config. */
+        if (a->guest_features_set && a->q.mode == QEMU_MODE_SNP &&
+            (a->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN))
+                log_warning("--guest-features 0x%" PRIx64 " sets bits this version does not know "
+                            "(0x%" PRIx64 "); measured as given", a->guest_features,
+                            a->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN);
         if (a->has_vcpu_sig)
                 mp.vcpu_sig = a->vcpu_sig;
         else if (a->q.mode != QEMU_MODE_SEV &&

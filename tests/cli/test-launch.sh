@@ -281,6 +281,16 @@ expect_err "says why" "vmm_type .*launch starts QEMU"
 testcmd "--config: missing file" 1 "$SNPCTL" launch --config nosuch.json --dry-run
 expect_err "names the file" "nosuch.json"
 
+# --- --guest-features: any 64-bit value is measured; unknown bits warn, SNPActive is required ----
+testcmd "--guest-features with unknown bits" 0 "$SNPCTL" launch --ovmf OVMF.fd \
+        --guest-features 0x10801 --dry-run
+expect_err "warns about the unknown bits" \
+        '^snpctl launch: warning: --guest-features 0x10801 sets bits this version does not know \(0x10800\); measured as given$'
+expect_out "and still prints the command line" '^qemu-system-x86_64 '
+testcmd "--guest-features without SNPActive" 2 "$SNPCTL" launch --ovmf OVMF.fd \
+        --guest-features 0x20 --dry-run
+expect_err "names bit 0" 'guest-features 0x20 lacks bit 0 \(SNPActive\)'
+
 # --- launch-qemu.sh -----------------------------------------------------------------------------
 LQ=$(link launch-qemu.sh)
 cat >vm.toml <<'EOF'
