@@ -332,21 +332,18 @@ static int print_result(const struct gen_args *a, const struct snp_id_block *blo
                         const char *block_b64, const uint8_t id_digest[CRYPTO_SHA384_SIZE],
                         const uint8_t *author_digest, const char *block_path,
                         const char *auth_path) {
-        _cleanup_(freep) char *id_b64 = base64_encode(id_digest, CRYPTO_SHA384_SIZE);
-        _cleanup_(freep) char *author_b64 = NULL;
+        char idd[2 * CRYPTO_SHA384_SIZE + 1], aud[2 * CRYPTO_SHA384_SIZE + 1];
         _cleanup_(json_object_putp) struct json_object *o = NULL;
 
-        if (!id_b64)
-                return -ENOMEM;
-        if (author_digest) {
-                author_b64 = base64_encode(author_digest, CRYPTO_SHA384_SIZE);
-                if (!author_b64)
-                        return -ENOMEM;
-        }
         if (!a->common.json) {
-                /* The original tool's lines, base64 like QEMU's id-block= value. */
+                /* The original tool's lines: the block in base64 like QEMU's id-block= value;
+                 * the key digests in lowercase hex, as verify, report, config and attest-verify
+                 * print and take them. */
+                hex_encode_buf(id_digest, CRYPTO_SHA384_SIZE, idd);
+                if (author_digest)
+                        hex_encode_buf(author_digest, CRYPTO_SHA384_SIZE, aud);
                 if (printf("id block: %s\nid key digest: %s\nauth key digest: %s\n", block_b64,
-                           id_b64, author_b64 ? author_b64 : "none") < 0 || fflush(stdout) != 0)
+                           idd, author_digest ? aud : "none") < 0 || fflush(stdout) != 0)
                         return -EIO;
                 return 0;
         }
