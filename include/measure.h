@@ -13,8 +13,10 @@
 #define MEASURE_SEV_DIGEST_SIZE 32      /* SHA-256 */
 #define MEASURE_VMSA_SIZE 4096
 #define MEASURE_MAX_VCPUS 4096          /* KVM_MAX_VCPUS on x86-64 */
-/* SEV_FEATURES bits that are defined (APM vol. 2): 0-10, 12, 14, 15; the rest must be zero. */
+/* SEV_FEATURES bits this version knows (APM vol. 2): 0-10, 12, 14, 15. Others are measured as
+ * given, with a warning: a newer processor may define them. */
 #define MEASURE_GUEST_FEATURES_KNOWN UINT64_C(0xd7ff)
+#define MEASURE_GUEST_FEATURE_SNP_ACTIVE UINT64_C(0x1)   /* SEV_FEATURES bit 0, SNP only */
 #define MEASURE_DEFAULT_GUEST_FEATURES UINT64_C(0x1)    /* SNPActive (QEMU >= 9.1, INIT2) */
 
 enum measure_mode {

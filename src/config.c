@@ -1114,8 +1114,11 @@ static void check_features(struct checker *k, uint64_t features) {
                         "guest (0x1)");
         if (features & ~CONFIG_FEATURES_KNOWN_MASK) {
                 bits_list(features & ~CONFIG_FEATURES_KNOWN_MASK, list, sizeof(list));
-                problem(k, false, "guest_features", "reserved bits must be zero: 0x%" PRIx64
-                        " (bit %s)", features & ~CONFIG_FEATURES_KNOWN_MASK, list);
+                /* Measured as given, as sev-snp-measure and QEMU do: a newer processor may
+                 * define them. */
+                problem(k, true, "guest_features", "bits this version does not know: 0x%" PRIx64
+                        " (bit %s); measured as given", features & ~CONFIG_FEATURES_KNOWN_MASK,
+                        list);
         }
 }
 

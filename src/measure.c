@@ -841,10 +841,11 @@ static int check_params(const struct measure_params *p, char **ret_why) {
         if (vmsas && (p->vcpus < 1 || p->vcpus > MEASURE_MAX_VCPUS))
                 return fail(ret_why, -EINVAL, "vCPU count %u is outside 1..%u", p->vcpus,
                             MEASURE_MAX_VCPUS);
-        if (p->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN)
-                return fail(ret_why, -EINVAL, "guest features 0x%" PRIx64 " set reserved bits "
-                            "0x%" PRIx64, p->guest_features,
-                            p->guest_features & ~MEASURE_GUEST_FEATURES_KNOWN);
+        /* Any other SEV_FEATURES bit is measured as given, as sev-snp-measure and QEMU do: a
+         * newer processor may define it (the applets warn about bits we do not know). */
+        if (p->mode == MEASURE_MODE_SNP && !(p->guest_features & MEASURE_GUEST_FEATURE_SNP_ACTIVE))
+                return fail(ret_why, -EINVAL, "guest features 0x%" PRIx64 " lack bit 0 "
+                            "(SNPActive), which every SNP vCPU has", p->guest_features);
         if (p->have_ovmf_hash && p->mode != MEASURE_MODE_SNP)
                 return fail(ret_why, -EINVAL, "a precomputed OVMF hash only works in snp mode");
         if (p->mode == MEASURE_MODE_SNP_SVSM) {
