@@ -15,6 +15,11 @@
 
 struct json_object;
 
+/* Bounded work for any config (docs/limits.md): far above any real VM, far below what a 1 MiB
+ * file could otherwise make us allocate and print. */
+#define CONFIG_MAX_DISKS 64
+#define CONFIG_MAX_FORWARDS 256
+#define CONFIG_MAX_PROBLEMS 100         /* listed; more are counted, not listed */
 #define CONFIG_DIGEST_SIZE 48           /* SHA-384: launch digest, key digests */
 
 enum config_signer {

@@ -1,135 +1,137 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The only door to OpenSSL (like cryptsetup's crypto backend): hashing, signatures, keys and
- * certificates behind a negative-errno interface. On an OpenSSL failure the whole error queue
- * goes to the debug log and -EIO is returned. */
+/* The only door to OpenSSL (like cryptsetup's crypto backend): secrets in memory, hashes,
+ * randomness, certificates, ECDSA P-384 keys and SEV signatures, and the handshake's X25519, HKDF
+ * and AES-GCM, behind a negative-errno interface. On an OpenSSL failure the whole error queue goes
+ * to the debug log and -EIO is returned; whatever allocates may also return -ENOMEM. OpenSSL
+ * objects stay inside the opaque structs below. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cleanup.h"
+
 #define CRYPTO_SHA256_SIZE 32
 #define CRYPTO_SHA384_SIZE 48
+#define CRYPTO_SHA512_SIZE 64
+#define CRYPTO_SEV_FIELD_SIZE 72
+#define CRYPTO_X25519_SIZE 32
+#define CRYPTO_AES256_KEY_SIZE 32
+#define CRYPTO_GCM_IV_SIZE 12
+#define CRYPTO_GCM_TAG_SIZE 16
+
+/* ---- Secrets in memory ---- */
+
+/* Wipes size bytes at p (OPENSSL_cleanse(), which the compiler cannot elide); NULL is fine. */
+void crypto_wipe(void *p, size_t size);
+
+/* Wipes and frees a buffer of size bytes; NULL is fine. */
+void crypto_wipe_free(void *p, size_t size);
+
+/* Constant-time comparison of size bytes: true when equal. */
+bool crypto_memeq(const void *a, const void *b, size_t size);
+
+/* ---- Hashes ---- */
 
 enum crypto_hash {
         CRYPTO_HASH_SHA256,
         CRYPTO_HASH_SHA384,
 };
 
-/* Wipes size bytes at p in a way the compiler cannot elide. */
-void crypto_wipe(void *p, size_t size);
-
-/* Wipes and frees a buffer of size bytes; NULL is fine. */
-void crypto_wipe_free(void *p, size_t size);
-
-/* Constant-time comparison: true when equal. */
-bool crypto_memeq(const void *a, const void *b, size_t size);
-
-/* One-shot digests; out holds CRYPTO_SHA256_SIZE / CRYPTO_SHA384_SIZE bytes. 0 or -EIO. */
+/* One-shot digests of size bytes at data into out. 0 or -EIO. */
 int crypto_sha256(const void *data, size_t size, uint8_t out[CRYPTO_SHA256_SIZE]);
 int crypto_sha384(const void *data, size_t size, uint8_t out[CRYPTO_SHA384_SIZE]);
+int crypto_sha512(const void *data, size_t size, uint8_t out[CRYPTO_SHA512_SIZE]);
 
-/* Incremental digest. crypto_hash_new() returns NULL when out of memory or on an OpenSSL
- * failure; crypto_hash_final() writes the digest (crypto_hash_size() bytes) and may be called
- * once; crypto_hash_free() accepts NULL. */
+/* Incremental SHA-256 or SHA-384. crypto_hash_new() returns NULL when out of memory or on an
+ * OpenSSL failure; update and final return 0 or -EIO; final writes CRYPTO_SHA256_SIZE or
+ * CRYPTO_SHA384_SIZE bytes and is called once. crypto_hash_free() accepts NULL. */
 struct crypto_hash_ctx;
 struct crypto_hash_ctx *crypto_hash_new(enum crypto_hash alg);
 int crypto_hash_update(struct crypto_hash_ctx *ctx, const void *data, size_t size);
 int crypto_hash_final(struct crypto_hash_ctx *ctx, uint8_t *out);
-size_t crypto_hash_size(enum crypto_hash alg);
 void crypto_hash_free(struct crypto_hash_ctx *ctx);
-static inline void crypto_hash_freep(struct crypto_hash_ctx **p) {
-        crypto_hash_free(*p);
-}
+DEFINE_FREEP(struct crypto_hash_ctx, crypto_hash_free);
 
-/* ---- Attestation (branch attest): certificates, AMD chain, report signatures ----------------
- * X.509 certificates stay inside struct crypto_cert; nothing outside crypto.c sees OpenSSL. */
+/* ---- Random ---- */
 
+/* Fills buf with size bytes from OpenSSL's private DRBG. 0; -EINVAL when size exceeds INT32_MAX;
+ * -EIO. */
+int crypto_random(void *buf, size_t size);
+
+/* ---- Certificates ---- */
+
+/* An X.509 certificate. */
 struct crypto_cert;
 
-/* Loads one certificate from a PEM (exactly one CERTIFICATE block) or DER file, or from memory.
- * -errno of reading; -EBADMSG when the bytes are not exactly one certificate. */
+/* Loads one certificate from a PEM (exactly one CERTIFICATE block) or DER file, or from memory;
+ * the caller frees *ret with crypto_cert_free() (NULL is fine). -errno of reading; -EBADMSG when
+ * the bytes are not exactly one certificate. */
 int crypto_cert_load(const char *path, struct crypto_cert **ret);
 int crypto_cert_from_mem(const void *data, size_t size, struct crypto_cert **ret);
 void crypto_cert_free(struct crypto_cert *cert);
-static inline void crypto_cert_freep(struct crypto_cert **p) {
-        crypto_cert_free(*p);
-}
+DEFINE_FREEP(struct crypto_cert, crypto_cert_free);
 
-/* SHA-256 of the certificate's DER encoding, and of its SubjectPublicKeyInfo (the fingerprint
- * pinned for AMD's roots). 0 or -EIO. */
-int crypto_cert_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]);
+/* SHA-256 of the certificate's SubjectPublicKeyInfo (the fingerprint pinned for AMD's roots).
+ * 0 or -EIO. */
 int crypto_cert_pubkey_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]);
 
-/* Copies the subject (or issuer) commonName into buf. -ENOENT when there is none, -ENAMETOOLONG
- * when it does not fit. */
+/* Copies the subject commonName, NUL-terminated, into buf. -ENOENT when there is none,
+ * -ENAMETOOLONG when it does not fit in size bytes, -EBADMSG when it holds a NUL. */
 int crypto_cert_subject_cn(const struct crypto_cert *cert, char *buf, size_t size);
-int crypto_cert_issuer_cn(const struct crypto_cert *cert, char *buf, size_t size);
 
 /* Predicate: 1 when cert's issuer name equals issuer's subject name, else 0. */
 int crypto_cert_issued_by(const struct crypto_cert *cert, const struct crypto_cert *issuer);
 
 /* Verifies that issuer's RSA key signed cert with RSASSA-PSS, SHA-384, MGF1-SHA-384, salt length
  * 48 (AMD KDS spec 57230), the only algorithm AMD's chain uses. 0 when it did; -EKEYREJECTED for
- * a bad signature, another algorithm or other parameters; -EIO on an OpenSSL failure. */
+ * a bad signature, another algorithm or other parameters. */
 int crypto_cert_verify_amd_pss(const struct crypto_cert *cert, const struct crypto_cert *issuer);
 
 /* Predicate: 1 when the certificate's key is ECDSA on P-384, 0 otherwise. */
 int crypto_cert_key_is_p384(const struct crypto_cert *cert);
 
 /* The value of the extension with the dotted oid: the raw extnValue bytes (new buffer), a DER
- * INTEGER that fits in 64 bits, or a DER IA5String (new NUL-terminated string). -ENOENT when
- * the certificate lacks it, -EBADMSG when the value is not of that type. */
+ * INTEGER that fits in 64 bits, or a DER IA5String (new NUL-terminated string); the caller frees
+ * the buffers. -ENOENT when the certificate lacks it; -EBADMSG when it appears twice or the value
+ * is not of that type. */
 int crypto_cert_ext_raw(const struct crypto_cert *cert, const char *oid, uint8_t **ret_data,
                         size_t *ret_size);
 int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64_t *ret);
 int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **ret);
 
-/* Verifies an SEV ECDSA P-384 signature by cert's key over SHA-384(data): r and s are the 72-byte
- * little-endian zero-extended integers of the SNP ABI. 0 when valid; -EKEYREJECTED when not (or
- * when r/s do not fit 48 bytes or the key is not P-384); -EIO on an OpenSSL failure. */
-int crypto_ecdsa_p384_verify_sev(const struct crypto_cert *cert, const void *data, size_t size,
-                                 const uint8_t r[72], const uint8_t s[72]);
-/* ---- end of attestation block ---------------------------------------------------------------- */
-
-/* ---- ECDSA P-384 keys and SEV-form signatures (idblock branch) ----
+/* ---- Keys and SEV signatures ----
  * SEV structures store r, s and the public point's x and y as 72-byte little-endian, zero-padded
  * fields (SNP ABI, AMD 56860, "ECDSA Signature Format" and "ECDSA Public Key Format"); the
  * conversion from and to OpenSSL's forms happens here and nowhere else. */
-
-#define CRYPTO_SEV_FIELD_SIZE 72
 
 /* A key held by OpenSSL: a private key, or only a public one. */
 struct crypto_key;
 
 void crypto_key_free(struct crypto_key *key);
-static inline void crypto_key_freep(struct crypto_key **p) {
-        crypto_key_free(*p);
-}
+DEFINE_FREEP(struct crypto_key, crypto_key_free);
 
-/* Loads the first key in the PEM file at path: a private key (PKCS#8, encrypted PKCS#8, SEC1 "EC
- * PRIVATE KEY" plain or encrypted, or any other type OpenSSL decodes), else a public key. pass is
- * NULL (prompt on the terminal if the key is encrypted) or OpenSSL's "file:PATH" (first line) or
- * "env:VAR". -EBADMSG: no key in the file; -EKEYREJECTED: the pass phrase does not decrypt it;
- * -ENOKEY: encrypted and no pass phrase to be had (no terminal); -EINVAL: bad pass form; -ENOENT
- * (env: variable unset) or -errno of reading. Secrets read are wiped. */
+/* Loads the first key in the PEM file at path: a private key OpenSSL decodes (PKCS#8 or SEC1,
+ * plain or encrypted), else a public one. pass: NULL (ask on the terminal), "file:PATH" (first
+ * line) or "env:VAR"; secrets read are wiped. -EBADMSG: no key; -EKEYREJECTED: wrong pass phrase;
+ * -ENOKEY: encrypted, no terminal; -EINVAL: bad pass form; -ENOENT: env: unset; -errno reading. */
 int crypto_key_load_pem(const char *path, const char *pass, struct crypto_key **ret_key);
 
 /* True when key is an ECDSA private key on P-384 (secp384r1). */
 bool crypto_key_is_p384_private(const struct crypto_key *key);
 
-/* Describes key in words for messages ("an RSA 2048-bit private key", "an EC (prime256v1) public
- * key"); writes at most size bytes to buf and returns buf. */
+/* Describes key in words for messages ("an RSA 2048-bit private key", "an EC private key on curve
+ * prime256v1"); writes at most size bytes to buf and returns buf. */
 const char *crypto_key_describe(const struct crypto_key *key, char *buf, size_t size);
 
 /* Generates a new P-384 key pair. 0, -ENOMEM or -EIO. */
 int crypto_key_generate_p384(struct crypto_key **ret_key);
 
 /* The private key as PKCS#8 PEM in a new NUL-terminated buffer of *ret_size bytes (without the
- * NUL), which the caller frees with crypto_wipe_free(). pass NULL: unencrypted; else "file:PATH"
- * or "env:VAR" as for crypto_key_load_pem(): encrypted with AES-256-CBC under PBKDF2 (OpenSSL's
- * PKCS#8 v2 default). -EINVAL for a public key or a bad pass form; -ENOENT, -E2BIG or -errno of
- * reading the pass phrase. */
+ * NUL); the caller frees it with crypto_wipe_free(). pass: NULL (unencrypted), "file:PATH" or
+ * "env:VAR" (AES-256-CBC under PBKDF2). -EINVAL: a public key, a bad form or an empty pass phrase;
+ * -ENOENT, -E2BIG or -errno of reading the pass phrase. */
 int crypto_key_to_pkcs8_pem(const struct crypto_key *key, const char *pass, char **ret_pem,
                             size_t *ret_size);
 
@@ -138,33 +140,24 @@ int crypto_key_sev_point(const struct crypto_key *key, uint8_t ret_qx[CRYPTO_SEV
                          uint8_t ret_qy[CRYPTO_SEV_FIELD_SIZE]);
 
 /* Signs data with ECDSA over its SHA-384 digest using a P-384 private key; r and s in SEV form.
- * -EINVAL when key is not a P-384 private key; -EIO. */
+ * -EINVAL when key is not a P-384 private key. */
 int crypto_sev_sign(const struct crypto_key *key, const void *data, size_t size,
                     uint8_t ret_r[CRYPTO_SEV_FIELD_SIZE], uint8_t ret_s[CRYPTO_SEV_FIELD_SIZE]);
 
-/* Verifies an ECDSA P-384/SHA-384 signature (r, s) over data against the public point (qx, qy),
- * all in SEV form. 0 when it verifies; -EKEYREJECTED when it does not; -EBADMSG when the point is
- * not on P-384 or a field is not a canonical 48-byte value padded with zeros; -ENOMEM, -EIO. */
-int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[CRYPTO_SEV_FIELD_SIZE],
-                      const void *data, size_t size, const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
-                      const uint8_t s[CRYPTO_SEV_FIELD_SIZE]);
-/* ---- end of the idblock block ---- */
+/* Verifies an ECDSA P-384 signature (r, s) over SHA-384(data) by the public point (qx, qy), all
+ * in SEV form; _cert() takes the point from cert's key (a VCEK or VLEK). 0: it verifies.
+ * -EKEYREJECTED: it does not. -EBADMSG: the key is not a P-384 point (or cert's key is not ECDSA
+ * P-384), or a field has a byte set past its 48th. -EIO: OpenSSL failed. */
+int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
+                      const uint8_t qy[CRYPTO_SEV_FIELD_SIZE], const void *data, size_t size,
+                      const uint8_t r[CRYPTO_SEV_FIELD_SIZE], const uint8_t s[CRYPTO_SEV_FIELD_SIZE]);
+int crypto_sev_verify_cert(const struct crypto_cert *cert, const void *data, size_t size,
+                           const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
+                           const uint8_t s[CRYPTO_SEV_FIELD_SIZE]);
 
-/* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM ---------------
+/* ---- X25519, HKDF, AES-GCM (the disk-key handshake) ----
  * Private keys stay inside struct crypto_x25519; symmetric secrets are the caller's buffers and
  * are wiped by the caller (crypto_wipe). */
-
-#define CRYPTO_SHA512_SIZE 64
-#define CRYPTO_X25519_SIZE 32
-#define CRYPTO_AES256_KEY_SIZE 32
-#define CRYPTO_GCM_IV_SIZE 12
-#define CRYPTO_GCM_TAG_SIZE 16
-
-/* Fills buf with size bytes from the OpenSSL DRBG (private instance). 0 or -EIO. */
-int crypto_random(void *buf, size_t size);
-
-/* One-shot SHA-512. 0 or -EIO. */
-int crypto_sha512(const void *data, size_t size, uint8_t out[CRYPTO_SHA512_SIZE]);
 
 /* An X25519 key pair (RFC 7748). crypto_x25519_new() makes a fresh one; _from_private() loads a
  * known private key (tests). Both write the 32-byte public key. 0, -ENOMEM or -EIO. */
@@ -173,22 +166,21 @@ int crypto_x25519_new(struct crypto_x25519 **ret, uint8_t ret_pub[CRYPTO_X25519_
 int crypto_x25519_from_private(const uint8_t priv[CRYPTO_X25519_SIZE], struct crypto_x25519 **ret,
                                uint8_t ret_pub[CRYPTO_X25519_SIZE]);
 void crypto_x25519_free(struct crypto_x25519 *key);
-static inline void crypto_x25519_freep(struct crypto_x25519 **p) {
-        crypto_x25519_free(*p);
-}
+DEFINE_FREEP(struct crypto_x25519, crypto_x25519_free);
 
 /* The X25519 shared secret of key and the peer's public key. -EKEYREJECTED when the peer key is
  * a low-order point (all-zero result); -EIO. The caller wipes ret_shared. */
 int crypto_x25519_derive(const struct crypto_x25519 *key, const uint8_t peer[CRYPTO_X25519_SIZE],
                          uint8_t ret_shared[CRYPTO_X25519_SIZE]);
 
-/* HKDF-SHA-256 (RFC 5869), extract and expand, out_size bytes (at most 255*32). 0 or -EIO. */
+/* HKDF-SHA-256 (RFC 5869), extract and expand, out_size bytes (1 to 255*32, else -EINVAL).
+ * 0 or -EIO. */
 int crypto_hkdf_sha256(const void *ikm, size_t ikm_size, const void *salt, size_t salt_size,
                        const void *info, size_t info_size, uint8_t *out, size_t out_size);
 
 /* AES-256-GCM with a 12-byte IV and a 16-byte tag. seal: ciphertext (same size as plaintext) to
  * out and the tag to tag. open: -EBADMSG when the tag does not verify (out is then wiped). Either
- * may be given size 0. 0 or -EIO. */
+ * may be given size 0; -EINVAL when a size exceeds INT32_MAX. 0 or -EIO. */
 int crypto_aes256gcm_seal(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
                           const uint8_t iv[CRYPTO_GCM_IV_SIZE], const void *aad, size_t aad_size,
                           const void *in, size_t size, uint8_t *out,
@@ -197,5 +189,3 @@ int crypto_aes256gcm_open(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
                           const uint8_t iv[CRYPTO_GCM_IV_SIZE], const void *aad, size_t aad_size,
                           const void *in, size_t size, const uint8_t tag[CRYPTO_GCM_TAG_SIZE],
                           uint8_t *out);
-
-/* ---- end of handshake block ------------------------------------------------------------------ */

@@ -25,8 +25,12 @@ int fileio_read_secret(const char *path, size_t max_size, uint8_t **ret_data, si
  * returned by fileio_stream()). */
 typedef int (*fileio_chunk_fn)(const uint8_t *data, size_t size, void *userdata);
 
-/* Reads path from start to end in chunks of at most chunk_size bytes, never holding more than one
- * chunk; ret_total (may be NULL) receives the byte count. -errno of open/read. */
+/* Reads path (a regular file, or a device or pipe such as /dev/null or <(cat bzImage)) from
+ * start to end in chunks of at most chunk_size bytes, never holding more than one chunk;
+ * ret_total (may be NULL) receives the byte count. Work is bounded: -EISDIR for a folder, -EFBIG
+ * once anything but a regular file gave more than FILEIO_STREAM_NONREGULAR_MAX bytes
+ * (/dev/zero); -errno of open/read. */
+#define FILEIO_STREAM_NONREGULAR_MAX (UINT64_C(1) << 30)
 int fileio_stream(const char *path, size_t chunk_size, fileio_chunk_fn fn, void *userdata,
                   uint64_t *ret_total);
 
@@ -35,6 +39,22 @@ int fileio_size(const char *path, uint64_t *ret_size);
 
 /* Writes size bytes atomically to path with the given mode. Without FILEIO_FORCE an existing
  * path is left alone and -EEXIST returned. -errno of the system calls; on any error no file is
- * left behind. */
+ * left behind. The data is written into a file without a name (O_TMPFILE) that gets its name
+ * only when complete, so a process killed while writing leaves nothing, a secret included. */
 int fileio_write_atomic(const char *path, const void *data, size_t size, mode_t mode,
                         unsigned flags);
+
+struct fileio_output {
+        const char *path;
+        const void *data;
+        size_t size;
+        mode_t mode;
+};
+
+/* Writes a set of files that belong together (an ID block and its auth block) all or none:
+ * every file is written completely before the first takes its name, and when one cannot be put in
+ * place the ones already put are rolled back (the old files back, with FILEIO_FORCE; the new
+ * ones removed without). Without FILEIO_FORCE no existing path is replaced (-EEXIST). On error
+ * *ret_failed (may be NULL) is the index of the output at fault. */
+int fileio_write_set(const struct fileio_output *outs, size_t n, unsigned flags,
+                     size_t *ret_failed);

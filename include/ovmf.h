@@ -12,6 +12,11 @@
 #define OVMF_PAGE_SIZE 4096u
 #define OVMF_FOUR_GIB  UINT64_C(0x100000000)
 #define OVMF_MAX_SIZE  (UINT64_C(64) << 20)     /* larger than any OVMF or SVSM build */
+/* Bounds on the SEV metadata, so that measuring any image is bounded work (each page of a
+ * section is one page update): real OVMF and SVSM builds have fewer than ten sections covering
+ * a few MiB. docs/limits.md lists these with the other input limits. */
+#define OVMF_MAX_SECTIONS      64u
+#define OVMF_MAX_SECTION_BYTES (UINT64_C(256) << 20)    /* all sections together: 65536 pages */
 
 /* The bytes of an EFI GUID as firmware stores it (first three fields little-endian), written
  * from its text form a-b-c-d0d1-d2..d7: OVMF_GUID(0x96b582de, 0x1fb2, 0x45f7, 0xba, 0xea, ...). */

@@ -197,7 +197,9 @@ unsigned snp_policy_check(uint64_t policy);
 
 #define SNP_FEATURE_SNP_ACTIVE          (UINT64_C(1) << 0)
 #define SNP_FEATURE_DEBUG_SWAP          (UINT64_C(1) << 5)
-#define SNP_FEATURES_KNOWN_MASK         UINT64_C(0xd7ff)        /* bits 0-10, 12, 14, 15 */
+/* The bits this version knows: 0-10, 12, 14, 15. Others are measured as given, with a warning:
+ * a newer processor may define them. */
+#define SNP_FEATURES_KNOWN_MASK         UINT64_C(0xd7ff)
 #define SNP_FEATURES_DEFAULT            SNP_FEATURE_SNP_ACTIVE  /* QEMU >= 9.1, KVM_SEV_INIT2 */
 
 /* ---- PLATFORM_INFO (SNP ABI, report 0x040; snp-facts B.3.5) ------------------------------- */

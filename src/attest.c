@@ -752,9 +752,9 @@ int attest_verify_report(const struct attest_chain *chain, const void *data, siz
                           ok ? "reserved bytes zero" : "reserved byte set or layout unknown");
         }
 
-        r = crypto_ecdsa_p384_verify_sev(chain->leaf, rep.raw, SNP_REPORT_SIGNED_SIZE, rep.sig_r,
-                                         rep.sig_s);
-        if (r < 0 && r != -EKEYREJECTED)
+        r = crypto_sev_verify_cert(chain->leaf, rep.raw, SNP_REPORT_SIGNED_SIZE, rep.sig_r,
+                                   rep.sig_s);
+        if (r < 0 && r != -EKEYREJECTED && r != -EBADMSG)       /* both: "does not verify" */
                 return r;
         check_set(next_check(res), "signature", r == 0,
                   "ECDSA P-384 SHA-384 by the VCEK/VLEK over 0x000-0x29F", "%s",

@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base64.h"
 #include "cleanup.h"
+#include "fileio.h"
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -90,4 +92,26 @@ int base64_decode(const char *s, size_t len, uint8_t **ret_data, size_t *ret_siz
         *ret_data = TAKE(buf);
         *ret_size = n;
         return 0;
+}
+
+int base64_read_structure(const char *path, size_t raw_size, uint8_t **ret_data, size_t *ret_size) {
+        _cleanup_(freep) uint8_t *data = NULL;
+        size_t n;
+        /* base64 takes 4 characters per 3 bytes; room for line ends and a little more. */
+        int r = fileio_read_full(path, raw_size / 3 * 4 + 64, &data, &n);
+
+        if (r == -EFBIG)
+                return -EBADMSG;        /* too long for either form */
+        if (r < 0)
+                return r;
+        /* The base64 of raw_size bytes is longer than raw_size: an exact size is the raw form. */
+        if (n == raw_size) {
+                *ret_data = TAKE(data);
+                *ret_size = n;
+                return 0;
+        }
+        while (n > 0 && strchr(" \t\r\n", data[n - 1]))
+                n--;
+        r = base64_decode((const char *) data, n, ret_data, ret_size);
+        return r == -EINVAL ? -EBADMSG : r;
 }

@@ -13,6 +13,8 @@ static const struct argp_option common_options[] = {
         { "verbose", 'v', NULL, 0, "More messages on stderr (twice: debug)", -1 },
         { "quiet",   'q', NULL, 0, "Only errors on stderr", -1 },
         { "json",    OPT_JSON, NULL, 0, "Machine-readable JSON on stdout", -1 },
+        /* -h as sev-snp-measure and the original scripts take it; argp's own is -? */
+        { NULL,      'h', NULL, 0, "Same as --help", -1 },
         { 0 }
 };
 
@@ -32,6 +34,9 @@ static error_t common_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_JSON:
                 c->json = true;
                 break;
+        case 'h':
+                argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
+                break;  /* not reached: exits 0 */
         case ARGP_KEY_END:
                 if (c->quiet && c->verbose)
                         argp_error(state, "--quiet and --verbose exclude each other");

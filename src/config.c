@@ -219,14 +219,28 @@ __attribute__((format(printf, 4, 5)))
 static void problem(struct checker *k, bool warning, const char *field, const char *fmt, ...) {
         _cleanup_(freep) char *msg = NULL, *text = NULL, *f = NULL;
         struct config_problem *items;
+        bool marker;
         va_list ap;
         int n;
 
-        if (!warning)
+        if (!warning) {
                 k->errors++;
-        va_start(ap, fmt);
-        n = vasprintf(&msg, fmt, ap);
-        va_end(ap);
+                k->problems->n_errors++;        /* counted even when not listed */
+        }
+        if (k->problems->n > CONFIG_MAX_PROBLEMS)
+                return;
+        marker = k->problems->n == CONFIG_MAX_PROBLEMS;
+        if (marker) {
+                /* Listed once, in place of the rest (a 1 MiB file can hold 100,000 mistakes). */
+                warning = false;
+                field = NULL;
+                n = asprintf(&msg, "more than %d problems; the rest are not listed",
+                             CONFIG_MAX_PROBLEMS);
+        } else {
+                va_start(ap, fmt);
+                n = vasprintf(&msg, fmt, ap);
+                va_end(ap);
+        }
         if (n < 0) {
                 msg = NULL;
                 k->oom = -ENOMEM;
@@ -251,8 +265,6 @@ static void problem(struct checker *k, bool warning, const char *field, const ch
         items[k->problems->n++] = (struct config_problem) {
                 .warning = warning, .field = TAKE(f), .text = TAKE(text),
         };
-        if (!warning)
-                k->problems->n_errors++;
 }
 
 static void oom(struct checker *k) {
@@ -640,6 +652,11 @@ static void parse_disks(struct parser *p, const char *field, struct json_object 
                 return;
         }
         n = json_object_array_length(v);
+        if (n > CONFIG_MAX_DISKS) {
+                problem(&p->k, false, field, "%zu disks, more than the %d snpctl accepts", n,
+                        CONFIG_MAX_DISKS);
+                return;
+        }
         disks_free(p->c->disks, p->c->n_disks);
         p->c->n_disks = 0;
         p->c->disks = n ? calloc(n, sizeof(struct config_disk)) : NULL;
@@ -729,6 +746,11 @@ static void parse_forwards(struct parser *p, const char *field, struct json_obje
                 return;
         }
         n = json_object_array_length(v);
+        if (n > CONFIG_MAX_FORWARDS) {
+                problem(&p->k, false, field, "%zu port forwards, more than the %d snpctl accepts",
+                        n, CONFIG_MAX_FORWARDS);
+                return;
+        }
         forwards_free(p->c->forwards, p->c->n_forwards);
         p->c->n_forwards = 0;
         p->c->forwards = n ? calloc(n, sizeof(struct config_forward)) : NULL;
@@ -1010,8 +1032,11 @@ static void check_features(struct checker *k, uint64_t features) {
                         "guest (0x1)");
         if (features & ~SNP_FEATURES_KNOWN_MASK) {
                 bits_list(features & ~SNP_FEATURES_KNOWN_MASK, list, sizeof(list));
-                problem(k, false, "guest_features", "reserved bits must be zero: 0x%" PRIx64
-                        " (bit %s)", features & ~SNP_FEATURES_KNOWN_MASK, list);
+                /* Measured as given, as sev-snp-measure and QEMU do: a newer processor may
+                 * define them. */
+                problem(k, true, "guest_features", "bits this version does not know: 0x%" PRIx64
+                        " (bit %s); measured as given", features & ~SNP_FEATURES_KNOWN_MASK,
+                        list);
         }
 }
 

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The only OpenSSL caller (see crypto.h), in the header's order: secrets in memory, hashes,
+ * random, certificates, keys and SEV signatures, X25519/HKDF/AES-GCM. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,9 +30,23 @@
 #include "fileio.h"
 #include "log.h"
 
-struct crypto_hash_ctx {
-        EVP_MD_CTX *md;
-};
+/* The cleanup helpers of every OpenSSL type used here (cleanup.h), one set for the file. */
+DEFINE_FREEP(ASN1_IA5STRING, ASN1_IA5STRING_free);
+DEFINE_FREEP(ASN1_INTEGER, ASN1_INTEGER_free);
+DEFINE_FREEP(ASN1_OBJECT, ASN1_OBJECT_free);
+DEFINE_FREEP(BIGNUM, BN_free);
+DEFINE_FREEP(BIO, BIO_free);
+DEFINE_FREEP(ECDSA_SIG, ECDSA_SIG_free);
+DEFINE_FREEP(EVP_CIPHER_CTX, EVP_CIPHER_CTX_free);
+DEFINE_FREEP(EVP_KDF, EVP_KDF_free);
+DEFINE_FREEP(EVP_KDF_CTX, EVP_KDF_CTX_free);
+DEFINE_FREEP(EVP_MD_CTX, EVP_MD_CTX_free);
+DEFINE_FREEP(EVP_PKEY, EVP_PKEY_free);
+DEFINE_FREEP(EVP_PKEY_CTX, EVP_PKEY_CTX_free);
+DEFINE_FREEP(RSA_PSS_PARAMS, RSA_PSS_PARAMS_free);
+DEFINE_FREEP(X509, X509_free);
+DEFINE_FREEP(X509_ALGOR, X509_ALGOR_free);
+DEFINE_FREEP(unsigned char, OPENSSL_free);
 
 /* Drains the whole OpenSSL error queue to the debug log (not only the first error). */
 static int openssl_error(const char *what) {
@@ -43,6 +59,23 @@ static int openssl_error(const char *what) {
         }
         return -EIO;
 }
+
+/* An EC key on the named curve P-384 (certificates and keys); explicit curve parameters are not
+ * accepted. */
+static bool pkey_is_p384(const EVP_PKEY *pkey) {
+        char group[64];
+        size_t len;
+
+        if (!pkey || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC)
+                return false;
+        if (EVP_PKEY_get_group_name(pkey, group, sizeof(group), &len) != 1) {
+                (void) openssl_error("EVP_PKEY_get_group_name");
+                return false;
+        }
+        return strcasecmp(group, "secp384r1") == 0 || strcasecmp(group, "P-384") == 0;
+}
+
+/* ---- Secrets in memory ---- */
 
 void crypto_wipe(void *p, size_t size) {
         if (p)
@@ -58,40 +91,52 @@ bool crypto_memeq(const void *a, const void *b, size_t size) {
         return CRYPTO_memcmp(a, b, size) == 0;
 }
 
+/* ---- Hashes ---- */
+
 static const EVP_MD *hash_md(enum crypto_hash alg) {
         return alg == CRYPTO_HASH_SHA384 ? EVP_sha384() : EVP_sha256();
 }
 
-size_t crypto_hash_size(enum crypto_hash alg) {
-        return alg == CRYPTO_HASH_SHA384 ? CRYPTO_SHA384_SIZE : CRYPTO_SHA256_SIZE;
-}
-
-static int digest(enum crypto_hash alg, const void *data, size_t size, uint8_t *out) {
-        if (EVP_Digest(data, size, out, NULL, hash_md(alg), NULL) != 1)
+static int digest(const EVP_MD *md, const void *data, size_t size, uint8_t *out) {
+        if (EVP_Digest(data, size, out, NULL, md, NULL) != 1)
                 return openssl_error("EVP_Digest");
         return 0;
 }
 
 int crypto_sha256(const void *data, size_t size, uint8_t out[CRYPTO_SHA256_SIZE]) {
-        return digest(CRYPTO_HASH_SHA256, data, size, out);
+        return digest(EVP_sha256(), data, size, out);
 }
 
 int crypto_sha384(const void *data, size_t size, uint8_t out[CRYPTO_SHA384_SIZE]) {
-        return digest(CRYPTO_HASH_SHA384, data, size, out);
+        return digest(EVP_sha384(), data, size, out);
+}
+
+int crypto_sha512(const void *data, size_t size, uint8_t out[CRYPTO_SHA512_SIZE]) {
+        return digest(EVP_sha512(), data, size, out);
+}
+
+struct crypto_hash_ctx {
+        EVP_MD_CTX *md;
+};
+
+void crypto_hash_free(struct crypto_hash_ctx *ctx) {
+        if (!ctx)
+                return;
+        EVP_MD_CTX_free(ctx->md);
+        free(ctx);
 }
 
 struct crypto_hash_ctx *crypto_hash_new(enum crypto_hash alg) {
-        struct crypto_hash_ctx *ctx = calloc(1, sizeof(*ctx));
+        _cleanup_(crypto_hash_freep) struct crypto_hash_ctx *ctx = calloc(1, sizeof(*ctx));
 
         if (!ctx)
                 return NULL;
         ctx->md = EVP_MD_CTX_new();
         if (!ctx->md || EVP_DigestInit_ex(ctx->md, hash_md(alg), NULL) != 1) {
                 (void) openssl_error("EVP_DigestInit_ex");
-                crypto_hash_free(ctx);
                 return NULL;
         }
-        return ctx;
+        return TAKE(ctx);
 }
 
 int crypto_hash_update(struct crypto_hash_ctx *ctx, const void *data, size_t size) {
@@ -106,29 +151,21 @@ int crypto_hash_final(struct crypto_hash_ctx *ctx, uint8_t *out) {
         return 0;
 }
 
-void crypto_hash_free(struct crypto_hash_ctx *ctx) {
-        if (!ctx)
-                return;
-        EVP_MD_CTX_free(ctx->md);
-        free(ctx);
+/* ---- Random ---- */
+
+int crypto_random(void *buf, size_t size) {
+        if (size > INT32_MAX)
+                return -EINVAL;
+        if (RAND_priv_bytes(buf, (int) size) != 1)
+                return openssl_error("RAND_priv_bytes");
+        return 0;
 }
 
-/* ---- Attestation (branch attest): certificates, AMD chain, report signatures ---------------- */
+/* ---- Certificates ---- */
 
 struct crypto_cert {
         X509 *x509;
 };
-
-DEFINE_FREEP(X509, X509_free);
-DEFINE_FREEP(BIO, BIO_free);
-DEFINE_FREEP(EVP_MD_CTX, EVP_MD_CTX_free);
-DEFINE_FREEP(ECDSA_SIG, ECDSA_SIG_free);
-DEFINE_FREEP(BIGNUM, BN_free);
-DEFINE_FREEP(ASN1_OBJECT, ASN1_OBJECT_free);
-DEFINE_FREEP(ASN1_INTEGER, ASN1_INTEGER_free);
-DEFINE_FREEP(ASN1_IA5STRING, ASN1_IA5STRING_free);
-DEFINE_FREEP(RSA_PSS_PARAMS, RSA_PSS_PARAMS_free);
-DEFINE_FREEP(X509_ALGOR, X509_ALGOR_free);
 
 void crypto_cert_free(struct crypto_cert *cert) {
         if (!cert)
@@ -204,17 +241,6 @@ int crypto_cert_load(const char *path, struct crypto_cert **ret) {
         return crypto_cert_from_mem(data, size, ret);
 }
 
-int crypto_cert_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]) {
-        unsigned char *der = NULL;
-        int n = i2d_X509(cert->x509, &der), r;
-
-        if (n <= 0)
-                return openssl_error("i2d_X509");
-        r = crypto_sha256(der, (size_t) n, out);
-        OPENSSL_free(der);
-        return r;
-}
-
 int crypto_cert_pubkey_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]) {
         unsigned char *der = NULL;
         int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert->x509), &der), r;
@@ -226,7 +252,8 @@ int crypto_cert_pubkey_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO
         return r;
 }
 
-static int name_cn(const X509_NAME *name, char *buf, size_t size) {
+int crypto_cert_subject_cn(const struct crypto_cert *cert, char *buf, size_t size) {
+        const X509_NAME *name = X509_get_subject_name(cert->x509);
         int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
         const ASN1_STRING *s;
         int len;
@@ -242,14 +269,6 @@ static int name_cn(const X509_NAME *name, char *buf, size_t size) {
         if (strlen(buf) != (size_t) len)        /* an embedded NUL */
                 return -EBADMSG;
         return 0;
-}
-
-int crypto_cert_subject_cn(const struct crypto_cert *cert, char *buf, size_t size) {
-        return name_cn(X509_get_subject_name(cert->x509), buf, size);
-}
-
-int crypto_cert_issuer_cn(const struct crypto_cert *cert, char *buf, size_t size) {
-        return name_cn(X509_get_issuer_name(cert->x509), buf, size);
 }
 
 int crypto_cert_issued_by(const struct crypto_cert *cert, const struct crypto_cert *issuer) {
@@ -298,14 +317,21 @@ static bool pss_params_are_amd(const X509 *x) {
         return true;
 }
 
+/* The certificate's public key, owned by the certificate; NULL when OpenSSL cannot decode it. */
+static EVP_PKEY *cert_key(const struct crypto_cert *cert) {
+        EVP_PKEY *key = X509_get0_pubkey(cert->x509);
+
+        if (!key)
+                (void) openssl_error("X509_get0_pubkey");
+        return key;
+}
+
 int crypto_cert_verify_amd_pss(const struct crypto_cert *cert, const struct crypto_cert *issuer) {
-        EVP_PKEY *key = X509_get0_pubkey(issuer->x509);
+        EVP_PKEY *key = cert_key(issuer);
         int r;
 
-        if (!key) {
-                (void) openssl_error("X509_get0_pubkey");
+        if (!key)
                 return -EKEYREJECTED;
-        }
         if (!EVP_PKEY_is_a(key, "RSA") && !EVP_PKEY_is_a(key, "RSA-PSS")) {
                 log_debug("issuer key is not RSA");
                 return -EKEYREJECTED;
@@ -323,18 +349,7 @@ int crypto_cert_verify_amd_pss(const struct crypto_cert *cert, const struct cryp
 }
 
 int crypto_cert_key_is_p384(const struct crypto_cert *cert) {
-        EVP_PKEY *key = X509_get0_pubkey(cert->x509);
-        char group[32];
-
-        if (!key || !EVP_PKEY_is_a(key, "EC")) {
-                ERR_clear_error();
-                return 0;
-        }
-        if (EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof(group), NULL) != 1) {
-                ERR_clear_error();
-                return 0;
-        }
-        return strcmp(group, "secp384r1") == 0;
+        return pkey_is_p384(cert_key(cert));
 }
 
 static int find_ext(const X509 *x, const char *oid, const ASN1_OCTET_STRING **ret) {
@@ -373,19 +388,35 @@ int crypto_cert_ext_raw(const struct crypto_cert *cert, const char *oid, uint8_t
         return 0;
 }
 
-int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64_t *ret) {
-        _cleanup_(ASN1_INTEGER_freep) ASN1_INTEGER *i = NULL;
+/* The extension's value decoded as one DER item of type it, with no bytes left over. */
+static int ext_item(const struct crypto_cert *cert, const char *oid, const ASN1_ITEM *it,
+                    ASN1_VALUE **ret) {
         const ASN1_OCTET_STRING *v;
         const unsigned char *p;
-        uint64_t value;
+        ASN1_VALUE *item;
         int r = find_ext(cert->x509, oid, &v);
 
         if (r < 0)
                 return r;
         p = ASN1_STRING_get0_data(v);
-        i = d2i_ASN1_INTEGER(NULL, &p, ASN1_STRING_length(v));
-        if (!i || p != ASN1_STRING_get0_data(v) + ASN1_STRING_length(v) ||
-            ASN1_INTEGER_get_uint64(&value, i) != 1) {
+        item = ASN1_item_d2i(NULL, &p, ASN1_STRING_length(v), it);
+        if (!item || p != ASN1_STRING_get0_data(v) + ASN1_STRING_length(v)) {
+                ASN1_item_free(item, it);
+                ERR_clear_error();
+                return -EBADMSG;
+        }
+        *ret = item;
+        return 0;
+}
+
+int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64_t *ret) {
+        _cleanup_(ASN1_INTEGER_freep) ASN1_INTEGER *i = NULL;
+        uint64_t value;
+        int r = ext_item(cert, oid, ASN1_ITEM_rptr(ASN1_INTEGER), (ASN1_VALUE **) &i);
+
+        if (r < 0)
+                return r;
+        if (ASN1_INTEGER_get_uint64(&value, i) != 1) {
                 ERR_clear_error();
                 return -EBADMSG;
         }
@@ -395,19 +426,11 @@ int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64
 
 int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **ret) {
         _cleanup_(ASN1_IA5STRING_freep) ASN1_IA5STRING *s = NULL;
-        const ASN1_OCTET_STRING *v;
-        const unsigned char *p;
         char *copy;
-        int r = find_ext(cert->x509, oid, &v), n;
+        int r = ext_item(cert, oid, ASN1_ITEM_rptr(ASN1_IA5STRING), (ASN1_VALUE **) &s), n;
 
         if (r < 0)
                 return r;
-        p = ASN1_STRING_get0_data(v);
-        s = d2i_ASN1_IA5STRING(NULL, &p, ASN1_STRING_length(v));
-        if (!s || p != ASN1_STRING_get0_data(v) + ASN1_STRING_length(v)) {
-                ERR_clear_error();
-                return -EBADMSG;
-        }
         n = ASN1_STRING_length(s);
         copy = strndup((const char *) ASN1_STRING_get0_data(s), (size_t) n);
         if (!copy)
@@ -420,46 +443,7 @@ int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **
         return 0;
 }
 
-/* SNP ABI: r and s are little-endian and zero-extended to 72 bytes; P-384 needs 48. */
-int crypto_ecdsa_p384_verify_sev(const struct crypto_cert *cert, const void *data, size_t size,
-                                 const uint8_t r[72], const uint8_t s[72]) {
-        _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
-        _cleanup_(BN_freep) BIGNUM *br = NULL, *bs = NULL;
-        _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = NULL;
-        EVP_PKEY *key = X509_get0_pubkey(cert->x509);
-        unsigned char der[128], *p = der;
-        int n, v;
-
-        for (size_t i = 48; i < 72; i++)
-                if (r[i] || s[i])
-                        return -EKEYREJECTED;
-        if (!key || crypto_cert_key_is_p384(cert) != 1)
-                return -EKEYREJECTED;
-        br = BN_lebin2bn(r, 48, NULL);
-        bs = BN_lebin2bn(s, 48, NULL);
-        sig = ECDSA_SIG_new();
-        if (!br || !bs || !sig)
-                return openssl_error("BN_lebin2bn");
-        if (ECDSA_SIG_set0(sig, br, bs) != 1)
-                return openssl_error("ECDSA_SIG_set0");
-        br = bs = NULL;                         /* owned by sig now */
-        if (i2d_ECDSA_SIG(sig, NULL) > (int) sizeof(der))
-                return -EKEYREJECTED;
-        n = i2d_ECDSA_SIG(sig, &p);
-        if (n <= 0)
-                return openssl_error("i2d_ECDSA_SIG");
-        ctx = EVP_MD_CTX_new();
-        if (!ctx || EVP_DigestVerifyInit(ctx, NULL, EVP_sha384(), NULL, key) != 1)
-                return openssl_error("EVP_DigestVerifyInit");
-        v = EVP_DigestVerify(ctx, der, (size_t) n, data, size);
-        if (v == 1)
-                return 0;
-        (void) openssl_error("EVP_DigestVerify");
-        return v == 0 ? -EKEYREJECTED : -EIO;
-}
-/* ---- end of attestation block ---------------------------------------------------------------- */
-
-/* ---- ECDSA P-384 keys and SEV-form signatures (idblock branch) ---- */
+/* ---- Keys and SEV signatures ---- */
 
 #define P384_SIZE 48            /* bytes of a P-384 coordinate or scalar */
 #define PASS_MAX 1024           /* longest pass phrase read from file: or env: */
@@ -468,31 +452,6 @@ struct crypto_key {
         EVP_PKEY *pkey;
         bool private;
 };
-
-/* Cleanup helpers of this block. The certificate block (attest branch) defines BIO_freep and
- * others with DEFINE_FREEP; these carry their own names so that the two blocks merge as they are
- * (to be unified). */
-static inline void key_pkey_freep(EVP_PKEY **p) {
-        EVP_PKEY_free(*p);
-}
-static inline void key_pkey_ctx_freep(EVP_PKEY_CTX **p) {
-        EVP_PKEY_CTX_free(*p);
-}
-static inline void key_bio_freep(BIO **p) {
-        BIO_free(*p);
-}
-static inline void key_md_ctx_freep(EVP_MD_CTX **p) {
-        EVP_MD_CTX_free(*p);
-}
-static inline void key_bn_freep(BIGNUM **p) {
-        BN_free(*p);
-}
-static inline void key_sig_freep(ECDSA_SIG **p) {
-        ECDSA_SIG_free(*p);
-}
-static inline void key_openssl_freep(unsigned char **p) {
-        OPENSSL_free(*p);
-}
 
 void crypto_key_free(struct crypto_key *key) {
         if (!key)
@@ -597,8 +556,8 @@ static int pass_cb(char *buf, int size, int rwflag, void *userdata) {
 
 int crypto_key_load_pem(const char *path, const char *pass, struct crypto_key **ret_key) {
         struct pass_ctx ctx = { .spec = pass, .path = path };
-        _cleanup_(key_pkey_freep) EVP_PKEY *pkey = NULL;
-        _cleanup_(key_bio_freep) BIO *bio = NULL;
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *pkey = NULL;
+        _cleanup_(BIO_freep) BIO *bio = NULL;
         uint8_t *data = NULL;
         size_t size;
         bool private = true;
@@ -643,27 +602,14 @@ int crypto_key_load_pem(const char *path, const char *pass, struct crypto_key **
         }
         r = key_new(pkey, private, ret_key);
         if (r >= 0)
-                pkey = NULL;
+                pkey = NULL;    /* owned by *ret_key now */
 out:
         crypto_wipe_free(data, size);
         return r;
 }
 
-static bool key_is_p384(const struct crypto_key *key) {
-        char group[64];
-        size_t len;
-
-        if (EVP_PKEY_get_base_id(key->pkey) != EVP_PKEY_EC)
-                return false;
-        if (EVP_PKEY_get_group_name(key->pkey, group, sizeof(group), &len) != 1) {
-                (void) openssl_error("EVP_PKEY_get_group_name");
-                return false;           /* explicit curve parameters: not accepted */
-        }
-        return strcasecmp(group, "secp384r1") == 0 || strcasecmp(group, "P-384") == 0;
-}
-
 bool crypto_key_is_p384_private(const struct crypto_key *key) {
-        return key->private && key_is_p384(key);
+        return key->private && pkey_is_p384(key->pkey);
 }
 
 const char *crypto_key_describe(const struct crypto_key *key, char *buf, size_t size) {
@@ -689,21 +635,20 @@ const char *crypto_key_describe(const struct crypto_key *key, char *buf, size_t 
 }
 
 int crypto_key_generate_p384(struct crypto_key **ret_key) {
-        _cleanup_(key_pkey_freep) EVP_PKEY *pkey = EVP_EC_gen("P-384");
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *pkey = EVP_EC_gen("P-384");
         int r;
 
         if (!pkey)
                 return openssl_error("EVP_EC_gen");
         r = key_new(pkey, true, ret_key);
-        if (r < 0)
-                return r;
-        pkey = NULL;
-        return 0;
+        if (r >= 0)
+                pkey = NULL;    /* owned by *ret_key now */
+        return r;
 }
 
 int crypto_key_to_pkcs8_pem(const struct crypto_key *key, const char *pass, char **ret_pem,
                             size_t *ret_size) {
-        _cleanup_(key_bio_freep) BIO *bio = NULL;   /* secure memory, cleared when freed */
+        _cleanup_(BIO_freep) BIO *bio = NULL;   /* secure memory, cleared when freed */
         char phrase[PASS_MAX + 1];
         char *data, *pem;
         bool written;
@@ -739,48 +684,49 @@ int crypto_key_to_pkcs8_pem(const struct crypto_key *key, const char *pass, char
         return 0;
 }
 
-/* A big-endian BIGNUM as a 72-byte little-endian zero-padded SEV field. */
-static int bn_to_sev(const BIGNUM *bn, uint8_t out[CRYPTO_SEV_FIELD_SIZE]) {
-        if (BN_num_bytes(bn) > P384_SIZE)
+/* Two big-endian BIGNUMs (r and s, or x and y) as 72-byte little-endian zero-padded SEV fields,
+ * written only when both fit P-384. */
+static int bn_pair_to_sev(const BIGNUM *a, const BIGNUM *b, uint8_t ret_a[CRYPTO_SEV_FIELD_SIZE],
+                          uint8_t ret_b[CRYPTO_SEV_FIELD_SIZE]) {
+        uint8_t fa[CRYPTO_SEV_FIELD_SIZE], fb[CRYPTO_SEV_FIELD_SIZE];
+
+        if (BN_num_bytes(a) > P384_SIZE || BN_num_bytes(b) > P384_SIZE)
                 return -EINVAL;
-        if (BN_bn2lebinpad(bn, out, CRYPTO_SEV_FIELD_SIZE) != CRYPTO_SEV_FIELD_SIZE)
+        if (BN_bn2lebinpad(a, fa, sizeof(fa)) != sizeof(fa) ||
+            BN_bn2lebinpad(b, fb, sizeof(fb)) != sizeof(fb))
                 return openssl_error("BN_bn2lebinpad");
+        memcpy(ret_a, fa, sizeof(fa));
+        memcpy(ret_b, fb, sizeof(fb));
         return 0;
+}
+
+/* The public point of a P-384 key (the caller checked pkey_is_p384()) in SEV form. */
+static int pkey_sev_point(const EVP_PKEY *pkey, uint8_t ret_qx[CRYPTO_SEV_FIELD_SIZE],
+                          uint8_t ret_qy[CRYPTO_SEV_FIELD_SIZE]) {
+        _cleanup_(BN_freep) BIGNUM *x = NULL;
+        _cleanup_(BN_freep) BIGNUM *y = NULL;
+
+        if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) != 1 ||
+            EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y) != 1)
+                return openssl_error("EVP_PKEY_get_bn_param");
+        return bn_pair_to_sev(x, y, ret_qx, ret_qy);
 }
 
 int crypto_key_sev_point(const struct crypto_key *key, uint8_t ret_qx[CRYPTO_SEV_FIELD_SIZE],
                          uint8_t ret_qy[CRYPTO_SEV_FIELD_SIZE]) {
-        _cleanup_(key_bn_freep) BIGNUM *x = NULL;
-        _cleanup_(key_bn_freep) BIGNUM *y = NULL;
-        uint8_t qx[CRYPTO_SEV_FIELD_SIZE], qy[CRYPTO_SEV_FIELD_SIZE];
-        int r;
-
-        if (!key_is_p384(key))
+        if (!pkey_is_p384(key->pkey))
                 return -EINVAL;
-        if (EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) != 1 ||
-            EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y) != 1)
-                return openssl_error("EVP_PKEY_get_bn_param");
-        r = bn_to_sev(x, qx);
-        if (r < 0)
-                return r;
-        r = bn_to_sev(y, qy);
-        if (r < 0)
-                return r;
-        memcpy(ret_qx, qx, sizeof(qx));
-        memcpy(ret_qy, qy, sizeof(qy));
-        return 0;
+        return pkey_sev_point(key->pkey, ret_qx, ret_qy);
 }
 
 int crypto_sev_sign(const struct crypto_key *key, const void *data, size_t size,
                     uint8_t ret_r[CRYPTO_SEV_FIELD_SIZE], uint8_t ret_s[CRYPTO_SEV_FIELD_SIZE]) {
-        _cleanup_(key_md_ctx_freep) EVP_MD_CTX *md = NULL;
-        _cleanup_(key_sig_freep) ECDSA_SIG *sig = NULL;
-        _cleanup_(key_openssl_freep) unsigned char *der = NULL;
-        uint8_t r_le[CRYPTO_SEV_FIELD_SIZE], s_le[CRYPTO_SEV_FIELD_SIZE];
+        _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = NULL;
+        _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
+        _cleanup_(OPENSSL_freep) unsigned char *der = NULL;
         const unsigned char *p;
         const BIGNUM *r_bn, *s_bn;
         size_t len = 0;
-        int r;
 
         if (!crypto_key_is_p384_private(key))
                 return -EINVAL;
@@ -800,15 +746,7 @@ int crypto_sev_sign(const struct crypto_key *key, const void *data, size_t size,
         if (!sig)
                 return openssl_error("d2i_ECDSA_SIG");
         ECDSA_SIG_get0(sig, &r_bn, &s_bn);
-        r = bn_to_sev(r_bn, r_le);
-        if (r < 0)
-                return r;
-        r = bn_to_sev(s_bn, s_le);
-        if (r < 0)
-                return r;
-        memcpy(ret_r, r_le, sizeof(r_le));
-        memcpy(ret_s, s_le, sizeof(s_le));
-        return 0;
+        return bn_pair_to_sev(r_bn, s_bn, ret_r, ret_s);
 }
 
 /* A SEV field holds a P-384 value only when its bytes past the 48th are zero. */
@@ -819,11 +757,12 @@ static bool sev_field_canonical(const uint8_t f[CRYPTO_SEV_FIELD_SIZE]) {
         return true;
 }
 
+/* The SEV point (qx, qy) as an OpenSSL public key; -EBADMSG when it is not a point of P-384. */
 static int p384_public_key(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
                            const uint8_t qy[CRYPTO_SEV_FIELD_SIZE], EVP_PKEY **ret_pkey) {
-        _cleanup_(key_pkey_ctx_freep) EVP_PKEY_CTX *ctx = NULL;
-        _cleanup_(key_pkey_ctx_freep) EVP_PKEY_CTX *check = NULL;
-        _cleanup_(key_pkey_freep) EVP_PKEY *pkey = NULL;
+        _cleanup_(EVP_PKEY_CTX_freep) EVP_PKEY_CTX *ctx = NULL;
+        _cleanup_(EVP_PKEY_CTX_freep) EVP_PKEY_CTX *check = NULL;
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *pkey = NULL;
         uint8_t point[1 + 2 * P384_SIZE];
         char group[] = "secp384r1";
         OSSL_PARAM params[3];
@@ -858,20 +797,23 @@ static int p384_public_key(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
         return 0;
 }
 
-int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[CRYPTO_SEV_FIELD_SIZE],
-                      const void *data, size_t size, const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
-                      const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
-        _cleanup_(key_pkey_freep) EVP_PKEY *pkey = NULL;
-        _cleanup_(key_md_ctx_freep) EVP_MD_CTX *md = NULL;
-        _cleanup_(key_sig_freep) ECDSA_SIG *sig = NULL;
-        _cleanup_(key_openssl_freep) unsigned char *der = NULL;
-        _cleanup_(key_bn_freep) BIGNUM *r_bn = NULL;
-        _cleanup_(key_bn_freep) BIGNUM *s_bn = NULL;
+/* SNP ABI (AMD 56860), "ECDSA Signature Format": r and s over SHA-384 of the signed bytes. */
+int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
+                      const uint8_t qy[CRYPTO_SEV_FIELD_SIZE], const void *data, size_t size,
+                      const uint8_t r[CRYPTO_SEV_FIELD_SIZE], const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
+        _cleanup_(EVP_PKEY_freep) EVP_PKEY *pkey = NULL;
+        _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = NULL;
+        _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
+        _cleanup_(OPENSSL_freep) unsigned char *der = NULL;
+        _cleanup_(BN_freep) BIGNUM *r_bn = NULL;
+        _cleanup_(BN_freep) BIGNUM *s_bn = NULL;
         int len, k;
 
         if (!sev_field_canonical(qx) || !sev_field_canonical(qy) ||
-            !sev_field_canonical(r) || !sev_field_canonical(s))
+            !sev_field_canonical(r) || !sev_field_canonical(s)) {
+                log_debug("SEV field with bytes set past the 48 of P-384");
                 return -EBADMSG;
+        }
         k = p384_public_key(qx, qy, &pkey);
         if (k < 0)
                 return k;
@@ -889,45 +831,42 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE], const uint8_t qy[
                 return openssl_error("i2d_ECDSA_SIG");
 
         md = EVP_MD_CTX_new();
-        if (!md)
-                return openssl_error("EVP_MD_CTX_new");
-        if (EVP_DigestVerifyInit(md, NULL, EVP_sha384(), NULL, pkey) != 1)
+        if (!md || EVP_DigestVerifyInit(md, NULL, EVP_sha384(), NULL, pkey) != 1)
                 return openssl_error("EVP_DigestVerifyInit");
         k = EVP_DigestVerify(md, der, (size_t) len, data, size);
         if (k == 1)
                 return 0;
         (void) openssl_error("EVP_DigestVerify");
-        return -EKEYREJECTED;
+        return k == 0 ? -EKEYREJECTED : -EIO;   /* 0: a bad signature; -1: OpenSSL failed */
 }
-/* ---- end of the idblock block ---- */
 
-/* ---- Handshake (branch handshake): randomness, SHA-512, X25519, HKDF, AES-GCM --------------- */
+/* The same check for a certificate's key: its point goes through crypto_sev_verify(), so that a
+ * report and an ID block are verified by one piece of code. */
+int crypto_sev_verify_cert(const struct crypto_cert *cert, const void *data, size_t size,
+                           const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
+                           const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
+        uint8_t qx[CRYPTO_SEV_FIELD_SIZE], qy[CRYPTO_SEV_FIELD_SIZE];
+        const EVP_PKEY *pkey = cert_key(cert);
+        int k;
 
-DEFINE_FREEP(EVP_PKEY, EVP_PKEY_free);
-DEFINE_FREEP(EVP_PKEY_CTX, EVP_PKEY_CTX_free);
-DEFINE_FREEP(EVP_CIPHER_CTX, EVP_CIPHER_CTX_free);
-DEFINE_FREEP(EVP_KDF, EVP_KDF_free);
-DEFINE_FREEP(EVP_KDF_CTX, EVP_KDF_CTX_free);
+        if (!pkey_is_p384(pkey)) {
+                log_debug("certificate key is not ECDSA P-384");
+                return -EBADMSG;
+        }
+        k = pkey_sev_point(pkey, qx, qy);
+        if (k < 0)
+                return k;
+        return crypto_sev_verify(qx, qy, data, size, r, s);
+}
+
+/* ---- X25519, HKDF, AES-GCM ---- */
 
 struct crypto_x25519 {
         EVP_PKEY *pkey;
 };
 
-int crypto_random(void *buf, size_t size) {
-        if (size > INT32_MAX)
-                return -EINVAL;
-        if (RAND_priv_bytes(buf, (int) size) != 1)
-                return openssl_error("RAND_priv_bytes");
-        return 0;
-}
-
-int crypto_sha512(const void *data, size_t size, uint8_t out[CRYPTO_SHA512_SIZE]) {
-        if (EVP_Digest(data, size, out, NULL, EVP_sha512(), NULL) != 1)
-                return openssl_error("EVP_Digest(SHA-512)");
-        return 0;
-}
-
-static int x25519_wrap(EVP_PKEY *pkey, struct crypto_x25519 **ret, uint8_t pub[32]) {
+static int x25519_wrap(EVP_PKEY *pkey, struct crypto_x25519 **ret,
+                       uint8_t pub[CRYPTO_X25519_SIZE]) {
         _cleanup_(EVP_PKEY_freep) EVP_PKEY *k = pkey;
         struct crypto_x25519 *x;
         size_t n = CRYPTO_X25519_SIZE;
@@ -1016,18 +955,24 @@ int crypto_hkdf_sha256(const void *ikm, size_t ikm_size, const void *salt, size_
         return 0;
 }
 
-static int gcm_init(EVP_CIPHER_CTX *ctx, bool enc, const uint8_t *key, const uint8_t *iv,
-                    const void *aad, size_t aad_size) {
+/* A cipher context for AES-256-GCM with a 12-byte IV, the AAD already fed in. */
+static int gcm_init(bool enc, const uint8_t *key, const uint8_t *iv, const void *aad,
+                    size_t aad_size, size_t size, EVP_CIPHER_CTX **ret_ctx) {
+        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = NULL;
         int n;
 
-        if (aad_size > INT32_MAX)
+        if (aad_size > INT32_MAX || size > INT32_MAX)
                 return -EINVAL;
+        ctx = EVP_CIPHER_CTX_new();
+        if (!ctx)
+                return openssl_error("EVP_CIPHER_CTX_new");
         if (EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) != 1 ||
             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPTO_GCM_IV_SIZE, NULL) != 1 ||
             EVP_CipherInit_ex(ctx, NULL, NULL, key, iv, enc) != 1)
                 return openssl_error("EVP_CipherInit_ex(AES-256-GCM)");
         if (aad_size && EVP_CipherUpdate(ctx, NULL, &n, aad, (int) aad_size) != 1)
                 return openssl_error("EVP_CipherUpdate(AAD)");
+        *ret_ctx = TAKE(ctx);
         return 0;
 }
 
@@ -1035,14 +980,9 @@ int crypto_aes256gcm_seal(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
                           const uint8_t iv[CRYPTO_GCM_IV_SIZE], const void *aad, size_t aad_size,
                           const void *in, size_t size, uint8_t *out,
                           uint8_t tag[CRYPTO_GCM_TAG_SIZE]) {
-        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-        int n = 0, r;
+        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = NULL;
+        int n = 0, r = gcm_init(true, key, iv, aad, aad_size, size, &ctx);
 
-        if (!ctx)
-                return openssl_error("EVP_CIPHER_CTX_new");
-        if (size > INT32_MAX)
-                return -EINVAL;
-        r = gcm_init(ctx, true, key, iv, aad, aad_size);
         if (r < 0)
                 return r;
         if (size && EVP_EncryptUpdate(ctx, out, &n, in, (int) size) != 1)
@@ -1057,15 +997,10 @@ int crypto_aes256gcm_open(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
                           const uint8_t iv[CRYPTO_GCM_IV_SIZE], const void *aad, size_t aad_size,
                           const void *in, size_t size, const uint8_t tag[CRYPTO_GCM_TAG_SIZE],
                           uint8_t *out) {
-        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+        _cleanup_(EVP_CIPHER_CTX_freep) EVP_CIPHER_CTX *ctx = NULL;
         uint8_t t[CRYPTO_GCM_TAG_SIZE];
-        int n = 0, m = 0, r;
+        int n = 0, m = 0, r = gcm_init(false, key, iv, aad, aad_size, size, &ctx);
 
-        if (!ctx)
-                return openssl_error("EVP_CIPHER_CTX_new");
-        if (size > INT32_MAX)
-                return -EINVAL;
-        r = gcm_init(ctx, false, key, iv, aad, aad_size);
         if (r < 0)
                 return r;
         if (size && EVP_DecryptUpdate(ctx, out, &n, in, (int) size) != 1) {
@@ -1084,5 +1019,3 @@ int crypto_aes256gcm_open(const uint8_t key[CRYPTO_AES256_KEY_SIZE],
         }
         return 0;
 }
-
-/* ---- end of handshake block ------------------------------------------------------------------ */

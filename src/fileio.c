@@ -9,9 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "cleanup.h"
+#include "crypto.h"
 #include "fileio.h"
 
 static ssize_t read_retry(int fd, void *buf, size_t size) {
@@ -55,7 +54,7 @@ static int read_all(const char *path, size_t max_size, bool secret, uint8_t **re
                         if (buf) {
                                 memcpy(bigger, buf, used);
                                 if (secret)
-                                        OPENSSL_cleanse(buf, allocated);
+                                        crypto_wipe(buf, allocated);
                                 free(buf);
                         }
                         buf = bigger;
@@ -76,7 +75,7 @@ static int read_all(const char *path, size_t max_size, bool secret, uint8_t **re
         }
         if (r < 0) {
                 if (buf && secret)
-                        OPENSSL_cleanse(buf, allocated);
+                        crypto_wipe(buf, allocated);
                 free(buf);
                 return r;
         }
@@ -104,12 +103,19 @@ int fileio_stream(const char *path, size_t chunk_size, fileio_chunk_fn fn, void 
         _cleanup_(closep) int fd = -1;
         _cleanup_(freep) uint8_t *buf = NULL;
         uint64_t total = 0;
+        struct stat st;
 
         if (chunk_size == 0)
                 return -EINVAL;
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        /* Bounded work: a regular file ends; anything else (/dev/zero, a pipe) is read up to a
+         * cap. */
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
         (void) posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
         buf = malloc(chunk_size);
         if (!buf)
@@ -123,6 +129,8 @@ int fileio_stream(const char *path, size_t chunk_size, fileio_chunk_fn fn, void 
                         return (int) n;
                 if (n == 0)
                         break;
+                if (!S_ISREG(st.st_mode) && total + (uint64_t) n > FILEIO_STREAM_NONREGULAR_MAX)
+                        return -EFBIG;
                 r = fn(buf, (size_t) n, userdata);
                 if (r < 0)
                         return r;
@@ -159,13 +167,12 @@ static int write_all(int fd, const uint8_t *p, size_t size) {
         return 0;
 }
 
-static int fsync_parent(const char *path) {
-        _cleanup_(freep) char *dir = strdup(path);
-        _cleanup_(closep) int fd = -1;
-        char *slash;
+/* The folder of path, for O_TMPFILE and fsync. */
+static char *parent_of(const char *path) {
+        char *dir = strdup(path), *slash;
 
         if (!dir)
-                return -ENOMEM;
+                return NULL;
         slash = strrchr(dir, '/');
         if (!slash)
                 strcpy(dir, ".");
@@ -173,60 +180,206 @@ static int fsync_parent(const char *path) {
                 dir[1] = '\0';
         else
                 *slash = '\0';
+        return dir;
+}
+
+static int fsync_parent(const char *path) {
+        _cleanup_(freep) char *dir = parent_of(path);
+        _cleanup_(closep) int fd = -1;
+
+        if (!dir)
+                return -ENOMEM;
         fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
         return fsync(fd) < 0 ? -errno : 0;
 }
 
-/* Moves tmp to path; without force, refuses atomically to replace an existing path. */
-static int commit_file(const char *tmp, const char *path, bool force) {
-        if (force)
-                return rename(tmp, path) < 0 ? -errno : 0;
-        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+/* One output on its way: its data in a file with no name (O_TMPFILE), or, where the file system
+ * has no O_TMPFILE, under tmp ("PATH.XXXXXX"); backup is the old file's second name while a set
+ * is being replaced. */
+struct pending {
+        const struct fileio_output *out;
+        int fd;
+        char *tmp;
+        char *backup;
+        bool committed;
+};
+
+static int stage(struct pending *p) {
+        _cleanup_(freep) char *dir = parent_of(p->out->path);
+        int r;
+
+        if (!dir)
+                return -ENOMEM;
+        /* No name while it is written: a SIGKILL leaves nothing behind, a key included. */
+        p->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, p->out->mode);
+        if (p->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+                if (asprintf(&p->tmp, "%s.XXXXXX", p->out->path) < 0) {
+                        p->tmp = NULL;
+                        return -ENOMEM;
+                }
+                p->fd = mkostemp(p->tmp, O_CLOEXEC);
+        }
+        if (p->fd < 0) {
+                free(TAKE(p->tmp));
+                return -errno;
+        }
+        if (fchmod(p->fd, p->out->mode) < 0)
+                return -errno;
+        r = write_all(p->fd, p->out->data, p->out->size);
+        if (r < 0)
+                return r;
+        return fsync(p->fd) < 0 ? -errno : 0;
+}
+
+/* Gives the staged file the name to, which must not exist (EEXIST, atomically). */
+static int link_new(struct pending *p, const char *to) {
+        char proc[64];
+
+        if (p->tmp) {
+                if (link(p->tmp, to) < 0)
+                        return -errno;
+                (void) unlink(p->tmp);
+                free(TAKE(p->tmp));
                 return 0;
-        if (errno != EINVAL && errno != ENOSYS)
-                return -errno;
-        /* The file system lacks RENAME_NOREPLACE: link() fails atomically with EEXIST too. */
-        if (link(tmp, path) < 0)
-                return -errno;
-        (void) unlink(tmp);
+        }
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", p->fd);
+        return linkat(AT_FDCWD, proc, AT_FDCWD, to, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
+}
+
+/* A fresh name beside path that nothing has: "PATH.XXXXXX", made by linking, never opened. */
+static int link_temp(struct pending *p, char **ret) {
+        for (unsigned i = 0; i < 100; i++) {
+                char *name = NULL;
+                uint32_t x;
+                int r;
+
+                if (getentropy(&x, sizeof(x)) < 0)
+                        return -errno;
+                if (asprintf(&name, "%s.%06x", p->out->path, x & 0xffffff) < 0)
+                        return -ENOMEM;
+                r = link_new(p, name);
+                if (r == 0) {
+                        *ret = name;
+                        return 0;
+                }
+                free(name);
+                if (r != -EEXIST)
+                        return r;
+        }
+        return -EEXIST;
+}
+
+/* Puts the staged file at its path. Without force: never replaces (EEXIST). With force: renames
+ * over it, keeping the old file under a second name (p->backup) when keep_old, so that a set can
+ * be rolled back; a temporary name exists only between the link and the rename. */
+static int commit_one(struct pending *p, bool force, bool keep_old) {
+        char *name = NULL;
+        struct stat st;
+        int r;
+
+        if (!force)
+                return link_new(p, p->out->path);
+        if (keep_old && lstat(p->out->path, &st) == 0 && S_ISREG(st.st_mode)) {
+                for (unsigned i = 0; i < 100 && !p->backup; i++) {
+                        uint32_t x;
+
+                        if (getentropy(&x, sizeof(x)) < 0)
+                                return -errno;
+                        if (asprintf(&name, "%s.old-%06x", p->out->path, x & 0xffffff) < 0)
+                                return -ENOMEM;
+                        if (link(p->out->path, name) == 0)
+                                p->backup = name;
+                        else {
+                                r = -errno;
+                                free(name);
+                                if (r != -EEXIST)
+                                        return r;
+                        }
+                }
+                if (!p->backup)
+                        return -EEXIST;
+        }
+        r = link_temp(p, &name);
+        if (r < 0)
+                return r;
+        if (rename(name, p->out->path) < 0) {
+                r = -errno;
+                (void) unlink(name);
+                free(name);
+                return r;
+        }
+        free(name);
+        return 0;
+}
+
+/* Undoes a commit: the old file back (force) or the new one removed. */
+static void roll_back(struct pending *p) {
+        if (p->backup)
+                (void) rename(p->backup, p->out->path);
+        else
+                (void) unlink(p->out->path);
+        free(TAKE(p->backup));
+}
+
+int fileio_write_set(const struct fileio_output *outs, size_t n, unsigned flags,
+                     size_t *ret_failed) {
+        _cleanup_(freep) struct pending *p = calloc(n ? n : 1, sizeof(*p));
+        bool force = flags & FILEIO_FORCE;
+        size_t i, failed = 0;
+        struct stat st;
+        int r = 0;
+
+        if (!p)
+                return -ENOMEM;
+        for (i = 0; i < n; i++)
+                p[i] = (struct pending) { .out = &outs[i], .fd = -1 };
+        /* Checked early to fail before any work; the commit checks again, atomically. */
+        for (i = 0; i < n && !force; i++)
+                if (lstat(outs[i].path, &st) == 0) {
+                        failed = i;
+                        r = -EEXIST;
+                        goto out;
+                }
+        for (i = 0; i < n && r >= 0; i++) {
+                r = stage(&p[i]);
+                failed = i;
+        }
+        for (i = 0; i < n && r >= 0; i++) {
+                r = commit_one(&p[i], force, n > 1);
+                p[i].committed = r >= 0;
+                failed = i;
+        }
+        if (r < 0)
+                for (i = 0; i < n; i++)
+                        if (p[i].committed)
+                                roll_back(&p[i]);
+out:
+        for (i = 0; i < n; i++) {
+                if (p[i].backup)
+                        (void) unlink(p[i].backup);
+                free(p[i].backup);
+                if (p[i].tmp)
+                        (void) unlink(p[i].tmp);
+                free(p[i].tmp);
+                if (p[i].fd >= 0)
+                        close(p[i].fd);
+        }
+        if (r < 0) {
+                if (ret_failed)
+                        *ret_failed = failed;
+                return r;
+        }
+        for (i = 0; i < n; i++)
+                (void) fsync_parent(outs[i].path);
         return 0;
 }
 
 int fileio_write_atomic(const char *path, const void *data, size_t size, mode_t mode,
                         unsigned flags) {
-        _cleanup_(freep) char *tmp = NULL;
-        _cleanup_(closep) int fd = -1;
-        struct stat st;
-        int r;
+        const struct fileio_output out = { .path = path, .data = data, .size = size,
+                                           .mode = mode };
 
-        if (!(flags & FILEIO_FORCE) && lstat(path, &st) == 0)
-                return -EEXIST;         /* checked early to fail before any work; rename rechecks */
-        if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
-                tmp = NULL;
-                return -ENOMEM;
-        }
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        if (fchmod(fd, mode) < 0) {
-                r = -errno;
-                goto fail;
-        }
-        r = write_all(fd, data, size);
-        if (r < 0)
-                goto fail;
-        if (fsync(fd) < 0) {
-                r = -errno;
-                goto fail;
-        }
-        r = commit_file(tmp, path, flags & FILEIO_FORCE);
-        if (r < 0)
-                goto fail;
-        (void) fsync_parent(path);
-        return 0;
-fail:
-        (void) unlink(tmp);
-        return r;
+        return fileio_write_set(&out, 1, flags, NULL);
 }

@@ -281,6 +281,7 @@ static int hash_file(struct file_job *j) {
                 r = fileio_stream(j->path, STREAM_CHUNK, hash_chunk, &s, NULL);
                 if (r < 0)
                         return fail(&j->why, r, "reading %s '%s': %s", j->what, j->path,
+                                    r == -EFBIG ? "not a regular file, and more than 1 GiB" :
                                     strerror(-r));
         }
         return crypto_hash_final(ctx, j->sha256);
@@ -830,10 +831,11 @@ static int check_params(const struct measure_params *p, char **ret_why) {
         if (vmsas && (p->vcpus < 1 || p->vcpus > MEASURE_MAX_VCPUS))
                 return fail(ret_why, -EINVAL, "vCPU count %u is outside 1..%u", p->vcpus,
                             MEASURE_MAX_VCPUS);
-        if (p->guest_features & ~SNP_FEATURES_KNOWN_MASK)
-                return fail(ret_why, -EINVAL, "guest features 0x%" PRIx64 " set reserved bits "
-                            "0x%" PRIx64, p->guest_features,
-                            p->guest_features & ~SNP_FEATURES_KNOWN_MASK);
+        /* Any other SEV_FEATURES bit is measured as given, as sev-snp-measure and QEMU do: a
+         * newer processor may define it (the applets warn about bits we do not know). */
+        if (p->mode == MEASURE_MODE_SNP && !(p->guest_features & SNP_FEATURE_SNP_ACTIVE))
+                return fail(ret_why, -EINVAL, "guest features 0x%" PRIx64 " lack bit 0 "
+                            "(SNPActive), which every SNP vCPU has", p->guest_features);
         if (p->have_ovmf_hash && p->mode != MEASURE_MODE_SNP)
                 return fail(ret_why, -EINVAL, "a precomputed OVMF hash only works in snp mode");
         if (p->mode == MEASURE_MODE_SNP_SVSM) {

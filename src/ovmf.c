@@ -212,7 +212,7 @@ static int parse_footer(struct ovmf_image *img, char **ret_why) {
 static int parse_metadata(struct ovmf_image *img, uint64_t offset_from_end, char **ret_why) {
         uint8_t hdr[METADATA_HEADER_SIZE];
         uint32_t size, version, n_items;
-        uint64_t start;
+        uint64_t start, total = 0;
         _cleanup_(freep) uint8_t *descs = NULL;
         _cleanup_(freep) struct ovmf_section *sections = NULL;
         int r;
@@ -245,6 +245,10 @@ static int parse_metadata(struct ovmf_image *img, uint64_t offset_from_end, char
                             n_items, size);
         if (n_items == 0)
                 return 0;
+        if (n_items > OVMF_MAX_SECTIONS)
+                return fail(img, ret_why, -EBADMSG,
+                            "SEV metadata lists %u sections, more than the %u snpctl accepts",
+                            n_items, OVMF_MAX_SECTIONS);
 
         descs = malloc((size_t) n_items * METADATA_DESC_SIZE);
         sections = calloc(n_items, sizeof(*sections));
@@ -269,6 +273,23 @@ static int parse_metadata(struct ovmf_image *img, uint64_t offset_from_end, char
                         return fail(img, ret_why, -EBADMSG,
                                     "SEV metadata section %u at GPA 0x%x size 0x%x runs past 4 GiB",
                                     i, s->gpa, s->size);
+                total += s->size;
+                if (total > OVMF_MAX_SECTION_BYTES)
+                        return fail(img, ret_why, -EBADMSG,
+                                    "SEV metadata sections cover more than %" PRIu64 " MiB "
+                                    "(section %u at GPA 0x%x size 0x%x)",
+                                    OVMF_MAX_SECTION_BYTES >> 20, i, s->gpa, s->size);
+                /* A page can be launched once: overlapping sections cannot be a real guest. */
+                for (uint32_t j = 0; j < i; j++) {
+                        const struct ovmf_section *o = &sections[j];
+
+                        if (s->size && o->size && s->gpa < (uint64_t) o->gpa + o->size &&
+                            o->gpa < (uint64_t) s->gpa + s->size)
+                                return fail(img, ret_why, -EBADMSG,
+                                            "SEV metadata sections %u (GPA 0x%x size 0x%x) and %u "
+                                            "(GPA 0x%x size 0x%x) overlap", j, o->gpa, o->size,
+                                            i, s->gpa, s->size);
+                }
         }
         img->sections = TAKE(sections);
         img->n_sections = n_items;

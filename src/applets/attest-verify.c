@@ -15,6 +15,7 @@
 
 #include "applets.h"
 #include "attest.h"
+#include "base64.h"
 #include "certopts.h"
 #include "cleanup.h"
 #include "cli.h"
@@ -97,10 +98,12 @@ static const struct argp_option attest_verify_options[] = {
         { "guest-svn",     OPT_GUEST_SVN,   "N",   0, "Guest SVN, exactly", 2 },
         { "id-key-digest", OPT_ID_KEY_DIGEST, "HEX", 0, "SHA-384 of the ID public key (48 bytes)", 2 },
         { "author-key-digest", OPT_AUTHOR_KEY_DIGEST, "HEX", 0, "SHA-384 of the author key", 2 },
-        { "id-block",      OPT_ID_BLOCK,    "FILE", 0, "ID block (96 bytes): measurement, family and "
-                                                       "image ID, guest SVN, policy", 2 },
-        { "auth-block",    OPT_AUTH_BLOCK,  "FILE", 0, "ID authentication block (4096 bytes): ID and "
-                                                       "author key digests", 2 },
+        { "id-block",      OPT_ID_BLOCK,    "FILE", 0, "ID block (id-block.base64, or the 96 raw "
+                                                       "bytes): measurement, family and image ID, "
+                                                       "guest SVN, policy", 2 },
+        { "auth-block",    OPT_AUTH_BLOCK,  "FILE", 0, "ID authentication block (auth-block.base64, "
+                                                       "or the 4096 raw bytes): ID and author key "
+                                                       "digests", 2 },
         { "host-data",     OPT_HOST_DATA,   "HEX", 0, "HOST_DATA (32 bytes)", 2 },
         { "vmpl",          OPT_VMPL,        "N",   0, "VMPL of the request (0-3; with --url "
                                                       "the default is 0)", 2 },
@@ -340,18 +343,20 @@ static int merge_bytes(const char *what, bool *has, uint8_t *dst, const uint8_t 
         return 0;
 }
 
-/* SNP ABI ID block (snp-facts B.3.6): LD, FAMILY_ID, IMAGE_ID, VERSION = 1, GUEST_SVN, POLICY. */
+/* SNP ABI ID block (snp-facts B.3.6): LD, FAMILY_ID, IMAGE_ID, VERSION = 1, GUEST_SVN, POLICY.
+ * The file is idblock's id-block.base64, or the 96 raw bytes. */
 static int load_id_block(const char *path, struct attest_expect *x) {
         _cleanup_(freep) uint8_t *b = NULL;
         struct snp_id_block_fields f;
-        size_t size;
-        int r = fileio_read_full(path, 4096, &b, &size);
+        size_t size = 0;
+        int r = base64_read_structure(path, SNP_ID_BLOCK_SIZE, &b, &size);
 
-        if (r < 0)
+        if (r < 0 && r != -EBADMSG)
                 return log_errno(r, "reading ID block '%s'", path);
-        if (snp_id_block_parse(b, size, &f) < 0) {
-                log_error("ID block '%s': must be 96 bytes with VERSION 1 (got %zu bytes)", path,
-                          size);
+        if (r == -EBADMSG || snp_id_block_parse(b, size, &f) < 0) {
+                log_error("ID block '%s': must be %d bytes with VERSION 1, raw or base64 (got %s)",
+                          path, SNP_ID_BLOCK_SIZE, r == -EBADMSG ? "neither" : size !=
+                          SNP_ID_BLOCK_SIZE ? "another size" : "another VERSION");
                 return -EINVAL;
         }
         if (merge_bytes("measurement (--measurement, ID block LD)", &x->has_measurement,
@@ -373,19 +378,25 @@ static int load_id_block(const char *path, struct attest_expect *x) {
 }
 
 /* ID authentication info (snp-facts B.3.7): ID_KEY at 0x240 and AUTHOR_KEY at 0x880, 0x404 bytes
- * each; the report carries SHA-384 of each (zero when there is no author key). */
+ * each; the report carries SHA-384 of each (zero when there is no author key). The file is
+ * idblock's auth-block.base64, or the 4096 raw bytes. */
 static int load_auth_block(const char *path, struct attest_expect *x) {
         _cleanup_(freep) uint8_t *b = NULL;
         uint8_t id[48], author[48];
-        size_t size;
-        int r = fileio_read_full(path, 8192, &b, &size);
+        size_t size = 0;
+        int r = base64_read_structure(path, SNP_ID_AUTH_SIZE, &b, &size);
 
-        if (r < 0)
+        if (r < 0 && r != -EBADMSG)
                 return log_errno(r, "reading ID auth block '%s'", path);
+        if (r == -EBADMSG) {
+                log_error("ID auth block '%s': neither %d raw bytes nor base64", path,
+                          SNP_ID_AUTH_SIZE);
+                return -EINVAL;
+        }
         r = idblock_auth_key_digests(b, size, id, author, NULL);
         if (r == -EINVAL) {
-                log_error("ID auth block '%s': must be 4096 bytes with ID_KEY_ALGO 1 (got %zu bytes)",
-                          path, size);
+                log_error("ID auth block '%s': must be %d bytes with ID_KEY_ALGO 1 (got %zu bytes)",
+                          path, SNP_ID_AUTH_SIZE, size);
                 return -EINVAL;
         }
         if (r < 0)

@@ -25,7 +25,6 @@
 
 #define ID_BLOCK_FILE "id-block.base64"
 #define ID_AUTH_FILE "auth-block.base64"
-#define INPUT_MAX_SIZE (64 * 1024)
 
 enum {
         OPT_VM_DEFINITION = 0x100,
@@ -334,21 +333,18 @@ static int print_result(const struct gen_args *a, const struct snp_id_block *blo
                         const char *block_b64, const uint8_t id_digest[CRYPTO_SHA384_SIZE],
                         const uint8_t *author_digest, const char *block_path,
                         const char *auth_path) {
-        _cleanup_(freep) char *id_b64 = base64_encode(id_digest, CRYPTO_SHA384_SIZE);
-        _cleanup_(freep) char *author_b64 = NULL;
+        char idd[2 * CRYPTO_SHA384_SIZE + 1], aud[2 * CRYPTO_SHA384_SIZE + 1];
         _cleanup_(json_object_putp) struct json_object *o = NULL;
 
-        if (!id_b64)
-                return -ENOMEM;
-        if (author_digest) {
-                author_b64 = base64_encode(author_digest, CRYPTO_SHA384_SIZE);
-                if (!author_b64)
-                        return -ENOMEM;
-        }
         if (!a->common.json) {
-                /* The original tool's lines, base64 like QEMU's id-block= value. */
+                /* The original tool's lines: the block in base64 like QEMU's id-block= value;
+                 * the key digests in lowercase hex, as verify, report, config and attest-verify
+                 * print and take them. */
+                hex_encode_buf(id_digest, CRYPTO_SHA384_SIZE, idd);
+                if (author_digest)
+                        hex_encode_buf(author_digest, CRYPTO_SHA384_SIZE, aud);
                 if (printf("id block: %s\nid key digest: %s\nauth key digest: %s\n", block_b64,
-                           id_b64, author_b64 ? author_b64 : "none") < 0 || fflush(stdout) != 0)
+                           idd, author_digest ? aud : "none") < 0 || fflush(stdout) != 0)
                         return -EIO;
                 return 0;
         }
@@ -459,13 +455,19 @@ static int gen_run(struct gen_args *a) {
         auth_b64 = base64_encode(&auth, sizeof(auth));
         if (!block_b64 || !auth_b64)
                 return log_errno(-ENOMEM, "encoding the ID block");
-        r = fileio_write_atomic(block_path, block_b64, strlen(block_b64), 0644, flags);
-        if (r < 0)
-                return log_errno(r, "writing '%s'", block_path);
-        r = fileio_write_atomic(auth_path, auth_b64, strlen(auth_b64), 0644, flags);
-        if (r < 0) {
-                log_errno(r, "writing '%s'", auth_path);
-                goto undo;
+        {
+                /* One without the other would make QEMU launch with a stale or missing half:
+                 * both are replaced, or neither. */
+                const struct fileio_output outs[] = {
+                        { block_path, block_b64, strlen(block_b64), 0644 },
+                        { auth_path, auth_b64, strlen(auth_b64), 0644 },
+                };
+                size_t bad = 0;
+
+                r = fileio_write_set(outs, ELEMENTSOF(outs), flags, &bad);
+                if (r < 0)
+                        return log_errno(r, "writing '%s' (neither file was changed)",
+                                         outs[bad].path);
         }
         if (!author_key)
                 log_notice("no author key: the author fields are zero, so the guest must be "
@@ -476,10 +478,6 @@ static int gen_run(struct gen_args *a) {
         if (r < 0)
                 return log_errno(r, "printing the result");
         return 0;
-undo:
-        /* One without the other would make QEMU launch with a stale or missing half. */
-        (void) unlink(block_path);
-        return r;
 }
 
 static const struct argp_child common_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
@@ -696,27 +694,6 @@ static const struct argp verify_argp = {
                "3 rejected (malformed, bad signature, or digest/policy mismatch).",
 };
 
-/* Reads one structure: exactly size raw bytes, or its base64 (trailing white space allowed).
- * -EBADMSG when it is neither; *ret_size tells a wrong length. */
-static int read_structure(const char *path, size_t size, uint8_t **ret_data, size_t *ret_size) {
-        _cleanup_(freep) uint8_t *data = NULL;
-        size_t n;
-        int r;
-
-        r = fileio_read_full(path, INPUT_MAX_SIZE, &data, &n);
-        if (r < 0)
-                return r;
-        if (n == size) {
-                *ret_data = TAKE(data);
-                *ret_size = n;
-                return 0;
-        }
-        while (n > 0 && strchr(" \t\r\n", data[n - 1]))
-                n--;
-        r = base64_decode((const char *) data, n, ret_data, ret_size);
-        return r == -EINVAL ? -EBADMSG : r;
-}
-
 static int print_info(const struct verify_args *a, const struct idblock_info *info,
                       bool verified, const char *reason) {
         _cleanup_(json_object_putp) struct json_object *o = NULL;
@@ -802,7 +779,7 @@ static int verify_run(struct verify_args *a) {
                 a->policy = from_config.policy;
                 a->have_policy = true;
         }
-        r = read_structure(a->id_block, SNP_ID_BLOCK_SIZE, &block, &nb);
+        r = base64_read_structure(a->id_block, SNP_ID_BLOCK_SIZE, &block, &nb);
         if (r == -EBADMSG) {
                 log_error("ID block '%s' is neither %d raw bytes nor base64", a->id_block,
                           SNP_ID_BLOCK_SIZE);
@@ -810,7 +787,7 @@ static int verify_run(struct verify_args *a) {
         }
         if (r < 0)
                 return log_errno(r, "reading ID block '%s'", a->id_block);
-        r = read_structure(a->auth_block, SNP_ID_AUTH_SIZE, &auth, &na);
+        r = base64_read_structure(a->auth_block, SNP_ID_AUTH_SIZE, &auth, &na);
         if (r == -EBADMSG) {
                 log_error("ID auth structure '%s' is neither %d raw bytes nor base64",
                           a->auth_block, SNP_ID_AUTH_SIZE);

@@ -4,6 +4,7 @@
  * readiness. */
 #include <argp.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,23 +33,32 @@
  * that has none (snp-facts B.5). */
 #define ASSUMED_CBITPOS 51
 
+enum {
+        OPT_CONFIG = 0x100, OPT_MODE, OPT_ACCEL, OPT_QEMU, OPT_OVMF, OPT_KERNEL, OPT_INITRD,
+        OPT_APPEND, OPT_NO_KERNEL_HASHES, OPT_VCPUS, OPT_CPU, OPT_MEMORY, OPT_DISK, OPT_DISK_BUS,
+        OPT_CDROM, OPT_FORWARD, OPT_NO_NETWORK, OPT_POLICY, OPT_CBITPOS, OPT_REDUCED_PHYS_BITS,
+        OPT_ID_BLOCK, OPT_ID_AUTH, OPT_HOST_DATA, OPT_EXPECTED_DIGEST, OPT_CONSOLE, OPT_MONITOR,
+        OPT_CHECK, OPT_GUEST_FEATURES,
+        /* launch-qemu.sh's flags that are not another spelling of one above */
+        OPT_SEV_SNP, OPT_SEV_ES, OPT_SEV, OPT_HDA, OPT_HDB, OPT_DEFAULT_NETWORK,
+        OPT_END,
+};
+_Static_assert(OPT_END - OPT_CONFIG <= 64, "one bit of launch_args.given per option");
+#define GIVEN(key) (UINT64_C(1) << ((key) - OPT_CONFIG))
+
 struct launch_args {
         struct common_args common;
         struct qemu_params q;
+        bool script;                    /* run as launch-qemu.sh: the script's defaults */
+        uint64_t given;                 /* GIVEN(OPT_*) of each option on the command line */
         const char *config;
         bool dry_run;
         bool check;
-        bool cbitpos_set;
-        bool has_expected_digest;
-        uint8_t expected_digest[QEMU_DIGEST_SIZE];
+        uint8_t expected_digest[QEMU_DIGEST_SIZE];      /* when OPT_EXPECTED_DIGEST is given */
         uint64_t guest_features;        /* only for the expected digest */
         size_t digest_size;             /* the measured launch digest; 0: not known */
         uint8_t digest[MEASURE_SNP_DIGEST_SIZE];
         const char *id_block_file, *id_auth_file, *host_data_file;
-        const char *toml;               /* launch-qemu.sh -load-config */
-        bool no_kernel_hashes;
-        bool smp_set, bios_set, kernel_set, initrd_set, append_set, policy_set;
-        bool vcpus_set, memory_set, reduced_phys_bits_set, no_network_set, guest_features_set;
         bool cbitpos_from_config;
         bool has_vcpu_sig;              /* the config's vcpu_sig, for the digest */
         uint32_t vcpu_sig;
@@ -64,8 +74,12 @@ struct launch_args {
         size_t n_extra;
         /* Owned copies of what files held. */
         char *id_block, *id_auth, *host_data;
-        char *toml_strings[4];
 };
+
+/* Whether the option key (OPT_*), in any of its spellings, was on the command line. */
+static bool given(const struct launch_args *a, int key) {
+        return a->given & GIVEN(key);
+}
 
 static void launch_args_done(struct launch_args *a) {
         for (size_t i = 0; i < a->n_forwards; i++)
@@ -73,8 +87,6 @@ static void launch_args_done(struct launch_args *a) {
         free(a->id_block);
         free(a->id_auth);
         free(a->host_data);
-        for (size_t i = 0; i < ELEMENTSOF(a->toml_strings); i++)
-                free(a->toml_strings[i]);
         if (a->cfg)
                 config_free(a->cfg);
 }
@@ -159,88 +171,24 @@ static void add_disk(struct argp_state *state, struct launch_args *a, const char
         a->disks[a->n_disks++] = (struct qemu_disk) { .file = file };
 }
 
-enum {
-        OPT_CONFIG = 0x100, OPT_MODE, OPT_ACCEL, OPT_QEMU, OPT_OVMF, OPT_KERNEL, OPT_INITRD,
-        OPT_APPEND, OPT_NO_KERNEL_HASHES, OPT_VCPUS, OPT_CPU, OPT_MEMORY, OPT_DISK, OPT_DISK_BUS,
-        OPT_CDROM, OPT_FORWARD, OPT_NO_NETWORK, OPT_POLICY, OPT_CBITPOS, OPT_REDUCED_PHYS_BITS,
-        OPT_ID_BLOCK, OPT_ID_AUTH, OPT_HOST_DATA, OPT_EXPECTED_DIGEST, OPT_CONSOLE, OPT_MONITOR,
-        OPT_DRY_RUN, OPT_CHECK, OPT_GUEST_FEATURES,
-        /* launch-qemu.sh only */
-        OPT_SEV_SNP, OPT_SEV_ES, OPT_SEV, OPT_HDA, OPT_HDB, OPT_DEFAULT_NETWORK, OPT_LOAD_CONFIG,
-};
-
-/* Options shared by both spellings. */
-static error_t parse_common_opt(int key, char *arg, struct argp_state *state) {
-        struct launch_args *a = state->input;
-        struct qemu_params *q = &a->q;
-
-        switch (key) {
-        case OPT_KERNEL:
-                q->kernel = arg;
-                a->kernel_set = true;
-                break;
-        case OPT_INITRD:
-                q->initrd = arg;
-                a->initrd_set = true;
-                break;
-        case OPT_APPEND:
-                q->append = arg;
-                a->append_set = true;
-                break;
-        case OPT_CPU:
-                q->cpu_model = arg;
-                break;
-        case OPT_CDROM:
-                q->cdrom = arg;
-                break;
-        case OPT_POLICY:
-                if (parse_u64(arg, &q->policy) < 0)
-                        argp_error(state, "bad --policy '%s': a number such as 0x30000", arg);
-                q->has_policy = a->policy_set = true;
-                break;
-        case OPT_ID_BLOCK:
-                a->id_block_file = arg;
-                break;
-        case OPT_ID_AUTH:
-                a->id_auth_file = arg;
-                break;
-        case OPT_HOST_DATA:
-                a->host_data_file = arg;
-                break;
-        case OPT_CONSOLE:
-                if (parse_console(arg, q) < 0)
-                        argp_error(state, "bad console '%s': stdio, pty, none or file:PATH", arg);
-                break;
-        case OPT_MONITOR:
-                q->monitor = arg;
-                break;
-        case OPT_DRY_RUN:
-                a->dry_run = true;
-                break;
-        case ARGP_KEY_INIT:
-                state->child_inputs[0] = &a->common;
-                break;
-        case ARGP_KEY_ARG:
-                argp_error(state, "unexpected argument '%s'; QEMU arguments go after --", arg);
-                break;
-        case ARGP_KEY_END:
-                if (a->common.json && !a->check && !a->dry_run)
-                        argp_error(state, "--json needs --dry-run or --check");
-                break;
-        default:
-                return ARGP_ERR_UNKNOWN;
-        }
-        return 0;
-}
-
+/* One table for both names (style: an alias differs only where its behaviour does). Under the
+ * name launch-qemu.sh it is parsed with ARGP_LONG_ONLY, so that the original script's
+ * single-dash flags (SNPGuard launch.sh; snp-facts B.1.7) are these options: -bios is --ovmf,
+ * -smp --vcpus, -mem --memory, -load-config --config. */
 static const struct argp_option launch_options[] = {
         { NULL, 0, NULL, 0, "What to run:", 1 },
-        { "config",   OPT_CONFIG, "FILE", 0, "VM config (vm.json) describing the guest", 1 },
+        { "config",   OPT_CONFIG, "FILE", 0, "VM config (vm.json) describing the guest; the "
+                "options given win over its fields", 1 },
+        { "load-config", OPT_CONFIG, NULL, OPTION_ALIAS, NULL, 1 },
         { "mode",     OPT_MODE,   "MODE", 0, "snp (default), sev-es, sev or plain (no "
-                "memory encryption)", 1 },
+                "memory encryption; the default of launch-qemu.sh)", 1 },
+        { "sev-snp",  OPT_SEV_SNP, NULL, 0, "--mode snp", 1 },
+        { "sev-es",   OPT_SEV_ES, NULL, 0, "--mode sev-es, unless --sev-snp", 1 },
+        { "sev",      OPT_SEV,    NULL, 0, "--mode sev, unless --sev-snp or --sev-es", 1 },
         { "accel",    OPT_ACCEL,  "ACCEL", 0, "kvm (default) or tcg (plain mode only)", 1 },
         { "qemu",     OPT_QEMU,   "BINARY", 0, "QEMU binary (default: qemu-system-x86_64)", 1 },
         { "ovmf",     OPT_OVMF,   "FILE", 0, "OVMF image, loaded with -bios", 1 },
+        { "bios",     OPT_OVMF,   NULL, OPTION_ALIAS, NULL, 1 },
         { "kernel",   OPT_KERNEL, "FILE", 0, "Kernel for direct boot (measured in SEV modes)",
           1 },
         { "initrd",   OPT_INITRD, "FILE", 0, "Initrd for direct boot", 1 },
@@ -248,20 +196,26 @@ static const struct argp_option launch_options[] = {
         { "no-kernel-hashes", OPT_NO_KERNEL_HASHES, NULL, 0, "Do not measure kernel, initrd and "
                 "command line (kernel-hashes=off)", 1 },
         { "vcpus",    OPT_VCPUS,  "N", 0, "Number of vCPUs (default: 1)", 1 },
+        { "smp",      OPT_VCPUS,  NULL, OPTION_ALIAS, NULL, 1 },
         { "cpu",      OPT_CPU,    "MODEL", 0, "QEMU CPU model (default: EPYC-v4; plain: max "
-                "or host)", 1 },
+                "or host, but EPYC-v4 for launch-qemu.sh)", 1 },
         { "memory",   OPT_MEMORY, "SIZE", 0, "Memory in MiB, or with an M or G suffix "
                 "(default: 2048)", 1 },
+        { "mem",      OPT_MEMORY, NULL, OPTION_ALIAS, NULL, 1 },
         { "disk",     OPT_DISK,   "FILE", 0, "A disk image (qcow2 by its .qcow2 name, else raw); "
                 "repeatable", 1 },
+        { "hda",      OPT_HDA,    "FILE", 0, "A disk image after those of --disk", 1 },
+        { "hdb",      OPT_HDB,    "FILE", 0, "A disk image after --hda's", 1 },
         { "disk-bus", OPT_DISK_BUS, "BUS", 0, "scsi (virtio-scsi, default) or blk (virtio-blk)",
           1 },
         { "cdrom",    OPT_CDROM,  "FILE", 0, "A CD-ROM image", 1 },
         { "forward",  OPT_FORWARD, "[ADDR:]HOST:GUEST[/udp]", 0, "Forward a host port "
-                "(on 127.0.0.1 unless ADDR) to the guest; repeatable", 1 },
+                "(on 127.0.0.1 unless ADDR) to the guest; repeatable (launch-qemu.sh: "
+                "2222:22 and 8080:80 unless given)", 1 },
         { "no-network", OPT_NO_NETWORK, NULL, 0, "No network device", 1 },
-        { "console",  OPT_CONSOLE, "KIND", 0, "Serial console: stdio (default), pty, none or "
-                "file:PATH", 1 },
+        { "default-network", OPT_DEFAULT_NETWORK, NULL, 0, "User networking (the default)", 1 },
+        { "console",  OPT_CONSOLE, "KIND", 0, "Serial console: stdio (default; serial is the "
+                "same), pty, none or file:PATH", 1 },
         { "monitor",  OPT_MONITOR, "PATH", 0, "QEMU monitor on a unix socket", 1 },
         { NULL, 0, NULL, 0, "SEV-SNP launch parameters:", 2 },
         { "policy",   OPT_POLICY, "POLICY", 0, "Guest policy (default: 0x30000 for snp, 0x5 "
@@ -286,10 +240,39 @@ static const struct argp_option launch_options[] = {
         { 0 }
 };
 
+/* Checks across options, once all are in. */
+static void check_end(struct argp_state *state, struct launch_args *a) {
+        struct qemu_params *q = &a->q;
+
+        /* The script's precedence, whatever the order: -sev-snp, then -sev-es, then -sev. */
+        if (a->given & (GIVEN(OPT_SEV_SNP) | GIVEN(OPT_SEV_ES) | GIVEN(OPT_SEV))) {
+                if (given(a, OPT_MODE))
+                        argp_error(state, "--mode and --sev-snp, --sev-es, --sev exclude each "
+                                   "other");
+                q->mode = given(a, OPT_SEV_SNP) ? QEMU_MODE_SNP :
+                        given(a, OPT_SEV_ES) ? QEMU_MODE_SEV_ES : QEMU_MODE_SEV;
+        }
+        if (a->check && a->dry_run)
+                argp_error(state, "--check and --dry-run exclude each other");
+        if (given(a, OPT_NO_NETWORK) && given(a, OPT_FORWARD))
+                argp_error(state, "--forward and --no-network exclude each other");
+        if (given(a, OPT_NO_NETWORK) && given(a, OPT_DEFAULT_NETWORK))
+                argp_error(state, "--default-network and --no-network exclude each other");
+        if (given(a, OPT_GUEST_FEATURES) && q->mode == QEMU_MODE_SNP &&
+            !(a->guest_features & SNP_FEATURE_SNP_ACTIVE))
+                argp_error(state, "--guest-features 0x%" PRIx64 " lacks bit 0 (SNPActive), which "
+                           "every SNP vCPU has", a->guest_features);
+        if (a->common.json && !a->check && !a->dry_run)
+                argp_error(state, "--json needs --dry-run or --check");
+}
+
 static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
         struct launch_args *a = state->input;
         struct qemu_params *q = &a->q;
 
+        /* The one place that records what was given, whichever spelling was used. */
+        if (key >= OPT_CONFIG && key < OPT_END)
+                a->given |= GIVEN(key);
         switch (key) {
         case OPT_CONFIG:
                 a->config = arg;
@@ -298,6 +281,11 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                 if (qemu_mode_from_string(arg, &q->mode) < 0)
                         argp_error(state, "bad --mode '%s': snp, sev-es, sev or plain", arg);
                 break;
+        case OPT_SEV_SNP:
+        case OPT_SEV_ES:
+        case OPT_SEV:
+        case OPT_NO_KERNEL_HASHES:
+                break;          /* check_end() and run() read the given bits */
         case OPT_ACCEL:
                 if (qemu_accel_from_string(arg, &q->accel) < 0)
                         argp_error(state, "bad --accel '%s': kvm or tcg", arg);
@@ -308,21 +296,34 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_OVMF:
                 q->ovmf = arg;
                 break;
-        case OPT_NO_KERNEL_HASHES:
-                a->no_kernel_hashes = true;
+        case OPT_KERNEL:
+                q->kernel = arg;
+                break;
+        case OPT_INITRD:
+                q->initrd = arg;
+                break;
+        case OPT_APPEND:
+                q->append = arg;
                 break;
         case OPT_VCPUS:
                 if (parse_uint(arg, 1, QEMU_MAX_VCPUS, &q->vcpus) < 0)
                         argp_error(state, "bad --vcpus '%s': 1 to %d", arg, QEMU_MAX_VCPUS);
-                a->vcpus_set = true;
+                break;
+        case OPT_CPU:
+                q->cpu_model = arg;
                 break;
         case OPT_MEMORY:
                 if (parse_memory(arg, &q->memory_mib) < 0)
                         argp_error(state, "bad --memory '%s': MiB, or a size with M or G", arg);
-                a->memory_set = true;
                 break;
         case OPT_DISK:
                 add_disk(state, a, arg);
+                break;
+        case OPT_HDA:
+                a->hd[0] = arg;
+                break;
+        case OPT_HDB:
+                a->hd[1] = arg;
                 break;
         case OPT_DISK_BUS:
                 if (strcmp(arg, "scsi") == 0)
@@ -331,6 +332,9 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                         a->disk_bus = QEMU_DISK_BUS_BLK;
                 else
                         argp_error(state, "bad --disk-bus '%s': scsi or blk", arg);
+                break;
+        case OPT_CDROM:
+                q->cdrom = arg;
                 break;
         case OPT_FORWARD: {
                 int r;
@@ -349,28 +353,46 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
         }
         case OPT_NO_NETWORK:
                 q->network = false;
-                a->no_network_set = true;
+                break;
+        case OPT_DEFAULT_NETWORK:
+                q->network = true;
+                break;
+        case OPT_CONSOLE:
+                if (parse_console(arg, q) < 0)
+                        argp_error(state, "bad console '%s': stdio, pty, none or file:PATH", arg);
+                break;
+        case OPT_MONITOR:
+                q->monitor = arg;
+                break;
+        case OPT_POLICY:
+                if (parse_u64(arg, &q->policy) < 0)
+                        argp_error(state, "bad --policy '%s': a number such as 0x30000", arg);
+                q->has_policy = true;
                 break;
         case OPT_CBITPOS:
                 if (parse_uint(arg, 1, 63, &q->cbitpos) < 0)
                         argp_error(state, "bad --cbitpos '%s': 1 to 63", arg);
-                a->cbitpos_set = true;
                 break;
         case OPT_REDUCED_PHYS_BITS:
                 if (parse_uint(arg, 1, 63, &q->reduced_phys_bits) < 0)
                         argp_error(state, "bad --reduced-phys-bits '%s': 1 to 63", arg);
-                a->reduced_phys_bits_set = true;
+                break;
+        case OPT_ID_BLOCK:
+                a->id_block_file = arg;
+                break;
+        case OPT_ID_AUTH:
+                a->id_auth_file = arg;
+                break;
+        case OPT_HOST_DATA:
+                a->host_data_file = arg;
                 break;
         case OPT_EXPECTED_DIGEST:
                 if (hex_decode_exact(arg, a->expected_digest, QEMU_DIGEST_SIZE) < 0)
                         argp_error(state, "bad --expected-digest: 96 hex digits (48 bytes)");
-                a->has_expected_digest = true;
                 break;
         case OPT_GUEST_FEATURES:
-                if (parse_u64(arg, &a->guest_features) < 0 ||
-                    (a->guest_features & ~SNP_FEATURES_KNOWN_MASK))
+                if (parse_u64(arg, &a->guest_features) < 0)
                         argp_error(state, "bad --guest-features '%s'", arg);
-                a->guest_features_set = true;
                 break;
         case 'n':
                 a->dry_run = true;
@@ -378,95 +400,17 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_CHECK:
                 a->check = true;
                 break;
+        case ARGP_KEY_INIT:
+                state->child_inputs[0] = &a->common;
+                break;
+        case ARGP_KEY_ARG:
+                argp_error(state, "unexpected argument '%s'; QEMU arguments go after --", arg);
+                break;
         case ARGP_KEY_END:
-                if (a->check && a->dry_run)
-                        argp_error(state, "--check and --dry-run exclude each other");
-                if (a->q.network == false && a->n_forwards)
-                        argp_error(state, "--forward and --no-network exclude each other");
-                return parse_common_opt(key, arg, state);
-        default:
-                return parse_common_opt(key, arg, state);
-        }
-        return 0;
-}
-
-/* launch-qemu.sh: the original script's single-dash flags (SNPGuard launch.sh; snp-facts
- * B.1.7), parsed with ARGP_LONG_ONLY. */
-static const struct argp_option compat_options[] = {
-        { "sev-snp",  OPT_SEV_SNP, NULL, 0, "Launch an SEV-SNP guest", 1 },
-        { "sev-es",   OPT_SEV_ES, NULL, 0, "Launch an SEV-ES guest", 1 },
-        { "sev",      OPT_SEV, NULL, 0, "Launch an SEV guest (none of the three: no encryption)",
-          1 },
-        { "bios",     OPT_OVMF, "PATH", 0, "OVMF image (loaded with -bios)", 1 },
-        { "kernel",   OPT_KERNEL, "PATH", 0, "Kernel to boot", 1 },
-        { "initrd",   OPT_INITRD, "PATH", 0, "Initrd to use", 1 },
-        { "append",   OPT_APPEND, "ARGS", 0, "Kernel command line", 1 },
-        { "hda",      OPT_HDA, "PATH", 0, "Hard disk image", 1 },
-        { "hdb",      OPT_HDB, "PATH", 0, "Second hard disk image", 1 },
-        { "cdrom",    OPT_CDROM, "PATH", 0, "CD-ROM image", 1 },
-        { "mem",      OPT_MEMORY, "MB", 0, "Guest memory in MB (default 2048)", 1 },
-        { "smp",      OPT_VCPUS, "NCPUS", 0, "Number of vCPUs (default 1)", 1 },
-        { "cpu",      OPT_CPU, "CPU_MODEL", 0, "QEMU CPU model (default EPYC-v4)", 1 },
-        { "policy",   OPT_POLICY, "0x...", 0, "Guest policy (default 0x30000 SNP, 0x5 SEV-ES, "
-                "0x1 SEV)", 1 },
-        { "id-block", OPT_ID_BLOCK, "PATH", 0, "File with the base64 ID block (96 bytes)", 1 },
-        { "id-auth",  OPT_ID_AUTH, "PATH", 0, "File with the base64 ID auth info (4096 bytes)",
-          1 },
-        { "host-data", OPT_HOST_DATA, "PATH", 0, "File with the base64 HOST_DATA (32 bytes)", 1 },
-        { "default-network", OPT_DEFAULT_NETWORK, NULL, 0, "User networking, host "
-                "127.0.0.1:2222->22 and :8080->80 (on by default)", 1 },
-        { "console",  OPT_CONSOLE, "KIND", 0, "serial (default, on stdio), pty, none or "
-                "file:PATH", 1 },
-        { "monitor",  OPT_MONITOR, "PATH", 0, "QEMU monitor unix socket", 1 },
-        { "load-config", OPT_LOAD_CONFIG, "PATH", 0, "VM config .toml: vcpu_count, ovmf_file, "
-                "kernel_file, initrd_file, kernel_cmdline, guest_policy (flags win)", 1 },
-        { "dry-run",  OPT_DRY_RUN, NULL, 0, "Print the QEMU command line instead of running it",
-          1 },
-        { 0 }
-};
-
-static error_t compat_parse_opt(int key, char *arg, struct argp_state *state) {
-        struct launch_args *a = state->input;
-        struct qemu_params *q = &a->q;
-
-        switch (key) {
-        case OPT_SEV_SNP:
-                q->mode = QEMU_MODE_SNP;
-                break;
-        case OPT_SEV_ES:
-                if (q->mode != QEMU_MODE_SNP)
-                        q->mode = QEMU_MODE_SEV_ES;
-                break;
-        case OPT_SEV:
-                if (q->mode == QEMU_MODE_PLAIN)
-                        q->mode = QEMU_MODE_SEV;
-                break;
-        case OPT_OVMF:
-                q->ovmf = arg;
-                a->bios_set = true;
-                break;
-        case OPT_HDA:
-                a->hd[0] = arg;
-                break;
-        case OPT_HDB:
-                a->hd[1] = arg;
-                break;
-        case OPT_MEMORY:
-                if (parse_memory(arg, &q->memory_mib) < 0)
-                        argp_error(state, "bad -mem '%s': MB", arg);
-                break;
-        case OPT_VCPUS:
-                if (parse_uint(arg, 1, QEMU_MAX_VCPUS, &q->vcpus) < 0)
-                        argp_error(state, "bad -smp '%s': 1 to %d", arg, QEMU_MAX_VCPUS);
-                a->smp_set = true;
-                break;
-        case OPT_DEFAULT_NETWORK:
-                break;          /* on by default, as in the script */
-        case OPT_LOAD_CONFIG:
-                a->toml = arg;
+                check_end(state, a);
                 break;
         default:
-                return parse_common_opt(key, arg, state);
+                return ARGP_ERR_UNKNOWN;
         }
         return 0;
 }
@@ -481,18 +425,11 @@ static const struct argp launch_argp = {
                "(9.1 or later), or print its command line.\v"
                "Arguments after -- are appended to the QEMU command line. On a host without "
                "SEV-SNP, launch stops (--dry-run still prints, assuming cbitpos 51). "
-               "Exit status: 0 success, 1 could not finish (or --check found a problem), "
-               "2 usage error.",
-        .children = launch_children,
-};
-
-static const struct argp compat_argp = {
-        .options = compat_options,
-        .parser = compat_parse_opt,
-        .args_doc = "[-- QEMU-ARG...]",
-        .doc = "launch-qemu.sh compatibility: the original script's flags, producing an "
-               "upstream QEMU (9.1+) command line (author-key-enabled, -bios).\v"
-               "Same as snpctl launch; see snpctl-launch(1).",
+               "As launch-qemu.sh, every option also takes one dash (-sev-snp, -bios, -smp, "
+               "-mem, -hda, -load-config, ...), and the defaults are the original script's: "
+               "no encryption unless -sev*, CPU EPYC-v4, ports 2222 and 8080 forwarded to 22 "
+               "and 80. Exit status: 0 success, 1 could not finish (or --check found a "
+               "problem), 2 usage error.",
         .children = launch_children,
 };
 
@@ -512,75 +449,6 @@ static int read_blob_file(const char *what, const char *path, char **ret) {
                 return -EINVAL;
         }
         *ret = (char *) TAKE(data);
-        return 0;
-}
-
-/* The script's TOML: `key = "value"` or `key = value` lines, as its grep read them. */
-static int load_toml(struct launch_args *a) {
-        static const char *const keys[] = { "ovmf_file", "kernel_file", "initrd_file",
-                                            "kernel_cmdline", "vcpu_count", "guest_policy" };
-        _cleanup_(freep) uint8_t *data = NULL;
-        char *save = NULL;
-        size_t size;
-        int r;
-
-        r = fileio_read_full(a->toml, 1 << 20, &data, &size);
-        if (r < 0)
-                return log_errno(r, "reading config '%s'", a->toml);
-        for (char *line = strtok_r((char *) data, "\n", &save); line;
-             line = strtok_r(NULL, "\n", &save)) {
-                char *k = line + strspn(line, " \t"), *eq = strchr(k, '='), *v, *end;
-                size_t klen;
-
-                if (!eq || *k == '#')
-                        continue;
-                klen = strcspn(k, " \t=");
-                v = eq + 1 + strspn(eq + 1, " \t");
-                if (*v == '"') {
-                        v++;
-                        end = strchr(v, '"');
-                        if (!end) {
-                                log_error("config '%s': unterminated string in '%.*s'", a->toml,
-                                          (int) klen, k);
-                                return -EINVAL;
-                        }
-                } else
-                        end = v + strcspn(v, " \t\r#");
-                *end = '\0';
-                for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-                        if (strlen(keys[i]) != klen || strncmp(k, keys[i], klen) != 0)
-                                continue;
-                        if (i == 4) {
-                                if (!a->smp_set && parse_uint(v, 1, QEMU_MAX_VCPUS,
-                                                              &a->q.vcpus) < 0) {
-                                        log_error("config '%s': bad vcpu_count '%s'", a->toml, v);
-                                        return -EINVAL;
-                                }
-                        } else if (i == 5) {
-                                if (!a->policy_set) {
-                                        if (parse_u64(v, &a->q.policy) < 0) {
-                                                log_error("config '%s': bad guest_policy '%s'",
-                                                          a->toml, v);
-                                                return -EINVAL;
-                                        }
-                                        a->q.has_policy = true;
-                                }
-                        } else {
-                                const char **field = i == 0 ? &a->q.ovmf : i == 1 ? &a->q.kernel :
-                                        i == 2 ? &a->q.initrd : &a->q.append;
-                                bool set = i == 0 ? a->bios_set : i == 1 ? a->kernel_set :
-                                        i == 2 ? a->initrd_set : a->append_set;
-
-                                if (set)
-                                        break;
-                                free(a->toml_strings[i]);
-                                a->toml_strings[i] = strdup(v);
-                                if (!a->toml_strings[i])
-                                        return log_errno(-ENOMEM, "reading config '%s'", a->toml);
-                                *field = a->toml_strings[i];
-                        }
-                }
-        }
         return 0;
 }
 
@@ -631,7 +499,7 @@ static int resolve_cbitpos(struct launch_args *a, const char **ret_source) {
         bool capable;
 
         *ret_source = a->cbitpos_from_config ? "config" : "option";
-        if (a->q.mode == QEMU_MODE_PLAIN || a->cbitpos_set)
+        if (a->q.mode == QEMU_MODE_PLAIN || given(a, OPT_CBITPOS) || a->cbitpos_from_config)
                 return 0;
         (void) hostinfo_read_cpu(&cpu);
         capable = cpu.probed && cpu.amd && cpu.has_sev_leaf && cpu.sev &&
@@ -665,7 +533,7 @@ static int compute_digest(struct launch_args *a) {
         _cleanup_(measure_result_freep) struct measure_result *res = NULL;
         _cleanup_(freep) char *why = NULL;
         const char *cpu = a->q.cpu_model ? a->q.cpu_model : QEMU_DEFAULT_CPU_MODEL;
-        bool needed = a->q.id_block || a->has_expected_digest;
+        bool needed = a->q.id_block || given(a, OPT_EXPECTED_DIGEST);
         struct measure_params mp;
         int r;
 
@@ -682,6 +550,13 @@ static int compute_digest(struct launch_args *a) {
         }
         mp.vcpus = a->q.vcpus;
         mp.guest_features = a->guest_features;
+        /* Measured as given, as sev-snp-measure and QEMU do; a config's value was checked with
+         * the config. */
+        if (given(a, OPT_GUEST_FEATURES) && a->q.mode == QEMU_MODE_SNP &&
+            (a->guest_features & ~SNP_FEATURES_KNOWN_MASK))
+                log_warning("--guest-features 0x%" PRIx64 " sets bits this version does not know "
+                            "(0x%" PRIx64 "); measured as given", a->guest_features,
+                            a->guest_features & ~SNP_FEATURES_KNOWN_MASK);
         if (a->has_vcpu_sig)
                 mp.vcpu_sig = a->vcpu_sig;
         else if (a->q.mode != QEMU_MODE_SEV &&
@@ -706,7 +581,7 @@ static int compute_digest(struct launch_args *a) {
                 log_warning("no expected launch digest: %s", why ? why : strerror(-r));
                 return 0;
         }
-        if (a->has_expected_digest && (res->digest_size != QEMU_DIGEST_SIZE ||
+        if (given(a, OPT_EXPECTED_DIGEST) && (res->digest_size != QEMU_DIGEST_SIZE ||
                                        memcmp(res->digest, a->expected_digest,
                                               QEMU_DIGEST_SIZE) != 0)) {
                 char got[2 * MEASURE_SNP_DIGEST_SIZE + 1];
@@ -755,7 +630,7 @@ static int print_dry_run(const struct launch_args *a, char **argv, const char *c
                 r = output_add_str(obj, "cbitpos_source", cbitpos_source);
         if (r >= 0 && a->digest_size)
                 r = output_add_hex(obj, "expected_launch_digest", a->digest, a->digest_size);
-        else if (r >= 0 && a->has_expected_digest)
+        else if (r >= 0 && given(a, OPT_EXPECTED_DIGEST))
                 r = output_add_hex(obj, "expected_launch_digest", a->expected_digest,
                                    QEMU_DIGEST_SIZE);
         if (r >= 0)
@@ -854,7 +729,8 @@ static int run_check(const struct launch_args *a) {
         return r;
 }
 
-/* --config: the VM description (config.h) fills what the options left unset; options win. */
+/* --config (-load-config): the VM description (config.h) fills what the options left unset;
+ * options win. */
 static int apply_config(struct launch_args *a) {
         struct config_problems problems = { 0 };
         struct vm_config *c;
@@ -881,17 +757,17 @@ static int apply_config(struct launch_args *a) {
                           "differs", a->config, config_vmm_type_to_string(c->vmm_type));
                 return -EINVAL;
         }
-        if (!a->q.ovmf)
+        if (!given(a, OPT_OVMF))
                 a->q.ovmf = c->ovmf_file;
-        if (!a->kernel_set)
+        if (!given(a, OPT_KERNEL))
                 a->q.kernel = c->kernel_file;
-        if (!a->initrd_set)
+        if (!given(a, OPT_INITRD))
                 a->q.initrd = c->initrd_file;
-        if (!a->append_set)
+        if (!given(a, OPT_APPEND))
                 a->q.append = c->cmdline;
-        if (!a->vcpus_set)
+        if (!given(a, OPT_VCPUS))
                 a->q.vcpus = c->vcpu_count;
-        if (!a->q.cpu_model) {
+        if (!given(a, OPT_CPU)) {
                 if (!c->vcpu_type) {
                         log_error("config '%s': vcpu_type: launch needs a QEMU CPU model, not "
                                   "only vcpu_sig", a->config);
@@ -901,34 +777,34 @@ static int apply_config(struct launch_args *a) {
                 a->has_vcpu_sig = true;         /* vcpu_sig may override the model's */
                 a->vcpu_sig = c->vcpu_sig;
         }
-        if (!a->memory_set)
+        if (!given(a, OPT_MEMORY))
                 a->q.memory_mib = c->memory_mb;
-        if (!a->q.qemu)
+        if (!given(a, OPT_QEMU))
                 a->q.qemu = c->qemu_binary;
-        if (!a->cbitpos_set && c->cbitpos) {
+        if (!given(a, OPT_CBITPOS) && c->cbitpos) {
                 a->q.cbitpos = c->cbitpos;
-                a->cbitpos_set = a->cbitpos_from_config = true;
+                a->cbitpos_from_config = true;
         }
-        if (!a->reduced_phys_bits_set)
+        if (!given(a, OPT_REDUCED_PHYS_BITS))
                 a->q.reduced_phys_bits = c->reduced_phys_bits;
         /* The config's guest_policy is an SNP policy. */
-        if (!a->policy_set && a->q.mode == QEMU_MODE_SNP) {
+        if (!given(a, OPT_POLICY) && a->q.mode == QEMU_MODE_SNP) {
                 a->q.has_policy = true;
                 a->q.policy = c->guest_policy;
         }
-        if (!a->guest_features_set)
+        if (!given(a, OPT_GUEST_FEATURES))
                 a->guest_features = c->guest_features;
-        if (!a->id_block_file && !a->id_auth_file && a->q.mode == QEMU_MODE_SNP) {
+        if (!given(a, OPT_ID_BLOCK) && !given(a, OPT_ID_AUTH) && a->q.mode == QEMU_MODE_SNP) {
                 a->id_block_file = c->id_block_file;
                 a->id_auth_file = c->id_auth_file;
         }
-        if (!a->host_data_file && c->has_host_data && a->q.mode == QEMU_MODE_SNP) {
+        if (!given(a, OPT_HOST_DATA) && c->has_host_data && a->q.mode == QEMU_MODE_SNP) {
                 a->host_data = base64_encode(c->host_data, sizeof(c->host_data));
                 if (!a->host_data)
                         return log_errno(-ENOMEM, "reading config '%s'", a->config);
                 a->q.host_data = a->host_data;
         }
-        if (a->n_disks == 0) {
+        if (!(a->given & (GIVEN(OPT_DISK) | GIVEN(OPT_HDA) | GIVEN(OPT_HDB)))) {
                 if (c->n_disks > ELEMENTSOF(a->disks)) {
                         log_error("config '%s': %zu disks; launch takes at most %zu", a->config,
                                   c->n_disks, ELEMENTSOF(a->disks));
@@ -942,9 +818,9 @@ static int apply_config(struct launch_args *a) {
                                 .readonly = c->disks[i].readonly,
                         };
         }
-        if (!a->no_network_set)
+        if (!given(a, OPT_NO_NETWORK) && !given(a, OPT_DEFAULT_NETWORK))
                 a->q.network = c->network == CONFIG_NETWORK_USER;
-        if (a->n_forwards == 0 && a->q.network) {
+        if (!given(a, OPT_FORWARD) && a->q.network) {
                 if (c->n_forwards > MAX_FORWARDS) {
                         log_error("config '%s': %zu forwards; launch takes at most %d",
                                   a->config, c->n_forwards, MAX_FORWARDS);
@@ -961,17 +837,28 @@ static int apply_config(struct launch_args *a) {
         return 0;
 }
 
+/* launch-qemu.sh: the original script's defaults for what neither the options nor the config
+ * set: the CPU model even for an unencrypted guest, and its two forwards on 127.0.0.1. */
+static void apply_script_defaults(struct launch_args *a) {
+        static const struct qemu_forward script_forwards[] = {
+                { .host_port = 2222, .guest_port = 22 },
+                { .host_port = 8080, .guest_port = 80 },
+        };
+
+        if (!a->q.cpu_model)
+                a->q.cpu_model = QEMU_DEFAULT_CPU_MODEL;
+        if (!given(a, OPT_FORWARD) && !a->config && a->q.network) {
+                memcpy(a->forwards, script_forwards, sizeof(script_forwards));
+                a->n_forwards = ELEMENTSOF(script_forwards);
+        }
+}
+
 static int run(struct launch_args *a) {
         _cleanup_(qemu_argv_freep) char **argv = NULL;
         _cleanup_(freep) char *why = NULL;
         const char *cbitpos_source = "option";
         int r;
 
-        if (a->toml) {
-                r = load_toml(a);
-                if (r < 0)
-                        return r;
-        }
         for (size_t i = 0; i < ELEMENTSOF(a->hd); i++)
                 if (a->hd[i])
                         a->disks[a->n_disks++] = (struct qemu_disk) { .file = a->hd[i] };
@@ -982,6 +869,8 @@ static int run(struct launch_args *a) {
                 if (r < 0)
                         return r;
         }
+        if (a->script)
+                apply_script_defaults(a);
         a->q.disks = a->disks;
         a->q.n_disks = a->n_disks;
         a->q.forwards = a->forwards;
@@ -989,9 +878,9 @@ static int run(struct launch_args *a) {
         a->q.extra = a->extra;
         a->q.n_extra = a->n_extra;
         /* Measured direct boot whenever a kernel is given to an encrypted guest. */
-        if (a->q.kernel && a->q.mode != QEMU_MODE_PLAIN && !a->no_kernel_hashes)
+        if (a->q.kernel && a->q.mode != QEMU_MODE_PLAIN && !given(a, OPT_NO_KERNEL_HASHES))
                 a->q.kernel_hashes = true;
-        if (a->has_expected_digest)
+        if (given(a, OPT_EXPECTED_DIGEST))
                 a->q.expected_digest = a->expected_digest;
 
         if (a->check)
@@ -1042,7 +931,7 @@ static int run(struct launch_args *a) {
         }
         /* The owner compares this with the report's MEASUREMENT (stderr: stdout is data, or the
          * guest's console). */
-        if (a->digest_size || a->has_expected_digest) {
+        if (a->digest_size || given(a, OPT_EXPECTED_DIGEST)) {
                 char hex[2 * MEASURE_SNP_DIGEST_SIZE + 1];
 
                 if (a->digest_size)
@@ -1071,10 +960,14 @@ int launch_main(int argc, char **argv) {
                 .guest_features = SNP_FEATURES_DEFAULT,
         };
         const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-        bool compat = strcmp(self, "launch-qemu.sh") == 0;
         int nopts = argc, r;
 
         qemu_params_init(&a.q);
+        /* The one thing the name changes: one dash for every option, and the original script's
+         * defaults (no encryption unless -sev*, apply_script_defaults()). */
+        a.script = strcmp(self, "launch-qemu.sh") == 0;
+        if (a.script)
+                a.q.mode = QEMU_MODE_PLAIN;
         /* Everything after the first "--" goes to QEMU unchanged. */
         for (int i = 1; i < argc; i++)
                 if (strcmp(argv[i], "--") == 0) {
@@ -1083,21 +976,7 @@ int launch_main(int argc, char **argv) {
                         a.n_extra = (size_t) (argc - i - 1);
                         break;
                 }
-        if (compat) {
-                /* The script starts an unencrypted guest unless -sev* is given, and always
-                 * forwards ssh and http on 127.0.0.1. */
-                static const struct qemu_forward script_forwards[] = {
-                        { .host_port = 2222, .guest_port = 22 },
-                        { .host_port = 8080, .guest_port = 80 },
-                };
-
-                a.q.mode = QEMU_MODE_PLAIN;
-                a.q.cpu_model = QEMU_DEFAULT_CPU_MODEL;
-                memcpy(a.forwards, script_forwards, sizeof(script_forwards));
-                a.n_forwards = ELEMENTSOF(script_forwards);
-        }
-        r = argp_parse(compat ? &compat_argp : &launch_argp, nopts, argv,
-                       compat ? ARGP_LONG_ONLY : 0, NULL, &a);
+        r = argp_parse(&launch_argp, nopts, argv, a.script ? ARGP_LONG_ONLY : 0, NULL, &a);
         if (r != 0) {
                 launch_args_done(&a);
                 return SNPCTL_EXIT_USAGE;

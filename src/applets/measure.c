@@ -141,6 +141,10 @@ static void check_end(struct measure_args *a, struct argp_state *state) {
                 argp_error(state, "--snp-ovmf-hash only works in mode 'snp'");
         if (a->dump_vmsa && !vmsas)
                 argp_error(state, "--dump-vmsa needs mode seves, snp or snp:svsm");
+        if (a->have_features && p->mode == MEASURE_MODE_SNP &&
+            !(p->guest_features & SNP_FEATURE_SNP_ACTIVE))
+                argp_error(state, "--guest-features 0x%" PRIx64 " lacks bit 0 (SNPActive), which "
+                           "every SNP vCPU has", p->guest_features);
 
         /* The vCPU signature: family/model/stepping, else --vcpu-sig, else --vcpu-type. */
         if (a->have_family || a->have_model || a->have_stepping) {
@@ -232,10 +236,6 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_GUEST_FEATURES:
                 if (parse_u64(arg, &p->guest_features) < 0)
                         argp_error(state, "bad --guest-features '%s'", arg);
-                if (p->guest_features & ~SNP_FEATURES_KNOWN_MASK)
-                        argp_error(state, "--guest-features %s sets reserved bits 0x%" PRIx64
-                                   " (defined: 0-10, 12, 14, 15)", arg,
-                                   p->guest_features & ~SNP_FEATURES_KNOWN_MASK);
                 a->have_features = true;
                 break;
         case OPT_OUTPUT_FORMAT:
@@ -433,6 +433,13 @@ static int run(struct measure_args *a) {
                 if (r < 0)
                         return r;
         }
+        /* Measured as given (sev-snp-measure and QEMU pass any value); a config's value was
+         * checked with the config. */
+        if (a->have_features && a->p.mode == MEASURE_MODE_SNP &&
+            (a->p.guest_features & ~SNP_FEATURES_KNOWN_MASK))
+                log_warning("--guest-features 0x%" PRIx64 " sets bits this version does not know "
+                            "(0x%" PRIx64 "); measured as given", a->p.guest_features,
+                            a->p.guest_features & ~SNP_FEATURES_KNOWN_MASK);
         if (a->vars_file) {
                 r = fileio_size(a->vars_file, &a->p.vars_size);
                 if (r < 0)

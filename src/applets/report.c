@@ -432,21 +432,23 @@ static int get(const struct report_args *a) {
                 log_errno(r, "getting a report from provider %s", provider_name(used));
                 return SNPCTL_EXIT_FAILURE;
         }
-        r = fileio_write_atomic(a->output, rep, sizeof(rep), 0644, flags);
-        if (r == -EEXIST) {
-                log_error("'%s' exists (use --force to replace it)", a->output);
-                return SNPCTL_EXIT_FAILURE;
-        }
-        if (r < 0) {
-                log_errno(r, "writing report '%s'", a->output);
-                return SNPCTL_EXIT_FAILURE;
-        }
         if (a->certs_out && certs_size == 0)
                 log_warning("the host supplied no certificates; '%s' not written", a->certs_out);
-        else if (a->certs_out) {
-                r = fileio_write_atomic(a->certs_out, certs, certs_size, 0644, flags);
+        {
+                /* The report and its certificates belong together: both, or neither. */
+                const struct fileio_output outs[] = {
+                        { a->output, rep, sizeof(rep), 0644 },
+                        { a->certs_out, certs, certs_size, 0644 },
+                };
+                size_t bad = 0;
+
+                r = fileio_write_set(outs, a->certs_out && certs_size > 0 ? 2 : 1, flags, &bad);
+                if (r == -EEXIST) {
+                        log_error("'%s' exists (use --force to replace it)", outs[bad].path);
+                        return SNPCTL_EXIT_FAILURE;
+                }
                 if (r < 0) {
-                        log_errno(r, "writing certificates '%s'", a->certs_out);
+                        log_errno(r, "writing '%s'", outs[bad].path);
                         return SNPCTL_EXIT_FAILURE;
                 }
         }

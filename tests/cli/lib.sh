@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Shared helpers for the CLI tests (toybox's testcmd idea): run the built snpctl, compare its exit
 # status, stdout and stderr with what is expected, count the checks, and exit non-zero on any
-# failure. Sourced by tests/cli/test-*.sh; meson sets SNPCTL and SNPCTL_TESTDATA.
+# failure. Sourced by tests/cli/test-*.sh; meson sets SNPCTL and SNPCTL_TESTDATA (tests/data, plus
+# the firmware images of -Dtestdata: tests/testdata-tree.py).
 set -u
 
 : "${SNPCTL:?SNPCTL must name the built snpctl binary}"

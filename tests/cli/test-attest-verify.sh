@@ -302,6 +302,28 @@ fails "auth block of another ID key" 3 id-key-digest "${M[@]}" --auth-block "$R/
 testcmd "ID block contradicting --measurement exits 1" 1 V "${M[@]}" --id-block "$R/id-block.bin" \
         --measurement "$(printf '23%.0s' $(seq 48))" "$R/id.bin"
 testcmd "truncated ID block exits 1" 1 V "${M[@]}" --id-block "$R/auth.bin" "$R/id.bin"
+expect_err "says what it got" "^snpctl attest-verify: ID block '$R/auth.bin': must be 96 bytes with VERSION 1, raw or base64 \\(got neither\\)$"
+# The files idblock writes: id-block.base64 and auth-block.base64 (no line end), or with one.
+base64 -w0 "$R/id-block.bin" >"$R/id-block.base64"
+base64 -w0 "$R/id-block-svn8.bin" >"$R/id-block-svn8.base64"
+{ base64 -w0 "$R/auth.bin"; echo; } >"$R/auth-block.base64"
+fails "base64 ID block and auth block (idblock's files)" 0 "" "${M[@]}" --id-block "$R/id-block.base64" \
+        --auth-block "$R/auth-block.base64" "$R/id.bin"
+fails "base64 ID block is read, not just accepted (SVN 8)" 3 guest-svn "${M[@]}" \
+        --id-block "$R/id-block-svn8.base64" "$R/id.bin"
+fails "base64 auth block is read (another ID key)" 3 id-key-digest "${M[@]}" \
+        --auth-block "$R/auth-block.base64" "$R/m3.bin"
+printf 'not base64!' >"$R/junk.base64"
+testcmd "ID block neither raw nor base64 exits 1" 1 V "${M[@]}" --id-block "$R/junk.base64" "$R/id.bin"
+expect_err "says neither" "^snpctl attest-verify: ID block '$R/junk.base64': must be 96 bytes with VERSION 1, raw or base64 \\(got neither\\)$"
+testcmd "auth block neither raw nor base64 exits 1" 1 V "${M[@]}" --auth-block "$R/junk.base64" "$R/id.bin"
+expect_err "says neither" "^snpctl attest-verify: ID auth block '$R/junk.base64': neither 4096 raw bytes nor base64$"
+head -c 95 "$R/id-block.bin" | base64 -w0 >"$R/id-block-95.base64"
+testcmd "base64 of 95 bytes exits 1" 1 V "${M[@]}" --id-block "$R/id-block-95.base64" "$R/id.bin"
+expect_err "says another size" "ID block '$R/id-block-95.base64': must be 96 bytes with VERSION 1, raw or base64 \\(got another size\\)$"
+head -c 4095 "$R/auth.bin" | base64 -w0 >"$R/auth-4095.base64"
+testcmd "base64 auth block of 4095 bytes exits 1" 1 V "${M[@]}" --auth-block "$R/auth-4095.base64" "$R/id.bin"
+expect_err "names the size" "ID auth block '$R/auth-4095.base64': must be 4096 bytes with ID_KEY_ALGO 1 \\(got 4095 bytes\\)$"
 
 # --- certificates from a folder, batches, JSON, exit statuses -----------------------------------
 mkdir -p "$T/certs" "$T/batch"

@@ -201,8 +201,6 @@ bad "a bad hex length" 'c["host_data"] = "00" * 31' \
 bad "non-hex" 'c["family_id"] = "zz" * 16' "^bad.json: family_id: 'z+' is not hexadecimal$"
 bad "an unknown CPU family" 'c["host_cpu_family"] = "Rome"' \
         "^bad.json: host_cpu_family: unknown value 'Rome' \\(expected one of: Milan, Genoa, Turin\\)$"
-bad "reserved guest features" 'c["guest_features"] = "0x801"' \
-        '^bad.json: guest_features: reserved bits must be zero: 0x800 \(bit 11\)$'
 bad "guest features without SNPActive" 'c["guest_features"] = "0x20"' \
         '^bad.json: guest_features: bit 0 \(SNPActive\) must be set'
 bad "an FMC SPL on Genoa" 'c["min_committed_tcb"]["fmc"] = 1' \
@@ -235,6 +233,13 @@ bad "an owner key digest of the wrong size" 'c["owner_key_digest"] = "ab" * 32' 
         '^bad.json: owner_key_digest: must be 48 bytes \(96 hex digits\), got 64 digits$'
 bad "an owner key without a kernel" 'c["owner_key_digest"] = "ab" * 48; c["kernel_file"] = None; c["initrd_file"] = None' \
         '^bad.json: owner_key_digest: needs kernel_file: it reaches the guest on the measured kernel command line$'
+# Bounded work (issue 17): a 1 MiB file of empty disks or bad forwards is one error, or 100
+# listed ones and a count.
+bad "more disks than accepted" 'c["disks"] = [{}] * 100000' \
+        '^bad.json: disks: 100000 disks, more than the 64 snpctl accepts$'
+bad "more problems than are listed" 'c["forwards"] = [{"host_port": 0, "guest_port": 0}] * 200' \
+        '^bad.json: more than 100 problems; the rest are not listed$' \
+        "'bad.json': 400 errors"
 make_ovmf guest/OVMF-nohashes.fd 1,2,3
 bad "a kernel with an OVMF that cannot measure it" 'c["ovmf_file"] = "guest/OVMF-nohashes.fd"' \
         "^bad.json: kernel_file: '$T/guest/OVMF-nohashes.fd' has no SNP kernel-hashes section"
@@ -288,6 +293,10 @@ testcmd "a debug policy is valid, with a warning" 0 "$SNPCTL" config validate de
 expect_err "the warning names DEBUG" '^debug.json: guest_policy: warning: bit 19 \(DEBUG\)'
 testcmd "show of a debug policy" 0 "$SNPCTL" config show debug.json
 expect_out "show says debug is allowed" '^  debug +ALLOWED$'
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["guest_features"]="0x801"; json.dump(c, open(sys.argv[2],"w"))' vm.json features.json
+testcmd "unknown guest feature bits are valid, with a warning" 0 "$SNPCTL" config validate features.json
+expect_err "the warning names the bits" \
+        '^features.json: guest_features: warning: bits this version does not know: 0x800 \(bit 11\); measured as given$'
 
 # --- --from-report on real reports -----------------------------------------------------------
 if [ -n "$TESTDATA" ] && [ -d "$TESTDATA/attest" ]; then
@@ -455,10 +464,13 @@ fi
 if [ -n "$TESTDATA" ] && [ -d "$TESTDATA/measure" ]; then
         for o in ovmf_AmdSev_suffix.bin:0 ovmf_OvmfX64_suffix.bin:1 debian/OVMF_CODE.fd:1 debian/OVMF_CODE_4M.fd:1; do
                 f=${o%:*}
+                [ -f "$TESTDATA/measure/$f" ] || { echo "# $f absent (only in ../shared): not checked"; continue; }
                 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["ovmf_file"]=sys.argv[3]; json.dump(c, open(sys.argv[2],"w"))' vm.json real.json "$TESTDATA/measure/$f"
                 testcmd "OVMF $f with a kernel: exit ${o#*:}" "${o#*:}" "$SNPCTL" config validate real.json
         done
-        expect_err "an OVMF without SEV metadata is named" 'OVMF_CODE_4M.fd.* has no SEV metadata'
+        if [ -f "$TESTDATA/measure/debian/OVMF_CODE_4M.fd" ]; then
+                expect_err "an OVMF without SEV metadata is named" 'OVMF_CODE_4M.fd.* has no SEV metadata'
+        fi
 fi
 
 finish

@@ -63,4 +63,35 @@ launch-qemu.sh launch ^Usage: launch-qemu.sh
 sev-snp-measure measure ^Usage: sev-snp-measure
 LIST
 
+# -h is --help everywhere: the top level, every applet, subcommand and compatibility name
+# (sev-snp-measure and the original scripts take -h). No applet uses -h for anything else.
+same_help() {   # same_help NAME CMD...: CMD -h prints exactly what CMD --help prints, exit 0
+        local name=$1
+        shift
+        run "$@" --help
+        cp "$OUT" "$T/help.long"
+        testcmd "$name -h exits 0" 0 "$@" -h
+        if [ -s "$OUT" ] && cmp -s "$OUT" "$T/help.long"; then
+                pass "$name -h = --help"
+        else
+                fail "$name -h = --help" "$(head -c 300 "$OUT")"
+        fi
+}
+same_help "snpctl" "$SNPCTL"
+for a in ${SNPCTL_APPLETS:-}; do
+        same_help "snpctl $a" "$SNPCTL" "$a"
+done
+has_applet idblock && same_help "idblock keygen" "$SNPCTL" idblock keygen
+has_applet idblock && same_help "idblock verify" "$SNPCTL" idblock verify
+has_applet disk && same_help "disk bind" "$SNPCTL" disk bind
+has_applet disk && same_help "disk check" "$SNPCTL" disk check
+for pair in config-generator:config idblock-generator:idblock launch-qemu.sh:launch \
+            sev-snp-measure:measure; do
+        has_applet "${pair#*:}" && same_help "${pair%%:*}" "$(link "${pair%%:*}")"
+done
+testcmd "-h with other options still helps" 0 "$SNPCTL" measure --vcpus 1 -h
+expect_out "usage line" '^Usage: snpctl measure '
+run "$SNPCTL" measure --help
+expect_out "--help lists -h" '^  -h +Same as --help$'
+
 finish

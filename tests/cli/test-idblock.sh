@@ -161,10 +161,10 @@ pubkey_check() {
 }
 pubkey_check "ID key" $((0x240)) "$K/id8-pub.pem"
 pubkey_check "author key" $((0x880)) "$K/author-pub.pem"
-d=$(openssl dgst -sha384 -binary "$T/idkey.bin" | base64 -w0)
+d=$(openssl dgst -sha384 -r "$T/idkey.bin" | cut -c1-96)
 [ "$d" = "$idd" ] && pass "id key digest is SHA-384 of the ID key structure" || fail "id key digest is SHA-384 of the ID key structure" "$d / $idd"
 head -c $((0xC84)) "$T/auth.bin" | tail -c $((0x404)) > "$T/authorkey.bin"
-d=$(openssl dgst -sha384 -binary "$T/authorkey.bin" | base64 -w0)
+d=$(openssl dgst -sha384 -r "$T/authorkey.bin" | cut -c1-96)
 [ "$d" = "$aud" ] && pass "auth key digest is SHA-384 of the author key structure" || fail "auth key digest is SHA-384 of the author key structure"
 if [ "$(bytes "$T/auth.bin" 8 56)$(bytes "$T/auth.bin" $((0x644)) 60)$(bytes "$T/auth.bin" $((0xC84)) $((0x37C)))" = "$(zeros $((56 + 60 + 0x37C)))" ]; then
         pass "reserved areas are zero"
@@ -177,7 +177,13 @@ testcmd "verify accepts our pair" 0 "$SNPCTL" idblock verify --id-block "$O/id-b
 expect_out "verify prints the verdict" "^verdict: verified$"
 expect_out "verify prints the policy" "^policy: 0xb0000$"
 expect_out "verify prints the guest svn" "^guest svn: 5$"
-expect_line "verify prints the ID key digest" "id key digest: $(echo "$idd" | b64hex)"
+expect_line "verify prints the ID key digest as gen does" "id key digest: $idd"
+expect_line "verify prints the author key digest as gen does" "author key digest: $aud"
+if printf '%s\n%s\n' "$idd" "$aud" | grep -Eqvx '[0-9a-f]{96}'; then
+        fail "gen prints key digests as 96 lowercase hex digits" "$idd" "$aud"
+else
+        pass "gen prints key digests as 96 lowercase hex digits"
+fi
 testcmd "verify takes the raw structures too" 0 "$SNPCTL" idblock verify --id-block "$T/blk.bin" --auth-block "$T/auth.bin"
 testcmd "verify with the signed digest and policy" 0 "$SNPCTL" idblock verify --id-block "$T/blk.bin" \
         --auth-block "$T/auth.bin" --measurement "$LD" --policy 0xb0000
@@ -190,7 +196,7 @@ testcmd "verify with another policy is rejected" 3 "$SNPCTL" idblock verify --id
 expect_err "the policy mismatch is named" "policy 0xb0000, expected 0x30000"
 testcmd "verify --json" 0 "$SNPCTL" idblock verify --json --id-block "$T/blk.bin" --auth-block "$T/auth.bin"
 expect_out "verify --json says verified" '"verified": true'
-expect_out "verify --json gives the author key digest" "\"author_key_digest\": \"$(echo "$aud" | b64hex)\""
+expect_out "verify --json gives the author key digest" "\"author_key_digest\": \"$aud\""
 testcmd "verify of a missing file could not finish" 1 "$SNPCTL" idblock verify --id-block "$T/nosuch" --auth-block "$T/auth.bin"
 expect_err "the missing file is named" "reading ID block '$T/nosuch': No such file or directory"
 echo "not base64!" > "$T/notb64"
@@ -228,6 +234,21 @@ testcmd "a folder where auth-block.base64 goes fails" 1 gen --id-key-path "$K/id
 expect_err "the failed output is named" "writing '$B/auth-block.base64'"
 [ ! -e "$B/id-block.base64" ] && pass "id-block.base64 removed when auth-block.base64 failed" || fail "id-block.base64 removed when auth-block.base64 failed"
 [ "$(count_files "$B")" = 1 ] && pass "nothing else left in the folder" || fail "nothing else left in the folder" "$(ls -A "$B")"
+# The pair is replaced together or not at all: an existing pair, --force, and the auth block's
+# name taken by a folder: the old ID block stays, byte for byte.
+P=$T/pair
+mkdir -p "$P"
+testcmd "a pair to replace" 0 gen --id-key-path "$K/id8.pem" --out-dir "$P"
+old=$(cat "$P/id-block.base64")
+rm "$P/auth-block.base64"
+mkdir "$P/auth-block.base64"
+testcmd "--force with a folder where auth-block.base64 goes fails" 1 gen --id-key-path "$K/id8.pem" \
+        --auth-key-path "$K/author-sec1.pem" --out-dir "$P" --force
+expect_err "... naming it and saying nothing changed" "writing '$P/auth-block.base64' \(neither file was changed\)"
+[ "$(cat "$P/id-block.base64")" = "$old" ] && pass "... the old id-block.base64 is kept" ||
+        fail "... the old id-block.base64 is kept"
+[ "$(count_files "$P")" = 2 ] && pass "... and no temporary or backup file is left" ||
+        fail "... and no temporary or backup file is left" "$(ls -A "$P")"
 testcmd "a missing output folder fails" 1 gen --id-key-path "$K/id8.pem" --out-dir "$T/nosuch"
 expect_err "the missing folder is named" "opening output folder '$T/nosuch': No such file or directory"
 testcmd "an output folder that is a file fails" 1 gen --id-key-path "$K/id8.pem" --out-dir "$K/junk.pem"
@@ -302,7 +323,7 @@ testcmd "AUTHOR_KEY_ALGO set without an author key is rejected" 3 "$SNPCTL" idbl
 
 # ---- --json ----
 testcmd "sign --json" 0 gen --json --id-key-path "$K/id8.pem" --auth-key-path "$K/author-sec1.pem" --out-dir "$O" --force
-expect_out "--json gives the ID key digest in hex" "\"id_key_digest\": \"$(echo "$idd" | b64hex)\""
+expect_out "--json gives the ID key digest in hex" "\"id_key_digest\": \"$idd\""
 expect_out "--json says the author key is enabled" '"author_key_enabled": true'
 
 # ---- keygen ----
@@ -334,7 +355,7 @@ testcmd "keygen refuses an empty pass phrase" 1 env SNPCTL_TEST_PASS= "$SNPCTL" 
         -o "$T/empty-pass.pem" --pass env:SNPCTL_TEST_PASS
 [ ! -e "$T/empty-pass.pem" ] && pass "no key written with an empty pass phrase" || fail "no key written with an empty pass phrase"
 testcmd "a generated key signs" 0 gen --id-key-path "$T/new.pem" --out-dir "$N" --force
-expect_line "its digest is the one keygen printed" "id key digest: $(printf '%s' "$kd" | unhex | base64 -w0)"
+expect_line "its digest is the one keygen printed" "id key digest: $kd"
 
 # ---- the compatibility name ----
 IG=$(link idblock-generator)
@@ -366,8 +387,8 @@ for id in ssm-id_block sev-id_block_and_key_digests; do
         testcmd "$id: sign" 0 "$SNPCTL" idblock --measurement "$ld" --id-key-path "$M/$(vector "$id" id_key)" \
                 --auth-key-path "$M/$(vector "$id" author_key)" --out-dir "$T/kat-$id"
         expect_line "$id: ID block" "id block: $(vector "$id" expected_id_block)"
-        expect_line "$id: ID key digest" "id key digest: $(vector "$id" expected_id_key_digest)"
-        expect_line "$id: author key digest" "auth key digest: $(vector "$id" expected_author_key_digest)"
+        expect_line "$id: ID key digest" "id key digest: $(vector "$id" expected_id_key_digest | b64hex)"
+        expect_line "$id: author key digest" "auth key digest: $(vector "$id" expected_author_key_digest | b64hex)"
         [ "$(cat "$T/kat-$id/id-block.base64")" = "$(vector "$id" expected_id_block)" ] &&
                 pass "$id: id-block.base64 is the expected ID block" || fail "$id: id-block.base64 is the expected ID block"
         testcmd "$id: the same with the digest in base64" 0 "$SNPCTL" idblock --measurement "$(printf '%s' "$ld" | unhex | base64 -w0)" \

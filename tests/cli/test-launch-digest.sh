@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # The launch digest snpctl launch prints before starting QEMU, against the reference tools'
-# known answers (../shared/testdata/measure/vectors.json: every SNP, SEV-ES and SEV case a QEMU
+# known answers (tests/data/measure/vectors.json: every SNP, SEV-ES and SEV case a QEMU
 # launch can produce), and --check's OVMF finding on real firmware images.
 . "$(dirname "$0")/lib.sh"
 

@@ -11,6 +11,13 @@ check_page() {
                 return
         fi
         pass "$page.1.scd exists"
+        if command -v scdoc >/dev/null; then
+                if scdoc <"$man/$page.1.scd" >/dev/null 2>"$T/scdoc.err"; then
+                        pass "$page.1.scd renders"
+                else
+                        fail "$page.1.scd renders" "$(cat "$T/scdoc.err")"
+                fi
+        fi
         for s in NAME SYNOPSIS OPTIONS "EXIT STATUS" EXAMPLES; do
                 if grep -q "^# $s\$" "$man/$page.1.scd"; then pass "$page has $s"; else fail "$page has $s"; fi
         done
@@ -29,4 +36,13 @@ for a in ${SNPCTL_APPLETS:-}; do
                 fi
         done
 done
+# What the page says the code writes: measure --dump-vmsa's file names (tests/cli/test-measure.sh
+# checks the code writes exactly these).
+if has_applet measure; then
+        if grep -q '\*vmsa0\.bin\*' "$man/snpctl-measure.1.scd" && grep -q '\*vmsa1\.bin\*' "$man/snpctl-measure.1.scd"; then
+                pass "snpctl-measure(1) names vmsa0.bin, vmsa1.bin"
+        else
+                fail "snpctl-measure(1) names vmsa0.bin, vmsa1.bin"
+        fi
+fi
 finish

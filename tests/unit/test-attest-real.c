@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Known answers: every real report in ../shared/testdata/attest verifies against the AMD roots of
+/* Known answers: every real report in tests/data/attest verifies against the AMD roots of
  * its own generation (amd-roots/<gen>/{vcek,vlek}) with its own VCEK/VLEK, and against no other
  * generation's roots; the pinned ARK fingerprints equal those computed from amd-roots. */
 #include <dirent.h>

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 
@@ -85,12 +89,66 @@ static void roundtrip_lengths(void **state) {
         }
 }
 
+static void write_file(const char *path, const void *data, size_t n) {
+        FILE *f = fopen(path, "wb");
+
+        assert_non_null(f);
+        assert_int_equal(fwrite(data, 1, n, f), n);
+        assert_int_equal(fclose(f), 0);
+}
+
+/* An ID block file: the raw bytes at their exact size, else base64 (idblock's form). */
+static void read_structure_forms(void **state) {
+        char path[] = "/tmp/snpctl-base64-XXXXXX";
+        uint8_t raw[96], big[200];
+        uint8_t *data = NULL;
+        size_t n = 0;
+        int fd = mkstemp(path);
+
+        (void) state;
+        assert_true(fd >= 0);
+        close(fd);
+        for (size_t i = 0; i < sizeof(raw); i++)
+                raw[i] = (uint8_t) (i * 7);
+        write_file(path, raw, sizeof(raw));
+        assert_int_equal(base64_read_structure(path, sizeof(raw), &data, &n), 0);
+        assert_int_equal(n, 96);
+        assert_memory_equal(data, raw, 96);
+        free(data);
+        {
+                _cleanup_(freep) char *b64 = base64_encode(raw, sizeof(raw));
+                _cleanup_(freep) char *line = NULL;
+
+                assert_non_null(b64);
+                assert_true(asprintf(&line, "%s\n", b64) > 0);
+                write_file(path, line, strlen(line));
+        }
+        data = NULL;
+        assert_int_equal(base64_read_structure(path, sizeof(raw), &data, &n), 0);
+        assert_int_equal(n, 96);
+        assert_memory_equal(data, raw, 96);
+        free(data);
+        write_file(path, "Zm9v", 4);        /* base64 of another size: the caller checks */
+        data = NULL;
+        assert_int_equal(base64_read_structure(path, sizeof(raw), &data, &n), 0);
+        assert_int_equal(n, 3);
+        free(data);
+        write_file(path, raw, 95);          /* neither form */
+        assert_int_equal(base64_read_structure(path, sizeof(raw), &data, &n), -EBADMSG);
+        memset(big, 'A', sizeof(big));      /* too long for either */
+        write_file(path, big, sizeof(big));
+        assert_int_equal(base64_read_structure(path, sizeof(raw), &data, &n), -EBADMSG);
+        unlink(path);
+        assert_int_equal(base64_read_structure(path, sizeof(raw), &data, &n), -ENOENT);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(rfc4648_vectors),
                 cmocka_unit_test(binary_alphabet),
                 cmocka_unit_test(rejects_noncanonical),
                 cmocka_unit_test(roundtrip_lengths),
+                cmocka_unit_test(read_structure_forms),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

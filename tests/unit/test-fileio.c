@@ -92,6 +92,58 @@ static void write_into_missing_folder_fails_cleanly(void **state) {
         assert_int_equal(fileio_write_atomic(p, "x", 1, 0600, 0), -ENOENT);
 }
 
+static void expect_file(const char *p, const char *want) {
+        _cleanup_(freep) uint8_t *data = NULL;
+        size_t n = 0;
+
+        assert_int_equal(fileio_read_full(p, 100, &data, &n), 0);
+        assert_int_equal(n, strlen(want));
+        assert_memory_equal(data, want, n);
+}
+
+/* A set is written all or none: the second output cannot be put in place (a folder is in the
+ * way), so the first keeps its old content, with or without --force, and nothing else appears. */
+static void write_set_all_or_none(void **state) {
+        _cleanup_(freep) char *a = path_in("set-a"), *b = path_in("set-b");
+        struct fileio_output outs[] = { { a, "new a", 5, 0644 }, { b, "new b", 5, 0644 } };
+        size_t bad = 99;
+        int before;
+
+        (void) state;
+        assert_int_equal(fileio_write_set(outs, 2, 0, &bad), 0);
+        expect_file(a, "new a");
+        expect_file(b, "new b");
+        /* Without force: both exist, nothing replaced. */
+        outs[0].data = "newer";
+        assert_int_equal(fileio_write_set(outs, 2, 0, &bad), -EEXIST);
+        assert_int_equal(bad, 0);
+        expect_file(a, "new a");
+        /* With force, the second blocked by a folder: the first is rolled back. */
+        assert_int_equal(unlink(b), 0);
+        assert_int_equal(mkdir(b, 0700), 0);
+        before = count_files();
+        assert_int_equal(fileio_write_set(outs, 2, FILEIO_FORCE, &bad), -EISDIR);
+        assert_int_equal(bad, 1);
+        expect_file(a, "new a");
+        assert_int_equal(count_files(), before);        /* no temporary or backup name left */
+        /* Without force, a new first file and a blocked second: the first is removed again. */
+        assert_int_equal(unlink(a), 0);
+        before = count_files();
+        assert_int_equal(fileio_write_set(outs, 2, 0, &bad), -EEXIST);
+        assert_int_equal(bad, 1);
+        assert_int_equal(access(a, F_OK), -1);
+        assert_int_equal(count_files(), before);
+        assert_int_equal(rmdir(b), 0);
+        /* And with force, both replaced. */
+        assert_int_equal(fileio_write_atomic(a, "old a", 5, 0644, 0), 0);
+        assert_int_equal(fileio_write_atomic(b, "old b", 5, 0644, 0), 0);
+        before = count_files();
+        assert_int_equal(fileio_write_set(outs, 2, FILEIO_FORCE, &bad), 0);
+        expect_file(a, "newer");
+        expect_file(b, "new b");
+        assert_int_equal(count_files(), before);
+}
+
 static void read_limits(void **state) {
         _cleanup_(freep) char *p = path_in("big.bin");
         _cleanup_(freep) uint8_t *big = calloc(1, 100000);
@@ -156,6 +208,7 @@ int main(void) {
                 cmocka_unit_test(write_then_read),
                 cmocka_unit_test(refuses_overwrite_without_force),
                 cmocka_unit_test(write_into_missing_folder_fails_cleanly),
+                cmocka_unit_test(write_set_all_or_none),
                 cmocka_unit_test(read_limits),
                 cmocka_unit_test(stream_in_chunks),
         };

@@ -200,9 +200,30 @@ static void metadata_errors(void **state) {
         synth_init(&s, 4, 0xffffb000, 0);
         synth_section(&s, 0xfffff000, 0x2000, 1);
         expect_error(&s, -EBADMSG, "past 4 GiB");
+
+        /* Bounded work (issue 17): a metadata block may list (size-16)/12 sections of up to
+         * 4 GiB each; measuring 80,000 of them took hours. */
+        synth_init(&s, 4, 0xffffb000, 0);
+        synth_section(&s, 0x1000, 0x1000, 1);
+        s.n_items_override = OVMF_MAX_SECTIONS + 1;
+        s.meta_size_override = 16 + 12 * (OVMF_MAX_SECTIONS + 1);
+        s.pages = 8;
+        expect_error(&s, -EBADMSG, "more than the 64 snpctl accepts");
+
+        synth_init(&s, 4, 0xffffb000, 0);
+        synth_section(&s, 0x00000000, 0x08000000, 1);   /* 128 MiB */
+        synth_section(&s, 0x10000000, 0x08000000, 1);
+        synth_section(&s, 0x20000000, 0x00001000, 1);   /* one page over 256 MiB */
+        expect_error(&s, -EBADMSG, "cover more than 256 MiB (section 2");
+
+        synth_init(&s, 4, 0xffffb000, 0);
+        synth_section(&s, 0x800000, 0x3000, 1);
+        synth_section(&s, 0x802000, 0x1000, 2);          /* inside the first */
+        expect_error(&s, -EBADMSG, "sections 0 (GPA 0x800000 size 0x3000) and 1 (GPA 0x802000 size 0x1000) overlap");
 }
 
-/* The real images: AmdSev has the hashes table and five sections, OvmfX64 no hashes. */
+/* The real images: AmdSev has the hashes table and five sections, OvmfX64 no hashes (their 4 KiB
+ * footers are in tests/data); Debian's OVMF_CODE_4M.fd, from ../shared, no SEV metadata. */
 static void fixtures(void **state) {
         const char *td = getenv("SNPCTL_TESTDATA");
         _cleanup_(freep) char *amdsev = NULL, *x64 = NULL, *deb4m = NULL;
@@ -227,6 +248,10 @@ static void fixtures(void **state) {
         ovmf_free(img);
 
         assert_true(asprintf(&deb4m, "%s/measure/debian/OVMF_CODE_4M.fd", td) > 0);
+        if (access(deb4m, R_OK) != 0) {         /* a firmware image: only in ../shared */
+                print_message("no %s: Debian's OVMF not checked\n", deb4m);
+                return;
+        }
         assert_int_equal(ovmf_open(deb4m, OVMF_FOUR_GIB, &img, NULL), 0);
         assert_false(img->has_metadata);
         assert_int_equal(img->gpa, OVMF_FOUR_GIB - img->size);
