@@ -56,7 +56,8 @@ struct vm_config {
         char *dir;                      /* absolute folder relative paths resolve against */
 
         /* The host: decides the TCB layout and the VCEK/VLEK product. Only a check. */
-        enum snp_generation host_cpu_family;
+        enum snp_generation host_cpu_family;    /* UNKNOWN: not given; validation fails, from-report
+                                                 * may fill it */
 
         /* Launch digest and QEMU command line. */
         unsigned vcpu_count;            /* 1..SNP_MAX_VCPUS, default 1 */
@@ -89,7 +90,8 @@ struct vm_config {
         uint64_t platform_info_mask;    /* bits compared; default all ones */
         bool has_min_committed_tcb;     /* false: absent, no TCB floor (attest-verify warns,
                                          * --url refuses without --min-tcb) */
-        struct snp_tcb min_committed_tcb;
+        struct snp_tcb min_committed_tcb;       /* host_cpu_family decides the layout (has_fmc
+                                                 * unused); fmc must be 0 before Turin */
         uint8_t family_id[SNP_ID_SIZE];              /* ID block fields; zero without one */
         uint8_t image_id[SNP_ID_SIZE];
         uint32_t guest_svn;

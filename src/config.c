@@ -35,7 +35,7 @@
 
 /* ---- names ------------------------------------------------------------------------------ */
 
-static const char *const family_names[] = { "", "Milan", "Genoa", "Turin", NULL };
+static const char *const family_names[] = { "", "Milan", "Genoa", "Turin", NULL };  /* snp_generation */
 static const char *const vmm_names[] = { "QEMU", "EC2", "GCE", NULL };
 static const char *const signer_names[] = { "vcek", "vlek", NULL };
 static const char *const format_names[] = { "", "raw", "qcow2", NULL };   /* enum qemu_disk_format */
@@ -53,7 +53,7 @@ static int name_index(const char *const *names, const char *s) {
 }
 
 const char *config_cpu_family_to_string(enum snp_generation f) {
-        return f > SNP_GEN_UNKNOWN && f <= SNP_GEN_TURIN ? family_names[f] : "unset";
+        return f == SNP_GEN_UNKNOWN ? "unset" : report_generation_name(f);
 }
 
 int config_cpu_family_from_string(const char *s, enum snp_generation *ret) {
