@@ -14,7 +14,6 @@
 #define MEASURE_SNP_DIGEST_SIZE 48      /* SHA-384 */
 #define MEASURE_SEV_DIGEST_SIZE 32      /* SHA-256 */
 #define MEASURE_VMSA_SIZE 4096
-#define MEASURE_MAX_VCPUS SNP_MAX_VCPUS /* the one limit, snp-abi.h */
 
 enum measure_mode {
         MEASURE_MODE_SNP,               /* "snp" */
@@ -41,7 +40,7 @@ struct measure_params {
         const char *kernel;             /* NULL: no direct boot; then initrd/append must be NULL */
         const char *initrd;             /* NULL: hash of zero bytes */
         const char *append;             /* NULL or "": hash of a lone NUL byte */
-        unsigned vcpus;                 /* 1..MEASURE_MAX_VCPUS (unused in sev, snp:ovmf-hash) */
+        unsigned vcpus;                 /* 1..SNP_MAX_VCPUS (unused in sev, snp:ovmf-hash) */
         uint32_t vcpu_sig;              /* CPUID signature (RDX of QEMU VMSAs) */
         bool vcpu_sig_missing;          /* the caller has none: a QEMU guest with VMSAs then
                                          * fails with -ENOKEY, after the firmware checks */

@@ -13,7 +13,6 @@
 
 #include "snp-abi.h"
 
-#define QEMU_MAX_VCPUS SNP_MAX_VCPUS    /* the one limit, snp-abi.h */
 #define QEMU_DIGEST_SIZE SNP_LD_SIZE    /* the ID block LD a launch must match */
 #define QEMU_SEV_ES_POLICY_DEFAULT UINT64_C(0x5)        /* NODBG + ES */
 #define QEMU_SEV_POLICY_DEFAULT UINT64_C(0x1)           /* NODBG */
@@ -79,7 +78,7 @@ struct qemu_params {
         const char *initrd;             /* needs kernel */
         const char *append;             /* needs kernel */
         bool kernel_hashes;             /* measure kernel, initrd, cmdline (kernel; not plain) */
-        unsigned vcpus;                 /* 1..QEMU_MAX_VCPUS */
+        unsigned vcpus;                 /* 1..SNP_MAX_VCPUS */
         const char *cpu_model;          /* NULL: EPYC-v4; plain: "max" (tcg) or "host" (kvm) */
         uint64_t memory_mib;            /* >= 1 */
         const struct qemu_disk *disks;

@@ -828,9 +828,9 @@ static int check_params(const struct measure_params *p, char **ret_why) {
                 return fail(ret_why, -EINVAL, "no firmware image (OVMF) given");
         if ((p->initrd || p->append) && !p->kernel)
                 return fail(ret_why, -EINVAL, "an initrd or command line needs a kernel");
-        if (vmsas && (p->vcpus < 1 || p->vcpus > MEASURE_MAX_VCPUS))
+        if (vmsas && (p->vcpus < 1 || p->vcpus > SNP_MAX_VCPUS))
                 return fail(ret_why, -EINVAL, "vCPU count %u is outside 1..%u", p->vcpus,
-                            MEASURE_MAX_VCPUS);
+                            SNP_MAX_VCPUS);
         /* Any other SEV_FEATURES bit is measured as given, as sev-snp-measure and QEMU do: a
          * newer processor may define it (the applets warn about bits we do not know). */
         if (p->mode == MEASURE_MODE_SNP && !(p->guest_features & SNP_FEATURE_SNP_ACTIVE))

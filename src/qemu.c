@@ -247,8 +247,8 @@ static int check_all(const struct qemu_params *p, bool *ret_author_key, char **r
                 return why(ret_why, "accel: unknown value %d", (int) p->accel);
         if (p->qemu && !*p->qemu)
                 return why(ret_why, "qemu: empty binary name");
-        if (p->vcpus < 1 || p->vcpus > QEMU_MAX_VCPUS)
-                return why(ret_why, "vcpus: %u is out of range 1..%u", p->vcpus, QEMU_MAX_VCPUS);
+        if (p->vcpus < 1 || p->vcpus > SNP_MAX_VCPUS)
+                return why(ret_why, "vcpus: %u is out of range 1..%u", p->vcpus, SNP_MAX_VCPUS);
         if (p->memory_mib < 1 || p->memory_mib > (UINT64_C(1) << 32))
                 return why(ret_why, "memory: %llu MiB is out of range",
                            (unsigned long long) p->memory_mib);

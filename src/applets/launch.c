@@ -306,8 +306,8 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                 q->append = arg;
                 break;
         case OPT_VCPUS:
-                if (parse_uint(arg, 1, QEMU_MAX_VCPUS, &q->vcpus) < 0)
-                        argp_error(state, "bad --vcpus '%s': 1 to %d", arg, QEMU_MAX_VCPUS);
+                if (parse_uint(arg, 1, SNP_MAX_VCPUS, &q->vcpus) < 0)
+                        argp_error(state, "bad --vcpus '%s': 1 to %d", arg, SNP_MAX_VCPUS);
                 break;
         case OPT_CPU:
                 q->cpu_model = arg;

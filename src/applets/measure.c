@@ -193,7 +193,7 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
                                    "snp:svsm)", arg);
                 break;
         case OPT_VCPUS:
-                parse_number(state, "--vcpus", arg, 1, MEASURE_MAX_VCPUS, &p->vcpus);
+                parse_number(state, "--vcpus", arg, 1, SNP_MAX_VCPUS, &p->vcpus);
                 a->have_vcpus = true;
                 break;
         case OPT_VCPU_TYPE:

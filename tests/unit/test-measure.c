@@ -86,7 +86,7 @@ static void parameter_errors(void **state) {
         p.ovmf = "/nonexistent.fd";
         p.vcpus = 0;
         expect_fail(&p, -EINVAL, "vCPU count 0");
-        p.vcpus = MEASURE_MAX_VCPUS + 1;
+        p.vcpus = SNP_MAX_VCPUS + 1;
         expect_fail(&p, -EINVAL, "vCPU count 4097");
         p.vcpus = 1;
         p.guest_features = 0x20;        /* an SNP vCPU always has SNPActive */

@@ -431,7 +431,7 @@ static void refusals(void **state) {
         REFUSE((p.mode = QEMU_MODE_PLAIN, p.kernel = "/k", p.kernel_hashes = true),
                "no measurement in plain mode");
         REFUSE((p.vcpus = 0), "vcpus: 0 is out of range");
-        REFUSE((p.vcpus = QEMU_MAX_VCPUS + 1), "vcpus: 4097 is out of range");
+        REFUSE((p.vcpus = SNP_MAX_VCPUS + 1), "vcpus: 4097 is out of range");
         REFUSE((p.memory_mib = 0), "memory: 0 MiB");
         REFUSE((p.forwards = &bad_fwd, p.n_forwards = 1), "not an IPv4 address");
         REFUSE((p.forwards = &bad_fwd, p.n_forwards = 1, p.network = false),
