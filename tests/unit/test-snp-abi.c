@@ -69,23 +69,15 @@ static void tcb_layouts(void **state) {
         assert_int_equal(snp_tcb_decode(UINT64_C(0x0500000004030201), SNP_GEN_TURIN, &d), 0);
         assert_memory_equal(&d, &turin, sizeof(d));
 
-        /* Real reports: Turin REPORTED_TCB and Milan REPORTED_TCB. */
-        assert_int_equal(snp_tcb_decode(UINT64_C(0x4700000002000100), SNP_GEN_TURIN, &d), 0);
-        assert_true(d.has_fmc);
-        assert_int_equal(d.fmc, 0);
-        assert_int_equal(d.bootloader, 1);
-        assert_int_equal(d.tee, 0);
-        assert_int_equal(d.snp, 2);
-        assert_int_equal(d.microcode, 71);
-        assert_true(snp_tcb_encode(&d, SNP_GEN_TURIN) == UINT64_C(0x4700000002000100));
-        assert_int_equal(snp_tcb_decode(UINT64_C(0xdb18000000000004), SNP_GEN_MILAN, &d), 0);
+        /* Real reports (test-report.c decodes the same two): encoding gives the bytes back. */
+        assert_true(snp_tcb_encode(&(struct snp_tcb) { .bootloader = 1, .snp = 2, .microcode = 71,
+                                                       .has_fmc = true }, SNP_GEN_TURIN) ==
+                    UINT64_C(0x4700000002000100));
+        assert_true(snp_tcb_encode(&(struct snp_tcb) { .bootloader = 4, .snp = 24, .microcode = 219 },
+                                   SNP_GEN_MILAN) == UINT64_C(0xdb18000000000004));
+        assert_int_equal(snp_tcb_decode(UINT64_C(0xdb18000000000004), SNP_GEN_GENOA, &d), 0);
         assert_false(d.has_fmc);
         assert_int_equal(d.fmc, 0);
-        assert_int_equal(d.bootloader, 4);
-        assert_int_equal(d.tee, 0);
-        assert_int_equal(d.snp, 24);
-        assert_int_equal(d.microcode, 219);
-        assert_true(snp_tcb_encode(&d, SNP_GEN_GENOA) == UINT64_C(0xdb18000000000004));
 
         /* Reserved bytes: Milan/Genoa 2-5, Turin 4-6; *ret is still filled. */
         assert_int_equal(snp_tcb_decode(UINT64_C(0x4700000002000100), SNP_GEN_MILAN, &d), -EBADMSG);
