@@ -71,7 +71,7 @@ struct attest_expect {
         bool has_vmpl;
         uint32_t vmpl;
         bool has_report_data;
-        uint8_t report_data[64];
+        uint8_t report_data[SNP_REPORT_DATA_SIZE];
         bool has_min_version;
         uint32_t min_version;
         bool has_generation;            /* the host's CPU family: chain and report must be of it */

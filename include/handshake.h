@@ -53,7 +53,8 @@ _Static_assert(__builtin_offsetof(struct handshake_secret_hdr, tag) == 0x160, "t
 
 /* REPORT_DATA = SHA-512(label || nonce || agent public key). 0 or -EIO. */
 int handshake_report_data(const uint8_t nonce[HANDSHAKE_NONCE_SIZE],
-                          const uint8_t agent_pub[HANDSHAKE_KEY_SIZE], uint8_t out[64]);
+                          const uint8_t agent_pub[HANDSHAKE_KEY_SIZE],
+                          uint8_t out[SNP_REPORT_DATA_SIZE]);
 
 /* The owner key digest the guest is measured with: SHA-384 of the key's 0x404-byte SEV
  * public-key structure, computed like ID_KEY_DIGEST (idblock_key_digest()). -EINVAL when key is

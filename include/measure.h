@@ -54,7 +54,8 @@ struct measure_params {
         void *progress_userdata;
 };
 
-/* Sets defaults: snp mode, 1 vCPU, QEMU, guest features SNP_FEATURES_DEFAULT, everything else zero/NULL. */
+/* Sets defaults: snp mode, 1 vCPU, QEMU, guest features SNP_FEATURES_DEFAULT, everything else
+ * zero/NULL. */
 void measure_params_init(struct measure_params *p);
 
 struct measure_result {

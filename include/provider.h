@@ -47,9 +47,9 @@ const char *provider_name(enum provider_kind kind);
  * names the provider that answered. -EINVAL for a bad request (VMPL above 3 or below the floor,
  * a sim template that is not a report), -ENODEV when no provider is present, -EBUSY when another
  * writer changed the configfs entry, -EBADMSG when the answer is malformed, -errno otherwise. */
-int provider_get_report(const struct provider *p, const uint8_t report_data[64],
-                        uint8_t report[SNP_REPORT_SIZE], uint8_t **ret_certs, size_t *ret_certs_size,
-                        enum provider_kind *ret_used);
+int provider_get_report(const struct provider *p, const uint8_t report_data[SNP_REPORT_DATA_SIZE],
+                        uint8_t report[SNP_REPORT_SIZE], uint8_t **ret_certs,
+                        size_t *ret_certs_size, enum provider_kind *ret_used);
 
 /* The SNP_GET_REPORT response (MSG_REPORT_RSP in snp_report_resp.data, 4000 bytes): status 0,
  * report_size 1184, then the report at 0x20. -EBADMSG otherwise; -EIO with the firmware status

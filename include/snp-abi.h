@@ -125,7 +125,8 @@ _Static_assert(offsetof(struct snp_report_wire, reserved4) == 0x208, "reserved 0
 _Static_assert(offsetof(struct snp_report_wire, sig_r) == SNP_REPORT_SIGNED_SIZE, "signature");
 _Static_assert(offsetof(struct snp_report_wire, sig_s) == 0x2E8, "signature s");
 
-/* Signer info (0x048): bit 0 AUTHOR_KEY_EN, bit 1 MASK_CHIP_KEY, bits 4:2 SIGNING_KEY, 31:5 zero. */
+/* Signer info (0x048): bit 0 AUTHOR_KEY_EN, bit 1 MASK_CHIP_KEY, bits 4:2 SIGNING_KEY, 31:5
+ * zero. */
 #define SNP_SIGNER_INFO_AUTHOR_KEY_EN(x)  ((x) & 1)
 #define SNP_SIGNER_INFO_MASK_CHIP_KEY(x)  (((x) >> 1) & 1)
 #define SNP_SIGNER_INFO_SIGNING_KEY(x)    (((x) >> 2) & 7)

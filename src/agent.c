@@ -159,7 +159,7 @@ static enum MHD_Result fail(struct MHD_Connection *mc, const char *peer, unsigne
 
 static enum MHD_Result handle_attest(struct agent *ag, struct MHD_Connection *mc,
                                      struct conn *c) {
-        uint8_t rd[64], resp[HANDSHAKE_ATTEST_MAX];
+        uint8_t rd[SNP_REPORT_DATA_SIZE], resp[HANDSHAKE_ATTEST_MAX];
         _cleanup_(freep) uint8_t *certs = NULL;
         size_t certs_size = 0, n;
         enum provider_kind used = ag->cfg->provider.kind;

@@ -35,11 +35,12 @@
 
 /* ---- names ------------------------------------------------------------------------------ */
 
-static const char *const family_names[] = { "", "Milan", "Genoa", "Turin", NULL };  /* snp_generation */
+/* Indexed by enum snp_generation, enum qemu_disk_format and enum qemu_disk_bus. */
+static const char *const family_names[] = { "", "Milan", "Genoa", "Turin", NULL };
 static const char *const vmm_names[] = { "QEMU", "EC2", "GCE", NULL };
 static const char *const signer_names[] = { "vcek", "vlek", NULL };
-static const char *const format_names[] = { "", "raw", "qcow2", NULL };   /* enum qemu_disk_format */
-static const char *const bus_names[] = { "scsi", "blk", NULL };              /* enum qemu_disk_bus */
+static const char *const format_names[] = { "", "raw", "qcow2", NULL };
+static const char *const bus_names[] = { "scsi", "blk", NULL };
 static const char *const network_names[] = { "user", "none", NULL };
 static const char *const proto_names[] = { "tcp", "udp", NULL };
 

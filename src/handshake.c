@@ -20,7 +20,8 @@
 #define TAG_OFFSET offsetof(struct handshake_secret_hdr, tag)
 
 int handshake_report_data(const uint8_t nonce[HANDSHAKE_NONCE_SIZE],
-                          const uint8_t agent_pub[HANDSHAKE_KEY_SIZE], uint8_t out[64]) {
+                          const uint8_t agent_pub[HANDSHAKE_KEY_SIZE],
+                          uint8_t out[SNP_REPORT_DATA_SIZE]) {
         uint8_t buf[LABEL_LEN(HANDSHAKE_LABEL_REPORT_DATA) + HANDSHAKE_NONCE_SIZE +
                     HANDSHAKE_KEY_SIZE];
         size_t n = LABEL_LEN(HANDSHAKE_LABEL_REPORT_DATA);

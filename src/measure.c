@@ -578,7 +578,8 @@ static int snp_sections(struct gctx *g, const struct ovmf_image *img,
 
                 switch (s->type) {
                 case OVMF_SECTION_SNP_SEC_MEM:
-                        r = gctx_empty_pages(g, p->vmm == MEASURE_VMM_GCE ? SNP_PAGE_TYPE_UNMEASURED :
+                        r = gctx_empty_pages(g, p->vmm == MEASURE_VMM_GCE ?
+                                             SNP_PAGE_TYPE_UNMEASURED :
                                              SNP_PAGE_TYPE_ZERO, s->gpa, s->size);
                         break;
                 case OVMF_SECTION_SNP_SECRETS:

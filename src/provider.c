@@ -22,6 +22,9 @@
 
 #define REPORT_OFF(f) offsetof(struct snp_report_wire, f)
 
+_Static_assert(sizeof(((struct snp_report_req *) 0)->user_data) == SNP_REPORT_DATA_SIZE,
+               "SNP_GET_REPORT user_data is REPORT_DATA");
+
 #define TSM_ROOT "/sys/kernel/config/tsm/report"
 #define SEV_GUEST_DEV "/dev/sev-guest"
 
@@ -151,8 +154,9 @@ static int read_u64_text(const char *path, uint64_t *ret) {
         return 0;
 }
 
-static int tsm_request(const char *entry, const struct provider *p, const uint8_t rd[64],
-                       uint8_t report[SNP_REPORT_SIZE], uint8_t **ret_certs, size_t *ret_certs_size) {
+static int tsm_request(const char *entry, const struct provider *p,
+                       const uint8_t rd[SNP_REPORT_DATA_SIZE], uint8_t report[SNP_REPORT_SIZE],
+                       uint8_t **ret_certs, size_t *ret_certs_size) {
         _cleanup_(freep) uint8_t *out = NULL, *aux = NULL;
         char path[512], text[64];
         uint64_t g1, g2, floor;
@@ -186,7 +190,7 @@ static int tsm_request(const char *entry, const struct provider *p, const uint8_
         }
         /* sev_guest wants exactly 64 bytes of inblob (snp-facts B.2.4). */
         snprintf(path, sizeof(path), "%s/inblob", entry);
-        r = write_all(path, rd, 64);
+        r = write_all(path, rd, SNP_REPORT_DATA_SIZE);
         if (r < 0)
                 return r;
         snprintf(path, sizeof(path), "%s/generation", entry);
@@ -219,8 +223,8 @@ static int tsm_request(const char *entry, const struct provider *p, const uint8_
         return 0;
 }
 
-static int tsm_get(const struct provider *p, const uint8_t rd[64], uint8_t report[SNP_REPORT_SIZE],
-                   uint8_t **ret_certs, size_t *ret_certs_size) {
+static int tsm_get(const struct provider *p, const uint8_t rd[SNP_REPORT_DATA_SIZE],
+                   uint8_t report[SNP_REPORT_SIZE], uint8_t **ret_certs, size_t *ret_certs_size) {
         const char *root = p->tsm_root ? p->tsm_root : TSM_ROOT;
         char entry[400];
         uint8_t rnd[8];
@@ -265,7 +269,8 @@ int provider_parse_report_resp(const uint8_t *resp, size_t size, uint8_t report[
         return 0;
 }
 
-static int ioctl_get(const struct provider *p, const uint8_t rd[64], uint8_t report[SNP_REPORT_SIZE]) {
+static int ioctl_get(const struct provider *p, const uint8_t rd[SNP_REPORT_DATA_SIZE],
+                     uint8_t report[SNP_REPORT_SIZE]) {
         _cleanup_(closep) int fd = -1;
         struct snp_report_req req;
         struct snp_report_resp resp;
@@ -278,7 +283,7 @@ static int ioctl_get(const struct provider *p, const uint8_t rd[64], uint8_t rep
         memset(&req, 0, sizeof(req));
         memset(&resp, 0, sizeof(resp));
         memset(&io, 0, sizeof(io));
-        memcpy(req.user_data, rd, 64);
+        memcpy(req.user_data, rd, SNP_REPORT_DATA_SIZE);
         req.vmpl = p->vmpl == PROVIDER_VMPL_DEFAULT ? 0 : p->vmpl;
         if (req.vmpl > SNP_VMPL_MAX)
                 return -EINVAL;
@@ -303,8 +308,8 @@ static int ioctl_get(const struct provider *p, const uint8_t rd[64], uint8_t rep
 
 /* ---- sim: a template signed with a test key ---- */
 
-static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t report[SNP_REPORT_SIZE],
-                   uint8_t **ret_certs, size_t *ret_certs_size) {
+static int sim_get(const struct provider *p, const uint8_t rd[SNP_REPORT_DATA_SIZE],
+                   uint8_t report[SNP_REPORT_SIZE], uint8_t **ret_certs, size_t *ret_certs_size) {
         _cleanup_(freep) uint8_t *t = NULL;
         _cleanup_(crypto_key_freep) struct crypto_key *key = NULL;
         struct snp_report parsed;
@@ -339,9 +344,9 @@ static int sim_get(const struct provider *p, const uint8_t rd[64], uint8_t repor
         return r;
 }
 
-int provider_get_report(const struct provider *p, const uint8_t report_data[64],
-                        uint8_t report[SNP_REPORT_SIZE], uint8_t **ret_certs, size_t *ret_certs_size,
-                        enum provider_kind *ret_used) {
+int provider_get_report(const struct provider *p, const uint8_t report_data[SNP_REPORT_DATA_SIZE],
+                        uint8_t report[SNP_REPORT_SIZE], uint8_t **ret_certs,
+                        size_t *ret_certs_size, enum provider_kind *ret_used) {
         uint8_t *certs = NULL;
         size_t certs_size = 0;
         enum provider_kind used = p->kind;

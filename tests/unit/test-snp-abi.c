@@ -73,8 +73,9 @@ static void tcb_layouts(void **state) {
         assert_true(snp_tcb_encode(&(struct snp_tcb) { .bootloader = 1, .snp = 2, .microcode = 71,
                                                        .has_fmc = true }, SNP_GEN_TURIN) ==
                     UINT64_C(0x4700000002000100));
-        assert_true(snp_tcb_encode(&(struct snp_tcb) { .bootloader = 4, .snp = 24, .microcode = 219 },
-                                   SNP_GEN_MILAN) == UINT64_C(0xdb18000000000004));
+        assert_true(snp_tcb_encode(&(struct snp_tcb) { .bootloader = 4, .snp = 24,
+                                                       .microcode = 219 }, SNP_GEN_MILAN) ==
+                    UINT64_C(0xdb18000000000004));
         assert_int_equal(snp_tcb_decode(UINT64_C(0xdb18000000000004), SNP_GEN_GENOA, &d), 0);
         assert_false(d.has_fmc);
         assert_int_equal(d.fmc, 0);
