@@ -45,8 +45,8 @@ struct snp_report {
         uint64_t launch_tcb;
         uint64_t launch_mit_vector;
         uint64_t current_mit_vector;
-        uint8_t sig_r[72];
-        uint8_t sig_s[72];
+        uint8_t sig_r[SNP_ECDSA_COMPONENT_SIZE];
+        uint8_t sig_s[SNP_ECDSA_COMPONENT_SIZE];
 };
 
 /* A field of the report, for tables that walk every field (report show, tests). */

@@ -110,8 +110,8 @@ struct snp_report_wire {
         uint64_t launch_mit_vector;     /* 0x1F8 v5+ */
         uint64_t current_mit_vector;    /* 0x200 v5+ */
         uint8_t  reserved4[0x98];       /* 0x208 */
-        uint8_t  sig_r[72];             /* 0x2A0 */
-        uint8_t  sig_s[72];             /* 0x2E8 */
+        uint8_t  sig_r[SNP_ECDSA_COMPONENT_SIZE];       /* 0x2A0 */
+        uint8_t  sig_s[SNP_ECDSA_COMPONENT_SIZE];       /* 0x2E8 */
         uint8_t  sig_reserved[0x170];   /* 0x330 */
 };
 _Static_assert(sizeof(struct snp_report_wire) == SNP_REPORT_SIZE, "report is 1184 bytes");
