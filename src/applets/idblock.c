@@ -27,7 +27,7 @@
 #define ID_AUTH_FILE "auth-block.base64"
 
 enum {
-        OPT_VM_DEFINITION = 0x100,
+        OPT_VM_DEFINITION = CLI_OPT_BASE,
         OPT_MEASUREMENT,
         OPT_ID_KEY,
         OPT_AUTH_KEY,
@@ -42,7 +42,9 @@ enum {
         OPT_FORCE,
         OPT_ID_BLOCK,
         OPT_AUTH_BLOCK,
+        OPT_END,
 };
+_Static_assert(OPT_END <= CLI_OPT_MAX, "one bit of struct cli_given per option");
 
 /* ---- shared option parsing ---- */
 
@@ -148,7 +150,7 @@ struct gen_args {
         const char *pass;
         const char *auth_pass;
         struct idblock_params params;
-        bool have_ld, have_family_id, have_image_id, have_svn, have_policy;
+        struct cli_given given;         /* the options on the command line */
         bool force;
 };
 
@@ -180,6 +182,7 @@ static const struct argp_option gen_options[] = {
 static error_t gen_parse_opt(int key, char *arg, struct argp_state *state) {
         struct gen_args *a = state->input;
 
+        cli_given_record(&a->given, key);
         switch (key) {
         case ARGP_KEY_INIT:
                 state->child_inputs[0] = &a->common;
@@ -192,7 +195,6 @@ static error_t gen_parse_opt(int key, char *arg, struct argp_state *state) {
                         argp_error(state, "bad --measurement '%s': expected 48 bytes as 96 hex "
                                    "digits or base64", arg);
                 a->measurement = arg;
-                a->have_ld = true;
                 break;
         case OPT_ID_KEY:
                 a->id_key = arg;
@@ -224,21 +226,15 @@ static error_t gen_parse_opt(int key, char *arg, struct argp_state *state) {
                                      a->params.image_id, SNP_ID_SIZE) < 0)
                         argp_error(state, "bad --%s '%s': expected 32 hex digits",
                                    key == OPT_FAMILY_ID ? "family-id" : "image-id", arg);
-                if (key == OPT_FAMILY_ID)
-                        a->have_family_id = true;
-                else
-                        a->have_image_id = true;
                 break;
         case OPT_GUEST_SVN:
                 if (parse_uint(arg, 0, UINT32_MAX, &a->params.guest_svn) < 0)
                         argp_error(state, "bad --guest-svn '%s': expected 0 to 4294967295", arg);
-                a->have_svn = true;
                 break;
         case OPT_POLICY:
                 if (parse_policy(arg, &a->params.policy) < 0)
                         argp_error(state, "bad --policy '%s': expected a number with bit 17 "
                                    "(0x20000) set and bits 26-63 clear", arg);
-                a->have_policy = true;
                 break;
         case OPT_FORCE:
                 a->force = true;
@@ -391,13 +387,13 @@ static int gen_run(struct gen_args *a) {
                 if (r < 0)
                         return r;
                 memcpy(a->params.ld, from_config.ld, sizeof(a->params.ld));
-                if (!a->have_family_id)
+                if (!cli_given(&a->given, OPT_FAMILY_ID))
                         memcpy(a->params.family_id, from_config.family_id, SNP_ID_SIZE);
-                if (!a->have_image_id)
+                if (!cli_given(&a->given, OPT_IMAGE_ID))
                         memcpy(a->params.image_id, from_config.image_id, SNP_ID_SIZE);
-                if (!a->have_svn)
+                if (!cli_given(&a->given, OPT_GUEST_SVN))
                         a->params.guest_svn = from_config.guest_svn;
-                if (!a->have_policy)
+                if (!cli_given(&a->given, OPT_POLICY))
                         a->params.policy = from_config.policy;
         }
 

@@ -34,7 +34,7 @@
 #define ASSUMED_CBITPOS 51
 
 enum {
-        OPT_CONFIG = 0x100, OPT_MODE, OPT_ACCEL, OPT_QEMU, OPT_OVMF, OPT_KERNEL, OPT_INITRD,
+        OPT_CONFIG = CLI_OPT_BASE, OPT_MODE, OPT_ACCEL, OPT_QEMU, OPT_OVMF, OPT_KERNEL, OPT_INITRD,
         OPT_APPEND, OPT_NO_KERNEL_HASHES, OPT_VCPUS, OPT_CPU, OPT_MEMORY, OPT_DISK, OPT_DISK_BUS,
         OPT_CDROM, OPT_FORWARD, OPT_NO_NETWORK, OPT_POLICY, OPT_CBITPOS, OPT_REDUCED_PHYS_BITS,
         OPT_ID_BLOCK, OPT_ID_AUTH, OPT_HOST_DATA, OPT_EXPECTED_DIGEST, OPT_CONSOLE, OPT_MONITOR,
@@ -43,14 +43,13 @@ enum {
         OPT_SEV_SNP, OPT_SEV_ES, OPT_SEV, OPT_HDA, OPT_HDB, OPT_DEFAULT_NETWORK,
         OPT_END,
 };
-_Static_assert(OPT_END - OPT_CONFIG <= 64, "one bit of launch_args.given per option");
-#define GIVEN(key) (UINT64_C(1) << ((key) - OPT_CONFIG))
+_Static_assert(OPT_END <= CLI_OPT_MAX, "one bit of struct cli_given per option");
 
 struct launch_args {
         struct common_args common;
         struct qemu_params q;
         bool script;                    /* run as launch-qemu.sh: the script's defaults */
-        uint64_t given;                 /* GIVEN(OPT_*) of each option on the command line */
+        struct cli_given given;         /* the options on the command line */
         const char *config;
         bool dry_run;
         bool check;
@@ -78,7 +77,7 @@ struct launch_args {
 
 /* Whether the option key (OPT_*), in any of its spellings, was on the command line. */
 static bool given(const struct launch_args *a, int key) {
-        return a->given & GIVEN(key);
+        return cli_given(&a->given, key);
 }
 
 static void launch_args_done(struct launch_args *a) {
@@ -245,7 +244,7 @@ static void check_end(struct argp_state *state, struct launch_args *a) {
         struct qemu_params *q = &a->q;
 
         /* The script's precedence, whatever the order: -sev-snp, then -sev-es, then -sev. */
-        if (a->given & (GIVEN(OPT_SEV_SNP) | GIVEN(OPT_SEV_ES) | GIVEN(OPT_SEV))) {
+        if (given(a, OPT_SEV_SNP) || given(a, OPT_SEV_ES) || given(a, OPT_SEV)) {
                 if (given(a, OPT_MODE))
                         argp_error(state, "--mode and --sev-snp, --sev-es, --sev exclude each "
                                    "other");
@@ -271,8 +270,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
         struct qemu_params *q = &a->q;
 
         /* The one place that records what was given, whichever spelling was used. */
-        if (key >= OPT_CONFIG && key < OPT_END)
-                a->given |= GIVEN(key);
+        cli_given_record(&a->given, key);
         switch (key) {
         case OPT_CONFIG:
                 a->config = arg;
@@ -804,7 +802,7 @@ static int apply_config(struct launch_args *a) {
                         return log_errno(-ENOMEM, "reading config '%s'", a->config);
                 a->q.host_data = a->host_data;
         }
-        if (!(a->given & (GIVEN(OPT_DISK) | GIVEN(OPT_HDA) | GIVEN(OPT_HDB)))) {
+        if (!given(a, OPT_DISK) && !given(a, OPT_HDA) && !given(a, OPT_HDB)) {
                 if (c->n_disks > ELEMENTSOF(a->disks)) {
                         log_error("config '%s': %zu disks; launch takes at most %zu", a->config,
                                   c->n_disks, ELEMENTSOF(a->disks));

@@ -25,7 +25,7 @@
 #include "parse.h"
 
 enum {
-        OPT_MODE = 0x100,
+        OPT_MODE = CLI_OPT_BASE,
         OPT_VCPUS,
         OPT_VCPU_TYPE,
         OPT_VCPU_SIG,
@@ -46,24 +46,28 @@ enum {
         OPT_VARS_FILE,
         OPT_FORCE,
         OPT_CONFIG,
+        OPT_END,
 };
+_Static_assert(OPT_END <= CLI_OPT_MAX, "one bit of struct cli_given per option");
 
 struct measure_args {
         struct common_args common;
         struct measure_params p;
         const char *argv0;
         const char *vcpu_type;
-        bool have_vcpus, have_sig, have_family, have_model, have_stepping;
+        struct cli_given given;         /* the options on the command line */
         unsigned family, model, stepping;
         uint32_t sig;
         bool base64;
         bool dump_vmsa;
         bool force;
         const char *vars_file;
-        bool have_vars_size;
         const char *config;             /* --config: the defaults of every guest option */
-        bool have_vmm, have_features;
 };
+
+static bool given(const struct measure_args *a, int key) {
+        return cli_given(&a->given, key);
+}
 
 /* Progress on a TTY only, once hashing has taken more than a second. */
 struct progress_state {
@@ -135,26 +139,26 @@ static void check_end(struct measure_args *a, struct argp_state *state) {
                 argp_error(state, "--kernel required when using --initrd");
         if (p->append && !p->kernel && !a->config)
                 argp_error(state, "--kernel required when using --append");
-        if (vmsas && !a->have_vcpus && !a->config)
+        if (vmsas && !given(a, OPT_VCPUS) && !a->config)
                 argp_error(state, "missing --vcpus N in guest mode '%s'", mode);
         if (p->have_ovmf_hash && p->mode != MEASURE_MODE_SNP)
                 argp_error(state, "--snp-ovmf-hash only works in mode 'snp'");
         if (a->dump_vmsa && !vmsas)
                 argp_error(state, "--dump-vmsa needs mode seves, snp or snp:svsm");
-        if (a->have_features && p->mode == MEASURE_MODE_SNP &&
+        if (given(a, OPT_GUEST_FEATURES) && p->mode == MEASURE_MODE_SNP &&
             !(p->guest_features & SNP_FEATURE_SNP_ACTIVE))
                 argp_error(state, "--guest-features 0x%" PRIx64 " lacks bit 0 (SNPActive), which "
                            "every SNP vCPU has", p->guest_features);
 
         /* The vCPU signature: family/model/stepping, else --vcpu-sig, else --vcpu-type. */
-        if (a->have_family || a->have_model || a->have_stepping) {
-                if (!a->have_family || !a->have_model || !a->have_stepping)
+        if (given(a, OPT_VCPU_FAMILY) || given(a, OPT_VCPU_MODEL) || given(a, OPT_VCPU_STEPPING)) {
+                if (!given(a, OPT_VCPU_FAMILY) || !given(a, OPT_VCPU_MODEL) || !given(a, OPT_VCPU_STEPPING))
                         argp_error(state, "--vcpu-family, --vcpu-model and --vcpu-stepping "
                                    "go together");
                 if (measure_vcpu_sig(a->family, a->model, a->stepping, &p->vcpu_sig) < 0)
                         argp_error(state, "vCPU family %u model %u stepping %u is out of range",
                                    a->family, a->model, a->stepping);
-        } else if (a->have_sig)
+        } else if (given(a, OPT_VCPU_SIG))
                 p->vcpu_sig = a->sig;
         else if (a->vcpu_type)
                 (void) measure_vcpu_sig_from_type(a->vcpu_type, &p->vcpu_sig);
@@ -165,15 +169,15 @@ static void check_end(struct measure_args *a, struct argp_state *state) {
         if (p->mode == MEASURE_MODE_SNP_SVSM) {
                 if (!p->svsm)
                         argp_error(state, "mode 'snp:svsm' needs --svsm PATH");
-                if (a->vars_file && a->have_vars_size)
+                if (a->vars_file && given(a, OPT_VARS_SIZE))
                         argp_error(state, "--vars-size and --vars-file exclude each other");
-                if (!a->vars_file && !a->have_vars_size)
+                if (!a->vars_file && !given(a, OPT_VARS_SIZE))
                         argp_error(state, "snp:svsm mode requires --vars-size or --vars-file");
                 if (p->vmm != MEASURE_VMM_QEMU)
                         argp_error(state, "mode 'snp:svsm' is only defined for --vmm-type QEMU");
                 if (p->kernel)
                         argp_error(state, "mode 'snp:svsm' does not measure a kernel");
-        } else if (p->svsm || a->vars_file || a->have_vars_size)
+        } else if (p->svsm || a->vars_file || given(a, OPT_VARS_SIZE))
                 argp_error(state, "--svsm, --vars-size and --vars-file need mode 'snp:svsm'");
 }
 
@@ -183,6 +187,7 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
         uint32_t sig;
         uint64_t v;
 
+        cli_given_record(&a->given, key);
         switch (key) {
         case ARGP_KEY_INIT:
                 state->child_inputs[0] = &a->common;
@@ -194,7 +199,6 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
                 break;
         case OPT_VCPUS:
                 parse_number(state, "--vcpus", arg, 1, SNP_MAX_VCPUS, &p->vcpus);
-                a->have_vcpus = true;
                 break;
         case OPT_VCPU_TYPE:
                 if (measure_vcpu_sig_from_type(arg, &sig) < 0)
@@ -205,24 +209,19 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
                 if (parse_u64(arg, &v) < 0 || v > UINT32_MAX)
                         argp_error(state, "bad --vcpu-sig '%s' (a 32-bit number)", arg);
                 a->sig = (uint32_t) v;
-                a->have_sig = true;
                 break;
         case OPT_VCPU_FAMILY:
                 parse_number(state, "--vcpu-family", arg, 0, 0xf + 0xff, &a->family);
-                a->have_family = true;
                 break;
         case OPT_VCPU_MODEL:
                 parse_number(state, "--vcpu-model", arg, 0, 0xff, &a->model);
-                a->have_model = true;
                 break;
         case OPT_VCPU_STEPPING:
                 parse_number(state, "--vcpu-stepping", arg, 0, 0xf, &a->stepping);
-                a->have_stepping = true;
                 break;
         case OPT_VMM_TYPE:
                 if (measure_vmm_from_string(arg, &p->vmm) < 0)
                         argp_error(state, "unknown VMM type '%s' (QEMU, ec2, gce)", arg);
-                a->have_vmm = true;
                 break;
         case OPT_OVMF:          p->ovmf = arg; break;
         case OPT_KERNEL:        p->kernel = arg; break;
@@ -236,7 +235,6 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_GUEST_FEATURES:
                 if (parse_u64(arg, &p->guest_features) < 0)
                         argp_error(state, "bad --guest-features '%s'", arg);
-                a->have_features = true;
                 break;
         case OPT_OUTPUT_FORMAT:
                 if (strcmp(arg, "hex") == 0)
@@ -256,7 +254,6 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
                     p->vars_size % 4096 != 0)
                         argp_error(state, "bad --vars-size '%s' (a non-zero multiple of 4096)",
                                    arg);
-                a->have_vars_size = true;
                 break;
         case ARGP_KEY_ARG:
                 if (state->arg_num == 0 && strcmp(arg, "ovmf-hash") == 0)
@@ -403,13 +400,13 @@ static int apply_config(struct measure_args *a, struct vm_config **ret) {
                 p->initrd = p->initrd ? p->initrd : cp.initrd;
                 p->append = p->append ? p->append : cp.append;
         }
-        if (!a->have_vcpus)
+        if (!given(a, OPT_VCPUS))
                 p->vcpus = cp.vcpus;
-        if (!a->have_family && !a->have_sig && !a->vcpu_type)
+        if (!given(a, OPT_VCPU_FAMILY) && !given(a, OPT_VCPU_SIG) && !a->vcpu_type)
                 p->vcpu_sig = cp.vcpu_sig;
-        if (!a->have_vmm)
+        if (!given(a, OPT_VMM_TYPE))
                 p->vmm = cp.vmm;
-        if (!a->have_features)
+        if (!given(a, OPT_GUEST_FEATURES))
                 p->guest_features = cp.guest_features;
         if ((p->initrd || p->append) && !p->kernel) {
                 log_error("config '%s': an initrd or command line needs a kernel", a->config);
@@ -435,7 +432,7 @@ static int run(struct measure_args *a) {
         }
         /* Measured as given (sev-snp-measure and QEMU pass any value); a config's value was
          * checked with the config. */
-        if (a->have_features && a->p.mode == MEASURE_MODE_SNP &&
+        if (given(a, OPT_GUEST_FEATURES) && a->p.mode == MEASURE_MODE_SNP &&
             (a->p.guest_features & ~SNP_FEATURES_KNOWN_MASK))
                 log_warning("--guest-features 0x%" PRIx64 " sets bits this version does not know "
                             "(0x%" PRIx64 "); measured as given", a->p.guest_features,
