@@ -3,7 +3,8 @@
 
 #include "applets.h"
 
-/* Sorted by name; a unit test keeps it so. An applet that is not built is not listed. */
+/* Sorted by name; a unit test keeps it so, and that it names the same applets as meson's
+ * `applets` list. Every applet is built in. */
 const struct applet applet_table[] = {
         { "attest-server", attest_server_main, "Guest agent: prove the VM to its owner, receive the disk key" },
         { "attest-verify", attest_verify_main, "Verify attestation reports against AMD's chain and the VM" },
