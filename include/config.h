@@ -2,7 +2,7 @@
 /* The VM description (docs/config.md): one JSON file that drives launch, measure, idblock and
  * attest-verify, so that what is launched and what is verified cannot drift apart. Loading checks
  * everything and collects every problem, each as "FILE: FIELD: message". Paths are resolved
- * against the config file's folder when loaded. json-c stays inside src/config.c. */
+ * against the config file's folder when loaded. json-c stays inside src/config*.c. */
 #pragma once
 
 #include <stdbool.h>

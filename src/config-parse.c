@@ -316,8 +316,8 @@ static void parse_tcb(struct parser *p, const char *field, struct json_object *v
         }
 }
 
-static void parse_disk(struct parser *p, const char *field, struct json_object *v,
-                       struct config_disk *d) {
+static void parse_disk(struct parser *p, const char *field, struct json_object *v, void *item) {
+        struct config_disk *d = item;
         static const char *const keys[] = { "file", "format", "bus", "readonly", NULL };
         _cleanup_(freep) char *prefix = NULL;
         bool format_given = false;
@@ -382,41 +382,9 @@ static void parse_disk(struct parser *p, const char *field, struct json_object *
         }
 }
 
-static void parse_disks(struct parser *p, const char *field, struct json_object *v) {
-        size_t n;
-
-        if (!json_object_is_type(v, json_type_array)) {
-                config_problem(&p->k, false, field, "must be an array of disks, not %s", config_json_type_name(v));
-                return;
-        }
-        n = json_object_array_length(v);
-        if (n > CONFIG_MAX_DISKS) {
-                config_problem(&p->k, false, field, "%zu disks, more than the %d snpctl accepts", n,
-                        CONFIG_MAX_DISKS);
-                return;
-        }
-        config_disks_free(p->c->disks, p->c->n_disks);
-        p->c->n_disks = 0;
-        p->c->disks = n ? calloc(n, sizeof(struct config_disk)) : NULL;
-        if (n && !p->c->disks) {
-                config_oom(&p->k);
-                return;
-        }
-        p->c->n_disks = n;
-        for (size_t i = 0; i < n; i++) {
-                _cleanup_(freep) char *sub = NULL;
-
-                if (asprintf(&sub, "%s[%zu]", field, i) < 0) {
-                        sub = NULL;
-                        config_oom(&p->k);
-                        return;
-                }
-                parse_disk(p, sub, json_object_array_get_idx(v, i), &p->c->disks[i]);
-        }
-}
-
 static void parse_forward(struct parser *p, const char *field, struct json_object *v,
-                          struct config_forward *f) {
+                          void *item) {
+        struct config_forward *f = item;
         static const char *const keys[] = { "proto", "host_addr", "host_port", "guest_port", NULL };
         _cleanup_(freep) char *prefix = NULL;
         bool host_port = false, guest_port = false;
@@ -475,28 +443,47 @@ static void parse_forward(struct parser *p, const char *field, struct json_objec
                 config_oom(&p->k);
 }
 
-static void parse_forwards(struct parser *p, const char *field, struct json_object *v) {
+static void free_disks(void *items, size_t n) {
+        config_disks_free(items, n);
+}
+
+static void free_forwards(void *items, size_t n) {
+        config_forwards_free(items, n);
+}
+
+/* A JSON array of objects, each parsed into one element of a new C array that replaces
+ * *items (disks, forwards). */
+struct array_kind {
+        const char *what;               /* "disks": for messages */
+        size_t max;
+        size_t size;                    /* of one element */
+        void (*parse)(struct parser *p, const char *field, struct json_object *v, void *item);
+        void (*free)(void *items, size_t n);
+};
+
+static void parse_array(struct parser *p, const char *field, struct json_object *v,
+                        const struct array_kind *kind, void **items, size_t *n_items) {
         size_t n;
 
         if (!json_object_is_type(v, json_type_array)) {
-                config_problem(&p->k, false, field, "must be an array of port forwards, not %s",
-                        config_json_type_name(v));
+                config_problem(&p->k, false, field, "must be an array of %s, not %s", kind->what,
+                               config_json_type_name(v));
                 return;
         }
         n = json_object_array_length(v);
-        if (n > CONFIG_MAX_FORWARDS) {
-                config_problem(&p->k, false, field, "%zu port forwards, more than the %d snpctl accepts",
-                        n, CONFIG_MAX_FORWARDS);
+        if (n > kind->max) {
+                config_problem(&p->k, false, field, "%zu %s, more than the %zu snpctl accepts", n,
+                               kind->what, kind->max);
                 return;
         }
-        config_forwards_free(p->c->forwards, p->c->n_forwards);
-        p->c->n_forwards = 0;
-        p->c->forwards = n ? calloc(n, sizeof(struct config_forward)) : NULL;
-        if (n && !p->c->forwards) {
+        kind->free(*items, *n_items);
+        *n_items = 0;
+        *items = n ? calloc(n, kind->size) : NULL;
+        if (n && !*items) {
                 config_oom(&p->k);
                 return;
         }
-        p->c->n_forwards = n;
+        *n_items = n;
         for (size_t i = 0; i < n; i++) {
                 _cleanup_(freep) char *sub = NULL;
 
@@ -505,8 +492,30 @@ static void parse_forwards(struct parser *p, const char *field, struct json_obje
                         config_oom(&p->k);
                         return;
                 }
-                parse_forward(p, sub, json_object_array_get_idx(v, i), &p->c->forwards[i]);
+                kind->parse(p, sub, json_object_array_get_idx(v, i),
+                            (uint8_t *) *items + i * kind->size);
         }
+}
+
+static void parse_disks(struct parser *p, const char *field, struct json_object *v) {
+        static const struct array_kind disks = {
+                "disks", CONFIG_MAX_DISKS, sizeof(struct config_disk), parse_disk, free_disks,
+        };
+        void *items = p->c->disks;
+
+        parse_array(p, field, v, &disks, &items, &p->c->n_disks);
+        p->c->disks = items;
+}
+
+static void parse_forwards(struct parser *p, const char *field, struct json_object *v) {
+        static const struct array_kind forwards = {
+                "port forwards", CONFIG_MAX_FORWARDS, sizeof(struct config_forward),
+                parse_forward, free_forwards,
+        };
+        void *items = p->c->forwards;
+
+        parse_array(p, field, v, &forwards, &items, &p->c->n_forwards);
+        p->c->forwards = items;
 }
 
 enum field_kind {
