@@ -114,6 +114,10 @@ struct vm_config {
         enum config_network_mode network;
         struct config_forward *forwards;
         size_t n_forwards;
+
+        /* Private to the config module: the last launch digest computed and what it covered,
+         * so that a run measures the boot files once (config_measure_digest()). */
+        struct config_digest_cache *digest_cache;
 };
 
 /* One problem found in a config: text is the whole message ("vm.json: guest_policy: bit 17
@@ -202,11 +206,18 @@ int config_format_template(const struct vm_config *c, char **ret_text);
  * c, which must outlive p. */
 void config_measure_params(const struct vm_config *c, struct measure_params *p);
 
-/* The launch digest (MEASUREMENT) a report of this VM must show, computed with measure_compute().
- * 0, or its errors (-EINVAL, -EBADMSG, -errno of the files, -ENOMEM, -EIO) with *ret_why (if not
- * NULL) a malloc'd reason naming the file. */
+/* The launch digest (MEASUREMENT) a report of this VM must show, computed with measure_compute()
+ * once per run: kept in c with the inputs it covered, and computed again only when a measured
+ * field changed. 0, or its errors (-EINVAL, -EBADMSG, -errno of the files, -ENOMEM, -EIO) with
+ * *ret_why (if not NULL) a malloc'd reason naming the file. */
 int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_SIZE],
                            char **ret_why);
+
+/* The SNP launch digest of p (e.g. the config's inputs with an applet's options applied): c's
+ * kept digest when p describes the same measurement, else measure_compute()'s, then kept.
+ * Errors as config_expected_digest(); -EIO when p's mode does not give a 48-byte digest. */
+int config_measure_digest(const struct vm_config *c, const struct measure_params *p,
+                          uint8_t ret[CONFIG_DIGEST_SIZE], char **ret_why);
 
 /* What config_fill_from_report() filled in. */
 enum {

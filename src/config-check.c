@@ -111,29 +111,27 @@ static void check_ovmf(struct checker *k, const struct vm_config *c) {
                 config_problem(k, false, "kernel_file", "'%s' has no SNP kernel-hashes section, so the "
                         "kernel cannot be measured: use an OVMF built from "
                         "OvmfPkg/AmdSev/AmdSevX64.dsc", c->ovmf_file);
-        else
+        else {
+                /* The launch digest from this same open, kept in c for the applet. */
                 k->ovmf_ok = true;
+                k->digest_r = config_expected_digest_image(c, img, k->digest, &k->digest_why);
+                if (k->digest_r == -ENOMEM)
+                        config_oom(k);
+        }
 }
 
 /* The firmware refuses a launch whose digest differs from the ID block's LD ("Bad
  * measurement", snp-facts B.3.6); say so now, naming both. */
-static void check_id_block_digest(struct checker *k, const struct vm_config *c,
-                                  const uint8_t *ld) {
-        _cleanup_(freep) char *why = NULL;
-        uint8_t digest[CONFIG_DIGEST_SIZE];
+static void check_id_block_digest(struct checker *k, const uint8_t *ld) {
         char want[2 * CONFIG_DIGEST_SIZE + 1], got[2 * CONFIG_DIGEST_SIZE + 1];
-        int r;
+        const uint8_t *digest = k->digest;
 
-        if (!k->ovmf_ok)
+        if (!k->ovmf_ok || k->digest_r == -ENOMEM)
                 return;         /* the OVMF's own problem is reported */
-        r = config_expected_digest(c, digest, &why);
-        if (r == -ENOMEM) {
-                config_oom(k);
-                return;
-        }
-        if (r < 0) {
-                config_problem(k, false, "id_block_file", "cannot compute the launch digest to compare "
-                        "with the ID block: %s", why ? why : strerror(-r));
+        if (k->digest_r < 0) {
+                config_problem(k, false, "id_block_file", "cannot compute the launch digest to "
+                               "compare with the ID block: %s",
+                               k->digest_why ? k->digest_why : strerror(-k->digest_r));
                 return;
         }
         if (memcmp(digest, ld, CONFIG_DIGEST_SIZE) == 0)
@@ -174,7 +172,7 @@ static void check_id_files(struct checker *k, const struct vm_config *c) {
         if (snp_id_block_parse(blk, n, &b) < 0)
                 config_problem(k, false, "id_block_file", "ID block version %" PRIu32 " (expected 1)",
                         b.version);
-        check_id_block_digest(k, c, b.ld);
+        check_id_block_digest(k, b.ld);
         if (b.policy != c->guest_policy)
                 config_problem(k, false, "id_block_file", "ID block policy 0x%" PRIx64 " differs from "
                         "guest_policy 0x%" PRIx64, b.policy, c->guest_policy);
@@ -368,6 +366,7 @@ int config_check(const struct vm_config *c, unsigned flags, struct config_proble
                      sig != c->vcpu_sig;
 
         config_check_fields(&k, c, given);
+        free(k.digest_why);
         config_problems_clear(&local);
         if (k.oom < 0)
                 return k.oom;

@@ -24,6 +24,19 @@ extern const char *const config_proto_names[];
 /* The index of s in a NULL-terminated names table (case-insensitive), or -EINVAL. */
 int config_name_index(const char *const *names, const char *s);
 
+/* The last launch digest computed for a config: key is the measurement it covered, its
+ * strings the copies below. */
+struct config_digest_cache {
+        bool valid;
+        struct measure_params key;
+        char *ovmf, *kernel, *initrd, *append;
+        uint8_t digest[CONFIG_DIGEST_SIZE];
+};
+
+/* config_expected_digest() with the config's OVMF already opened (the check's open). */
+int config_expected_digest_image(const struct vm_config *c, const struct ovmf_image *img,
+                                 uint8_t ret[CONFIG_DIGEST_SIZE], char **ret_why);
+
 /* Collects problems while parsing or checking one config. */
 struct checker {
         const char *name;               /* file name for messages */
@@ -34,6 +47,9 @@ struct checker {
         uint64_t placeholders;          /* top-level fields (by index in fields[]) left as "<...>" */
         uint64_t present;               /* top-level fields given (with any value) */
         bool ovmf_ok;                   /* the OVMF passed check_ovmf() */
+        int digest_r;                   /* with ovmf_ok: config_expected_digest()'s result, */
+        char *digest_why;               /* its reason (freed by the checker's owner) */
+        uint8_t digest[CONFIG_DIGEST_SIZE];     /* and the digest */
 };
 
 /* Appends "NAME: FIELD: [warning: ]message" to k's problems (at most CONFIG_MAX_PROBLEMS, then a

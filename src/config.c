@@ -95,9 +95,20 @@ void config_forwards_free(struct config_forward *f, size_t n) {
         free(f);
 }
 
+static void digest_cache_clear(struct config_digest_cache *d) {
+        free(d->ovmf);
+        free(d->kernel);
+        free(d->initrd);
+        free(d->append);
+        *d = (struct config_digest_cache) { .valid = false };
+}
+
 void config_free(struct vm_config *c) {
         if (!c)
                 return;
+        if (c->digest_cache)
+                digest_cache_clear(c->digest_cache);
+        free(c->digest_cache);
         free(c->path);
         free(c->dir);
         free(c->vcpu_type);
@@ -123,7 +134,8 @@ int config_new(struct vm_config **ret) {
         c->vcpu_count = 1;
         c->vcpu_type = strdup("EPYC-v4");
         c->qemu_binary = strdup("qemu-system-x86_64");
-        if (!c->vcpu_type || !c->qemu_binary)
+        c->digest_cache = calloc(1, sizeof(*c->digest_cache));
+        if (!c->vcpu_type || !c->qemu_binary || !c->digest_cache)
                 return -ENOMEM;
         (void) config_vcpu_sig_from_type(c->vcpu_type, &c->vcpu_sig);
         c->vmm_type = MEASURE_VMM_QEMU;
@@ -353,6 +365,7 @@ static int load_text(const char *text, size_t len, const char *name, const char 
                 config_oom(&p.k);
         config_check_fields(&p.k, c, p.vcpu_sig_given);
 out:
+        free(p.k.digest_why);
         json_object_put(root);
         if (tok)
                 json_tokener_free(tok);
@@ -423,11 +436,58 @@ void config_measure_params(const struct vm_config *c, struct measure_params *p) 
         p->guest_features = c->guest_features;
 }
 
-int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_SIZE],
-                           char **ret_why) {
+static bool dup_str(const char *s, char **ret) {
+        *ret = s ? strdup(s) : NULL;
+        return !s || *ret;
+}
+
+/* Kept only when it fits (a failed copy just leaves nothing kept). */
+static void digest_cache_store(struct config_digest_cache *d, const struct measure_params *p,
+                               const uint8_t digest[CONFIG_DIGEST_SIZE]) {
+        digest_cache_clear(d);
+        if (p->svsm || !dup_str(p->ovmf, &d->ovmf) || !dup_str(p->kernel, &d->kernel) ||
+            !dup_str(p->initrd, &d->initrd) || !dup_str(p->append, &d->append)) {
+                digest_cache_clear(d);
+                return;
+        }
+        d->key = *p;
+        d->key.ovmf = d->ovmf;
+        d->key.kernel = d->kernel;
+        d->key.initrd = d->initrd;
+        d->key.append = d->append;
+        d->key.ovmf_image = NULL;
+        d->key.progress = NULL;
+        d->key.progress_userdata = NULL;
+        memcpy(d->digest, digest, CONFIG_DIGEST_SIZE);
+        d->valid = true;
+}
+
+int config_measure_digest(const struct vm_config *c, const struct measure_params *p,
+                          uint8_t ret[CONFIG_DIGEST_SIZE], char **ret_why) {
         _cleanup_(measure_result_freep) struct measure_result *res = NULL;
-        struct measure_params p;
+        struct config_digest_cache *d = c->digest_cache;
         int r;
+
+        if (ret_why)
+                *ret_why = NULL;
+        if (d && d->valid && measure_params_same(&d->key, p)) {
+                memcpy(ret, d->digest, CONFIG_DIGEST_SIZE);
+                return 0;
+        }
+        r = measure_compute(p, &res, ret_why);
+        if (r < 0)
+                return r;
+        if (res->digest_size != CONFIG_DIGEST_SIZE)
+                return -EIO;
+        if (d)
+                digest_cache_store(d, p, res->digest);
+        memcpy(ret, res->digest, CONFIG_DIGEST_SIZE);
+        return 0;
+}
+
+int config_expected_digest_image(const struct vm_config *c, const struct ovmf_image *img,
+                                 uint8_t ret[CONFIG_DIGEST_SIZE], char **ret_why) {
+        struct measure_params p;
 
         if (ret_why)
                 *ret_why = NULL;
@@ -437,13 +497,13 @@ int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_
                 return -EINVAL;
         }
         config_measure_params(c, &p);
-        r = measure_compute(&p, &res, ret_why);
-        if (r < 0)
-                return r;
-        if (res->digest_size != CONFIG_DIGEST_SIZE)
-                return -EIO;
-        memcpy(ret, res->digest, CONFIG_DIGEST_SIZE);
-        return 0;
+        p.ovmf_image = img;
+        return config_measure_digest(c, &p, ret, ret_why);
+}
+
+int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_SIZE],
+                           char **ret_why) {
+        return config_expected_digest_image(c, NULL, ret, ret_why);
 }
 
 /* ---- from a report ------------------------------------------------------------------------- */
