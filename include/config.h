@@ -140,6 +140,8 @@ void config_problems_clear(struct config_problems *p);
 enum {
         CONFIG_SKIP_FILE_CHECKS = 1 << 0,       /* do not look at files (a verifier elsewhere) */
         CONFIG_ALLOW_PLACEHOLDERS = 1 << 1,     /* accept "<...>" placeholders (config show) */
+        CONFIG_SKIP_LAUNCH_DIGEST = 1 << 2,     /* config_check_id_files(): the caller has the
+                                                 * measurement; the ID block's LD is not compared */
 };
 
 /* Allocates a config holding the defaults (the values a field takes when absent); ovmf_file is
@@ -167,6 +169,22 @@ int config_load_string(const char *text, const char *name, const char *dir, unsi
  * flags): ranges, reserved bits, required and existing files, OVMF able to measure a kernel.
  * Appends problems; 0 when none is an error, -EINVAL otherwise, -ENOMEM. */
 int config_check(const struct vm_config *c, unsigned flags, struct config_problems *problems);
+
+/* The key digests a report of the VM shows: the config's id_key_digest/author_key_digest, else
+ * those of id_auth_file, else zero. */
+struct config_id_keys {
+        uint8_t id_key_digest[CONFIG_DIGEST_SIZE];
+        uint8_t author_key_digest[CONFIG_DIGEST_SIZE];
+};
+
+/* The cross-file consistency of the VM (snp-facts B.3.6), the one check of it: config_load()
+ * and config_check() run it too. The ID block (base64) must carry the config's expected launch
+ * digest (config_expected_digest(), unless CONFIG_SKIP_LAUNCH_DIGEST), guest_policy, family_id,
+ * image_id and guest_svn; the ID auth structure's keys must hash to id_key_digest and
+ * author_key_digest when given. Problems are appended as config_check()'s. 0 and *ret_keys
+ * (may be NULL); -EINVAL (see problems); -ENOMEM. */
+int config_check_id_files(const struct vm_config *c, unsigned flags,
+                          struct config_problems *problems, struct config_id_keys *ret_keys);
 
 /* Replaces a string field (e.g. &c->kernel_file) with a copy of value (NULL clears it). For
  * paths from the command line use config_set_path(), which makes value absolute against the

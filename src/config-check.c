@@ -154,8 +154,11 @@ static int read_base64_file(const char *path, size_t max, uint8_t **ret, size_t 
         return base64_decode((const char *) text, n, ret, ret_size);
 }
 
-/* The ID block must agree with the config, or the launch fails late (snp-facts B.3.6). */
-static void check_id_files(struct checker *k, const struct vm_config *c) {
+/* The cross-file consistency, the one check of it (config_check_id_files()): the ID block must
+ * agree with the config, or the launch fails late (snp-facts B.3.6); keys (may be NULL) gets
+ * the ID auth structure's key digests. */
+static void check_id_files(struct checker *k, const struct vm_config *c,
+                           struct config_id_keys *keys) {
         _cleanup_(freep) uint8_t *blk = NULL, *auth = NULL;
         struct snp_id_block_fields b;
         size_t n;
@@ -193,7 +196,7 @@ static void check_id_files(struct checker *k, const struct vm_config *c) {
         }
         if (r < 0)
                 return;
-        if (c->has_id_key_digest || c->has_author_key_digest) {
+        if (keys || c->has_id_key_digest || c->has_author_key_digest) {
                 uint8_t id[CRYPTO_SHA384_SIZE], author[CRYPTO_SHA384_SIZE];
 
                 r = idblock_auth_key_digests(auth, n, id, author, NULL);
@@ -210,6 +213,10 @@ static void check_id_files(struct checker *k, const struct vm_config *c) {
                             memcmp(author, c->author_key_digest, sizeof(author)) != 0)
                                 config_problem(k, false, "author_key_digest", "differs from the author "
                                         "key in '%s'", c->id_auth_file);
+                        if (keys) {
+                                memcpy(keys->id_key_digest, id, sizeof(id));
+                                memcpy(keys->author_key_digest, author, sizeof(author));
+                        }
                 }
         }
 }
@@ -352,7 +359,7 @@ void config_check_fields(struct checker *k, const struct vm_config *c, bool vcpu
         if (c->qemu_binary && strchr(c->qemu_binary, '/') && access(c->qemu_binary, X_OK) < 0)
                 config_problem(k, false, "qemu_binary", "'%s': %s", c->qemu_binary, strerror(errno));
         if (c->id_block_file)
-                check_id_files(k, c);
+                check_id_files(k, c, NULL);
 }
 
 int config_check(const struct vm_config *c, unsigned flags, struct config_problems *problems) {
@@ -371,4 +378,46 @@ int config_check(const struct vm_config *c, unsigned flags, struct config_proble
         if (k.oom < 0)
                 return k.oom;
         return k.errors > 0 ? -EINVAL : 0;
+}
+
+int config_check_id_files(const struct vm_config *c, unsigned flags,
+                          struct config_problems *problems, struct config_id_keys *ret_keys) {
+        struct config_problems local = { 0 };
+        struct checker k = {
+                .name = c->path ? c->path : "config", .flags = flags,
+                .problems = problems ? problems : &local,
+        };
+        struct config_id_keys keys = { { 0 } };
+        bool readable = true;
+
+        /* The config's digests, else the auth structure's (below), else zero. */
+        if (c->has_id_key_digest)
+                memcpy(keys.id_key_digest, c->id_key_digest, CONFIG_DIGEST_SIZE);
+        if (c->has_author_key_digest)
+                memcpy(keys.author_key_digest, c->author_key_digest, CONFIG_DIGEST_SIZE);
+        if (c->id_auth_file && !c->id_block_file)
+                config_problem(&k, false, "id_auth_file", "needs id_block_file");
+        if (c->id_block_file)
+                readable = check_file(&k, "id_block_file", c->id_block_file, false);
+        if (c->id_auth_file)
+                readable = check_file(&k, "id_auth_file", c->id_auth_file, false) && readable;
+        if (c->id_block_file && readable) {
+                /* The digest, unless the caller has the measurement; kept in c. */
+                k.ovmf_ok = !(flags & CONFIG_SKIP_LAUNCH_DIGEST);
+                if (k.ovmf_ok) {
+                        k.digest_r = config_expected_digest(c, k.digest, &k.digest_why);
+                        if (k.digest_r == -ENOMEM)
+                                config_oom(&k);
+                }
+                check_id_files(&k, c, &keys);
+        }
+        free(k.digest_why);
+        config_problems_clear(&local);
+        if (k.oom < 0)
+                return k.oom;
+        if (k.errors > 0)
+                return -EINVAL;
+        if (ret_keys)
+                *ret_keys = keys;
+        return 0;
 }

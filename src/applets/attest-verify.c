@@ -425,7 +425,12 @@ static int apply_config(struct attest_verify_args *a) {
         if (r < 0)
                 return log_errno(r, "reading config '%s'", a->config);
         r = attest_expect_from_config(c, a->expect.has_measurement ?
-                                      ATTEST_CONFIG_NO_MEASUREMENT : 0, &x, &why);
+                                      ATTEST_CONFIG_NO_MEASUREMENT : 0, &problems, &x, &why);
+        for (size_t i = 0; i < problems.n; i++)
+                fprintf(stderr, "%s\n", problems.items[i].text);
+        config_problems_clear(&problems);
+        if (r == -EINVAL && !why)
+                return r;       /* the problems say why */
         if (r < 0 && why) {
                 log_error("config '%s': %s%s", a->config, why, r == -ENOENT ?
                           " (on a machine without the boot files, give --measurement)" : "");

@@ -486,6 +486,31 @@ static void files(void **state) {
 
 /* The launch digest is computed once (the check's) and kept while the measured inputs stay the
  * same: with the kernel gone it still answers, and a changed command line measures again. */
+/* config_check_id_files(), the one cross-file check, on a config loaded without file checks (as
+ * attest-verify does): the files written by files() above. */
+static void id_files_check(void **state) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        struct config_problems p = { 0 };
+        struct config_id_keys keys;
+
+        (void) state;
+        assert_int_equal(load("{ \"host_cpu_family\": \"Genoa\", \"ovmf_file\": \"ok.fd\", "
+                              "\"id_block_file\": \"id.b64\" }", CONFIG_SKIP_FILE_CHECKS, &p,
+                              &c), 0);
+        assert_int_equal(config_check_id_files(c, 0, &p, &keys), 0);
+        assert_int_equal(p.n, 0);
+        c->guest_svn = 2;
+        assert_int_equal(config_check_id_files(c, CONFIG_SKIP_LAUNCH_DIGEST, &p, &keys), -EINVAL);
+        assert_true(has_problem(&p, "vm.json: id_block_file: ID block guest_svn 0 differs from "
+                                "guest_svn 2"));
+        config_problems_clear(&p);
+        c->guest_svn = 0;
+        c->vcpu_count = 2;      /* another launch digest */
+        assert_int_equal(config_check_id_files(c, 0, &p, NULL), -EINVAL);
+        assert_true(p.n == 1 && strstr(p.items[0].text, "ID block launch digest "));
+        config_problems_clear(&p);
+}
+
 static void digest_kept(void **state) {
         static const uint32_t with_hashes[] = { 1, 2, 3, 0x10 };
         _cleanup_(config_freep) struct vm_config *c = NULL;
@@ -829,6 +854,7 @@ int main(void) {
                 cmocka_unit_test(all_problems_listed),
                 cmocka_unit_test(warnings_keep_it_valid),
                 cmocka_unit_test(files),
+                cmocka_unit_test(id_files_check),
                 cmocka_unit_test(digest_kept),
                 cmocka_unit_test(round_trip),
                 cmocka_unit_test(no_tcb_floor),
