@@ -137,6 +137,12 @@ struct config_problems {
 /* Frees the messages and empties the list. */
 void config_problems_clear(struct config_problems *p);
 
+/* Logs every problem for the applet: errors with log_error(), warnings with log_warning() (so
+ * -q silences them; "FILE: FIELD: message" after the log's "warning: "), then "config 'PATH':
+ * N errors" when there is one. The one printer of config problems. -EINVAL when there is an
+ * error, else 0. */
+int config_log_problems(const struct config_problems *p, const char *path);
+
 enum {
         CONFIG_SKIP_FILE_CHECKS = 1 << 0,       /* do not look at files (a verifier elsewhere) */
         CONFIG_ALLOW_PLACEHOLDERS = 1 << 1,     /* accept "<...>" placeholders (config show) */

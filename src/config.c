@@ -20,6 +20,7 @@
 #include "config-private.h"
 #include "fileio.h"
 #include "hex.h"
+#include "log.h"
 #include "measure.h"
 #include "parse.h"
 #include "report.h"
@@ -206,6 +207,29 @@ void config_problems_clear(struct config_problems *p) {
         }
         free(p->items);
         *p = (struct config_problems) { 0 };
+}
+
+/* The applets' one printer of config problems, so that they carry the log prefix and -q silences
+ * the warnings; an exception to "the library logs at debug level", made on the applet's behalf. */
+int config_log_problems(const struct config_problems *p, const char *path) {
+        static const char marker[] = "warning: ";
+
+        for (size_t i = 0; i < p->n; i++) {
+                const char *text = p->items[i].text;
+                /* "FILE: FIELD: warning: message": the log's own tag leads instead. */
+                const char *w = p->items[i].warning ? strstr(text, marker) : NULL;
+
+                if (!p->items[i].warning)
+                        log_error("%s", text);
+                else if (w)
+                        log_warning("%.*s%s", (int) (w - text), text, w + strlen(marker));
+                else
+                        log_warning("%s", text);
+        }
+        if (p->n_errors == 0)
+                return 0;
+        log_error("config '%s': %zu error%s", path, p->n_errors, p->n_errors == 1 ? "" : "s");
+        return -EINVAL;
 }
 
 __attribute__((format(printf, 4, 5)))

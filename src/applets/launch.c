@@ -747,20 +747,13 @@ static int run_check(const struct launch_args *a) {
 static int apply_config(struct launch_args *a) {
         struct config_problems problems = { 0 };
         struct vm_config *c;
-        size_t n;
         int r;
 
         r = config_load(a->config, 0, &problems, &a->cfg);
-        for (size_t i = 0; i < problems.n; i++)
-                /* The texts say "warning:" themselves. */
-                log_full(problems.items[i].warning ? LOG_LEVEL_NOTICE : LOG_LEVEL_ERROR, "%s",
-                         problems.items[i].text);
-        n = problems.n_errors;
+        (void) config_log_problems(&problems, a->config);
         config_problems_clear(&problems);
-        if (r == -EINVAL) {
-                log_error("config '%s': %zu error%s", a->config, n, n == 1 ? "" : "s");
-                return r;
-        }
+        if (r == -EINVAL)
+                return r;       /* the problems say why */
         if (r < 0)
                 return log_errno(r, "reading config '%s'", a->config);
         c = a->cfg;
