@@ -52,7 +52,7 @@ static bool read_u64(struct checker *k, const char *field, struct json_object *v
         if (json_object_is_type(v, json_type_int)) {
                 if (json_object_get_int64(v) < 0) {
                         config_problem(k, false, field, "must not be negative (%" PRId64 ")",
-                                json_object_get_int64(v));
+                                       json_object_get_int64(v));
                         return false;
                 }
                 u = json_object_get_uint64(v);
@@ -60,17 +60,19 @@ static bool read_u64(struct checker *k, const char *field, struct json_object *v
                 int r = parse_u64(json_object_get_string(v), &u);
 
                 if (r < 0) {
-                        config_problem(k, false, field, "'%s' is not a number (decimal or 0x-hex)%s",
-                                json_object_get_string(v), r == -ERANGE ? ": too large" : "");
+                        config_problem(k, false, field, "'%s' is not a number (decimal or "
+                                       "0x-hex)%s", json_object_get_string(v),
+                                       r == -ERANGE ? ": too large" : "");
                         return false;
                 }
         } else {
-                config_problem(k, false, field, "must be a number, not %s", config_json_type_name(v));
+                config_problem(k, false, field, "must be a number, not %s",
+                               config_json_type_name(v));
                 return false;
         }
         if (u < min || u > max) {
-                config_problem(k, false, field, "%" PRIu64 " is out of range %" PRIu64 "..%" PRIu64, u,
-                        min, max);
+                config_problem(k, false, field, "%" PRIu64 " is out of range %" PRIu64 "..%" PRIu64,
+                               u, min, max);
                 return false;
         }
         *ret = u;
@@ -80,7 +82,8 @@ static bool read_u64(struct checker *k, const char *field, struct json_object *v
 static bool read_string(struct checker *k, const char *field, struct json_object *v,
                         bool allow_empty, const char **ret) {
         if (!json_object_is_type(v, json_type_string)) {
-                config_problem(k, false, field, "must be a string, not %s", config_json_type_name(v));
+                config_problem(k, false, field, "must be a string, not %s",
+                               config_json_type_name(v));
                 return false;
         }
         if (!allow_empty && json_object_get_string_len(v) == 0) {
@@ -97,7 +100,8 @@ static bool read_string(struct checker *k, const char *field, struct json_object
 
 static bool read_bool(struct checker *k, const char *field, struct json_object *v, bool *ret) {
         if (!json_object_is_type(v, json_type_boolean)) {
-                config_problem(k, false, field, "must be true or false, not %s", config_json_type_name(v));
+                config_problem(k, false, field, "must be true or false, not %s",
+                               config_json_type_name(v));
                 return false;
         }
         *ret = json_object_get_boolean(v);
@@ -148,8 +152,8 @@ static bool read_hex(struct checker *k, const char *field, struct json_object *v
                 s += 2;
         r = hex_decode_exact(s, out, size);
         if (r == -ERANGE || (r == -EINVAL && strlen(s) % 2 == 1 && strlen(s) != 2 * size)) {
-                config_problem(k, false, field, "must be %zu bytes (%zu hex digits), got %zu digits",
-                        size, 2 * size, strlen(s));
+                config_problem(k, false, field, "must be %zu bytes (%zu hex digits), got %zu "
+                               "digits", size, 2 * size, strlen(s));
                 return false;
         }
         if (r < 0) {
@@ -257,7 +261,7 @@ static void parse_luks_binding(struct parser *p, const char *field, struct json_
                 return;
         if (luks_binding_parse(s, &b) < 0) {
                 config_problem(&p->k, false, field, "'%s' is not UUID:HEX (the 36-character volume "
-                        "UUID and 64 hex digits, as snpctl disk bind prints it)", s);
+                               "UUID and 64 hex digits, as snpctl disk bind prints it)", s);
                 return;
         }
         if (config_set_string(&p->c->luks_binding, s) < 0)
@@ -271,7 +275,8 @@ static void parse_tcb(struct parser *p, const char *field, struct json_object *v
         _cleanup_(freep) char *prefix = NULL;
 
         if (p->tcb_seen) {
-                config_problem(&p->k, false, field, "given twice (min_committed_tcb and min_commited_tcb)");
+                config_problem(&p->k, false, field, "given twice (min_committed_tcb and "
+                               "min_commited_tcb)");
                 return;
         }
         p->tcb_seen = true;
@@ -282,8 +287,8 @@ static void parse_tcb(struct parser *p, const char *field, struct json_object *v
         }
         p->c->has_min_committed_tcb = true;
         if (!json_object_is_type(v, json_type_object)) {
-                config_problem(&p->k, false, field, "must be an object {bootloader, tee, snp, microcode, "
-                        "fmc}, not %s", config_json_type_name(v));
+                config_problem(&p->k, false, field, "must be an object {bootloader, tee, snp, "
+                               "microcode, fmc}, not %s", config_json_type_name(v));
                 return;
         }
         if (asprintf(&prefix, "%s.", field) < 0) {
@@ -323,8 +328,8 @@ static void parse_disk(struct parser *p, const char *field, struct json_object *
         bool format_given = false;
 
         if (!json_object_is_type(v, json_type_object)) {
-                config_problem(&p->k, false, field, "must be an object {file, format, bus, readonly}, "
-                        "not %s", config_json_type_name(v));
+                config_problem(&p->k, false, field, "must be an object {file, format, bus, "
+                               "readonly}, not %s", config_json_type_name(v));
                 return;
         }
         if (asprintf(&prefix, "%s.", field) < 0) {
@@ -343,7 +348,7 @@ static void parse_disk(struct parser *p, const char *field, struct json_object *
                 }
                 if (is_placeholder(val) && !(p->k.flags & CONFIG_ALLOW_PLACEHOLDERS)) {
                         config_problem(&p->k, false, sub, "placeholder not filled in: %s",
-                                json_object_get_string(val));
+                                       json_object_get_string(val));
                         continue;
                 }
                 if (is_placeholder(val))
@@ -390,8 +395,8 @@ static void parse_forward(struct parser *p, const char *field, struct json_objec
         bool host_port = false, guest_port = false;
 
         if (!json_object_is_type(v, json_type_object)) {
-                config_problem(&p->k, false, field, "must be an object {proto, host_addr, host_port, "
-                        "guest_port}, not %s", config_json_type_name(v));
+                config_problem(&p->k, false, field, "must be an object {proto, host_addr, "
+                               "host_port, guest_port}, not %s", config_json_type_name(v));
                 return;
         }
         if (asprintf(&prefix, "%s.", field) < 0) {
@@ -660,7 +665,7 @@ static void parse_field(struct parser *p, const struct field *f, struct json_obj
 
         if (!v && !f->nullable) {
                 config_problem(&p->k, false, f->name, "must not be null (leave the key out for the "
-                        "default)");
+                               "default)");
                 return;
         }
         if (f->kind != KIND_CUSTOM && !v) {
@@ -726,7 +731,7 @@ void config_parse_object(struct parser *p, struct json_object *root) {
                 if (is_placeholder(val)) {
                         if (!(p->k.flags & CONFIG_ALLOW_PLACEHOLDERS))
                                 config_problem(&p->k, false, key, "placeholder not filled in: %s",
-                                        json_object_get_string(val));
+                                               json_object_get_string(val));
                         p->k.placeholders |= UINT64_C(1) << i;
                         continue;
                 }

@@ -368,18 +368,19 @@ static int load_text(const char *text, size_t len, const char *name, const char 
         if (jerr == json_tokener_continue)
                 jerr = json_tokener_error_parse_eof;
         if (jerr != json_tokener_success) {
-                config_problem(&p.k, false, NULL, "line %zu: JSON syntax error: %s", line_of(text, end),
-                        json_tokener_error_desc(jerr));
+                config_problem(&p.k, false, NULL, "line %zu: JSON syntax error: %s",
+                               line_of(text, end), json_tokener_error_desc(jerr));
                 goto out;
         }
         for (size_t i = end; i < len; i++)
                 if (!strchr(" \t\r\n", text[i])) {
                         config_problem(&p.k, false, NULL, "line %zu: text after the JSON object",
-                                line_of(text, i));
+                                       line_of(text, i));
                         goto out;
                 }
         if (!json_object_is_type(root, json_type_object)) {
-                config_problem(&p.k, false, NULL, "must be a JSON object, not %s", config_json_type_name(root));
+                config_problem(&p.k, false, NULL, "must be a JSON object, not %s",
+                               config_json_type_name(root));
                 goto out;
         }
         config_parse_object(&p, root);
