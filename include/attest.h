@@ -84,6 +84,7 @@ struct attest_expect {
 bool attest_expect_any(const struct attest_expect *e);
 
 struct vm_config;
+struct config_problems;
 
 enum {
         ATTEST_CONFIG_NO_MEASUREMENT = 1 << 0,  /* the caller has the measurement: compute none */
@@ -97,11 +98,13 @@ enum {
  * generation, family/image ID, guest SVN, ID/author key digests (the config's, else those of
  * id_auth_file, else zero), host_data, vmpl, signer and minimum version. The ID block and auth
  * files (base64, as idblock writes them) must agree with the config. 0; -EINVAL for an unset
- * host_cpu_family or files that disagree; -EBADMSG for a malformed ID block/auth file; -errno of
- * reading or measuring the files; -ENOMEM. On error *ret_why (if not NULL) gets a malloc'd
- * reason naming the file or field. */
+ * host_cpu_family; -EINVAL with nothing in *ret_why when the ID block or auth file disagree with
+ * the config (config_check_id_files(): the problems are appended to problems, which may be
+ * NULL); -errno of measuring the files; -ENOMEM. On other errors *ret_why (if not NULL) gets a
+ * malloc'd reason naming the file or field. */
 int attest_expect_from_config(const struct vm_config *c, unsigned flags,
-                              struct attest_expect *ret, char **ret_why);
+                              struct config_problems *problems, struct attest_expect *ret,
+                              char **ret_why);
 
 /* Copies onto x every value that flags sets (each has_* set, allow_debug, min_tcb_fields), so
  * that a flag overrides the one field it names. platform_info_mask is taken along with

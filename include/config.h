@@ -2,7 +2,7 @@
 /* The VM description (docs/config.md): one JSON file that drives launch, measure, idblock and
  * attest-verify, so that what is launched and what is verified cannot drift apart. Loading checks
  * everything and collects every problem, each as "FILE: FIELD: message". Paths are resolved
- * against the config file's folder when loaded. json-c stays inside src/config.c. */
+ * against the config file's folder when loaded. json-c stays inside src/config*.c. */
 #pragma once
 
 #include <stdbool.h>
@@ -114,6 +114,10 @@ struct vm_config {
         enum config_network_mode network;
         struct config_forward *forwards;
         size_t n_forwards;
+
+        /* Private to the config module: the last launch digest computed and what it covered,
+         * so that a run measures the boot files once (config_measure_digest()). */
+        struct config_digest_cache *digest_cache;
 };
 
 /* One problem found in a config: text is the whole message ("vm.json: guest_policy: bit 17
@@ -133,9 +137,17 @@ struct config_problems {
 /* Frees the messages and empties the list. */
 void config_problems_clear(struct config_problems *p);
 
+/* Logs every problem for the applet: errors with log_error(), warnings with log_warning() (so
+ * -q silences them; "FILE: FIELD: message" after the log's "warning: "), then "config 'PATH':
+ * N errors" when there is one. The one printer of config problems. -EINVAL when there is an
+ * error, else 0. */
+int config_log_problems(const struct config_problems *p, const char *path);
+
 enum {
         CONFIG_SKIP_FILE_CHECKS = 1 << 0,       /* do not look at files (a verifier elsewhere) */
         CONFIG_ALLOW_PLACEHOLDERS = 1 << 1,     /* accept "<...>" placeholders (config show) */
+        CONFIG_SKIP_LAUNCH_DIGEST = 1 << 2,     /* config_check_id_files(): the caller has the
+                                                 * measurement; the ID block's LD is not compared */
 };
 
 /* Allocates a config holding the defaults (the values a field takes when absent); ovmf_file is
@@ -163,6 +175,22 @@ int config_load_string(const char *text, const char *name, const char *dir, unsi
  * flags): ranges, reserved bits, required and existing files, OVMF able to measure a kernel.
  * Appends problems; 0 when none is an error, -EINVAL otherwise, -ENOMEM. */
 int config_check(const struct vm_config *c, unsigned flags, struct config_problems *problems);
+
+/* The key digests a report of the VM shows: the config's id_key_digest/author_key_digest, else
+ * those of id_auth_file, else zero. */
+struct config_id_keys {
+        uint8_t id_key_digest[CONFIG_DIGEST_SIZE];
+        uint8_t author_key_digest[CONFIG_DIGEST_SIZE];
+};
+
+/* The cross-file consistency of the VM (snp-facts B.3.6), the one check of it: config_load()
+ * and config_check() run it too. The ID block (base64) must carry the config's expected launch
+ * digest (config_expected_digest(), unless CONFIG_SKIP_LAUNCH_DIGEST), guest_policy, family_id,
+ * image_id and guest_svn; the ID auth structure's keys must hash to id_key_digest and
+ * author_key_digest when given. Problems are appended as config_check()'s. 0 and *ret_keys
+ * (may be NULL); -EINVAL (see problems); -ENOMEM. */
+int config_check_id_files(const struct vm_config *c, unsigned flags,
+                          struct config_problems *problems, struct config_id_keys *ret_keys);
 
 /* Replaces a string field (e.g. &c->kernel_file) with a copy of value (NULL clears it). For
  * paths from the command line use config_set_path(), which makes value absolute against the
@@ -202,11 +230,18 @@ int config_format_template(const struct vm_config *c, char **ret_text);
  * c, which must outlive p. */
 void config_measure_params(const struct vm_config *c, struct measure_params *p);
 
-/* The launch digest (MEASUREMENT) a report of this VM must show, computed with measure_compute().
- * 0, or its errors (-EINVAL, -EBADMSG, -errno of the files, -ENOMEM, -EIO) with *ret_why (if not
- * NULL) a malloc'd reason naming the file. */
+/* The launch digest (MEASUREMENT) a report of this VM must show, computed with measure_compute()
+ * once per run: kept in c with the inputs it covered, and computed again only when a measured
+ * field changed. 0, or its errors (-EINVAL, -EBADMSG, -errno of the files, -ENOMEM, -EIO) with
+ * *ret_why (if not NULL) a malloc'd reason naming the file. */
 int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_SIZE],
                            char **ret_why);
+
+/* The SNP launch digest of p (e.g. the config's inputs with an applet's options applied): c's
+ * kept digest when p describes the same measurement, else measure_compute()'s, then kept.
+ * Errors as config_expected_digest(); -EIO when p's mode does not give a 48-byte digest. */
+int config_measure_digest(const struct vm_config *c, const struct measure_params *p,
+                          uint8_t ret[CONFIG_DIGEST_SIZE], char **ret_why);
 
 /* What config_fill_from_report() filled in. */
 enum {

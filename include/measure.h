@@ -11,6 +11,8 @@
 
 #include "snp-abi.h"
 
+struct ovmf_image;
+
 #define MEASURE_SNP_DIGEST_SIZE 48      /* SHA-384 */
 #define MEASURE_SEV_DIGEST_SIZE 32      /* SHA-256 */
 #define MEASURE_VMSA_SIZE 4096
@@ -48,6 +50,9 @@ struct measure_params {
         uint64_t guest_features;        /* SEV_FEATURES of SNP VMSAs (snp mode only) */
         bool have_ovmf_hash;            /* snp: start from ovmf_hash instead of the OVMF pages */
         uint8_t ovmf_hash[MEASURE_SNP_DIGEST_SIZE];
+        const struct ovmf_image *ovmf_image;    /* snp modes: ovmf already opened with
+                                                 * ovmf_open(ovmf, OVMF_FOUR_GIB), used instead
+                                                 * of opening it again; borrowed; or NULL */
         const char *svsm;               /* snp:svsm: the SVSM image */
         uint64_t vars_size;             /* snp:svsm: OVMF_VARS size in bytes */
         measure_progress_fn progress;   /* may be NULL */
@@ -90,6 +95,10 @@ struct measure_result {
  * NULL) receives a malloc'd description naming the file and the problem. */
 int measure_compute(const struct measure_params *p, struct measure_result **ret_result,
                     char **ret_why);
+
+/* Whether a and b describe the same measurement (same files by name, same values; progress and
+ * ovmf_image aside): 1 or 0. */
+bool measure_params_same(const struct measure_params *a, const struct measure_params *b);
 
 void measure_result_free(struct measure_result *r);
 static inline void measure_result_freep(struct measure_result **p) {

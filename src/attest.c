@@ -49,93 +49,11 @@ static __attribute__((format(printf, 3, 4))) int fail_why(char **ret_why, int r,
         return r;
 }
 
-/* The base64 files idblock writes (docs/config.md); exactly size bytes once decoded. */
-static int read_base64_exact(const char *path, size_t size, uint8_t **ret, char **ret_why) {
-        _cleanup_(freep) uint8_t *text = NULL, *data = NULL;
-        size_t n, len;
-        int r = fileio_read_full(path, 2 * size + 64, &text, &n);
-
-        if (r < 0)
-                return fail_why(ret_why, r, "reading '%s': %s", path, strerror(-r));
-        while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
-                n--;
-        r = base64_decode((const char *) text, n, &data, &len);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0 || len != size)
-                return fail_why(ret_why, -EBADMSG, "'%s' is not base64 of %zu bytes", path, size);
-        *ret = TAKE(data);
-        return 0;
-}
-
-/* SNP ABI ID block (snp-facts B.3.6): it must describe the same VM as the config, since the
- * firmware enforces it; its LD is returned for the measurement. */
-static int config_id_block(const struct vm_config *c, uint8_t ld[SNP_LD_SIZE], char **ret_why) {
-        _cleanup_(freep) uint8_t *b = NULL;
-        const char *p = c->id_block_file;
-        struct snp_id_block_fields f;
-        int r = read_base64_exact(p, SNP_ID_BLOCK_SIZE, &b, ret_why);
-
-        if (r < 0)
-                return r;
-        if (snp_id_block_parse(b, SNP_ID_BLOCK_SIZE, &f) < 0)
-                return fail_why(ret_why, -EBADMSG, "ID block '%s': version %" PRIu32
-                                " (expected 1)", p, f.version);
-        if (f.policy != c->guest_policy)
-                return fail_why(ret_why, -EINVAL, "ID block '%s': policy 0x%" PRIx64 " differs "
-                                "from guest_policy 0x%" PRIx64, p, f.policy, c->guest_policy);
-        if (memcmp(f.family_id, c->family_id, SNP_ID_SIZE) != 0 ||
-            memcmp(f.image_id, c->image_id, SNP_ID_SIZE) != 0)
-                return fail_why(ret_why, -EINVAL, "ID block '%s': family_id or image_id differs "
-                                "from the config's", p);
-        if (f.guest_svn != c->guest_svn)
-                return fail_why(ret_why, -EINVAL, "ID block '%s': guest_svn %" PRIu32 " differs "
-                                "from the config's %" PRIu32, p, f.guest_svn, c->guest_svn);
-        memcpy(ld, f.ld, SNP_LD_SIZE);
-        return 0;
-}
-
-/* ID authentication info (snp-facts B.3.7): ID_KEY at 0x240, AUTHOR_KEY at 0x880, 0x404 bytes
- * each; the report shows SHA-384 of each (zero when there is no author key). */
-static int config_key_digests(const struct vm_config *c, struct attest_expect *x,
-                              char **ret_why) {
-        _cleanup_(freep) uint8_t *b = NULL;
-        uint8_t id[48], author[48];
-        const char *p = c->id_auth_file;
-        int r;
-
-        x->has_id_key_digest = x->has_author_key_digest = true;
-        if (c->has_id_key_digest)
-                memcpy(x->id_key_digest, c->id_key_digest, 48);
-        if (c->has_author_key_digest)
-                memcpy(x->author_key_digest, c->author_key_digest, 48);
-        if (!p)
-                return 0;       /* the config's digests, or zero */
-        r = read_base64_exact(p, SNP_ID_AUTH_SIZE, &b, ret_why);
-        if (r < 0)
-                return r;
-        if (snp_id_auth_id_key_algo(b, SNP_ID_AUTH_SIZE) != SNP_ALGO_ECDSA_P384_SHA384)
-                return fail_why(ret_why, -EBADMSG, "ID auth block '%s': ID_KEY_ALGO %" PRIu32
-                                " (expected 1)", p, snp_id_auth_id_key_algo(b, SNP_ID_AUTH_SIZE));
-        r = idblock_auth_key_digests(b, SNP_ID_AUTH_SIZE, id, author, NULL);
-        if (r < 0)
-                return fail_why(ret_why, r, "hashing the keys of '%s'", p);
-        if (c->has_id_key_digest && !crypto_memeq(id, c->id_key_digest, 48))
-                return fail_why(ret_why, -EINVAL, "id_key_digest differs from the ID key in "
-                                "'%s'", p);
-        if (c->has_author_key_digest && !crypto_memeq(author, c->author_key_digest, 48))
-                return fail_why(ret_why, -EINVAL, "author_key_digest differs from the author "
-                                "key in '%s'", p);
-        memcpy(x->id_key_digest, id, 48);
-        memcpy(x->author_key_digest, author, 48);
-        return 0;
-}
-
 int attest_expect_from_config(const struct vm_config *c, unsigned flags,
-                              struct attest_expect *ret, char **ret_why) {
+                              struct config_problems *problems, struct attest_expect *ret,
+                              char **ret_why) {
         struct attest_expect x = { .platform_info_mask = UINT64_MAX };
-        uint8_t ld[48];
-        bool has_ld = false;
+        struct config_id_keys keys;
         int r;
 
         if (ret_why)
@@ -173,16 +91,6 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
         x.has_min_version = true;
         x.min_version = c->min_report_version;
 
-        if (c->id_block_file) {
-                r = config_id_block(c, ld, ret_why);
-                if (r < 0)
-                        return r;
-                has_ld = true;
-        }
-        r = config_key_digests(c, &x, ret_why);
-        if (r < 0)
-                return r;
-
         if (!(flags & ATTEST_CONFIG_NO_MEASUREMENT)) {
                 _cleanup_(freep) char *why = NULL;
 
@@ -192,12 +100,16 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
                 if (r < 0)
                         return fail_why(ret_why, r, "computing the launch digest: %s",
                                         why ? why : strerror(-r));
-                if (has_ld && !crypto_memeq(ld, x.measurement, 48))
-                        return fail_why(ret_why, -EINVAL, "ID block '%s': launch digest differs "
-                                        "from the one computed from the config",
-                                        c->id_block_file);
                 x.has_measurement = true;
         }
+        /* The ID block and auth files against the config (and the digest just computed). */
+        r = config_check_id_files(c, flags & ATTEST_CONFIG_NO_MEASUREMENT ?
+                                  CONFIG_SKIP_LAUNCH_DIGEST : 0, problems, &keys);
+        if (r < 0)
+                return r;
+        x.has_id_key_digest = x.has_author_key_digest = true;
+        memcpy(x.id_key_digest, keys.id_key_digest, sizeof(x.id_key_digest));
+        memcpy(x.author_key_digest, keys.author_key_digest, sizeof(x.author_key_digest));
         *ret = x;
         return 0;
 }

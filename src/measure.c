@@ -141,6 +141,22 @@ void measure_params_init(struct measure_params *p) {
         };
 }
 
+static bool same_str(const char *a, const char *b) {
+        return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool measure_params_same(const struct measure_params *a, const struct measure_params *b) {
+        return a->mode == b->mode && same_str(a->ovmf, b->ovmf) &&
+               same_str(a->kernel, b->kernel) && same_str(a->initrd, b->initrd) &&
+               same_str(a->append, b->append) && a->vcpus == b->vcpus &&
+               a->vcpu_sig == b->vcpu_sig && a->vcpu_sig_missing == b->vcpu_sig_missing &&
+               a->vmm == b->vmm && a->guest_features == b->guest_features &&
+               a->have_ovmf_hash == b->have_ovmf_hash &&
+               (!a->have_ovmf_hash || memcmp(a->ovmf_hash, b->ovmf_hash,
+                                             sizeof(a->ovmf_hash)) == 0) &&
+               same_str(a->svsm, b->svsm) && a->vars_size == b->vars_size;
+}
+
 void measure_result_free(struct measure_result *r) {
         if (!r)
                 return;
@@ -649,16 +665,20 @@ static int check_sev_kernel(const struct ovmf_image *img, char **ret_why) {
 
 static int run_snp(const struct measure_params *p, struct measure_result *res,
                    struct kernel_hashes *k, char **ret_why) {
-        _cleanup_(ovmf_freep) struct ovmf_image *ovmf = NULL;
+        _cleanup_(ovmf_freep) struct ovmf_image *opened = NULL;
+        const struct ovmf_image *ovmf = p->ovmf_image;
         _cleanup_(ovmf_freep) struct ovmf_image *svsm = NULL;
         const struct ovmf_image *sections_of;
         struct gctx g = { { 0 } };
         uint32_t bsp_eip = BSP_EIP, ap_eip;
         int r;
 
-        r = ovmf_open(p->ovmf, OVMF_FOUR_GIB, &ovmf, ret_why);
-        if (r < 0)
-                return r;
+        if (!ovmf) {
+                r = ovmf_open(p->ovmf, OVMF_FOUR_GIB, &opened, ret_why);
+                if (r < 0)
+                        return r;
+                ovmf = opened;
+        }
         if (p->mode == MEASURE_MODE_SNP_SVSM) {
                 if (p->vars_size > ovmf->gpa)
                         return fail(ret_why, -EINVAL, "OVMF_VARS size %" PRIu64 " does not fit "

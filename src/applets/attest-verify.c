@@ -417,15 +417,18 @@ static int apply_config(struct attest_verify_args *a) {
         struct attest_expect x;
         int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
 
-        for (size_t i = 0; i < problems.n; i++)
-                fprintf(stderr, "%s\n", problems.items[i].text);
+        (void) config_log_problems(&problems, a->config);
         config_problems_clear(&problems);
         if (r == -EINVAL)
                 return r;       /* the problems say why */
         if (r < 0)
                 return log_errno(r, "reading config '%s'", a->config);
         r = attest_expect_from_config(c, a->expect.has_measurement ?
-                                      ATTEST_CONFIG_NO_MEASUREMENT : 0, &x, &why);
+                                      ATTEST_CONFIG_NO_MEASUREMENT : 0, &problems, &x, &why);
+        (void) config_log_problems(&problems, a->config);
+        config_problems_clear(&problems);
+        if (r == -EINVAL && !why)
+                return r;       /* the problems say why */
         if (r < 0 && why) {
                 log_error("config '%s': %s%s", a->config, why, r == -ENOENT ?
                           " (on a machine without the boot files, give --measurement)" : "");

@@ -270,12 +270,6 @@ static int do_init(const struct config_args *a) {
         return 0;
 }
 
-/* Prints every problem on stderr; returns whether there was an error. */
-static void print_problems(const struct config_problems *p) {
-        for (size_t i = 0; i < p->n; i++)
-                fprintf(stderr, "%s\n", p->items[i].text);
-}
-
 static int load(const struct config_args *a, struct config_problems *problems,
                 struct vm_config **ret) {
         int r = config_load(a->file, a->no_file_checks ? CONFIG_SKIP_FILE_CHECKS : 0, problems,
@@ -310,12 +304,9 @@ static int do_validate(const struct config_args *a) {
                 if (q < 0)
                         r = log_errno(q, "printing the result");
         } else if (r == 0 || r == -EINVAL) {
-                print_problems(&problems);
+                (void) config_log_problems(&problems, a->file);
                 if (r == 0)
                         printf("%s: valid%s\n", a->file, problems.n ? " (with warnings)" : "");
-                else
-                        log_error("'%s': %zu error%s", a->file, problems.n_errors,
-                                  problems.n_errors == 1 ? "" : "s");
         }
         config_problems_clear(&problems);
         return r;
@@ -448,10 +439,7 @@ static int do_show(const struct config_args *a) {
         bool have_digest;
         int r = load(a, &problems, &c), q;
 
-        print_problems(&problems);
-        if (r == -EINVAL)
-                log_error("'%s': %zu error%s", a->file, problems.n_errors,
-                          problems.n_errors == 1 ? "" : "s");
+        (void) config_log_problems(&problems, a->file);
         config_problems_clear(&problems);
         if (r < 0)
                 return r;

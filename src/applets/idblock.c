@@ -259,15 +259,6 @@ static error_t gen_parse_opt(int key, char *arg, struct argp_state *state) {
         return 0;
 }
 
-/* Prints a config's problems on stderr, each naming file and field; logs the count. */
-static int config_failed(const char *path, const struct config_problems *problems) {
-        for (size_t i = 0; i < problems->n; i++)
-                fprintf(stderr, "%s\n", problems->items[i].text);
-        log_error("config '%s': %zu error%s", path, problems->n_errors,
-                  problems->n_errors == 1 ? "" : "s");
-        return -EINVAL;
-}
-
 /* Loads the VM config at path (with the kernel command line replaced when cmdline is not NULL)
  * and computes its launch digest; ret_params gets the digest and the config's ID block fields.
  * The config's id_block_file/id_auth_file are left out of its checks: they are what is being
@@ -283,7 +274,7 @@ static int params_from_config(const char *path, const char *cmdline,
 
         r = config_load(path, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
         if (r == -EINVAL) {
-                r = config_failed(path, &problems);
+                r = config_log_problems(&problems, path);
                 config_problems_clear(&problems);
                 return r;
         }
@@ -296,7 +287,7 @@ static int params_from_config(const char *path, const char *cmdline,
                 return log_errno(-ENOMEM, "reading config '%s'", path);
         r = config_check(c, 0, &problems);
         if (r == -EINVAL) {
-                r = config_failed(path, &problems);
+                r = config_log_problems(&problems, path);
                 config_problems_clear(&problems);
                 return r;
         }

@@ -532,6 +532,8 @@ static int compute_digest(struct launch_args *a) {
         _cleanup_(freep) char *why = NULL;
         const char *cpu = a->q.cpu_model ? a->q.cpu_model : QEMU_DEFAULT_CPU_MODEL;
         bool needed = a->q.id_block || given(a, OPT_EXPECTED_DIGEST);
+        uint8_t digest[MEASURE_SNP_DIGEST_SIZE];
+        size_t digest_size = 0;
         struct measure_params mp;
         int r;
 
@@ -568,7 +570,18 @@ static int compute_digest(struct launch_args *a) {
                             "digest", cpu);
                 return 0;
         }
-        r = measure_compute(&mp, &res, &why);
+        /* With a config, the digest its check computed serves when the options changed no
+         * measured input (the OVMF, kernel and initrd are then read once). */
+        if (a->cfg && a->q.mode == QEMU_MODE_SNP) {
+                r = config_measure_digest(a->cfg, &mp, digest, &why);
+                digest_size = MEASURE_SNP_DIGEST_SIZE;
+        } else {
+                r = measure_compute(&mp, &res, &why);
+                if (r == 0) {
+                        memcpy(digest, res->digest, res->digest_size);
+                        digest_size = res->digest_size;
+                }
+        }
         if (r == -ENOMEM)
                 return log_errno(r, "computing the launch digest");
         if (r < 0) {
@@ -579,17 +592,17 @@ static int compute_digest(struct launch_args *a) {
                 log_warning("no expected launch digest: %s", why ? why : strerror(-r));
                 return 0;
         }
-        if (given(a, OPT_EXPECTED_DIGEST) && (res->digest_size != QEMU_DIGEST_SIZE ||
-                                       memcmp(res->digest, a->expected_digest,
+        if (given(a, OPT_EXPECTED_DIGEST) && (digest_size != QEMU_DIGEST_SIZE ||
+                                       memcmp(digest, a->expected_digest,
                                               QEMU_DIGEST_SIZE) != 0)) {
                 char got[2 * MEASURE_SNP_DIGEST_SIZE + 1];
 
-                hex_encode_buf(res->digest, res->digest_size, got);
+                hex_encode_buf(digest, digest_size, got);
                 log_error("these inputs give launch digest %s, not --expected-digest", got);
                 return -EINVAL;
         }
-        memcpy(a->digest, res->digest, res->digest_size);
-        a->digest_size = res->digest_size;
+        memcpy(a->digest, digest, digest_size);
+        a->digest_size = digest_size;
         if (a->q.mode == QEMU_MODE_SNP)
                 a->q.expected_digest = a->digest;
         return 0;
@@ -732,20 +745,13 @@ static int run_check(const struct launch_args *a) {
 static int apply_config(struct launch_args *a) {
         struct config_problems problems = { 0 };
         struct vm_config *c;
-        size_t n;
         int r;
 
         r = config_load(a->config, 0, &problems, &a->cfg);
-        for (size_t i = 0; i < problems.n; i++)
-                /* The texts say "warning:" themselves. */
-                log_full(problems.items[i].warning ? LOG_LEVEL_NOTICE : LOG_LEVEL_ERROR, "%s",
-                         problems.items[i].text);
-        n = problems.n_errors;
+        (void) config_log_problems(&problems, a->config);
         config_problems_clear(&problems);
-        if (r == -EINVAL) {
-                log_error("config '%s': %zu error%s", a->config, n, n == 1 ? "" : "s");
-                return r;
-        }
+        if (r == -EINVAL)
+                return r;       /* the problems say why */
         if (r < 0)
                 return log_errno(r, "reading config '%s'", a->config);
         c = a->cfg;

@@ -75,7 +75,7 @@ expect_err "the failure names the file" "writing 'nosuch/vm.json'"
 # --- the template is not valid until filled in ---------------------------------------------
 testcmd "validate rejects the unfilled template" 1 "$SNPCTL" config validate vm.json
 for f in host_cpu_family ovmf_file kernel_file initrd_file min_committed_tcb 'disks\[0\]\.file'; do
-        expect_err "validate names placeholder $f" "^vm.json: $f: placeholder not filled in: <"
+        expect_err "validate names placeholder $f" "^snpctl config: vm.json: $f: placeholder not filled in: <"
 done
 expect_err "validate counts the errors" "'vm.json': 6 errors"
 expect_no_out "an invalid config prints nothing on stdout"
@@ -187,62 +187,62 @@ fi
 cases=()
 bad() { cases+=("$@" "--"); }
 bad "policy without bit 17" 'c["guest_policy"] = "0x10000"' \
-        '^bad.json: guest_policy: bit 17 must be set \(0x20000\)$'
+        '^snpctl config: bad.json: guest_policy: bit 17 must be set \(0x20000\)$'
 bad "reserved policy bits" 'c["guest_policy"] = "0x4030000"' \
-        '^bad.json: guest_policy: reserved bits must be zero: 0x4000000 \(bit 26\)$'
+        '^snpctl config: bad.json: guest_policy: reserved bits must be zero: 0x4000000 \(bit 26\)$'
 bad "a typo in a key" 'c["guest_polcy"] = c.pop("guest_policy")' \
-        "^bad.json: guest_polcy: unknown key \\(did you mean 'guest_policy'\\?\\)$"
-bad "an unknown key" 'c["colour"] = "blue"' '^bad.json: colour: unknown key$'
-bad "a wrong type" 'c["vcpu_count"] = "four"' "^bad.json: vcpu_count: 'four' is not a number"
-bad "a number out of range" 'c["vcpu_count"] = 0' '^bad.json: vcpu_count: 0 is out of range 1\.\.4096$'
-bad "a negative number" 'c["vmpl"] = -1' '^bad.json: vmpl: must not be negative \(-1\)$'
+        "^snpctl config: bad.json: guest_polcy: unknown key \\(did you mean 'guest_policy'\\?\\)$"
+bad "an unknown key" 'c["colour"] = "blue"' '^snpctl config: bad.json: colour: unknown key$'
+bad "a wrong type" 'c["vcpu_count"] = "four"' "^snpctl config: bad.json: vcpu_count: 'four' is not a number"
+bad "a number out of range" 'c["vcpu_count"] = 0' '^snpctl config: bad.json: vcpu_count: 0 is out of range 1\.\.4096$'
+bad "a negative number" 'c["vmpl"] = -1' '^snpctl config: bad.json: vmpl: must not be negative \(-1\)$'
 bad "a bad hex length" 'c["host_data"] = "00" * 31' \
-        '^bad.json: host_data: must be 32 bytes \(64 hex digits\), got 62 digits$'
-bad "non-hex" 'c["family_id"] = "zz" * 16' "^bad.json: family_id: 'z+' is not hexadecimal$"
+        '^snpctl config: bad.json: host_data: must be 32 bytes \(64 hex digits\), got 62 digits$'
+bad "non-hex" 'c["family_id"] = "zz" * 16' "^snpctl config: bad.json: family_id: 'z+' is not hexadecimal$"
 bad "an unknown CPU family" 'c["host_cpu_family"] = "Rome"' \
-        "^bad.json: host_cpu_family: unknown value 'Rome' \\(expected one of: Milan, Genoa, Turin\\)$"
+        "^snpctl config: bad.json: host_cpu_family: unknown value 'Rome' \\(expected one of: Milan, Genoa, Turin\\)$"
 bad "guest features without SNPActive" 'c["guest_features"] = "0x20"' \
-        '^bad.json: guest_features: bit 0 \(SNPActive\) must be set'
+        '^snpctl config: bad.json: guest_features: bit 0 \(SNPActive\) must be set'
 bad "an FMC SPL on Genoa" 'c["min_committed_tcb"]["fmc"] = 1' \
-        '^bad.json: min_committed_tcb.fmc: must be 0: Genoa has no FMC SPL'
+        '^snpctl config: bad.json: min_committed_tcb.fmc: must be 0: Genoa has no FMC SPL'
 bad "a missing file" 'c["kernel_file"] = "guest/nosuch"' \
-        "^bad.json: kernel_file: '$T/guest/nosuch': No such file or directory$"
+        "^snpctl config: bad.json: kernel_file: '$T/guest/nosuch': No such file or directory$"
 bad "an unknown vCPU model" 'c["vcpu_type"] = "EPYC-Zen9"' \
-        "^bad.json: vcpu_type: unknown vCPU model 'EPYC-Zen9'"
+        "^snpctl config: bad.json: vcpu_type: unknown vCPU model 'EPYC-Zen9'"
 bad "a vcpu_sig that contradicts vcpu_type" 'c["vcpu_sig"] = "0xa00f11"' \
-        '^bad.json: vcpu_sig: 0xa00f11 differs from the signature of vcpu_type EPYC-v4 \(0x800f12\)$'
+        '^snpctl config: bad.json: vcpu_sig: 0xa00f11 differs from the signature of vcpu_type EPYC-v4 \(0x800f12\)$'
 bad "a bad forward" 'c["forwards"][0]["host_port"] = 70000' \
-        '^bad.json: forwards\[0\]\.host_port: 70000 is out of range 1\.\.65535$'
+        '^snpctl config: bad.json: forwards\[0\]\.host_port: 70000 is out of range 1\.\.65535$'
 bad "null for a required field" 'c["guest_policy"] = None' \
-        '^bad.json: guest_policy: must not be null'
+        '^snpctl config: bad.json: guest_policy: must not be null'
 bad "several problems at once" 'c["vmpl"] = 4; c["signer"] = "ask"; c["memory_mb"] = 1' \
-        '^bad.json: vmpl: 4 is out of range 0\.\.3$' \
-        "^bad.json: signer: unknown value 'ask' \\(expected one of: vcek, vlek\\)$" \
-        '^bad.json: memory_mb: 1 is out of range 64\.\.' \
+        '^snpctl config: bad.json: vmpl: 4 is out of range 0\.\.3$' \
+        "^snpctl config: bad.json: signer: unknown value 'ask' \\(expected one of: vcek, vlek\\)$" \
+        '^snpctl config: bad.json: memory_mb: 1 is out of range 64\.\.' \
         "'bad.json': 3 errors"
 bad "boot=encrypted without the owner key and the disk binding" \
         'c["kernel_cmdline"] = "console=ttyS0 boot=encrypted root=/dev/sda"' \
-        '^bad.json: owner_key_digest: required with boot=encrypted: the guest accepts its disk key only from this owner key' \
-        '^bad.json: luks_binding: required with boot=encrypted: the guest opens only the LUKS2 volume bound here'
+        '^snpctl config: bad.json: owner_key_digest: required with boot=encrypted: the guest accepts its disk key only from this owner key' \
+        '^snpctl config: bad.json: luks_binding: required with boot=encrypted: the guest opens only the LUKS2 volume bound here'
 bad "the owner key put on the command line by hand" \
         'c["kernel_cmdline"] = "root=/dev/sda snpctl.owner=" + "ab" * 48' \
-        '^bad.json: kernel_cmdline: must not set snpctl.owner=: use the owner_key_digest field, which adds it$'
+        '^snpctl config: bad.json: kernel_cmdline: must not set snpctl.owner=: use the owner_key_digest field, which adds it$'
 bad "a LUKS binding that is not UUID:HEX" 'c["luks_binding"] = "1234:abcd"' \
-        "^bad.json: luks_binding: '1234:abcd' is not UUID:HEX"
+        "^snpctl config: bad.json: luks_binding: '1234:abcd' is not UUID:HEX"
 bad "an owner key digest of the wrong size" 'c["owner_key_digest"] = "ab" * 32' \
-        '^bad.json: owner_key_digest: must be 48 bytes \(96 hex digits\), got 64 digits$'
+        '^snpctl config: bad.json: owner_key_digest: must be 48 bytes \(96 hex digits\), got 64 digits$'
 bad "an owner key without a kernel" 'c["owner_key_digest"] = "ab" * 48; c["kernel_file"] = None; c["initrd_file"] = None' \
-        '^bad.json: owner_key_digest: needs kernel_file: it reaches the guest on the measured kernel command line$'
+        '^snpctl config: bad.json: owner_key_digest: needs kernel_file: it reaches the guest on the measured kernel command line$'
 # Bounded work (issue 17): a 1 MiB file of empty disks or bad forwards is one error, or 100
 # listed ones and a count.
 bad "more disks than accepted" 'c["disks"] = [{}] * 100000' \
-        '^bad.json: disks: 100000 disks, more than the 64 snpctl accepts$'
+        '^snpctl config: bad.json: disks: 100000 disks, more than the 64 snpctl accepts$'
 bad "more problems than are listed" 'c["forwards"] = [{"host_port": 0, "guest_port": 0}] * 200' \
-        '^bad.json: more than 100 problems; the rest are not listed$' \
+        '^snpctl config: bad.json: more than 100 problems; the rest are not listed$' \
         "'bad.json': 400 errors"
 make_ovmf guest/OVMF-nohashes.fd 1,2,3
 bad "a kernel with an OVMF that cannot measure it" 'c["ovmf_file"] = "guest/OVMF-nohashes.fd"' \
-        "^bad.json: kernel_file: '$T/guest/OVMF-nohashes.fd' has no SNP kernel-hashes section"
+        "^snpctl config: bad.json: kernel_file: '$T/guest/OVMF-nohashes.fd' has no SNP kernel-hashes section"
 edits=()
 i=0
 while [ $i -lt ${#cases[@]} ]; do
@@ -274,7 +274,7 @@ while [ $i -lt ${#cases[@]} ]; do
 done
 printf 'not json' > bad.json
 testcmd "rejects a JSON syntax error" 1 "$SNPCTL" config validate bad.json
-expect_err "syntax error names the line" '^bad.json: line 1: JSON syntax error'
+expect_err "syntax error names the line" '^snpctl config: bad.json: line 1: JSON syntax error'
 testcmd "a missing config is an error" 1 "$SNPCTL" config validate nosuch.json
 expect_err "the missing config is named" "reading config 'nosuch.json': No such file or directory"
 
@@ -290,13 +290,15 @@ expect_err "and the reason is given" 'launch digest not computed: .*/nonexistent
 # Warnings do not make the config invalid.
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["guest_policy"]="0xb0000"; json.dump(c, open(sys.argv[2],"w"))' vm.json debug.json
 testcmd "a debug policy is valid, with a warning" 0 "$SNPCTL" config validate debug.json
-expect_err "the warning names DEBUG" '^debug.json: guest_policy: warning: bit 19 \(DEBUG\)'
+expect_err "the warning names DEBUG" '^snpctl config: warning: debug.json: guest_policy: bit 19 \(DEBUG\)'
+testcmd "-q: still valid" 0 "$SNPCTL" config validate -q debug.json
+if [ -s "$ERR" ]; then fail "-q silences the config's warnings" "$(head -c 600 "$ERR")"; else pass "-q silences the config's warnings"; fi
 testcmd "show of a debug policy" 0 "$SNPCTL" config show debug.json
 expect_out "show says debug is allowed" '^  debug +ALLOWED$'
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["guest_features"]="0x801"; json.dump(c, open(sys.argv[2],"w"))' vm.json features.json
 testcmd "unknown guest feature bits are valid, with a warning" 0 "$SNPCTL" config validate features.json
 expect_err "the warning names the bits" \
-        '^features.json: guest_features: warning: bits this version does not know: 0x800 \(bit 11\); measured as given$'
+        '^snpctl config: warning: features.json: guest_features: bits this version does not know: 0x800 \(bit 11\); measured as given$'
 
 # --- --from-report on real reports -----------------------------------------------------------
 if [ -n "$TESTDATA" ] && [ -d "$TESTDATA/attest" ]; then
@@ -453,10 +455,10 @@ c['id_key_digest'] = '00' * 48
 json.dump(c, open('idvm-badkey.json', 'w'))
 EOF
         testcmd "an ID block for another digest is refused" 1 "$SNPCTL" config validate idvm.json
-        expect_err "the digests are named" "^idvm.json: id_block_file: ID block launch digest $(cat idld.hex) differs from the config's [0-9a-f]{96}: the launch would fail\$"
+        expect_err "the digests are named" "^snpctl config: idvm.json: id_block_file: ID block launch digest $(cat idld.hex) differs from the config's [0-9a-f]{96}: the launch would fail\$"
         expect_err "exactly one error: the key digests match the auth block" "'idvm.json': 1 error\$"
         testcmd "a wrong id_key_digest is refused" 1 "$SNPCTL" config validate idvm-badkey.json
-        expect_err "the ID key mismatch is named" "^idvm-badkey.json: id_key_digest: differs from the ID key in '$T/idauth.b64'\$"
+        expect_err "the ID key mismatch is named" "^snpctl config: idvm-badkey.json: id_key_digest: differs from the ID key in '$T/idauth.b64'\$"
         expect_err "and only it, besides the digest" "'idvm-badkey.json': 2 errors\$"
 fi
 

@@ -270,7 +270,7 @@ expect_no_out "no command line"
 variant vm-debug.json 'c["guest_policy"] = "0xb0000"'
 testcmd "--config: ID block policy differs from the config's" 1 "$SNPCTL" launch --config vm-debug.json --dry-run
 expect_err "refused: policy" "ID block policy 0x30000 differs from guest_policy 0xb0000"
-expect_err "the config's warning is shown once" "^snpctl launch: vm-debug.json: guest_policy: warning: bit 19"
+expect_err "the config's warning is shown once" "^snpctl launch: warning: vm-debug.json: guest_policy: bit 19"
 variant vm-bad.json 'c["vcpu_count"] = 0'
 testcmd "--config: a bad config" 1 "$SNPCTL" launch --config vm-bad.json --dry-run
 expect_err "names file and field" 'vm-bad.json: vcpu_count'

@@ -484,6 +484,56 @@ static void files(void **state) {
         }
 }
 
+/* The launch digest is computed once (the check's) and kept while the measured inputs stay the
+ * same: with the kernel gone it still answers, and a changed command line measures again. */
+/* config_check_id_files(), the one cross-file check, on a config loaded without file checks (as
+ * attest-verify does): the files written by files() above. */
+static void id_files_check(void **state) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        struct config_problems p = { 0 };
+        struct config_id_keys keys;
+
+        (void) state;
+        assert_int_equal(load("{ \"host_cpu_family\": \"Genoa\", \"ovmf_file\": \"ok.fd\", "
+                              "\"id_block_file\": \"id.b64\" }", CONFIG_SKIP_FILE_CHECKS, &p,
+                              &c), 0);
+        assert_int_equal(config_check_id_files(c, 0, &p, &keys), 0);
+        assert_int_equal(p.n, 0);
+        c->guest_svn = 2;
+        assert_int_equal(config_check_id_files(c, CONFIG_SKIP_LAUNCH_DIGEST, &p, &keys), -EINVAL);
+        assert_true(has_problem(&p, "vm.json: id_block_file: ID block guest_svn 0 differs from "
+                                "guest_svn 2"));
+        config_problems_clear(&p);
+        c->guest_svn = 0;
+        c->vcpu_count = 2;      /* another launch digest */
+        assert_int_equal(config_check_id_files(c, 0, &p, NULL), -EINVAL);
+        assert_true(p.n == 1 && strstr(p.items[0].text, "ID block launch digest "));
+        config_problems_clear(&p);
+}
+
+static void digest_kept(void **state) {
+        static const uint32_t with_hashes[] = { 1, 2, 3, 0x10 };
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        struct config_problems p = { 0 };
+        _cleanup_(freep) char *why = NULL, *kpath = NULL;
+        uint8_t d1[CONFIG_DIGEST_SIZE], d2[CONFIG_DIGEST_SIZE];
+
+        (void) state;
+        make_ovmf("kept.fd", with_hashes, 4);
+        write_file("kept-kernel", "kernel", 6);
+        assert_int_equal(load("{ \"host_cpu_family\": \"Genoa\", \"ovmf_file\": \"kept.fd\", "
+                              "\"kernel_file\": \"kept-kernel\" }", 0, &p, &c), 0);
+        config_problems_clear(&p);
+        assert_int_equal(asprintf(&kpath, "%s/kept-kernel", dir) > 0, 1);
+        assert_int_equal(unlink(kpath), 0);
+        assert_int_equal(config_expected_digest(c, d1, &why), 0);
+        assert_int_equal(config_expected_digest(c, d2, &why), 0);
+        assert_memory_equal(d1, d2, sizeof(d1));
+        assert_int_equal(config_set_kernel_cmdline(c, "console=ttyS0"), 0);
+        assert_true(config_expected_digest(c, d2, &why) < 0);
+        assert_non_null(why);
+}
+
 static void round_trip(void **state) {
         static const char text[] =
                 "{ \"host_cpu_family\": \"Turin\", \"vcpu_count\": 8, \"vcpu_type\": \"EPYC-Milan\","
@@ -804,6 +854,8 @@ int main(void) {
                 cmocka_unit_test(all_problems_listed),
                 cmocka_unit_test(warnings_keep_it_valid),
                 cmocka_unit_test(files),
+                cmocka_unit_test(id_files_check),
+                cmocka_unit_test(digest_kept),
                 cmocka_unit_test(round_trip),
                 cmocka_unit_test(no_tcb_floor),
                 cmocka_unit_test(template),
