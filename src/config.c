@@ -18,6 +18,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "config-private.h"
+#include "json-keys.h"
 #include "fileio.h"
 #include "hex.h"
 #include "log.h"
@@ -341,6 +342,7 @@ static int load_text(const char *text, size_t len, const char *name, const char 
                 .k = { .name = name, .flags = flags, .problems = problems ? problems : &local },
                 .dir = dir,
         };
+        struct json_duplicate dup;
         enum json_tokener_error jerr;
         size_t end;
         int r;
@@ -383,6 +385,17 @@ static int load_text(const char *text, size_t len, const char *name, const char 
                                config_json_type_name(root));
                 goto out;
         }
+        /* json-c keeps the last of two equal keys: a second "vmpl" would turn a check off. */
+        r = json_find_duplicate_key(text, end, &dup);
+        if (r == -ENOMEM)
+                config_oom(&p.k);
+        else if (r > 0)
+                config_problem(&p.k, false, dup.key, "given twice, on lines %zu and %zu",
+                               dup.first_line, dup.second_line);
+        else if (r < 0)
+                config_problem(&p.k, false, NULL, "not a JSON text json-c and snpctl agree on");
+        if (r != 0)
+                goto out;
         config_parse_object(&p, root);
         if (c->vcpu_type && !p.vcpu_sig_given)
                 (void) config_vcpu_sig_from_type(c->vcpu_type, &c->vcpu_sig);

@@ -385,11 +385,10 @@ static int apply_config(struct measure_args *a, struct vm_config **ret) {
         struct measure_params *p = &a->p, cp;
         int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
 
-        for (size_t i = 0; i < problems.n; i++)
-                fprintf(stderr, "%s\n", problems.items[i].text);
+        (void) config_log_problems(&problems, a->config);
         config_problems_clear(&problems);
         if (r == -EINVAL)
-                return r;       /* the problems say why */
+                return r;       /* the problems said why */
         if (r < 0)
                 return log_errno(r, "reading config '%s'", a->config);
         config_measure_params(c, &cp);

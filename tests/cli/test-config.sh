@@ -97,6 +97,17 @@ json.dump(c, open(sys.argv[1], 'w'), indent=2)
 EOF
 testcmd "validate accepts the filled-in config" 0 "$SNPCTL" config validate vm.json
 expect_stdout "validate says valid" "vm.json: valid"
+# A key given twice is an error naming both lines (json-c alone would keep the last, silently
+# turning a check off): issue 17.
+python3 - vm.json dup.json <<'EOF'
+import sys
+t = open(sys.argv[1]).read().rstrip().rstrip('}').rstrip()
+open(sys.argv[2], 'w').write(t + ',\n  "vmpl": 3\n}\n')
+EOF
+dupline=$(grep -n '"vmpl": 3' dup.json | cut -d: -f1)
+firstline=$(grep -n '"vmpl": 0' dup.json | cut -d: -f1)
+testcmd "validate refuses a key given twice" 1 "$SNPCTL" config validate dup.json
+expect_err "... naming both lines" "dup.json: vmpl: given twice, on lines $firstline and $dupline"
 mkdir -p elsewhere
 testcmd "paths resolve against the config's folder, not the working one" 0 \
         sh -c 'cd elsewhere && "$0" config validate ../vm.json' "$SNPCTL"

@@ -283,8 +283,13 @@ static void rejections(void **state) {
                 struct config_problems p = { 0 };
                 int r;
 
-                assert_true(asprintf(&text, "{ \"host_cpu_family\": \"Genoa\", \"ovmf_file\": "
-                                     "\"OVMF.fd\", %s }", cases[i].members) > 0);
+                /* A case that sets a base member replaces it: a key given twice is an error
+                 * of its own (duplicate_keys). */
+                assert_true(asprintf(&text, "{ %s%s%s }",
+                                     strstr(cases[i].members, "\"host_cpu_family\"") ? "" :
+                                     "\"host_cpu_family\": \"Genoa\", ",
+                                     strstr(cases[i].members, "\"ovmf_file\"") ? "" :
+                                     "\"ovmf_file\": \"OVMF.fd\", ", cases[i].members) > 0);
                 r = load(text, CONFIG_SKIP_FILE_CHECKS, &p, &c);
                 if (r != -EINVAL || !has_problem(&p, cases[i].message) || p.n_errors != 1) {
                         print_message("case %zu: %s\n  want: %s\n", i, cases[i].members,
@@ -292,6 +297,27 @@ static void rejections(void **state) {
                         print_problems(&p);
                         fail();
                 }
+                assert_null(c);
+                config_problems_clear(&p);
+        }
+}
+
+/* A key given twice is an error naming both lines (json-c alone keeps the last one silently). */
+static void duplicate_keys(void **state) {
+        static const char *const texts[] = {
+                "{\n\"host_cpu_family\": \"Genoa\",\n\"ovmf_file\": \"OVMF.fd\",\n"
+                "\"vmpl\": 0,\n\"vmpl\": 3\n}",
+                "{\n\"host_cpu_family\": \"Genoa\",\n\"ovmf_file\": \"OVMF.fd\",\n"
+                "\"vmpl\": 0,\n\"vmp\\u006c\": 3\n}",
+        };
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
+                _cleanup_(config_freep) struct vm_config *c = NULL;
+                struct config_problems p = { 0 };
+
+                assert_int_equal(load(texts[i], CONFIG_SKIP_FILE_CHECKS, &p, &c), -EINVAL);
+                assert_true(has_problem(&p, "vm.json: vmpl: given twice, on lines 4 and 5"));
                 assert_null(c);
                 config_problems_clear(&p);
         }
@@ -849,6 +875,7 @@ int main(void) {
                 cmocka_unit_test(defaults),
                 cmocka_unit_test(full_config),
                 cmocka_unit_test(rejections),
+                cmocka_unit_test(duplicate_keys),
                 cmocka_unit_test(snpguard_shape),
                 cmocka_unit_test(syntax_and_shape),
                 cmocka_unit_test(all_problems_listed),
