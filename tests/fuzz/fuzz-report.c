@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* report_parse() on any bytes, then the whole verification of the report against one fixed real
+ * chain (tests/data/attest/oak-milan-vcek-v3-40a2778d). Oracles: a parsed report keeps its raw
+ * bytes; a report that verifies equals the real one in its signed bytes (0x000-0x29F), since
+ * nobody but the VCEK can sign another. */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "attest.h"
+#include "cleanup.h"
+#include "fuzz.h"
+#include "report.h"
+
+#define CASE "attest/oak-milan-vcek-v3-40a2778d/"
+
+static struct attest_chain *chain;
+static uint8_t *real;
+static size_t real_size;
+static struct snp_report real_rep;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+        char ark[PATH_MAX], ask[PATH_MAX], vcek[PATH_MAX];
+        const char *bad = NULL;
+
+        (void) argc;
+        (void) argv;
+        fuzz_fixture_path(CASE "ark.pem", ark);
+        fuzz_fixture_path(CASE "ask.pem", ask);
+        fuzz_fixture_path(CASE "vcek.der", vcek);
+        FUZZ_CHECK(attest_chain_load(ark, ask, vcek, &chain, &bad) == 0);
+        FUZZ_CHECK(attest_chain_verify(chain, NULL) == 0);
+        FUZZ_CHECK(attest_chain_ok(chain));
+        real = fuzz_fixture(CASE "report.bin", &real_size);
+        FUZZ_CHECK(report_parse(real, real_size, &real_rep, NULL) == 0);
+        return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        struct attest_expect expect = { .allow_debug = true };
+        struct attest_result res;
+        struct snp_report rep;
+        const char *why = NULL;
+
+        if (report_parse(data, size, &rep, &why) == 0) {
+                FUZZ_CHECK(size == SNP_REPORT_SIZE);
+                FUZZ_CHECK(memcmp(rep.raw, data, size) == 0);
+                (void) report_generation_from_cpuid(&rep);
+                (void) report_generation_name(report_generation_from_cpuid(&rep));
+                (void) report_signer_name(rep.signing_key);
+        } else {
+                FUZZ_CHECK(why != NULL);
+        }
+
+        /* Once with no expected values, once expecting the real report's measurement and
+         * TCB, so that the VM checks run too. */
+        memset(&res, 0, sizeof(res));
+        if (attest_verify_report(chain, data, size, &expect, &res) == 0 && attest_verified(&res))
+                FUZZ_CHECK(size == SNP_REPORT_SIZE && memcmp(data, real, SNP_REPORT_SIGNED_SIZE) == 0);
+
+        expect.has_measurement = true;
+        memcpy(expect.measurement, real_rep.measurement, sizeof(expect.measurement));
+        expect.has_vmpl = true;
+        expect.vmpl = 0;
+        memset(&res, 0, sizeof(res));
+        if (attest_verify_report(chain, data, size, &expect, &res) == 0 && attest_verified(&res))
+                FUZZ_CHECK(size == SNP_REPORT_SIZE && memcmp(data, real, SNP_REPORT_SIGNED_SIZE) == 0);
+        (void) attest_first_failure(&res);
+        return 0;
+}
