@@ -6,6 +6,8 @@
  * Oracles: both parsers agree; the metadata respects its bounds (OVMF_MAX_SECTIONS sections,
  * OVMF_MAX_SECTION_BYTES together), which bounds the work of measure_compute(). */
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,7 +38,16 @@ static void same_image(const struct ovmf_image *a, const struct ovmf_image *b) {
         FUZZ_CHECK(total <= OVMF_MAX_SECTION_BYTES);
 }
 
-static void measure(const char *path, enum measure_mode mode) {
+static char ovmf_path[PATH_MAX];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+        (void) argc;
+        (void) argv;
+        fuzz_fixture_path("measure/ovmf_AmdSev_suffix.bin", ovmf_path);
+        return 0;
+}
+
+static void measure(const char *path, enum measure_mode mode, bool kernel) {
         _cleanup_(measure_result_freep) struct measure_result *res = NULL;
         _cleanup_(freep) char *why = NULL;
         struct measure_params p;
@@ -45,6 +56,15 @@ static void measure(const char *path, enum measure_mode mode) {
         p.mode = mode;
         p.ovmf = path;
         p.vcpus = 2;
+        if (mode == MEASURE_MODE_SNP_SVSM) {
+                p.ovmf = ovmf_path;
+                p.svsm = path;
+                p.vars_size = 0x20000;
+        }
+        if (kernel) {
+                p.kernel = path;
+                p.append = "console=ttyS0";
+        }
         FUZZ_CHECK(measure_vcpu_sig_from_type("EPYC-v4", &p.vcpu_sig) == 0);
         if (measure_compute(&p, &res, &why) == 0)
                 FUZZ_CHECK(res->digest_size == (mode == MEASURE_MODE_SEVES ? 32u : 48u));
@@ -82,9 +102,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 FUZZ_CHECK(ovmf_read(buf, buf->size - sizeof(page), page2, sizeof(page2)) == 0);
                 FUZZ_CHECK(memcmp(page, page2, sizeof(page)) == 0);
                 FUZZ_CHECK(ovmf_read(file, file->size, page, 1) < 0);
-                measure(path, MEASURE_MODE_SNP);
-                measure(path, MEASURE_MODE_SNP_OVMF_HASH);
-                measure(path, MEASURE_MODE_SEVES);
+                measure(path, MEASURE_MODE_SNP, false);
+                measure(path, MEASURE_MODE_SNP, true);
+                measure(path, MEASURE_MODE_SNP_OVMF_HASH, false);
+                measure(path, MEASURE_MODE_SEVES, false);
+                measure(path, MEASURE_MODE_SNP_SVSM, false);
         } else {
                 FUZZ_CHECK(why_file != NULL && why_buf != NULL);
         }
