@@ -13,7 +13,10 @@
 void fuzz_fixture_path(const char *rel, char *path) {
         const char *dir = getenv("SNPCTL_FUZZ_DATA");
 
-        snprintf(path, PATH_MAX, "%s/%s", dir && *dir ? dir : SNPCTL_FUZZ_DATA, rel);
+        if (rel[0] == '/')
+                snprintf(path, PATH_MAX, "%s", rel);
+        else
+                snprintf(path, PATH_MAX, "%s/%s", dir && *dir ? dir : SNPCTL_FUZZ_DATA, rel);
 }
 
 uint8_t *fuzz_fixture(const char *rel, size_t *ret_size) {

@@ -51,7 +51,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         FUZZ_CHECK(crypto_key_load_pem(path, NULL, &owner) == 0);
         close(fd);
         FUZZ_CHECK(handshake_owner_digest(owner, owner_digest) == 0);
-        signed_msg = fuzz_fixture("../fuzz/corpus/handshake/owner-signed", &signed_size);
+        signed_msg = fuzz_fixture(SNPCTL_FUZZ_CORPUS "/handshake/owner-signed", &signed_size);
         return 0;
 }
 

@@ -20,7 +20,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
         } while (0)
 
 /* "tests/data/<rel>" in path (PATH_MAX bytes): under SNPCTL_FUZZ_DATA when set, else under the
- * source tree's tests/data (compiled in). */
+ * source tree's tests/data (compiled in). An absolute rel is taken as it is. */
 void fuzz_fixture_path(const char *rel, char *path);
 
 /* Reads tests/data/<rel> into a new
