@@ -3,7 +3,8 @@
  * file named on the command line and on every file of every folder named (not recursive, in
  * name order, so a run is the same on every machine). Linked with each harness in every build,
  * so CI replays the seed corpora and regression inputs under gcc and the sanitizers. A crash or
- * a failed oracle aborts; otherwise 0, or 1 when an argument could not be read. */
+ * a failed oracle aborts; otherwise 0, or 1 when an argument could not be read or there was no
+ * input at all (a corpus folder that moved would otherwise pass silently). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -87,5 +88,5 @@ int main(int argc, char **argv) {
                         failed = 1;
         }
         printf("replay: %zu inputs\n", count);
-        return failed;
+        return failed || count == 0;
 }
