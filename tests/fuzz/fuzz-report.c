@@ -2,13 +2,15 @@
 /* report_parse() on any bytes, then the whole verification of the report against one fixed real
  * chain (tests/data/attest/oak-milan-vcek-v3-40a2778d). Oracles: a parsed report keeps its raw
  * bytes; a report that verifies equals the real one in its signed bytes (0x000-0x29F), since
- * nobody but the VCEK can sign another. */
+ * nobody but the VCEK can sign another. config_fill_from_report() (config from-report) reads the
+ * same bytes. */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
 
 #include "attest.h"
 #include "cleanup.h"
+#include "config.h"
 #include "fuzz.h"
 #include "report.h"
 
@@ -34,6 +36,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         real = fuzz_fixture(CASE "report.bin", &real_size);
         FUZZ_CHECK(report_parse(real, real_size, &real_rep, NULL) == 0);
         return 0;
+}
+
+static void fill_config(const uint8_t *data, size_t size) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        unsigned filled = 0;
+
+        if (config_new(&c) < 0)
+                return;
+        if (config_fill_from_report(c, data, size, &filled) == 0)
+                FUZZ_CHECK(size == SNP_REPORT_SIZE && (filled & CONFIG_FILLED_POLICY));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -66,5 +78,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (attest_verify_report(chain, data, size, &expect, &res) == 0 && attest_verified(&res))
                 FUZZ_CHECK(size == SNP_REPORT_SIZE && memcmp(data, real, SNP_REPORT_SIGNED_SIZE) == 0);
         (void) attest_first_failure(&res);
+        fill_config(data, size);
         return 0;
 }
