@@ -69,7 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         (void) crypto_cert_verify_amd_pss(cert, cert);
         if (crypto_cert_verify_amd_pss(ask, cert) == 0)
                 FUZZ_CHECK(crypto_cert_issued_by(ask, cert) >= 0);
-        if (crypto_sev_verify_cert(cert, rep.raw, SNP_REPORT_SIGNED_SIZE, rep.sig_r, rep.sig_s) == 0) {
+        if (crypto_sev_verify_cert(cert, rep.raw, SNP_REPORT_SIGNED_SIZE, rep.sig_r,
+                                   rep.sig_s) == 0) {
                 FUZZ_CHECK(crypto_cert_pubkey_sha256(cert, key) == 0);
                 FUZZ_CHECK(memcmp(key, vcek_key, sizeof(key)) == 0);
         }

@@ -38,6 +38,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         return 0;
 }
 
+static void verify(const uint8_t *data, size_t size, const struct attest_expect *expect) {
+        struct attest_result res;
+
+        memset(&res, 0, sizeof(res));
+        if (attest_verify_report(chain, data, size, expect, &res) < 0)
+                return;
+        (void) attest_first_failure(&res);
+        if (attest_verified(&res)) {
+                FUZZ_CHECK(size == SNP_REPORT_SIZE);
+                FUZZ_CHECK(memcmp(data, real, SNP_REPORT_SIGNED_SIZE) == 0);
+        }
+}
+
 static void fill_config(const uint8_t *data, size_t size) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
         unsigned filled = 0;
@@ -50,7 +63,6 @@ static void fill_config(const uint8_t *data, size_t size) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         struct attest_expect expect = { .allow_debug = true };
-        struct attest_result res;
         struct snp_report rep;
         const char *why = NULL;
 
@@ -64,20 +76,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 FUZZ_CHECK(why != NULL);
         }
 
-        /* Once with no expected values, once expecting the real report's measurement and
-         * TCB, so that the VM checks run too. */
-        memset(&res, 0, sizeof(res));
-        if (attest_verify_report(chain, data, size, &expect, &res) == 0 && attest_verified(&res))
-                FUZZ_CHECK(size == SNP_REPORT_SIZE && memcmp(data, real, SNP_REPORT_SIGNED_SIZE) == 0);
+        /* Once with no expected values, once expecting the real report's measurement, VMPL,
+         * generation and committed TCB, so that the VM checks run too. */
+        verify(data, size, &expect);
 
         expect.has_measurement = true;
         memcpy(expect.measurement, real_rep.measurement, sizeof(expect.measurement));
         expect.has_vmpl = true;
         expect.vmpl = 0;
-        memset(&res, 0, sizeof(res));
-        if (attest_verify_report(chain, data, size, &expect, &res) == 0 && attest_verified(&res))
-                FUZZ_CHECK(size == SNP_REPORT_SIZE && memcmp(data, real, SNP_REPORT_SIGNED_SIZE) == 0);
-        (void) attest_first_failure(&res);
+        expect.has_generation = true;
+        expect.generation = SNP_GEN_MILAN;
+        expect.has_min_tcb = true;
+        FUZZ_CHECK(snp_tcb_decode(real_rep.committed_tcb, SNP_GEN_MILAN, &expect.min_tcb) == 0);
+        verify(data, size, &expect);
         fill_config(data, size);
         return 0;
 }
