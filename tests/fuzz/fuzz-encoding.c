@@ -2,13 +2,17 @@
 /* The strict text decoders on any text: base64, hex, numbers and TCB strings. Oracles where the
  * identity holds: base64 has one encoding per input, so what decodes encodes back to the same
  * text; hex decodes and encodes back to the lowercase text; a decimal number without leading
- * zeros prints back to itself; a parsed TCB formats, and its text parses back to the same TCB. */
+ * zeros prints back to itself; a parsed TCB formats, and its text parses back to the same TCB.
+ * base64_read_structure() (ID block and auth files, on a memfd) returns an input of the raw size
+ * as it is, and anything else only when it is the canonical base64 of the result followed by
+ * white space. */
 #include <errno.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base64.h"
 #include "cleanup.h"
@@ -16,6 +20,7 @@
 #include "hex.h"
 #include "parse.h"
 #include "report.h"
+#include "snp-abi.h"
 
 static void check_base64(const char *s, size_t len) {
         _cleanup_(freep) uint8_t *data = NULL;
@@ -93,6 +98,29 @@ static void check_tcb(const char *s) {
         FUZZ_CHECK(tcb.snp == again.snp && tcb.microcode == again.microcode);
 }
 
+static void check_structure(const uint8_t *data, size_t size, size_t raw_size) {
+        _cleanup_(freep) uint8_t *out = NULL;
+        _cleanup_(freep) char *again = NULL;
+        size_t n = 0, len = size;
+        char path[32];
+        int fd = fuzz_memfd(data, size, path), r;
+
+        r = base64_read_structure(path, raw_size, &out, &n);
+        close(fd);
+        if (r < 0)
+                return;
+        if (size == raw_size) {
+                FUZZ_CHECK(n == size && memcmp(out, data, n) == 0);
+                return;
+        }
+        while (len > 0 && (data[len - 1] == ' ' || data[len - 1] == '\t' ||
+                           data[len - 1] == '\r' || data[len - 1] == '\n'))
+                len--;
+        again = base64_encode(out, n);
+        FUZZ_CHECK(again != NULL);
+        FUZZ_CHECK(strlen(again) == len && memcmp(again, data, len) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(freep) char *s = NULL;
         size_t len;
@@ -110,5 +138,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check_hex(s, len);
         check_number(s, len);
         check_tcb(s);
+        check_structure(data, size, SNP_ID_BLOCK_SIZE);
         return 0;
 }
