@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* config_load_string() on any text (as a verifier elsewhere loads it: no file checks), the JSON
- * writers on every config that loads, and a reload of what config_format() wrote. Oracles: a
- * failed load returns no config and names at least one error; the formatted config loads again
- * and formats to the same text. */
+ * writers on every config that loads, and a reload of what config_format() wrote; the same bytes
+ * as a file (config_load() on a memfd). Oracles: a failed load returns no config and names at
+ * least one error; the file loads as the text does, and not at all with a NUL byte in it; the
+ * formatted config loads again and formats to the same text. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -16,6 +18,21 @@
 static void put_json(struct json_object **o) {
         if (*o)
                 json_object_put(*o);
+}
+
+static void load_file(const uint8_t *data, size_t size, int r_text) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        char path[32];
+        int fd = fuzz_memfd(data, size, path), r;
+
+        r = config_load(path, CONFIG_SKIP_FILE_CHECKS, NULL, &c);
+        close(fd);
+        if (r == -ENOMEM || r_text == -ENOMEM)
+                return;
+        if (memchr(data, 0, size))
+                FUZZ_CHECK(r == -EINVAL && c == NULL);
+        else
+                FUZZ_CHECK(r == r_text);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -36,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         r = config_load_string(text, "vm.json", "/nonexistent", CONFIG_SKIP_FILE_CHECKS,
                                &problems, &c);
+        load_file(data, size, r);
         if (r == -ENOMEM)
                 return 0;
         if (r < 0) {
