@@ -110,7 +110,8 @@ int base64_read_structure(const char *path, size_t raw_size, uint8_t **ret_data,
                 *ret_size = n;
                 return 0;
         }
-        while (n > 0 && strchr(" \t\r\n", data[n - 1]))
+        /* strchr() also finds the terminating NUL: a NUL byte is not white space. */
+        while (n > 0 && data[n - 1] != '\0' && strchr(" \t\r\n", data[n - 1]))
                 n--;
         r = base64_decode((const char *) data, n, ret_data, ret_size);
         return r == -EINVAL ? -EBADMSG : r;

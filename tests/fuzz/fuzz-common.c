@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "fuzz.h"
+
+void fuzz_fixture_path(const char *rel, char *path) {
+        const char *dir = getenv("SNPCTL_FUZZ_DATA");
+
+        if (rel[0] == '/')
+                snprintf(path, PATH_MAX, "%s", rel);
+        else
+                snprintf(path, PATH_MAX, "%s/%s", dir && *dir ? dir : SNPCTL_FUZZ_DATA, rel);
+}
+
+uint8_t *fuzz_fixture(const char *rel, size_t *ret_size) {
+        char path[PATH_MAX];
+        uint8_t *data = NULL;
+        int r;
+
+        fuzz_fixture_path(rel, path);
+        r = fileio_read_full(path, 1 << 20, &data, ret_size);
+        if (r < 0) {
+                fprintf(stderr, "fuzz: reading fixture '%s': %s\n", path, strerror(-r));
+                abort();
+        }
+        return data;
+}
+
+int fuzz_memfd(const uint8_t *data, size_t size, char *path) {
+        int fd = memfd_create("fuzz-input", MFD_CLOEXEC);
+        size_t done = 0;
+
+        if (fd < 0)
+                abort();
+        while (done < size) {
+                ssize_t n = write(fd, data + done, size - done);
+
+                if (n <= 0)
+                        abort();
+                done += (size_t) n;
+        }
+        snprintf(path, 32, "/proc/self/fd/%d", fd);
+        return fd;
+}
