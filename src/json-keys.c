@@ -160,6 +160,8 @@ static int cmp_key(const void *a, const void *b) {
 
 /* 1 and *ret when the closed object f has two equal keys. */
 static int check_object(struct frame *f, struct json_duplicate *ret) {
+        if (f->n < 2)
+                return 0;       /* also: qsort() must not see the NULL of no keys */
         qsort(f->keys, f->n, sizeof(*f->keys), cmp_key);
         for (size_t i = 1; i < f->n; i++) {
                 const struct key *a = &f->keys[i - 1], *b = &f->keys[i];
