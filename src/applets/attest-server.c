@@ -116,6 +116,8 @@ static const struct argp attest_server_argp = {
         .children = attest_server_children,
 };
 
+/* Serves until one delivery: 0; -EINVAL for a bad --listen (a usage error), -EINTR when stopped
+ * by a signal, other -errno (all logged). */
 static int run(struct attest_server_args *a) {
         const char *listen = a->listen ? a->listen : "0.0.0.0:7700";
         const char *colon = strrchr(listen, ':');
@@ -128,30 +130,29 @@ static int run(struct attest_server_args *a) {
         r = agent_listen(listen, &fd, &port);
         if (r == -EINVAL) {
                 log_error("bad --listen '%s' (ADDR:PORT or [ADDR]:PORT)", listen);
-                return SNPCTL_EXIT_USAGE;
+                return r;
         }
-        if (r < 0) {
-                log_errno(r, "listening on '%s'", listen);
-                return SNPCTL_EXIT_FAILURE;
-        }
+        if (r < 0)
+                return log_errno(r, "listening on '%s'", listen);
         log_notice("listening on %.*s:%u (provider %s)", (int) (colon - listen), listen, port,
                    provider_name(a->cfg.provider.kind));
         r = agent_run(&a->cfg, fd);
         if (r == -EINTR) {
                 log_notice("stopped by a signal; no secret was delivered");
-                return SNPCTL_EXIT_FAILURE;
+                return r;
         }
-        if (r < 0) {
-                log_errno(r, "serving on '%s'", listen);
-                return SNPCTL_EXIT_FAILURE;
-        }
-        return SNPCTL_EXIT_OK;
+        if (r < 0)
+                return log_errno(r == -EINVAL ? -EIO : r, "serving on '%s'", listen);
+        return 0;
 }
 
 int attest_server_main(int argc, char **argv) {
         struct attest_server_args a = { .cfg.provider.vmpl = PROVIDER_VMPL_DEFAULT };
 
+        int r;
+
         if (argp_parse(&attest_server_argp, argc, argv, 0, NULL, &a) != 0)
                 return SNPCTL_EXIT_USAGE;
-        return run(&a);
+        r = run(&a);
+        return r == -EINVAL ? SNPCTL_EXIT_USAGE : cli_exit_status(r);
 }

@@ -412,6 +412,7 @@ static int load_report_data(const struct report_args *a, uint8_t rd[64]) {
         return 0;
 }
 
+/* Gets a fresh report and writes it. 0 or -errno (logged). */
 static int get(const struct report_args *a) {
         _cleanup_(freep) uint8_t *certs = NULL;
         uint8_t rd[64], rep[SNP_REPORT_SIZE];
@@ -420,17 +421,17 @@ static int get(const struct report_args *a) {
         unsigned flags = a->force ? FILEIO_FORCE : 0;
         int r;
 
-        if (load_report_data(a, rd) < 0)
-                return SNPCTL_EXIT_FAILURE;
+        r = load_report_data(a, rd);
+        if (r < 0)
+                return r;
         r = provider_get_report(&a->provider, rd, rep, &certs, &certs_size, &used);
         if (r == -ENODEV) {
                 log_error("getting a report: no SEV-SNP guest interface (neither configfs-tsm "
                           "at /sys/kernel/config/tsm/report nor /dev/sev-guest; load sev-guest)");
-                return SNPCTL_EXIT_FAILURE;
+                return r;
         }
         if (r < 0) {
-                log_errno(r, "getting a report from provider %s", provider_name(used));
-                return SNPCTL_EXIT_FAILURE;
+                return log_errno(r, "getting a report from provider %s", provider_name(used));
         }
         if (a->certs_out && certs_size == 0)
                 log_warning("the host supplied no certificates; '%s' not written", a->certs_out);
@@ -445,18 +446,17 @@ static int get(const struct report_args *a) {
                 r = fileio_write_set(outs, a->certs_out && certs_size > 0 ? 2 : 1, flags, &bad);
                 if (r == -EEXIST) {
                         log_error("'%s' exists (use --force to replace it)", outs[bad].path);
-                        return SNPCTL_EXIT_FAILURE;
+                        return r;
                 }
-                if (r < 0) {
-                        log_errno(r, "writing '%s'", outs[bad].path);
-                        return SNPCTL_EXIT_FAILURE;
-                }
+                if (r < 0)
+                        return log_errno(r, "writing '%s'", outs[bad].path);
         }
         log_info("report written to '%s' (provider %s)", a->output, provider_name(used));
-        return SNPCTL_EXIT_OK;
+        return 0;
 }
 
-static int run(const struct report_args *a) {
+/* Shows a report: 1 when it was shown, 0 when it is malformed (logged), or -errno. */
+static int show(const struct report_args *a) {
         _cleanup_(freep) uint8_t *data = NULL;
         struct snp_report rep;
         const char *why = NULL, *source = NULL;
@@ -467,33 +467,33 @@ static int run(const struct report_args *a) {
         r = fileio_read_full(a->path, 1 << 20, &data, &size);
         if (r == -EFBIG) {
                 log_error("report '%s': bad length (larger than 1 MiB; must be 1184 bytes)", a->path);
-                return SNPCTL_EXIT_REJECTED;
+                return 0;
         }
-        if (r < 0) {
-                log_errno(r, "reading report '%s'", a->path);
-                return SNPCTL_EXIT_FAILURE;
-        }
+        if (r < 0)
+                return log_errno(r, "reading report '%s'", a->path);
         r = report_parse(data, size, &rep, &why);
         if (r < 0) {
                 log_error("report '%s' (%zu bytes): bad %s", a->path, size, why);
-                return SNPCTL_EXIT_REJECTED;
+                return 0;
         }
         g = layout_of(&rep, a->generation, &source);
         if (rep.version >= 3 && a->generation != SNP_GEN_UNKNOWN && a->generation != g)
                 log_warning("--generation %s ignored: the report's CPUID says %s",
                             report_generation_name(a->generation), report_generation_name(g));
         r = a->common.json ? show_json(&rep, g, source) : show_text(&rep, g, source);
-        if (r < 0) {
-                log_errno(r, "printing report '%s'", a->path);
-                return SNPCTL_EXIT_FAILURE;
-        }
-        return SNPCTL_EXIT_OK;
+        if (r < 0)
+                return log_errno(r, "printing report '%s'", a->path);
+        return 1;
 }
 
 int report_main(int argc, char **argv) {
         struct report_args a = { .provider.vmpl = PROVIDER_VMPL_DEFAULT };
+        int r;
 
         if (argp_parse(&report_argp, argc, argv, 0, NULL, &a) != 0)
                 return SNPCTL_EXIT_USAGE;
-        return strcmp(a.action, "get") == 0 ? get(&a) : run(&a);
+        if (strcmp(a.action, "get") == 0)
+                return cli_exit_status(get(&a));
+        r = show(&a);
+        return r < 0 ? SNPCTL_EXIT_FAILURE : r == 0 ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
 }
