@@ -229,6 +229,24 @@ static void set_path(struct parser *p, const char *field, struct json_object *v,
                 config_oom(&p->k);
 }
 
+/* The "FIELD." prefix for the members of v (a new string), when v is an object; else a problem
+ * naming the shape expected ("{file, format, bus, readonly}"), or out of memory: NULL. */
+static char *member_prefix(struct parser *p, const char *field, struct json_object *v,
+                           const char *shape) {
+        char *prefix;
+
+        if (!json_object_is_type(v, json_type_object)) {
+                config_problem(&p->k, false, field, "must be an object %s, not %s", shape,
+                               config_json_type_name(v));
+                return NULL;
+        }
+        if (asprintf(&prefix, "%s.", field) < 0) {
+                config_oom(&p->k);
+                return NULL;
+        }
+        return prefix;
+}
+
 /* SNPGuard's configs carry the TCB_VERSION reserved bytes as "_reserved": [0, 0, 0, 0]. */
 static void check_tcb_reserved(struct parser *p, const char *prefix, struct json_object *v) {
         _cleanup_(freep) char *field = NULL;
@@ -286,16 +304,9 @@ static void parse_tcb(struct parser *p, const char *field, struct json_object *v
                 return;
         }
         p->c->has_min_committed_tcb = true;
-        if (!json_object_is_type(v, json_type_object)) {
-                config_problem(&p->k, false, field, "must be an object {bootloader, tee, snp, "
-                               "microcode, fmc}, not %s", config_json_type_name(v));
+        prefix = member_prefix(p, field, v, "{bootloader, tee, snp, microcode, fmc}");
+        if (!prefix)
                 return;
-        }
-        if (asprintf(&prefix, "%s.", field) < 0) {
-                prefix = NULL;
-                config_oom(&p->k);
-                return;
-        }
         json_object_object_foreach(v, key, val) {
                 _cleanup_(freep) char *sub = NULL;
                 size_t i;
@@ -327,16 +338,9 @@ static void parse_disk(struct parser *p, const char *field, struct json_object *
         _cleanup_(freep) char *prefix = NULL;
         bool format_given = false;
 
-        if (!json_object_is_type(v, json_type_object)) {
-                config_problem(&p->k, false, field, "must be an object {file, format, bus, "
-                               "readonly}, not %s", config_json_type_name(v));
+        prefix = member_prefix(p, field, v, "{file, format, bus, readonly}");
+        if (!prefix)
                 return;
-        }
-        if (asprintf(&prefix, "%s.", field) < 0) {
-                prefix = NULL;
-                config_oom(&p->k);
-                return;
-        }
         json_object_object_foreach(v, key, val) {
                 _cleanup_(freep) char *sub = NULL;
                 int e;
@@ -394,16 +398,9 @@ static void parse_forward(struct parser *p, const char *field, struct json_objec
         _cleanup_(freep) char *prefix = NULL;
         bool host_port = false, guest_port = false;
 
-        if (!json_object_is_type(v, json_type_object)) {
-                config_problem(&p->k, false, field, "must be an object {proto, host_addr, "
-                               "host_port, guest_port}, not %s", config_json_type_name(v));
+        prefix = member_prefix(p, field, v, "{proto, host_addr, host_port, guest_port}");
+        if (!prefix)
                 return;
-        }
-        if (asprintf(&prefix, "%s.", field) < 0) {
-                prefix = NULL;
-                config_oom(&p->k);
-                return;
-        }
         json_object_object_foreach(v, key, val) {
                 _cleanup_(freep) char *sub = NULL;
                 const char *s;

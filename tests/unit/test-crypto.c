@@ -14,19 +14,6 @@
 
 static char dir[] = "/tmp/snpctl-crypto.XXXXXX";
 
-static int __attribute__((format(printf, 1, 2))) sh(const char *fmt, ...) {
-        _cleanup_(freep) char *cmd = NULL;
-        va_list ap;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&cmd, fmt, ap);
-        va_end(ap);
-        if (r < 0)
-                return -1;
-        return system(cmd);
-}
-
 static int setup(void **state) {
         (void) state;
         if (!mkdtemp(dir))

@@ -33,20 +33,6 @@ static char *path_in(const char *name) {
         return p;
 }
 
-static int __attribute__((format(printf, 1, 2))) sh(const char *fmt, ...) {
-        _cleanup_(freep) char *cmd = NULL;
-        va_list ap;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&cmd, fmt, ap);
-        va_end(ap);
-        if (r < 0)
-                return -1;
-        r = system(cmd);
-        return r;
-}
-
 /* Test keys, made fresh for each run. */
 static int setup(void **state) {
         (void) state;

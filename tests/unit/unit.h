@@ -11,3 +11,20 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+/* Runs a shell command built like printf (making test keys with the openssl CLI): system()'s
+ * status, or -1 when out of memory. */
+static inline int __attribute__((format(printf, 1, 2))) sh(const char *fmt, ...) {
+        char *cmd = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&cmd, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return -1;
+        r = system(cmd);
+        free(cmd);
+        return r;
+}
