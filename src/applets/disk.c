@@ -13,13 +13,22 @@
 #include "applets.h"
 #include "cleanup.h"
 #include "cli.h"
+#include "config.h"
+#include "hex.h"
 #include "log.h"
 #include "luks.h"
 #include "output.h"
+#include "verity.h"
 
 enum {
         OPT_BINDING = 0x100,
         OPT_HEADER_OUT,
+        OPT_HASH_FILE,
+        OPT_SALT,
+        OPT_CONFIG,
+        OPT_ROOT,
+        OPT_HASH_DEVICE,
+        OPT_FORCE,
 };
 
 static const struct argp_child common_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
@@ -225,7 +234,279 @@ static int check_main(int argc, char **argv) {
         return r == 0 ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
 }
 
+/* ---- snpctl disk verity ---- */
+
+#define VERITY_DEFAULT_ROOT "/dev/sda"
+#define VERITY_DEFAULT_HASH_DEVICE "/dev/sdb"
+
+struct verity_args {
+        struct common_args common;
+        const char *image;
+        const char *hash_file;
+        const char *config;
+        const char *root;
+        const char *hash_device;
+        uint8_t *salt;
+        size_t salt_size;
+        bool force;
+};
+
+static const struct argp_option verity_options[] = {
+        { "hash-file", OPT_HASH_FILE, "FILE", 0,
+          "Write the hash tree to FILE (must not exist without --force) instead of appending "
+          "it to IMAGE", 0 },
+        { "salt", OPT_SALT, "HEX", 0, "The salt, 1 to 256 bytes in hex (default: 32 random bytes)",
+          0 },
+        { "config", OPT_CONFIG, "FILE", 0,
+          "Write boot=verity, root=, roothash= and the hash device into the kernel_cmdline of "
+          "the config FILE (its other fields are kept)", 0 },
+        { "root", OPT_ROOT, "DEV", 0,
+          "The guest's name of the image, for root= (default: " VERITY_DEFAULT_ROOT ")", 0 },
+        { "hash-device", OPT_HASH_DEVICE, "DEV", 0,
+          "With --hash-file: the guest's name of that file's disk, for snpctl.verity_hash= "
+          "(default: " VERITY_DEFAULT_HASH_DEVICE ")", 0 },
+        { "force", OPT_FORCE, NULL, 0, "Replace an existing --hash-file", 0 },
+        { 0 }
+};
+
+/* A device name for the kernel command line: one word the init can use (no blank, no quote, no
+ * control character). */
+static bool cmdline_word_ok(const char *s) {
+        if (!*s || strlen(s) > 256)
+                return false;
+        for (const char *p = s; *p; p++)
+                if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f || *p == '"' ||
+                    *p == '\\' || *p == '\'')
+                        return false;
+        return true;
+}
+
+static error_t verity_parse_opt(int key, char *arg, struct argp_state *state) {
+        struct verity_args *a = state->input;
+
+        switch (key) {
+        case ARGP_KEY_INIT:
+                state->child_inputs[0] = &a->common;
+                break;
+        case OPT_HASH_FILE:
+                if (!*arg)
+                        argp_error(state, "--hash-file needs a file name");
+                a->hash_file = arg;
+                break;
+        case OPT_SALT:
+                free(a->salt);
+                a->salt = NULL;
+                if (hex_decode(arg, &a->salt, &a->salt_size) < 0 ||
+                    a->salt_size > VERITY_MAX_SALT_SIZE)
+                        argp_error(state, "bad --salt '%s': 1 to %d bytes in hex", arg,
+                                   VERITY_MAX_SALT_SIZE);
+                break;
+        case OPT_CONFIG:
+                a->config = arg;
+                break;
+        case OPT_ROOT:
+                if (!cmdline_word_ok(arg))
+                        argp_error(state, "bad --root '%s': one word without blanks or quotes", arg);
+                a->root = arg;
+                break;
+        case OPT_HASH_DEVICE:
+                if (!cmdline_word_ok(arg))
+                        argp_error(state, "bad --hash-device '%s': one word without blanks or "
+                                   "quotes", arg);
+                a->hash_device = arg;
+                break;
+        case OPT_FORCE:
+                a->force = true;
+                break;
+        case ARGP_KEY_ARG:
+                if (a->image)
+                        argp_error(state, "unexpected argument '%s'", arg);
+                a->image = arg;
+                break;
+        case ARGP_KEY_END:
+                if (!a->image)
+                        argp_error(state, "give the image to protect");
+                if (a->hash_device && !a->hash_file)
+                        argp_error(state, "--hash-device goes with --hash-file (an appended tree "
+                                   "is on the root device)");
+                if (a->force && !a->hash_file)
+                        argp_error(state, "--force goes with --hash-file (an appended tree never "
+                                   "replaces anything)");
+                break;
+        default:
+                return ARGP_ERR_UNKNOWN;
+        }
+        return 0;
+}
+
+static const struct argp verity_argp = {
+        .options = verity_options,
+        .parser = verity_parse_opt,
+        .args_doc = "IMAGE",
+        .children = common_children,
+        .doc = "Owner side: format the dm-verity hash tree of IMAGE (a file system image of a "
+               "multiple of 4096 bytes; sha256, 4096-byte blocks, with a superblock), appended "
+               "to IMAGE at hash offset = its size, or in --hash-file; print the root hash. With "
+               "--config, put the guest's verity arguments on the measured kernel command line. "
+               "The data bytes are never written; IMAGE must not be in use (mounted, looped).\v"
+               "Exit status: 0 done, 1 could not (nothing is left half-written), 2 usage error.",
+};
+
+/* The verity words of the init (initramfs/init, boot=verity) that a new tree replaces. */
+static bool verity_word(const char *w, size_t n) {
+        static const char *const keys[] = {
+                "boot=", "root=", "roothash=", "snpctl.verity_hash=", "snpctl.verity_hashoffset=",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                if (n >= strlen(keys[i]) && strncmp(w, keys[i], strlen(keys[i])) == 0)
+                        return true;
+        return false;
+}
+
+/* old with the verity words replaced by args (appended at the end). */
+static int cmdline_with(const char *old, const char *args, char **ret) {
+        _cleanup_(freep) char *s = NULL;
+        size_t len = 0, cap = (old ? strlen(old) : 0) + strlen(args) + 2;
+
+        s = malloc(cap);
+        if (!s)
+                return -ENOMEM;
+        for (const char *w = old ? old : ""; *w; ) {
+                size_t n;
+
+                w += strspn(w, " \t");
+                n = strcspn(w, " \t");
+                if (n > 0 && !verity_word(w, n)) {
+                        memcpy(s + len, w, n);
+                        len += n;
+                        s[len++] = ' ';
+                }
+                w += n;
+        }
+        memcpy(s + len, args, strlen(args) + 1);
+        *ret = TAKE(s);
+        return 0;
+}
+
+static int verity_print(const struct verity_args *a, const struct verity_info *info,
+                        const char *args) {
+        _cleanup_(json_object_putp) struct json_object *o = NULL;
+        char root[2 * VERITY_ROOT_HASH_SIZE + 1];
+
+        hex_encode_buf(info->root_hash, sizeof(info->root_hash), root);
+        if (!a->common.json)
+                return printf("%s\n", root) < 0 || fflush(stdout) != 0 ? -EIO : 0;
+        o = json_object_new_object();
+        if (!o || output_add_str(o, "root_hash", root) < 0 ||
+            output_add_str(o, "hash_algorithm", info->hash_name) < 0 ||
+            output_add_hex(o, "salt", info->salt, info->salt_size) < 0 ||
+            output_add_u64(o, "data_block_size", info->data_block_size) < 0 ||
+            output_add_u64(o, "hash_block_size", info->hash_block_size) < 0 ||
+            output_add_u64(o, "data_blocks", info->data_blocks) < 0 ||
+            output_add_str(o, "hash_file", a->hash_file) < 0 ||
+            output_add_u64(o, "hash_offset", info->hash_offset) < 0 ||
+            output_add_u64(o, "hash_bytes", info->hash_bytes) < 0 ||
+            output_add_str(o, "uuid", info->uuid) < 0 ||
+            output_add_str(o, "kernel_cmdline_args", args) < 0 ||
+            output_add_str(o, "config", a->config) < 0)
+                return -ENOMEM;
+        return output_print_json(o);
+}
+
+static int verity_run(const struct verity_args *a) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        _cleanup_(freep) char *args = NULL, *cmdline = NULL;
+        struct config_problems problems = { 0 };
+        struct verity_info info;
+        char root[2 * VERITY_ROOT_HASH_SIZE + 1];
+        int r;
+
+        if (a->config) {
+                /* Refuse a config that does not load before the image is touched. */
+                r = config_load(a->config, 0, &problems, &c);
+                if (r == -EINVAL)
+                        config_log_problems(&problems, a->config);
+                config_problems_clear(&problems);
+                if (r < 0)
+                        return r == -EINVAL ? r : log_errno(r, "reading config '%s'", a->config);
+        }
+        r = verity_format(a->image, a->hash_file, a->salt, a->salt_size, a->force, &info);
+        if (r == -EBUSY)
+                return log_errno(r, "'%s' is in use (mounted, or backing a loop device); "
+                                 "unmount and detach it first", a->image);
+        if (r == -EEXIST)
+                return log_errno(r, "hash file '%s' exists (--force replaces it)", a->hash_file);
+        if (r == -EINVAL)
+                return log_errno(r, "'%s' must be a non-empty file or device whose size is a "
+                                 "multiple of %d bytes", a->image, VERITY_BLOCK_SIZE);
+        if (r == -ENOTSUP)
+                return log_errno(r, "'%s' is a device: an appended hash tree has no room; use "
+                                 "--hash-file", a->image);
+        if (r < 0)
+                return log_errno(r, "formatting the dm-verity hash tree of '%s'%s%s", a->image,
+                                 a->hash_file ? " into " : "", a->hash_file ?: "");
+        hex_encode_buf(info.root_hash, sizeof(info.root_hash), root);
+        if (a->hash_file)
+                r = asprintf(&args, "boot=verity root=%s roothash=%s snpctl.verity_hash=%s",
+                             a->root ?: VERITY_DEFAULT_ROOT, root,
+                             a->hash_device ?: VERITY_DEFAULT_HASH_DEVICE);
+        else
+                r = asprintf(&args, "boot=verity root=%s roothash=%s "
+                             "snpctl.verity_hashoffset=%llu", a->root ?: VERITY_DEFAULT_ROOT, root,
+                             (unsigned long long) info.hash_offset);
+        if (r < 0) {
+                args = NULL;
+                return log_errno(-ENOMEM, "%s", "out of memory");
+        }
+        if (a->hash_file)
+                log_notice("hash tree of '%s' (%llu blocks of %u bytes) in '%s': %llu bytes",
+                           a->image, (unsigned long long) info.data_blocks, info.data_block_size,
+                           a->hash_file, (unsigned long long) info.hash_bytes);
+        else
+                log_notice("hash tree of '%s' (%llu blocks of %u bytes) appended at offset %llu: "
+                           "%llu bytes", a->image, (unsigned long long) info.data_blocks,
+                           info.data_block_size, (unsigned long long) info.hash_offset,
+                           (unsigned long long) info.hash_bytes);
+        log_notice("kernel command line: %s", args);
+        if (a->config) {
+                r = cmdline_with(c->kernel_cmdline, args, &cmdline);
+                if (r < 0)
+                        return log_errno(-ENOMEM, "%s", "out of memory");
+                r = config_edit_string(a->config, "kernel_cmdline", cmdline, 0, &problems, NULL);
+                if (r == -EINVAL && problems.n_errors > 0)
+                        config_log_problems(&problems, a->config);
+                config_problems_clear(&problems);
+                if (r < 0)
+                        return log_errno(r, "writing kernel_cmdline into config '%s' (the hash "
+                                         "tree is made: root hash %s)", a->config, root);
+                log_notice("config '%s': kernel_cmdline is now \"%s\"", a->config, cmdline);
+                if (c->luks_binding)
+                        log_warning("config '%s' also sets luks_binding, which boot=verity does "
+                                    "not use", a->config);
+        }
+        r = verity_print(a, &info, args);
+        if (r < 0)
+                return log_errno(r, "printing the root hash");
+        return 0;
+}
+
+static int verity_main(int argc, char **argv) {
+        struct verity_args a = { 0 };
+        int r;
+
+        if (argp_parse(&verity_argp, argc, argv, 0, NULL, &a) != 0) {
+                free(a.salt);
+                return SNPCTL_EXIT_USAGE;
+        }
+        r = verity_run(&a);
+        free(a.salt);
+        return cli_exit_status(r);
+}
+
 /* ---- dispatch ---- */
+
+#define DISK_SUBCOMMANDS "bind, check, verity"
 
 static error_t disk_parse_opt(int key, char *arg, struct argp_state *state) {
         struct common_args *common = state->input;
@@ -235,10 +516,10 @@ static error_t disk_parse_opt(int key, char *arg, struct argp_state *state) {
                 state->child_inputs[0] = common;
                 break;
         case ARGP_KEY_ARG:
-                argp_error(state, "unknown subcommand '%s' (subcommands: bind, check)", arg);
+                argp_error(state, "unknown subcommand '%s' (subcommands: " DISK_SUBCOMMANDS ")", arg);
                 break;
         case ARGP_KEY_END:
-                argp_error(state, "give a subcommand: bind or check");
+                argp_error(state, "give a subcommand: " DISK_SUBCOMMANDS);
                 break;
         default:
                 return ARGP_ERR_UNKNOWN;
@@ -248,12 +529,14 @@ static error_t disk_parse_opt(int key, char *arg, struct argp_state *state) {
 
 static const struct argp disk_argp = {
         .parser = disk_parse_opt,
-        .args_doc = "bind IMAGE\ncheck --binding UUID:HEX --header-out FILE DEVICE",
+        .args_doc = "bind IMAGE\ncheck --binding UUID:HEX --header-out FILE DEVICE\n"
+                    "verity [--hash-file FILE] [--config FILE] IMAGE",
         .children = common_children,
-        .doc = "Bind the guest to the owner's LUKS2 volume. 'bind' (owner) prints the binding of "
-               "an image; 'check' (guest init) refuses any other volume, and any cipher outside "
-               "the allow-list, before a key is requested. See 'snpctl disk bind --help', "
-               "'snpctl disk check --help' and snpctl-disk(1).\v"
+        .doc = "Prepare and bind the guest's root disk. 'bind' (owner) prints the binding of a "
+               "LUKS2 image; 'check' (guest init) refuses any other volume, and any cipher outside "
+               "the allow-list, before a key is requested; 'verity' (owner) formats the dm-verity "
+               "hash tree of a read-only root and puts its root hash on the measured command "
+               "line. See 'snpctl disk SUBCOMMAND --help' and snpctl-disk(1).\v"
                "Exit status: 0 ok, 1 could not read, 2 usage error, 3 refused.",
 };
 
@@ -264,6 +547,8 @@ int disk_main(int argc, char **argv) {
                 return cli_run_subcommand(bind_main, argc, argv);
         if (argc >= 2 && strcmp(argv[1], "check") == 0)
                 return cli_run_subcommand(check_main, argc, argv);
+        if (argc >= 2 && strcmp(argv[1], "verity") == 0)
+                return cli_run_subcommand(verity_main, argc, argv);
         if (argp_parse(&disk_argp, argc, argv, 0, NULL, &common) != 0)
                 return SNPCTL_EXIT_USAGE;
         return SNPCTL_EXIT_USAGE;       /* not reached: argp_error() exits on every path */
