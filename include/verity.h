@@ -32,11 +32,6 @@ struct verity_info {
         uint8_t root_hash[VERITY_ROOT_HASH_SIZE];
 };
 
-/* 1 when path (a regular file or a block device) is in use: a block device opened exclusively
- * elsewhere (mounted, mapped), or a file backing a loop device; 0 when not; -errno when it could
- * not be checked. */
-int verity_in_use(const char *path);
-
 /* Formats the dm-verity hash tree of image (its whole size, a multiple of 4096 bytes: sha256,
  * 4096-byte blocks, format 1 with a superblock). hash_file NULL: appended after the data, at
  * hash offset = the data size; the data bytes are never written, and on any failure, SIGINT or

@@ -3,27 +3,24 @@
  * crypt_load, crypt_get_verity_info, crypt_activate_by_volume_key(NULL, CRYPT_VERITY_CHECK_HASH)
  * for the user-space check), as veritysetup does; nothing here parses the superblock. Library
  * code: debug logging only. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <linux/fs.h>
 
 #include <libcryptsetup.h>
 
 #include "cleanup.h"
 #include "crypto.h"
+#include "diskfile.h"
 #include "log.h"
 #include "verity.h"
 
 DEFINE_FREEP(struct crypt_device, crypt_free)
-DEFINE_FREEP(DIR, closedir)
 
 static void crypt_log_debug(int level, const char *msg, void *usrptr) {
         size_t n = strlen(msg);
@@ -32,58 +29,6 @@ static void crypt_log_debug(int level, const char *msg, void *usrptr) {
         while (n > 0 && msg[n - 1] == '\n')
                 n--;
         log_debug("libcryptsetup (%d): %.*s", level, (int) n, msg);
-}
-
-/* ---- in use? ---- */
-
-/* 1 when a loop device is backed by the file (dev, ino). */
-static int loop_backed(dev_t dev, ino_t ino) {
-        _cleanup_(closedirp) DIR *d = opendir("/sys/block");
-        struct dirent *e;
-
-        if (!d)
-                return errno == ENOENT ? 0 : -errno;
-        while ((e = readdir(d))) {
-                char path[300], backing[4096];
-                _cleanup_(fclosep) FILE *f = NULL;
-                struct stat st;
-                size_t n;
-
-                if (strncmp(e->d_name, "loop", 4) != 0)
-                        continue;
-                snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", e->d_name);
-                f = fopen(path, "re");
-                if (!f)
-                        continue;               /* an unused loop device has no backing_file */
-                if (!fgets(backing, sizeof(backing), f))
-                        continue;
-                n = strlen(backing);
-                while (n > 0 && backing[n - 1] == '\n')
-                        backing[--n] = '\0';
-                if (stat(backing, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
-                        return 1;
-        }
-        return 0;
-}
-
-int verity_in_use(const char *path) {
-        struct stat st;
-
-        if (stat(path, &st) < 0)
-                return -errno;
-        if (S_ISBLK(st.st_mode)) {
-                /* The kernel refuses O_EXCL on a block device that is mounted or held by a
-                 * mapping (bd_prepare_to_claim). */
-                int fd = open(path, O_RDONLY | O_EXCL | O_CLOEXEC);
-
-                if (fd < 0)
-                        return errno == EBUSY ? 1 : -errno;
-                close(fd);
-                return 0;
-        }
-        if (!S_ISREG(st.st_mode))
-                return -EINVAL;
-        return loop_backed(st.st_dev, st.st_ino);
 }
 
 /* ---- format ---- */
@@ -127,85 +72,6 @@ static void undo_disarm(struct undo_guard *g) {
         sigaction(SIGHUP, &g->old_hup, NULL);
         undo_fd = -1;
         g->armed = false;
-}
-
-static int size_of_fd(int fd, uint64_t *ret) {
-        struct stat st;
-
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (S_ISREG(st.st_mode)) {
-                *ret = (uint64_t) st.st_size;
-                return 0;
-        }
-        if (S_ISBLK(st.st_mode))
-                return ioctl(fd, BLKGETSIZE64, ret) < 0 ? -errno : 0;
-        return -EINVAL;
-}
-
-/* The file without a name in the folder of path that the tree is written to (O_TMPFILE), so
- * that a killed run leaves nothing; it gets its name when complete. */
-static int open_unnamed(const char *path, int *ret_fd) {
-        _cleanup_(freep) char *dir = strdup(path);
-        char *slash;
-        int fd;
-
-        if (!dir)
-                return -ENOMEM;
-        slash = strrchr(dir, '/');
-        if (!slash)
-                strcpy(dir, ".");
-        else if (slash == dir)
-                dir[1] = '\0';
-        else
-                *slash = '\0';
-        fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return -errno;
-        if (fchmod(fd, 0644) < 0) {
-                int r = -errno;
-
-                close(fd);
-                return r;
-        }
-        *ret_fd = fd;
-        return 0;
-}
-
-/* Gives the unnamed file fd the name path; an existing path is replaced only with force (via a
- * second temporary name and rename, so path is never missing). */
-static int link_unnamed(int fd, const char *path, bool force) {
-        char proc[64];
-
-        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-        if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
-                return 0;
-        if (errno != EEXIST || !force)
-                return -errno;
-        for (unsigned i = 0; i < 100; i++) {
-                _cleanup_(freep) char *tmp = NULL;
-                uint32_t x;
-
-                if (crypto_random(&x, sizeof(x)) < 0)
-                        return -EIO;
-                if (asprintf(&tmp, "%s.%06x", path, x & 0xffffff) < 0) {
-                        tmp = NULL;
-                        return -ENOMEM;
-                }
-                if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0) {
-                        if (errno == EEXIST)
-                                continue;
-                        return -errno;
-                }
-                if (rename(tmp, path) < 0) {
-                        int r = -errno;
-
-                        unlink(tmp);
-                        return r;
-                }
-                return 0;
-        }
-        return -EEXIST;
 }
 
 static int fill_info(struct crypt_device *cd, uint64_t offset, struct verity_info *ret) {
@@ -256,7 +122,7 @@ int verity_format(const char *image, const char *hash_file, const uint8_t *salt,
         struct crypt_params_verity vp;
         struct undo_guard guard = { .armed = false };
         uint8_t random_salt[VERITY_SALT_SIZE];
-        char hash_path[64], data_path[64];
+        char hash_path[DISKFILE_FD_PATH_SIZE], data_path[DISKFILE_FD_PATH_SIZE];
         struct verity_info info;
         uint64_t data_size;
         size_t root_size = VERITY_ROOT_HASH_SIZE;
@@ -264,7 +130,7 @@ int verity_format(const char *image, const char *hash_file, const uint8_t *salt,
 
         if (salt && (salt_size == 0 || salt_size > VERITY_MAX_SALT_SIZE))
                 return -EINVAL;
-        r = verity_in_use(image);
+        r = diskfile_in_use(image);
         if (r < 0)
                 return r;
         if (r > 0)
@@ -272,7 +138,7 @@ int verity_format(const char *image, const char *hash_file, const uint8_t *salt,
         image_fd = open(image, (hash_file ? O_RDONLY : O_RDWR) | O_CLOEXEC);
         if (image_fd < 0)
                 return -errno;
-        r = size_of_fd(image_fd, &data_size);
+        r = diskfile_size(image_fd, &data_size);
         if (r < 0)
                 return r;
         if (data_size == 0 || data_size % VERITY_BLOCK_SIZE != 0)
@@ -287,7 +153,7 @@ int verity_format(const char *image, const char *hash_file, const uint8_t *salt,
         } else {
                 if (!force && access(hash_file, F_OK) == 0)
                         return -EEXIST;
-                r = open_unnamed(hash_file, &hash_fd);
+                r = diskfile_open_unnamed(hash_file, 0644, &hash_fd);
                 if (r < 0)
                         return r;
         }
@@ -300,8 +166,8 @@ int verity_format(const char *image, const char *hash_file, const uint8_t *salt,
         }
 
         /* libcryptsetup opens paths; /proc/self/fd keeps them on the files checked above. */
-        snprintf(data_path, sizeof(data_path), "/proc/self/fd/%d", image_fd);
-        snprintf(hash_path, sizeof(hash_path), "/proc/self/fd/%d", hash_file ? hash_fd : image_fd);
+        diskfile_fd_path(image_fd, data_path);
+        diskfile_fd_path(hash_file ? hash_fd : image_fd, hash_path);
         crypt_set_log_callback(NULL, crypt_log_debug, NULL);
         r = crypt_init_data_device(&cd, hash_path, data_path);
         if (r < 0)
@@ -343,7 +209,7 @@ int verity_format(const char *image, const char *hash_file, const uint8_t *salt,
                 goto undo;
         }
         if (hash_file) {
-                r = link_unnamed(hash_fd, hash_file, force);
+                r = diskfile_link(hash_fd, hash_file, force);
                 if (r < 0)
                         goto undo;
         }
@@ -389,7 +255,7 @@ int verity_inspect(const char *path, uint64_t offset, struct verity_info *ret) {
 
         if (fd < 0)
                 return -errno;
-        r = size_of_fd(fd, &size);
+        r = diskfile_size(fd, &size);
         if (r < 0)
                 return r;
         if (offset % 512 != 0 || size < offset || size - offset < 512)

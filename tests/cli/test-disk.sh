@@ -241,9 +241,9 @@ testcmd "check with two devices: exit 2" 2 "$S" disk check --binding "$BA" --hea
 testcmd "bind without an image: exit 2" 2 "$S" disk bind
 testcmd "bind with two images: exit 2" 2 "$S" disk bind "$T/a.img" "$T/b.img"
 testcmd "disk without a subcommand: exit 2" 2 "$S" disk
-expect_err "disk without a subcommand: named" "give a subcommand: bind, check, verity"
+expect_err "disk without a subcommand: named" "give a subcommand: bind, check, verity, encrypt"
 testcmd "disk with an unknown subcommand: exit 2" 2 "$S" disk unbind "$T/a.img"
-expect_err "disk with an unknown subcommand: named" "unknown subcommand 'unbind' \\(subcommands: bind, check, verity\\)"
+expect_err "disk with an unknown subcommand: named" "unknown subcommand 'unbind' \\(subcommands: bind, check, verity, encrypt\\)"
 testcmd "disk --help: exit 0" 0 "$S" disk --help
 expect_out "disk --help names both subcommands" "check --binding UUID:HEX --header-out FILE DEVICE"
 testcmd "disk check --help: exit 0" 0 "$S" disk check --help
@@ -348,7 +348,8 @@ fi
 head -c $((256 << 20)) /dev/urandom >"$T/big.img"
 BIGSUM=$(sha256sum <"$T/big.img")
 for sig in TERM INT; do
-        "$S" disk verity -q "$T/big.img" >/dev/null 2>&1 &
+        # (a subshell un-ignores SIGINT, which bash ignores in background jobs)
+        ( trap - INT; exec "$S" disk verity -q "$T/big.img" >/dev/null 2>&1 ) &
         pid=$!
         sleep 0.2
         kill -s "$sig" "$pid" 2>/dev/null
@@ -470,6 +471,185 @@ done
 testcmd "verity: a --root with a blank is a usage error" 2 "$S" disk verity --root "/dev/sda rw" "$T/v7.img"
 testcmd "verity without an image" 2 "$S" disk verity
 [ "$(stat -c %s "$T/v7.img")" = "$V7SIZE" ] && [ ! -e "$T/nx" ] && pass "verity: usage errors touch nothing" || fail "verity: usage errors touch nothing"
+fi
+
+
+# --- disk encrypt --------------------------------------------------------------------------------
+# The image is checked with cryptsetup and independently of our code: cryptsetup reads the key
+# file's keyslot and dumps the volume key; with that key, cryptsetup's own offline encryption
+# (reencrypt --encrypt) of the same input gives the same ciphertext, byte for byte; and Python's
+# AES-XTS (python3-cryptography) decrypts the data area back to the input.
+if ! command -v mkfs.ext4 >/dev/null; then
+        echo "# skipped disk encrypt checks: mkfs.ext4 missing (Debian: e2fsprogs)"
+else
+mkroot "$T/plain.img" 24
+PSUM=$(sha256sum <"$T/plain.img")
+PSIZE=$(stat -c %s "$T/plain.img")
+run "$S" disk encrypt --key-file "$T/e.key" "$T/plain.img" "$T/e.img"
+[ "$STATUS" = 0 ] && pass "encrypt: exit 0" || fail "encrypt: exit 0" "exit $STATUS" "$(cat "$ERR")"
+EB=$(cat "$OUT")
+expect_err "encrypt: says what it made" "'$T/e.img': LUKS2 image of '$T/plain.img' \\($PSIZE bytes of data at 16 MiB; aes-xts-plain64, 512-bit key\\); its key is in '$T/e.key' \\(64 bytes, mode 0600\\)"
+[ "$(sha256sum <"$T/plain.img")" = "$PSUM" ] && pass "encrypt: the input is untouched" || fail "encrypt: the input is untouched"
+[ "$(stat -c %a "$T/e.key")" = 600 ] && pass "encrypt: the key file is mode 0600" || fail "encrypt: the key file is mode 0600" "$(stat -c %a "$T/e.key")"
+[ "$(stat -c %s "$T/e.key")" = 64 ] && pass "encrypt: the key file holds 64 bytes" || fail "encrypt: the key file holds 64 bytes"
+[ "$(tr -d '\0' <"$T/e.key" | wc -c)" -gt 40 ] && pass "encrypt: the key is not zeros" || fail "encrypt: the key is not zeros"
+KHEX=$(od -An -tx1 "$T/e.key" | tr -d ' \n')
+KB64=$(base64 -w0 "$T/e.key")
+if grep -qi "${KHEX:0:16}" "$OUT" "$ERR" || grep -qF -- "${KB64:0:16}" "$OUT" "$ERR"; then
+        fail "encrypt: the key is not printed"
+else
+        pass "encrypt: the key is not printed"
+fi
+[ "$(stat -c %s "$T/e.img")" = $((PSIZE + 16777216)) ] && pass "encrypt: OUT is the data plus the 16 MiB header" ||
+        fail "encrypt: OUT is the data plus the 16 MiB header" "$(stat -c %s "$T/e.img")"
+run "$S" disk bind "$T/e.img"
+expect_stdout "encrypt: prints the binding disk bind gives" "$EB"
+expect_stdout "encrypt: ... the binding recomputed from luksDump's JSON with python" "$(binding_py "$T/e.img")"
+rm -f "$H"
+testcmd "encrypt: disk check accepts the new image with its binding" 0 "$S" disk check --binding "$EB" --header-out "$H" "$T/e.img"
+"$cs" luksDump "$T/e.img" >"$T/dump" 2>&1
+grep -Eq '^[[:space:]]+offset: 16777216 \[bytes\]' "$T/dump" && grep -Eq '^[[:space:]]+sector: 512 \[bytes\]' "$T/dump" &&
+        grep -Eq '^[[:space:]]+PBKDF:[[:space:]]+pbkdf2' "$T/dump" && [ "$(grep -c '^  [0-9]: luks2' "$T/dump")" = 1 ] &&
+        pass "encrypt: one pbkdf2 keyslot, 512-byte sectors, data at 16 MiB" || fail "encrypt: one pbkdf2 keyslot, 512-byte sectors, data at 16 MiB" "$(cat "$T/dump")"
+"$cs" open --test-passphrase --key-file "$T/e.key" "$T/e.img" >"$T/cs.log" 2>&1 &&
+        pass "encrypt: cryptsetup opens the keyslot with the key file" || fail "encrypt: cryptsetup opens the keyslot with the key file" "$(cat "$T/cs.log")"
+head -c 64 /dev/urandom >"$T/wrong.key"
+"$cs" open --test-passphrase --key-file "$T/wrong.key" "$T/e.img" >/dev/null 2>&1 &&
+        fail "encrypt: another key does not open it" || pass "encrypt: another key does not open it"
+"$cs" luksDump -q --dump-volume-key --volume-key-file "$T/e.vk" --key-file "$T/e.key" "$T/e.img" >"$T/cs.log" 2>&1 ||
+        fail "encrypt: cryptsetup dumps the volume key" "$(cat "$T/cs.log")"
+cp "$T/plain.img" "$T/ref.img"
+truncate -s $((PSIZE + (32 << 20))) "$T/ref.img"
+if "$cs" reencrypt --encrypt -q --type luks2 --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file "$T/e.key" \
+        --volume-key-file "$T/e.vk" --key-size 512 --sector-size 512 --reduce-device-size 32M "$T/ref.img" >"$T/cs.log" 2>&1; then
+        cmp -s <(tail -c +16777217 "$T/ref.img" | head -c "$PSIZE") <(tail -c +16777217 "$T/e.img") &&
+                pass "encrypt: the data area is what cryptsetup's own encryption writes with that key" ||
+                fail "encrypt: the data area is what cryptsetup's own encryption writes with that key"
+else
+        fail "encrypt: cryptsetup reencrypt --encrypt (reference)" "$(cat "$T/cs.log")"
+fi
+rm -f "$T/ref.img"
+python3 - "$T/e.vk" "$T/e.img" "$T/plain.img" <<'PY' && pass "encrypt: Python's AES-XTS (plain64 IVs) decrypts it to the input" || fail "encrypt: Python's AES-XTS (plain64 IVs) decrypts it to the input"
+import sys
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+vk = open(sys.argv[1], "rb").read()
+assert len(vk) == 64
+enc = open(sys.argv[2], "rb")
+enc.seek(16 << 20)
+plain = open(sys.argv[3], "rb")
+sector = 0
+while True:
+    c = enc.read(1 << 20)
+    if not c:
+        break
+    p = plain.read(len(c))
+    for i in range(0, len(c), 512):
+        d = Cipher(algorithms.AES(vk), modes.XTS(sector.to_bytes(16, "little"))).decryptor()
+        if d.update(c[i:i + 512]) + d.finalize() != p[i:i + 512]:
+            sys.exit("sector %d differs" % sector)
+        sector += 1
+assert plain.read(1) == b""
+PY
+if [ "$(id -u)" = 0 ] && dmsetup version >/dev/null 2>&1 && LOOP=$(losetup -f --show "$T/e.img" 2>/dev/null); then
+        if "$cs" open --key-file "$T/e.key" "$LOOP" snpctl-test-$$ >"$T/cs.log" 2>&1; then
+                cmp -s "/dev/mapper/snpctl-test-$$" "$T/plain.img" && pass "encrypt: opened with dm-crypt, the plaintext is the input" ||
+                        fail "encrypt: opened with dm-crypt, the plaintext is the input"
+                "$cs" close "snpctl-test-$$"
+        else
+                echo "# skipped the dm-crypt open: $(tail -n1 "$T/cs.log")"
+        fi
+        losetup -d "$LOOP"
+else
+        echo "# skipped the dm-crypt open: needs root and device-mapper (the checks above need neither)"
+fi
+run "$S" disk encrypt --json --key-file "$T/j.key" "$T/plain.img" "$T/j.img"
+expect_out "encrypt --json: binding" "\"binding\": \"[0-9a-f-]{36}:[0-9a-f]{64}\""
+expect_out "encrypt --json: cipher" '"cipher": "aes-xts-plain64"'
+expect_out "encrypt --json: key_bits" '"key_bits": 512'
+expect_out "encrypt --json: data_bytes" "\"data_bytes\": $PSIZE"
+cmp -s "$T/j.key" "$T/e.key" && fail "encrypt: a fresh key each run" || pass "encrypt: a fresh key each run"
+
+# Refusals: nothing is replaced without --force.
+cp "$T/e.img" "$T/e.keep"; cp "$T/e.key" "$T/e.keykeep"
+testcmd "encrypt: an existing OUT is refused" 1 "$S" disk encrypt --key-file "$T/other.key" "$T/plain.img" "$T/e.img"
+expect_err "encrypt: ... and named" "'$T/e.img' or '$T/other.key' exists \\(--force replaces them\\)"
+[ ! -e "$T/other.key" ] && cmp -s "$T/e.img" "$T/e.keep" && pass "encrypt: ... OUT untouched, no key written" || fail "encrypt: ... OUT untouched, no key written"
+testcmd "encrypt: an existing key file is refused" 1 "$S" disk encrypt --key-file "$T/e.key" "$T/plain.img" "$T/other.img"
+[ ! -e "$T/other.img" ] && cmp -s "$T/e.key" "$T/e.keykeep" && pass "encrypt: ... key untouched, no OUT written" || fail "encrypt: ... key untouched, no OUT written"
+testcmd "encrypt --force replaces both" 0 "$S" disk encrypt --force --key-file "$T/e.key" "$T/plain.img" "$T/e.img"
+! cmp -s "$T/e.key" "$T/e.keykeep" && [ "$(stat -c %a "$T/e.key")" = 600 ] &&
+        "$cs" open --test-passphrase --key-file "$T/e.key" "$T/e.img" >/dev/null 2>&1 &&
+        pass "encrypt --force: a new key, mode 0600, that opens the new image" || fail "encrypt --force: a new key, mode 0600, that opens the new image"
+testcmd "encrypt: IN as OUT is a usage error" 2 "$S" disk encrypt --key-file "$T/x.key" "$T/plain.img" "$T/plain.img"
+testcmd "encrypt: the key file as IN is a usage error" 2 "$S" disk encrypt --key-file "$T/plain.img" "$T/plain.img" "$T/x.img"
+ln -sf "$T/plain.img" "$T/plain-link.img"
+testcmd "encrypt --force: OUT that is IN through a link is refused" 1 "$S" disk encrypt --force --key-file "$T/x.key" "$T/plain.img" "$T/plain-link.img"
+[ "$(sha256sum <"$T/plain.img")" = "$PSUM" ] && pass "encrypt: ... the input is untouched" || fail "encrypt: ... the input is untouched"
+testcmd "encrypt without --key-file is a usage error" 2 "$S" disk encrypt "$T/plain.img" "$T/x.img"
+expect_err "encrypt without --key-file: named" "--key-file FILE is required"
+testcmd "encrypt without OUT is a usage error" 2 "$S" disk encrypt --key-file "$T/x.key" "$T/plain.img"
+testcmd "encrypt: a missing input" 1 "$S" disk encrypt --key-file "$T/x.key" "$T/nosuch.img" "$T/x.img"
+head -c 1000 /dev/urandom >"$T/odd2.img"
+testcmd "encrypt: a size not a multiple of 512 is refused" 1 "$S" disk encrypt --key-file "$T/x.key" "$T/odd2.img" "$T/x.img"
+testcmd "encrypt: OUT in a missing folder" 1 "$S" disk encrypt --key-file "$T/x.key" "$T/plain.img" "$T/nosuch/x.img"
+if [ "$(id -u)" = 0 ] && LOOP=$(losetup -f --show "$T/plain.img" 2>/dev/null); then
+        testcmd "encrypt: an input backing a loop device is refused" 1 "$S" disk encrypt --key-file "$T/x.key" "$T/plain.img" "$T/x.img"
+        losetup -d "$LOOP"
+fi
+[ ! -e "$T/x.key" ] && [ ! -e "$T/x.img" ] && pass "encrypt: refusals write nothing" || fail "encrypt: refusals write nothing"
+
+# Interrupted: SIGKILL, SIGTERM, SIGINT during a 256 MiB encryption leave the input as it was and
+# neither OUT nor the key file (nor a temporary file).
+head -c $((256 << 20)) /dev/urandom >"$T/big.img"
+BIGSUM=$(sha256sum <"$T/big.img")
+for sig in KILL TERM INT; do
+        ( trap - INT; exec "$S" disk encrypt -q --key-file "$T/big.key" "$T/big.img" "$T/big.luks" >/dev/null 2>&1 ) &
+        pid=$!
+        sleep 0.4
+        kill -s "$sig" "$pid" 2>/dev/null
+        wait "$pid"
+        st=$?
+        if [ "$st" = 0 ]; then
+                echo "# the run finished before SIG$sig arrived"
+                rm -f "$T/big.key" "$T/big.luks"
+                continue
+        fi
+        [ "$(sha256sum <"$T/big.img")" = "$BIGSUM" ] && [ ! -e "$T/big.luks" ] && [ ! -e "$T/big.key" ] &&
+                [ -z "$(find "$T" -maxdepth 1 -name 'big.*' ! -name big.img)" ] &&
+                pass "encrypt: SIG$sig (exit $st) leaves the input intact, no OUT, no key" ||
+                fail "encrypt: SIG$sig leaves the input intact, no OUT, no key" "$(ls "$T")"
+done
+rm -f "$T/big.img"
+
+# --config: luks_binding written, other fields kept; the measured command line carries it.
+if [ -f "$T/vm.json" ]; then
+        python3 - "$T/vm.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["kernel_cmdline"] = "console=ttyS0 boot=encrypted root=/dev/sda"
+c["owner_key_digest"] = "ab" * 48
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+        OWNERD=$(printf 'ab%.0s' $(seq 48))
+        testcmd "encrypt --config: boot=encrypted without luks_binding does not load yet" 1 "$S" config validate "$T/vm.json"
+        run "$S" disk encrypt --config "$T/vm.json" --key-file "$T/cfg.key" "$T/plain.img" "$T/cfg.img"
+        [ "$STATUS" = 0 ] && pass "encrypt --config: exit 0" || fail "encrypt --config: exit 0" "$(cat "$ERR")"
+        CB=$(cat "$OUT")
+        python3 - "$T/vm.json" "$CB" <<'PY' && pass "encrypt --config: luks_binding written, the other fields kept" || fail "encrypt --config: luks_binding written, the other fields kept" "$(cat "$T/vm.json")"
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["luks_binding"] == sys.argv[2]
+assert list(c) == ["host_cpu_family", "ovmf_file", "kernel_file", "initrd_file", "kernel_cmdline",
+                   "vcpu_count", "disks", "owner_key_digest", "luks_binding"], list(c)
+assert c["kernel_cmdline"] == "console=ttyS0 boot=encrypted root=/dev/sda"
+PY
+        run "$S" config show "$T/vm.json"
+        expect_out "encrypt --config: the measured command line carries the binding" "^measured cmdline +\"console=ttyS0 boot=encrypted root=/dev/sda snpctl.owner=$OWNERD snpctl.luks=$CB\"\$"
+        run "$S" measure --config "$T/vm.json"
+        [ "$(cat "$OUT")" != "$LD_AFTER" ] && [ "$(cat "$OUT")" = "$(model_ld "console=ttyS0 boot=encrypted root=/dev/sda snpctl.owner=$OWNERD snpctl.luks=$CB")" ] &&
+                pass "encrypt --config: measure's digest is the model's for that command line" ||
+                fail "encrypt --config: measure's digest is the model's for that command line" "$(cat "$OUT")"
+fi
 fi
 
 if grep -Eq "Sanitizer|runtime error" "$T/all-stderr"; then
