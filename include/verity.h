@@ -47,6 +47,11 @@ int verity_format(const char *image, const char *hash_file, const uint8_t *salt,
  * root hash is not stored), 0 none there, -errno could not read. */
 int verity_inspect(const char *path, uint64_t offset, struct verity_info *ret);
 
+/* Looks for a tree appended as verity_format() appends it: a superblock at the data size D
+ * where the file is D plus the tree of D (sha256, 4096-byte blocks). 1 found (ret as
+ * verity_inspect()), 0 none, -errno. */
+int verity_find_appended(const char *path, struct verity_info *ret);
+
 /* Checks the data of data_path against the hash tree at hash_offset in hash_path (may be the
  * same file) and root_hash, in user space. 1 matches, 0 does not (corrupted block or wrong root
  * hash), -errno could not read. */

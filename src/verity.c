@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* dm-verity hash trees (issue 15), made and read with libcryptsetup (crypt_format(CRYPT_VERITY),
- * crypt_load, crypt_get_verity_info, crypt_activate_by_volume_key(NULL, CRYPT_VERITY_CHECK_HASH)
- * for the user-space check), as veritysetup does; nothing here parses the superblock. Library
+ * crypt_load, crypt_get_verity_info, and for the user-space check crypt_load with
+ * CRYPT_VERITY_CHECK_HASH then crypt_activate_by_volume_key without a name), as veritysetup does; nothing here parses the superblock. Library
  * code: debug logging only. */
 #include <errno.h>
 #include <fcntl.h>
@@ -227,7 +227,7 @@ undo:
 
 /* ---- reading ---- */
 
-static int load(const char *data_path, const char *hash_path, uint64_t offset,
+static int load(const char *data_path, const char *hash_path, uint64_t offset, uint32_t flags,
                 struct crypt_device **ret) {
         _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
         struct crypt_params_verity vp;
@@ -240,6 +240,7 @@ static int load(const char *data_path, const char *hash_path, uint64_t offset,
         crypt_set_log_callback(cd, crypt_log_debug, NULL);
         memset(&vp, 0, sizeof(vp));
         vp.hash_area_offset = offset;
+        vp.flags = flags;
         r = crypt_load(cd, CRYPT_VERITY, &vp);
         if (r < 0)
                 return r;
@@ -260,7 +261,7 @@ int verity_inspect(const char *path, uint64_t offset, struct verity_info *ret) {
                 return r;
         if (offset % 512 != 0 || size < offset || size - offset < 512)
                 return 0;
-        r = load(path, path, offset, &cd);
+        r = load(path, path, offset, 0, &cd);
         if (r == -EINVAL || r == -ENOTSUP || r == -EBADMSG)
                 return 0;                       /* no superblock, or one this library refuses */
         if (r < 0)
@@ -268,22 +269,61 @@ int verity_inspect(const char *path, uint64_t offset, struct verity_info *ret) {
         r = fill_info(cd, offset, ret);
         if (r < 0)
                 return r == -EBADMSG ? 0 : r;
-        if (ret->hash_block_size >= 512 && ret->data_blocks < UINT64_MAX / 2)
+        if (ret->hash_block_size >= 512 && ret->data_blocks < UINT64_MAX / 2 &&
+            strcmp(ret->hash_name, VERITY_HASH) == 0)
                 ret->hash_bytes = hash_area_bytes(ret->data_blocks, ret->hash_block_size,
                                                   VERITY_ROOT_HASH_SIZE);
         return 1;
 }
 
+int verity_find_appended(const char *path, struct verity_info *ret) {
+        _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC);
+        uint64_t size, lo = 1, hi;
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        r = diskfile_size(fd, &size);
+        if (r < 0)
+                return r;
+        if (size < 2 * VERITY_BLOCK_SIZE || size % VERITY_BLOCK_SIZE != 0)
+                return 0;
+        /* size = D + tree(D) for the data size D in blocks: D + tree(D) grows with D, so a
+         * bisection finds the one D, if any. */
+        hi = size / VERITY_BLOCK_SIZE;
+        while (lo <= hi) {
+                uint64_t mid = lo + (hi - lo) / 2;
+                uint64_t total = mid * VERITY_BLOCK_SIZE +
+                                 hash_area_bytes(mid, VERITY_BLOCK_SIZE, VERITY_ROOT_HASH_SIZE);
+
+                if (total == size) {
+                        r = verity_inspect(path, mid * VERITY_BLOCK_SIZE, ret);
+                        if (r <= 0)
+                                return r;
+                        return ret->data_blocks == mid && ret->hash_bytes > 0 ? 1 : 0;
+                }
+                if (total < size)
+                        lo = mid + 1;
+                else
+                        hi = mid - 1;
+        }
+        return 0;
+}
+
 int verity_verify(const char *data_path, const char *hash_path, uint64_t hash_offset,
                   const uint8_t root_hash[VERITY_ROOT_HASH_SIZE]) {
         _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
-        int r = load(data_path, hash_path, hash_offset, &cd);
+        /* As veritysetup verify: CRYPT_VERITY_CHECK_HASH is a load flag; activation without a
+         * name then hashes the whole tree in user space. (Without the flag it checks nothing.) */
+        int r = load(data_path, hash_path, hash_offset, CRYPT_VERITY_CHECK_HASH, &cd);
 
         if (r < 0)
                 return r;
         r = crypt_activate_by_volume_key(cd, NULL, (const char *) root_hash, VERITY_ROOT_HASH_SIZE,
-                                         CRYPT_VERITY_CHECK_HASH);
-        if (r == -EPERM)
-                return 0;                       /* libcryptsetup: the hash does not match */
+                                         CRYPT_ACTIVATE_READONLY);
+        /* libcryptsetup's VERITY_verify(): -EPERM for a block that does not match its hash,
+         * -EFAULT when the tree does not end in root_hash ("Verification of root hash failed"). */
+        if (r == -EPERM || r == -EFAULT)
+                return 0;
         return r < 0 ? r : 1;
 }
