@@ -455,6 +455,14 @@ python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kernel_cmdline"
 [ "$(cat "$T/cl")" = "console=ttyS0 quiet boot=verity root=/dev/vda roothash=$(cat "$OUT") snpctl.verity_hash=/dev/vdb" ] &&
         pass "verity --config --hash-file: the words replaced again, with the hash device" ||
         fail "verity --config --hash-file: the words replaced again, with the hash device" "$(cat "$T/cl")"
+ln -sf vm.json "$T/link.json"
+mkroot "$T/v8.img" 8
+testcmd "verity --config through a symbolic link" 0 "$S" disk verity --config "$T/link.json" "$T/v8.img"
+[ -L "$T/link.json" ] && grep -q "roothash=$(cat "$OUT")" "$T/vm.json" &&
+        pass "verity --config: the link is kept, its target edited" || fail "verity --config: the link is kept, its target edited"
+printf 'not json' >"$T/notjson.json"
+testcmd "verity --config: a file that is not JSON is refused" 1 "$S" disk verity --config "$T/notjson.json" "$T/v8.img"
+[ "$(cat "$T/notjson.json")" = "not json" ] && pass "verity --config: ... and left alone" || fail "verity --config: ... and left alone"
 echo '{ "ovmf_file": 5 }' >"$T/bad.json"
 mkroot "$T/v7.img" 8
 V7SIZE=$(stat -c %s "$T/v7.img")
