@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* dm-verity hash trees (issue 15), made and read with libcryptsetup (crypt_format(CRYPT_VERITY),
- * crypt_load, crypt_get_verity_info, and for the user-space check crypt_load with
- * CRYPT_VERITY_CHECK_HASH then crypt_activate_by_volume_key without a name), as veritysetup does; nothing here parses the superblock. Library
- * code: debug logging only. */
+/* dm-verity hash trees (issue 15), made and read with libcryptsetup as veritysetup does:
+ * crypt_format(CRYPT_VERITY), crypt_load, crypt_get_verity_info, and for the user-space check
+ * crypt_load with CRYPT_VERITY_CHECK_HASH then crypt_activate_by_volume_key without a name.
+ * Nothing here parses the superblock. Library code: debug logging only. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -636,7 +636,8 @@ static const struct argp encrypt_argp = {
         .args_doc = "IN OUT",
         .children = common_children,
         .doc = "Owner side: make OUT, a LUKS2 image of the plain image IN (a root file system "
-               "image, or with --partition a partition of a raw disk image), offline and without root: aes-xts-plain64 with a fresh random 512-bit "
+               "image, or with --partition a partition of a raw or qcow2 disk image), offline and "
+               "without root: aes-xts-plain64 with a fresh random 512-bit "
                "volume key, one keyslot opened by a fresh random 64-byte key written to "
                "--key-file (mode 0600; never printed). IN is only read; OUT and the key file "
                "appear only when complete and checked, so an interrupted run leaves neither. "
@@ -697,7 +698,8 @@ static int pick_partition(const struct encrypt_args *a, int fd, uint64_t *ret_of
         if (d.n_parts == 0)
                 return log_errno(-ENOENT, "'%s' has no partition table that libblkid reads "
                                  "(drop --partition for a file system image)", a->in);
-        part = a->partition_auto ? diskprobe_root_partition(&d) : diskprobe_partition(&d, a->partition);
+        part = a->partition_auto ? diskprobe_root_partition(&d) :
+                                   diskprobe_partition(&d, a->partition);
         if (!part && a->partition_auto)
                 return log_errno(-ENOENT, "'%s' has no single root partition (a GPT root "
                                  "partition, or one Linux file system): give --partition N "
@@ -1014,7 +1016,8 @@ static int info_json(const struct info_args *a, const struct diskprobe *d,
                     output_add_u64(sub, "keyslots", res->luks.keyslots) < 0 ||
                     output_add_bool(sub, "policy_passes", res->luks_policy == 1) < 0 ||
                     output_add_str(sub, "binding", res->luks_policy == 1 ? binding : NULL) < 0 ||
-                    add_escaped(sub, "refused", res->luks_policy == 1 ? NULL : res->luks.reason) < 0)
+                    add_escaped(sub, "refused",
+                                res->luks_policy == 1 ? NULL : res->luks.reason) < 0)
                         return -ENOMEM;
         }
         if (res->have_verity) {
@@ -1057,7 +1060,8 @@ static int info_json(const struct info_args *a, const struct diskprobe *d,
                             output_add_str(po, "type_name", gpt_type_name(p->type)) < 0 ||
                             add_escaped(po, "uuid", p->uuid) < 0 ||
                             add_escaped(po, "name", p->name) < 0 || !c ||
-                            output_add_obj(po, "content", c) < 0 || content_json(&p->content, c) < 0)
+                            output_add_obj(po, "content", c) < 0 ||
+                            content_json(&p->content, c) < 0)
                                 return -ENOMEM;
                 }
         }
@@ -1240,7 +1244,8 @@ static error_t disk_parse_opt(int key, char *arg, struct argp_state *state) {
                 state->child_inputs[0] = common;
                 break;
         case ARGP_KEY_ARG:
-                argp_error(state, "unknown subcommand '%s' (subcommands: " DISK_SUBCOMMANDS ")", arg);
+                argp_error(state, "unknown subcommand '%s' (subcommands: " DISK_SUBCOMMANDS ")",
+                           arg);
                 break;
         case ARGP_KEY_END:
                 argp_error(state, "give a subcommand: " DISK_SUBCOMMANDS);
@@ -1262,7 +1267,8 @@ static const struct argp disk_argp = {
                "LUKS2 image; 'check' (guest init) refuses any other volume, and any cipher outside "
                "the allow-list, before a key is requested; 'verity' (owner) formats the dm-verity "
                "hash tree of a read-only root and puts its root hash on the measured command "
-               "line; 'encrypt' (owner) makes a LUKS2 image of a plain one, with a fresh key; 'info' says what an image is. "
+               "line; 'encrypt' (owner) makes a LUKS2 image of a plain one, with a fresh key; "
+               "'info' says what an image is. "
                "See 'snpctl disk SUBCOMMAND --help' and snpctl-disk(1).\v"
                "Exit status: 0 ok, 1 could not read, 2 usage error, 3 refused.",
 };
