@@ -37,7 +37,9 @@ struct verity_info {
  * hash offset = the data size; the data bytes are never written, and on any failure, SIGINT or
  * SIGTERM the image is cut back to its size. Otherwise the tree goes into hash_file, made
  * without a name and linked in place when complete (an existing file is replaced only with
- * force). salt NULL: 32 random bytes. ret gets the parameters and the root hash. -EINVAL when
+ * force). salt NULL: 32 random bytes. ret gets the parameters and the root hash. -EALREADY when
+ * an appended tree is already there (ret: its superblock; a second one would hash the first as
+ * data). -EINVAL when
  * the size is not a multiple of 4096 or the image is empty; -EBUSY when it is in use; -EEXIST
  * (hash_file exists); -EINTR (interrupted); -errno of the I/O; -ENOMEM. */
 int verity_format(const char *image, const char *hash_file, const uint8_t *salt, size_t salt_size,

@@ -31,7 +31,7 @@ static void crypt_log_debug(int level, const char *msg, void *usrptr) {
         log_debug("libcryptsetup (%d): %.*s", level, (int) n, msg);
 }
 
-/* ---- format ---- */
+/* ---- helpers ---- */
 
 /* The appended tree's undo, for the signal handler: the image is cut back to its size. */
 static volatile sig_atomic_t undo_fd = -1;
@@ -113,116 +113,6 @@ static uint64_t hash_area_bytes(uint64_t data_blocks, uint32_t hash_block_size, 
                 total += n;
         } while (n > 1);
         return total * hash_block_size;
-}
-
-int verity_format(const char *image, const char *hash_file, const uint8_t *salt, size_t salt_size,
-                  bool force, struct verity_info *ret) {
-        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
-        _cleanup_(closep) int image_fd = -1, hash_fd = -1;
-        struct crypt_params_verity vp;
-        struct undo_guard guard = { .armed = false };
-        uint8_t random_salt[VERITY_SALT_SIZE];
-        char hash_path[DISKFILE_FD_PATH_SIZE], data_path[DISKFILE_FD_PATH_SIZE];
-        struct verity_info info;
-        uint64_t data_size;
-        size_t root_size = VERITY_ROOT_HASH_SIZE;
-        int r;
-
-        if (salt && (salt_size == 0 || salt_size > VERITY_MAX_SALT_SIZE))
-                return -EINVAL;
-        r = diskfile_in_use(image);
-        if (r < 0)
-                return r;
-        if (r > 0)
-                return -EBUSY;
-        image_fd = open(image, (hash_file ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-        if (image_fd < 0)
-                return -errno;
-        r = diskfile_size(image_fd, &data_size);
-        if (r < 0)
-                return r;
-        if (data_size == 0 || data_size % VERITY_BLOCK_SIZE != 0)
-                return -EINVAL;
-        if (!hash_file) {
-                struct stat st;
-
-                if (fstat(image_fd, &st) < 0)
-                        return -errno;
-                if (!S_ISREG(st.st_mode))
-                        return -ENOTSUP;        /* a device has no room after its data */
-        } else {
-                if (!force && access(hash_file, F_OK) == 0)
-                        return -EEXIST;
-                r = diskfile_open_unnamed(hash_file, 0644, &hash_fd);
-                if (r < 0)
-                        return r;
-        }
-        if (!salt) {
-                r = crypto_random(random_salt, sizeof(random_salt));
-                if (r < 0)
-                        return r;
-                salt = random_salt;
-                salt_size = sizeof(random_salt);
-        }
-
-        /* libcryptsetup opens paths; /proc/self/fd keeps them on the files checked above. */
-        diskfile_fd_path(image_fd, data_path);
-        diskfile_fd_path(hash_file ? hash_fd : image_fd, hash_path);
-        crypt_set_log_callback(NULL, crypt_log_debug, NULL);
-        r = crypt_init_data_device(&cd, hash_path, data_path);
-        if (r < 0)
-                return r;
-        crypt_set_log_callback(cd, crypt_log_debug, NULL);
-
-        memset(&vp, 0, sizeof(vp));
-        vp.hash_name = VERITY_HASH;
-        vp.data_device = data_path;
-        vp.salt = (const char *) salt;
-        vp.salt_size = (uint32_t) salt_size;
-        vp.hash_type = 1;
-        vp.data_block_size = VERITY_BLOCK_SIZE;
-        vp.hash_block_size = VERITY_BLOCK_SIZE;
-        vp.data_size = data_size / VERITY_BLOCK_SIZE;
-        vp.hash_area_offset = hash_file ? 0 : data_size;
-        vp.flags = CRYPT_VERITY_CREATE_HASH;
-
-        if (!hash_file)
-                undo_arm(&guard, image_fd, (off_t) data_size);
-        r = crypt_format(cd, CRYPT_VERITY, NULL, NULL, NULL, NULL, 0, &vp);
-        if (r < 0)
-                goto undo;
-        r = fill_info(cd, vp.hash_area_offset, &info);
-        if (r < 0)
-                goto undo;
-        r = crypt_volume_key_get(cd, CRYPT_ANY_SLOT, (char *) info.root_hash, &root_size, NULL, 0);
-        if (r < 0)
-                goto undo;
-        if (root_size != VERITY_ROOT_HASH_SIZE) {
-                r = -EIO;
-                goto undo;
-        }
-        info.has_root_hash = true;
-        info.hash_bytes = hash_area_bytes(info.data_blocks, info.hash_block_size,
-                                          VERITY_ROOT_HASH_SIZE);
-        if (fsync(hash_file ? hash_fd : image_fd) < 0) {
-                r = -errno;
-                goto undo;
-        }
-        if (hash_file) {
-                r = diskfile_link(hash_fd, hash_file, force);
-                if (r < 0)
-                        goto undo;
-        }
-        undo_disarm(&guard);
-        *ret = info;
-        return 0;
-
-undo:
-        /* The data bytes were never written; only what was appended goes. */
-        if (!hash_file && ftruncate(image_fd, (off_t) data_size) == 0)
-                (void) fsync(image_fd);
-        undo_disarm(&guard);
-        return r;
 }
 
 /* ---- reading ---- */
@@ -326,4 +216,125 @@ int verity_verify(const char *data_path, const char *hash_path, uint64_t hash_of
         if (r == -EPERM || r == -EFAULT)
                 return 0;
         return r < 0 ? r : 1;
+}
+
+/* ---- format ---- */
+
+int verity_format(const char *image, const char *hash_file, const uint8_t *salt, size_t salt_size,
+                  bool force, struct verity_info *ret) {
+        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
+        _cleanup_(closep) int image_fd = -1, hash_fd = -1;
+        struct crypt_params_verity vp;
+        struct undo_guard guard = { .armed = false };
+        uint8_t random_salt[VERITY_SALT_SIZE];
+        char hash_path[DISKFILE_FD_PATH_SIZE], data_path[DISKFILE_FD_PATH_SIZE];
+        struct verity_info info;
+        uint64_t data_size;
+        size_t root_size = VERITY_ROOT_HASH_SIZE;
+        int r;
+
+        if (salt && (salt_size == 0 || salt_size > VERITY_MAX_SALT_SIZE))
+                return -EINVAL;
+        r = diskfile_in_use(image);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return -EBUSY;
+        image_fd = open(image, (hash_file ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+        if (image_fd < 0)
+                return -errno;
+        r = diskfile_size(image_fd, &data_size);
+        if (r < 0)
+                return r;
+        if (data_size == 0 || data_size % VERITY_BLOCK_SIZE != 0)
+                return -EINVAL;
+        if (!hash_file) {
+                struct stat st;
+                struct verity_info old;
+
+                if (fstat(image_fd, &st) < 0)
+                        return -errno;
+                if (!S_ISREG(st.st_mode))
+                        return -ENOTSUP;        /* a device has no room after its data */
+                /* A second run would hash the first tree as data. */
+                r = verity_find_appended(image, &old);
+                if (r < 0)
+                        return r;
+                if (r > 0) {
+                        *ret = old;
+                        return -EALREADY;
+                }
+        } else {
+                if (!force && access(hash_file, F_OK) == 0)
+                        return -EEXIST;
+                r = diskfile_open_unnamed(hash_file, 0644, &hash_fd);
+                if (r < 0)
+                        return r;
+        }
+        if (!salt) {
+                r = crypto_random(random_salt, sizeof(random_salt));
+                if (r < 0)
+                        return r;
+                salt = random_salt;
+                salt_size = sizeof(random_salt);
+        }
+
+        /* libcryptsetup opens paths; /proc/self/fd keeps them on the files checked above. */
+        diskfile_fd_path(image_fd, data_path);
+        diskfile_fd_path(hash_file ? hash_fd : image_fd, hash_path);
+        crypt_set_log_callback(NULL, crypt_log_debug, NULL);
+        r = crypt_init_data_device(&cd, hash_path, data_path);
+        if (r < 0)
+                return r;
+        crypt_set_log_callback(cd, crypt_log_debug, NULL);
+
+        memset(&vp, 0, sizeof(vp));
+        vp.hash_name = VERITY_HASH;
+        vp.data_device = data_path;
+        vp.salt = (const char *) salt;
+        vp.salt_size = (uint32_t) salt_size;
+        vp.hash_type = 1;
+        vp.data_block_size = VERITY_BLOCK_SIZE;
+        vp.hash_block_size = VERITY_BLOCK_SIZE;
+        vp.data_size = data_size / VERITY_BLOCK_SIZE;
+        vp.hash_area_offset = hash_file ? 0 : data_size;
+        vp.flags = CRYPT_VERITY_CREATE_HASH;
+
+        if (!hash_file)
+                undo_arm(&guard, image_fd, (off_t) data_size);
+        r = crypt_format(cd, CRYPT_VERITY, NULL, NULL, NULL, NULL, 0, &vp);
+        if (r < 0)
+                goto undo;
+        r = fill_info(cd, vp.hash_area_offset, &info);
+        if (r < 0)
+                goto undo;
+        r = crypt_volume_key_get(cd, CRYPT_ANY_SLOT, (char *) info.root_hash, &root_size, NULL, 0);
+        if (r < 0)
+                goto undo;
+        if (root_size != VERITY_ROOT_HASH_SIZE) {
+                r = -EIO;
+                goto undo;
+        }
+        info.has_root_hash = true;
+        info.hash_bytes = hash_area_bytes(info.data_blocks, info.hash_block_size,
+                                          VERITY_ROOT_HASH_SIZE);
+        if (fsync(hash_file ? hash_fd : image_fd) < 0) {
+                r = -errno;
+                goto undo;
+        }
+        if (hash_file) {
+                r = diskfile_link(hash_fd, hash_file, force);
+                if (r < 0)
+                        goto undo;
+        }
+        undo_disarm(&guard);
+        *ret = info;
+        return 0;
+
+undo:
+        /* The data bytes were never written; only what was appended goes. */
+        if (!hash_file && ftruncate(image_fd, (off_t) data_size) == 0)
+                (void) fsync(image_fd);
+        undo_disarm(&guard);
+        return r;
 }

@@ -500,6 +500,12 @@ static int verity_run(const struct verity_args *a) {
                                  "unmount and detach it first", a->image);
         if (r == -EEXIST)
                 return log_errno(r, "hash file '%s' exists (--force replaces it)", a->hash_file);
+        if (r == -EALREADY)
+                return log_errno(r, "'%s' already ends in a dm-verity tree, appended at offset "
+                                 "%llu (snpctl disk info shows it); to make a new one, cut it "
+                                 "first: truncate -s %llu '%s'", a->image,
+                                 (unsigned long long) info.hash_offset,
+                                 (unsigned long long) info.hash_offset, a->image);
         if (r == -EINVAL)
                 return log_errno(r, "'%s' must be a non-empty file or device whose size is a "
                                  "multiple of %d bytes", a->image, VERITY_BLOCK_SIZE);

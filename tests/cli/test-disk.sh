@@ -289,6 +289,10 @@ grep -Eq 'Hash algorithm:[[:space:]]+sha256$' "$T/vs.dump" && grep -Eq 'Data blo
         grep -Eq "Data blocks:[[:space:]]+$((VSIZE / 4096))\$" "$T/vs.dump" &&
         pass "verity: sha256, 4096-byte blocks, every data block" || fail "verity: sha256, 4096-byte blocks, every data block" "$(cat "$T/vs.dump")"
 HBYTES=$(( $(stat -c %s "$T/v.img") - VSIZE ))
+cp "$T/v.img" "$T/v.twice"
+testcmd "verity: an image that already ends in a tree is refused" 1 "$S" disk verity "$T/v.twice"
+expect_err "verity: ... naming the offset and the way out" "'$T/v.twice' already ends in a dm-verity tree, appended at offset $VSIZE .*truncate -s $VSIZE"
+cmp -s "$T/v.twice" "$T/v.img" && pass "verity: ... and left as it was" || fail "verity: ... and left as it was"
 run "$S" disk verity --json --hash-file "$T/v2.hash" "$T/v.orig"
 expect_out "verity --json: root_hash" '"root_hash": "[0-9a-f]{64}"'
 expect_out "verity --json: hash_bytes is what was appended before" "\"hash_bytes\": $HBYTES,"
@@ -353,7 +357,7 @@ for sig in TERM INT; do
         pid=$!
         sleep 0.2
         kill -s "$sig" "$pid" 2>/dev/null
-        wait "$pid"
+        { wait "$pid"; } 2>/dev/null
         st=$?
         if [ "$st" = 0 ]; then
                 echo "# the run finished before SIG$sig arrived; cutting back by hand"
@@ -368,7 +372,7 @@ done
 pid=$!
 sleep 0.2
 kill -KILL "$pid" 2>/dev/null
-wait "$pid"
+{ wait "$pid"; } 2>/dev/null
 if [ $? != 0 ]; then
         [ ! -e "$T/big.hash" ] && [ "$(sha256sum <"$T/big.img")" = "$BIGSUM" ] &&
                 pass "verity: SIGKILL leaves no hash file and the image as it was" ||
@@ -615,7 +619,7 @@ for sig in KILL TERM INT; do
         pid=$!
         sleep 0.4
         kill -s "$sig" "$pid" 2>/dev/null
-        wait "$pid"
+        { wait "$pid"; } 2>/dev/null
         st=$?
         if [ "$st" = 0 ]; then
                 echo "# the run finished before SIG$sig arrived"
