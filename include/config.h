@@ -276,6 +276,14 @@ enum config_field {
         CONFIG_FIELD_MEMORY_MB,         /* uint64_t */
         CONFIG_FIELD_CBITPOS,           /* unsigned */
         CONFIG_FIELD_REDUCED_PHYS_BITS, /* unsigned */
+        /* What a report must show (attest-verify); setting one sets its has_* too. */
+        CONFIG_FIELD_PLATFORM_INFO,     /* uint64_t */
+        CONFIG_FIELD_PLATFORM_INFO_MASK,        /* uint64_t */
+        CONFIG_FIELD_ID_KEY_DIGEST,     /* uint8_t[CONFIG_DIGEST_SIZE] */
+        CONFIG_FIELD_AUTHOR_KEY_DIGEST, /* uint8_t[CONFIG_DIGEST_SIZE] */
+        CONFIG_FIELD_HOST_DATA,         /* uint8_t[SNP_HOST_DATA_SIZE] */
+        CONFIG_FIELD_VMPL,              /* unsigned */
+        CONFIG_FIELD_MIN_REPORT_VERSION,        /* unsigned */
         _CONFIG_FIELD_MAX,
 };
 

@@ -547,14 +547,18 @@ int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_
 
 /* ---- the options over the config (config.h) ------------------------------------------- */
 
+/* Where each field lies in struct vm_config, its size, and its has_* flag (0: none). */
 static const struct {
         size_t offset;
         size_t size;
         bool string;
+        size_t has;
 } option_fields[_CONFIG_FIELD_MAX] = {
-#define STRING(field, member) [field] = { offsetof(struct vm_config, member), sizeof(char *), true }
-#define VALUE(field, member) \
-        [field] = { offsetof(struct vm_config, member), sizeof(((struct vm_config *) 0)->member), false }
+#define STRING(field, member) [field] = { offsetof(struct vm_config, member), sizeof(char *), true, 0 }
+#define VALUE_HAS(field, member, has) \
+        [field] = { offsetof(struct vm_config, member), sizeof(((struct vm_config *) 0)->member), \
+                    false, has }
+#define VALUE(field, member) VALUE_HAS(field, member, 0)
         STRING(CONFIG_FIELD_OVMF_FILE, ovmf_file),
         STRING(CONFIG_FIELD_KERNEL_FILE, kernel_file),
         STRING(CONFIG_FIELD_INITRD_FILE, initrd_file),
@@ -575,8 +579,19 @@ static const struct {
         VALUE(CONFIG_FIELD_MEMORY_MB, memory_mb),
         VALUE(CONFIG_FIELD_CBITPOS, cbitpos),
         VALUE(CONFIG_FIELD_REDUCED_PHYS_BITS, reduced_phys_bits),
+        VALUE_HAS(CONFIG_FIELD_PLATFORM_INFO, platform_info,
+                  offsetof(struct vm_config, has_platform_info)),
+        VALUE(CONFIG_FIELD_PLATFORM_INFO_MASK, platform_info_mask),
+        VALUE_HAS(CONFIG_FIELD_ID_KEY_DIGEST, id_key_digest,
+                  offsetof(struct vm_config, has_id_key_digest)),
+        VALUE_HAS(CONFIG_FIELD_AUTHOR_KEY_DIGEST, author_key_digest,
+                  offsetof(struct vm_config, has_author_key_digest)),
+        VALUE_HAS(CONFIG_FIELD_HOST_DATA, host_data, offsetof(struct vm_config, has_host_data)),
+        VALUE(CONFIG_FIELD_VMPL, vmpl),
+        VALUE(CONFIG_FIELD_MIN_REPORT_VERSION, min_report_version),
 #undef STRING
 #undef VALUE
+#undef VALUE_HAS
 };
 
 int config_apply_options(struct vm_config *c, const struct config_option *table, size_t n,
@@ -604,6 +619,8 @@ int config_apply_options(struct vm_config *c, const struct config_option *table,
                                 return r;
                 } else
                         memcpy(dst, src, o->size);
+                if (option_fields[o->field].has)
+                        *(bool *) ((char *) c + option_fields[o->field].has) = true;
                 kernel_cmdline = kernel_cmdline || o->field == CONFIG_FIELD_KERNEL_CMDLINE;
         }
         return kernel_cmdline ? update_cmdline(c) : 0;

@@ -37,7 +37,7 @@ struct attest_verify_args {
         const char *id_block, *auth_block;
         const char *config;
         struct attest_expect expect;
-        bool has_mask;
+        struct cli_given given;         /* the options on the command line */
         bool min_tcb_none;              /* --min-tcb none: no TCB floor, said on purpose */
         char **reports;
         int n_reports;
@@ -49,7 +49,7 @@ struct attest_verify_args {
 };
 
 enum {
-        OPT_CONFIG = 0x100,
+        OPT_CONFIG = CLI_OPT_BASE,
         OPT_MEASUREMENT,
         OPT_POLICY,
         OPT_ALLOW_DEBUG,
@@ -73,7 +73,9 @@ enum {
         OPT_TIMEOUT,
         OPT_OWNER_KEY,
         OPT_OWNER_PASS,
+        OPT_END,
 };
+_Static_assert(OPT_END <= CLI_OPT_MAX, "one bit of struct cli_given per option");
 
 static const struct argp_option attest_verify_options[] = {
         { NULL, 0, NULL, 0, "Expected values (any of them turns on the VM checks):", 2 },
@@ -162,6 +164,7 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         uint64_t v;
         unsigned u;
 
+        cli_given_record(&a->given, key);
         switch (key) {
         case ARGP_KEY_INIT:
                 state->child_inputs[0] = &a->certs;
@@ -218,7 +221,6 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 if (parse_u64(arg, &v) < 0)
                         argp_error(state, "bad --platform-info-mask '%s'", arg);
                 x->platform_info_mask = v;
-                a->has_mask = true;
                 break;
         case OPT_MIN_TCB:
                 if (strcmp(arg, "none") == 0) {
@@ -262,9 +264,10 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                         argp_error(state, "no report given");
                 break;
         case ARGP_KEY_END:
-                if (a->has_mask && !x->has_platform_info && !a->config)
+                if (cli_given(&a->given, OPT_PLATFORM_MASK) && !x->has_platform_info &&
+                    !a->config)
                         argp_error(state, "--platform-info-mask needs --platform-info");
-                if (!a->has_mask)
+                if (!cli_given(&a->given, OPT_PLATFORM_MASK))
                         x->platform_info_mask = UINT64_MAX;
                 if (a->min_tcb_none && x->has_min_tcb)
                         argp_error(state, "--min-tcb none and a --min-tcb floor exclude each "
@@ -408,12 +411,41 @@ static int load_auth_block(const char *path, struct attest_expect *x) {
         return 0;
 }
 
-/* --config: every expected value from the VM config, then each flag given overrides its field.
- * The boot files are measured unless --measurement (or --id-block) gave the digest. */
+/* What each option overrides in a --config (config_apply_options()): the fields a report must
+ * show. --id-block and --auth-block stand for the fields their files gave (load_id_block(),
+ * load_auth_block()). */
+#define ROW(key, field, member) \
+        CONFIG_OPTION(key, field, struct attest_verify_args, expect.member)
+static const struct config_option attest_config_options[] = {
+        ROW(OPT_POLICY, CONFIG_FIELD_GUEST_POLICY, policy),
+        ROW(OPT_PLATFORM_INFO, CONFIG_FIELD_PLATFORM_INFO, platform_info),
+        ROW(OPT_PLATFORM_INFO, CONFIG_FIELD_PLATFORM_INFO_MASK, platform_info_mask),
+        ROW(OPT_PLATFORM_MASK, CONFIG_FIELD_PLATFORM_INFO_MASK, platform_info_mask),
+        ROW(OPT_FAMILY_ID, CONFIG_FIELD_FAMILY_ID, family_id),
+        ROW(OPT_IMAGE_ID, CONFIG_FIELD_IMAGE_ID, image_id),
+        ROW(OPT_GUEST_SVN, CONFIG_FIELD_GUEST_SVN, guest_svn),
+        ROW(OPT_ID_KEY_DIGEST, CONFIG_FIELD_ID_KEY_DIGEST, id_key_digest),
+        ROW(OPT_AUTHOR_KEY_DIGEST, CONFIG_FIELD_AUTHOR_KEY_DIGEST, author_key_digest),
+        ROW(OPT_HOST_DATA, CONFIG_FIELD_HOST_DATA, host_data),
+        ROW(OPT_VMPL, CONFIG_FIELD_VMPL, vmpl),
+        ROW(OPT_MIN_VERSION, CONFIG_FIELD_MIN_REPORT_VERSION, min_version),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_FAMILY_ID, family_id),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_IMAGE_ID, image_id),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_GUEST_SVN, guest_svn),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_GUEST_POLICY, policy),
+        ROW(OPT_AUTH_BLOCK, CONFIG_FIELD_ID_KEY_DIGEST, id_key_digest),
+        ROW(OPT_AUTH_BLOCK, CONFIG_FIELD_AUTHOR_KEY_DIGEST, author_key_digest),
+};
+#undef ROW
+
+/* --config: every expected value from the VM config with the options laid over it, then what a
+ * config cannot hold: a measurement given (or the ID block's; the boot files are then not
+ * measured), --report-data, --allow-debug, and a --min-tcb in the layout it was written in. */
 static int apply_config(struct attest_verify_args *a) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
         _cleanup_(freep) char *why = NULL;
         struct config_problems problems = {};
+        const struct attest_expect *f = &a->expect;
         struct attest_expect x;
         int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
 
@@ -423,8 +455,9 @@ static int apply_config(struct attest_verify_args *a) {
                 return r;       /* the problems say why */
         if (r < 0)
                 return log_errno(r, "reading config '%s'", a->config);
-        r = attest_expect_from_config(c, a->expect.has_measurement ?
-                                      ATTEST_CONFIG_NO_MEASUREMENT : 0, &problems, &x, &why);
+        r = attest_expect_from_config(c, f->has_measurement ? ATTEST_CONFIG_NO_MEASUREMENT : 0,
+                                      attest_config_options, ELEMENTSOF(attest_config_options),
+                                      &a->given, a, &problems, &x, &why);
         (void) config_log_problems(&problems, a->config);
         config_problems_clear(&problems);
         if (r == -EINVAL && !why)
@@ -436,7 +469,21 @@ static int apply_config(struct attest_verify_args *a) {
         }
         if (r < 0)
                 return log_errno(r, "reading expected values from config '%s'", a->config);
-        attest_expect_override(&x, &a->expect, a->has_mask);
+        if (f->has_measurement) {
+                x.has_measurement = true;
+                memcpy(x.measurement, f->measurement, sizeof(x.measurement));
+        }
+        if (f->has_report_data) {
+                x.has_report_data = true;
+                memcpy(x.report_data, f->report_data, sizeof(x.report_data));
+        }
+        if (f->has_min_tcb) {
+                x.has_min_tcb = true;
+                x.min_tcb = f->min_tcb;
+        }
+        if (f->min_tcb_fields)
+                x.min_tcb_fields = f->min_tcb_fields;
+        x.allow_debug = f->allow_debug;
         a->expect = x;
         a->has_owner_digest = c->has_owner_key_digest;
         memcpy(a->owner_digest, c->owner_key_digest, sizeof(a->owner_digest));
