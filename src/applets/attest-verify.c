@@ -823,31 +823,33 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
         }
         a->expect.has_report_data = true;
         if (!cert_args_files(&a->certs) && resp_size > HANDSHAKE_ATTEST_MIN) {
-                /* No certificate files: the host's table, passed on by the agent. It is judged
-                 * like files are: the pinned ARK (or --trust-ark) decides. */
-                const char *why = NULL;
+                /* No certificate files: the host's table, passed on by the agent (a VLEK-only
+                 * table is completed from the built-in roots). It is judged like files are:
+                 * the pinned ARK (or --trust-ark) decides. */
+                _cleanup_(freep) char *why = NULL;
 
-                r = attest_chain_from_table(resp + HANDSHAKE_ATTEST_MIN,
-                                            resp_size - HANDSHAKE_ATTEST_MIN, &table_chain, &why);
-                if (r == -ENOMEM) {
-                        log_errno(r, "reading the agent's certificates");
-                        goto out;
-                }
-                if (r < 0) {
-                        log_error("secret not sent: agent's certificates: %s", why);
+                r = cert_chain_from_table(&a->certs, resp + HANDSHAKE_ATTEST_MIN,
+                                          resp_size - HANDSHAKE_ATTEST_MIN,
+                                          "agent's certificates", trusted,
+                                          &table_chain, &why);
+                if (r == -EBADMSG || r == -ENOENT) {
+                        log_error("secret not sent: %s", why);
                         ret = SNPCTL_EXIT_REJECTED;
                         goto out;
                 }
-                r = attest_chain_verify(table_chain, trusted);
                 if (r < 0) {
-                        log_errno(r, "verifying the agent's certificates");
+                        log_errno(r, "%s", why ? why : "verifying the agent's certificates");
                         goto out;
                 }
                 chain = table_chain;
         } else {
-                _cleanup_(freep) char *why = NULL;
+                _cleanup_(freep) char *why = NULL, *what = NULL;
 
-                r = cert_chain_for_report(&a->certs, "./report.bin",
+                if (asprintf(&what, "report of agent '%s'", a->url) < 0) {
+                        log_errno(-ENOMEM, "finding the certificates");
+                        goto out;
+                }
+                r = cert_chain_for_report(&a->certs, what,
                                           snp_report_peek_signing_key(resp + HANDSHAKE_KEY_SIZE,
                                                                       SNP_REPORT_SIZE),
                                           trusted, &cache,

@@ -234,8 +234,8 @@ M=("${MILAN[@]}" --vcek "$C/vcek-m.pem")
 fails "every expected value matches" 0 "" "${M[@]}" "${EXP[@]}" "$R/m3.bin"
 expect_out "lists the VM checks" '^  PASS  measurement'
 run V "${M[@]}" "${EXP[@]}" "$R/m3.bin"
-[ "$(grep -cE '^  PASS' "$OUT")" = 31 ] && pass "31 checks with every expected value" ||
-        fail "31 checks with every expected value" "$(grep -cE '^  PASS' "$OUT")"
+[ "$(grep -cE '^  PASS' "$OUT")" = 33 ] && pass "33 checks with every expected value" ||
+        fail "33 checks with every expected value" "$(grep -cE '^  PASS' "$OUT")"
 mut() {         # mut NAME "checks" OFFSET HEX [EXTRA ARGS...]: change a field, re-sign, verify
         local name=$1 want=$2 off=$3 hex=$4
         shift 4
@@ -354,7 +354,7 @@ testcmd "unreadable certificate exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs 
 expect_err "unreadable certificate is named" "reading certificate '.*vcek\.der'"
 cat "$C/ask-m.pem" "$C/ark-m.pem" >"$T/certs/ask.pem"; rm "$T/certs/vcek.der"
 testcmd "no VCEK in the folder exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" "$R/m3.bin"
-expect_err "missing VCEK is named" "no VCEK/VLEK certificate"
+expect_err "missing VCEK is named" "no VCEK or VLEK certificate \\(looked for vcek or vlek .pem/.der in '$T/certs'\\)"
 testcmd "two certificates in ask.pem exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" \
         --vcek "$C/vcek-m.pem" "$R/m3.bin"
 
@@ -551,7 +551,9 @@ for d in "$A"/*/; do
         ask=ask; [ "$kind" = vlek ] && ask=asvk
         # Policy bit 19 (DEBUG): such a report is refused unless --allow-debug (tested below).
         dbg=(); [ $(( $(od -An -tu1 -j 10 -N1 "$d/report.bin") & 8 )) != 0 ] && dbg=(--allow-debug)
-        run V "${dbg[@]}" --ark "$A/amd-roots/$gen/$kind/ark.pem" --ask "$A/amd-roots/$gen/$kind/$ask.pem" \
+        # The two real VLEKs expired in 2025: judged as of 2025-04-01.
+        at=(); [ "$kind" = vlek ] && at=(--at 2025-04-01)
+        run V "${dbg[@]}" "${at[@]}" --ark "$A/amd-roots/$gen/$kind/ark.pem" --ask "$A/amd-roots/$gen/$kind/$ask.pem" \
                 --$kind "$(ls "$d"/$kind.* | head -1)" "$d/report.bin"
         if [ "$STATUS" = 0 ] && grep -q '^VERIFIED' "$OUT"; then
                 line=$(grep '^VERIFIED' "$OUT")
@@ -566,24 +568,78 @@ total=0
 for k in "${!count[@]}"; do echo "# real reports verified: $k ${count[$k]}"; total=$((total + count[$k])); done
 [ "$total" = 45 ] && pass "all 45 real reports verify" || fail "all 45 real reports verify" "$total"
 
-# Their own folders (ark.pem/ask.pem next to the report), as one batch.
-dirs=()
-for d in "$A"/*/; do [ -f "$d/ark.pem" ] && dirs+=("$d"); done
-testcmd "batch of ${#dirs[@]} case folders verifies with --allow-debug" 0 V --allow-debug "${dirs[@]}"
-[ "$(grep -c '^VERIFIED' "$OUT")" = "${#dirs[@]}" ] && pass "one VERIFIED line per folder" ||
-        fail "one VERIFIED line per folder"
-testcmd "without --allow-debug the batch is rejected" 3 V "${dirs[@]}"
-[ "$(grep '^REJECTED' "$OUT" | awk '{print $2, $3}')" = "$A/gsg-milan-vcek-v2-377e6241/report.bin debug:" ] &&
-        pass "only the real report allowing DEBUG (gsg, policy 0xb0000) is rejected, by the debug check" ||
-        fail "only the real report allowing DEBUG is rejected" "$(grep '^REJECTED' "$OUT")"
+# The built-in roots: the VCEK or VLEK alone verifies every real report.
+declare -A bcount=()
+for d in "$A"/*/; do
+        d=${d%/}
+        [ -f "$d/report.bin" ] || continue
+        kind=$(ls "$d" | grep -oE '^(vcek|vlek)' | head -1)
+        at=(); [ "$kind" = vlek ] && at=(--at 2025-04-01)
+        run V --allow-debug "${at[@]}" --$kind "$(ls "$d"/$kind.* | head -1)" "$d/report.bin"
+        if [ "$STATUS" = 0 ] && [ "$(grep -cE '^  PASS  (ark-self|ask)-signed +.*\(built-in\): verified$' "$OUT")" = 2 ]; then
+                bcount[$kind]=$(( ${bcount[$kind]:-0} + 1 ))
+        else
+                fail "${d##*/} verifies with --$kind and the built-in roots" "$(grep FAIL "$OUT")" "$(cat "$ERR")"
+        fi
+done
+[ "${bcount[vcek]:-0}" = 43 ] && [ "${bcount[vlek]:-0}" = 2 ] &&
+        pass "built-in roots: 43 VCEK and 2 VLEK reports verify from their leaf alone" ||
+        fail "built-in roots: 43 VCEK and 2 VLEK reports verify from their leaf alone" "${bcount[*]}"
+VL=$A/trustee-milan-vlek-v3-decdab94
+fails "real VLEK now: expired" 3 validity --vlek "$VL/vlek.der" "$VL/report.bin"
+expect_out "the validity row names the VLEK and the date" '^  FAIL  validity +expected every certificate valid at .*, got VLEK expired 2025-12-10T22:14:21Z$'
+fails "real VLEK before it was issued" 3 validity --at 2024-12-01 --vlek "$VL/vlek.der" "$VL/report.bin"
+expect_out "... not valid before" 'got VLEK not valid before 2024-12-10T22:14:21Z$'
+fails "real VLEK on its last second" 0 "" --at 2025-12-10T22:14:21Z --vlek "$VL/vlek.der" "$VL/report.bin"
+fails "real VLEK one second later" 3 validity --at 2025-12-10T22:14:22Z --vlek "$VL/vlek.der" "$VL/report.bin"
+testcmd "--at 2025-02-30 is a usage error" 2 V --at 2025-02-30 --vlek "$VL/vlek.der" "$VL/report.bin"
+expect_err "... naming the value and the forms" "bad --at '2025-02-30' \\(a UTC date 2025-04-01 or time 2025-04-01T12:00:00Z\\)"
+testcmd "--at with a time zone offset is a usage error" 2 V --at 2025-04-01T12:00:00+02:00 --vlek "$VL/vlek.der" "$VL/report.bin"
+run V --json --at 2025-04-01 --vlek "$VL/vlek.der" "$VL/report.bin"
+python3 - "$OUT" <<'PY' && pass "--json: validity and revocation rows" || fail "--json: validity and revocation rows"
+import json, sys
+c = {c["name"]: c for c in json.load(open(sys.argv[1]))[0]["checks"]}
+assert c["validity"]["passed"] and c["validity"]["actual"].startswith("valid at 2025-04-01T00:00:00Z"), c["validity"]
+assert c["revocation"]["passed"] and c["revocation"]["actual"] == "not checked (no CRL)", c["revocation"]
+PY
+
+# No certificate is looked up implicitly: not next to the report, not in the current folder.
+G=$A/ccf-genoa-vcek-v3-4ae0e73a
+testcmd "a report alone, certificates beside it: not examined" 1 V "$G/report.bin"
+expect_err "... saying how to name them" "report.bin: no VCEK or VLEK certificate: give --vcek or --vlek FILE, --certs DIR or --cert-table FILE \\(certificates are never looked up implicitly\\)"
+mkdir -p "$T/cwd"
+cp "$G/report.bin" "$G/vcek.pem" "$T/cwd/"
+cp "$C/ark-m.pem" "$T/cwd/ark.pem"; cp "$C/ask-m.pem" "$T/cwd/ask.pem"     # stray test roots
+cd "$T/cwd"; run V report.bin; cd - >/dev/null
+[ "$STATUS" = 1 ] && grep -q "^snpctl attest-verify: report.bin: no VCEK or VLEK certificate" "$ERR" &&
+        pass "cwd with vcek.pem: not picked up" || fail "cwd with vcek.pem: not picked up" "exit $STATUS" "$(cat "$ERR")"
+cd "$T/cwd"; run V --vcek vcek.pem report.bin; cd - >/dev/null
+[ "$STATUS" = 0 ] && grep -q '^  PASS  ark-trusted        ARK-Genoa (built-in)' "$OUT" &&
+        pass "cwd with stray ark.pem/ask.pem: the built-in roots are used" ||
+        fail "cwd with stray ark.pem/ask.pem: the built-in roots are used" "exit $STATUS" "$(grep -E 'FAIL|ark-' "$OUT")"
+# Each case folder named with --certs (its ark.pem/ask.pem where it has them).
+n=0 nok=0
+for d in "$A"/*/; do
+        [ -f "$d/report.bin" ] || continue
+        n=$((n + 1))
+        at=(); ls "$d" | grep -q '^vlek' && at=(--at 2025-04-01)
+        run V --allow-debug "${at[@]}" --certs "$d" "$d/report.bin"
+        [ "$STATUS" = 0 ] && nok=$((nok + 1))
+done
+[ "$nok" = 45 ] && [ "$n" = 45 ] && pass "--certs with each of the 45 case folders verifies (VLEKs at 2025-04-01)" ||
+        fail "--certs with each of the 45 case folders verifies" "$nok of $n"
+fails "only the real report allowing DEBUG (gsg, policy 0xb0000) is rejected, by the debug check" 3 debug \
+        --certs "$A/gsg-milan-vcek-v2-377e6241" "$A/gsg-milan-vcek-v2-377e6241/report.bin"
 
 # Real negatives: another chip's VCEK; a real report under a test root; a flipped real report.
 run V "$A/oak-milan-vcek-v2-2050186d/report.bin" --certs "$A/gsg-milan-vcek-v2-377e6241"
 got=$(grep -E '^  FAIL ' "$OUT" | awk '{print $2}' | paste -sd, -)
 [ "$STATUS" = 3 ] && [ "$got" = "signature,chip-id,cert-tcb" ] && pass "real report with another chip's VCEK" ||
         fail "real report with another chip's VCEK" "exit $STATUS, failed $got"
-fails "real report, test root trusted" 3 ark-trusted --trust-ark "$C/ark-m.pem" "$A/virtee-milan-vcek-v2-120d77b2"
-fails "real report, real root as --trust-ark" 0 "" --trust-ark "$A/amd-roots/milan/vcek/ark.pem" "$A/virtee-milan-vcek-v2-120d77b2"
+VI=$A/virtee-milan-vcek-v2-120d77b2
+fails "real report, test root trusted" 3 ark-trusted --trust-ark "$C/ark-m.pem" --certs "$VI" "$VI"
+fails "real report, real root as --trust-ark" 0 "" --trust-ark "$A/amd-roots/milan/vcek/ark.pem" --certs "$VI" "$VI"
+fails "real report, real root as --trust-ark, VCEK alone" 0 "" --trust-ark "$A/amd-roots/milan/vcek/ark.pem" --vcek "$VI/vcek.der" "$VI"
 cp "$A/oak-turin-vcek-v5-3f44a09b/report.bin" "$R/real.bin"; bflip "$R/real.bin" 0x90 0
 fails "real Turin report with a flipped measurement bit" 3 signature --certs "$A/oak-turin-vcek-v5-3f44a09b" "$R/real.bin"
 fails "real Turin report, Genoa roots" 3 leaf-signed,cert-generation,generation,tcb-layout,chip-id,cert-tcb --ark "$A/amd-roots/genoa/vcek/ark.pem" \
