@@ -325,6 +325,69 @@ head -c 4095 "$R/auth.bin" | base64 -w0 >"$R/auth-4095.base64"
 testcmd "base64 auth block of 4095 bytes exits 1" 1 V "${M[@]}" --auth-block "$R/auth-4095.base64" "$R/id.bin"
 expect_err "names the size" "ID auth block '$R/auth-4095.base64': must be 4096 bytes with ID_KEY_ALGO 1 \\(got 4095 bytes\\)$"
 
+# --- revocation: CRLs of the test ARK ------------------------------------------------------------
+# A chain with distinct serial numbers (ASK 0x1001, VCEK 0x2002) below the Milan test ARK, and
+# CRLs made with openssl ca: the right one, listing the ASK or the VCEK, expired, not yet valid,
+# issued by another ARK, by a certificate named ARK-Milan with another key, and with PKCS#1.
+SERIAL=0x1001 issue ask-c ask SEV-Milan ark-m arkm
+SERIAL=0x2002 issue vcek-c chipa SEV-VCEK ask-c ask "$(spl Milan-B0 3 0 20 209; hwid $CHIP_M)"
+rsa arkm2
+root ark-m2 arkm2 ARK-Milan
+crl crl-ok ark-m arkm 3003
+crl crl-ask ark-m arkm 1001
+crl crl-vcek ark-m arkm 2002
+CRL_LAST=$(date -u -d '-3 days' +%Y%m%d%H%M%SZ) CRL_NEXT=$(date -u -d '-1 day' +%Y%m%d%H%M%SZ) \
+        crl crl-expired ark-m arkm
+CRL_LAST=$(date -u -d '+1 day' +%Y%m%d%H%M%SZ) CRL_NEXT=$(date -u -d '+9 days' +%Y%m%d%H%M%SZ) \
+        crl crl-future ark-m arkm
+crl crl-by-g ark-g arkg
+crl crl-by-m2 ark-m2 arkm2
+CRLSIG="-md sha384" crl crl-pkcs1 ark-m arkm
+CR=(--trust-ark "$C/ark-m.pem" --ark "$C/ark-m.pem" --ask "$C/ask-c.pem" --vcek "$C/vcek-c.pem")
+fails "CRL chain without a CRL verifies" 0 "" "${CR[@]}" "$R/m3.bin"
+expect_out "... revocation not checked" '^  PASS  revocation +not checked \(no CRL\)$'
+fails "valid CRL (DER) listing another serial" 0 "" "${CR[@]}" --crl "$C/crl-ok.crl" "$R/m3.bin"
+expect_out "... not revoked" '^  PASS  revocation +not revoked \(ASK, VCEK: CRL signed by the ARK\)$'
+fails "valid CRL (PEM)" 0 "" "${CR[@]}" --crl "$C/crl-ok.crl.pem" "$R/m3.bin"
+fails "CRL revoking the ASK" 3 revocation "${CR[@]}" --crl "$C/crl-ask.crl" "$R/m3.bin"
+expect_out "... names the ASK's serial" '^  FAIL  revocation +expected .*, got revoked: ASK serial 0x1001 on 2025-03-01T00:00:00Z$'
+fails "CRL revoking the VCEK serial" 3 revocation "${CR[@]}" --crl "$C/crl-vcek.crl" "$R/m3.bin"
+expect_out "... names the VCEK's serial" 'got revoked: VCEK serial 0x2002 on 2025-03-01T00:00:00Z$'
+fails "expired CRL is not used" 3 revocation "${CR[@]}" --crl "$C/crl-expired.crl" "$R/m3.bin"
+expect_out "... saying expired" 'got CRL not used: expired \(nextUpdate [0-9-]+T[0-9:]+Z\)$'
+fails "CRL not yet valid is not used" 3 revocation "${CR[@]}" --crl "$C/crl-future.crl" "$R/m3.bin"
+expect_out "... saying not yet valid" 'got CRL not used: not yet valid \(thisUpdate '
+fails "CRL of another ARK" 3 revocation "${CR[@]}" --crl "$C/crl-by-g.crl" "$R/m3.bin"
+expect_out "... its issuer" 'got CRL not used: its issuer is not the ARK$'
+fails "CRL named ARK-Milan, signed by another key" 3 revocation "${CR[@]}" --crl "$C/crl-by-m2.crl" "$R/m3.bin"
+expect_out "... not signed by the ARK" 'got CRL not used: not signed by the ARK \(RSASSA-PSS SHA-384\)$'
+fails "CRL signed with PKCS#1 v1.5 by the ARK" 3 revocation "${CR[@]}" --crl "$C/crl-pkcs1.crl" "$R/m3.bin"
+fails "CRL judged --at a time it is current (2 days on)" 0 "" "${CR[@]}" --crl "$C/crl-future.crl" \
+        --at "$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)" "$R/m3.bin"
+fails "... and --at after its nextUpdate" 3 revocation "${CR[@]}" --crl "$C/crl-future.crl" \
+        --at "$(date -u -d '+10 days' +%Y-%m-%dT%H:%M:%SZ)" "$R/m3.bin"
+fails "--require-crl without a CRL" 3 revocation "${CR[@]}" --require-crl "$R/m3.bin"
+expect_out "... says it is required" '^  FAIL  revocation +expected a CRL signed by the ARK, current, listing none of the chain \(--require-crl\), got not checked \(no CRL\)$'
+fails "--require-crl with a valid CRL" 0 "" "${CR[@]}" --require-crl --crl "$C/crl-ok.crl" "$R/m3.bin"
+testcmd "--json: the revocation row of a revoked VCEK" 3 V --json "${CR[@]}" --crl "$C/crl-vcek.crl" "$R/m3.bin"
+python3 - "$OUT" <<'PY' && pass "--json: revocation failed, the rest passed" || fail "--json: revocation failed, the rest passed"
+import json, sys
+r = json.load(open(sys.argv[1]))[0]
+bad = [c["name"] for c in r["checks"] if not c["passed"]]
+assert r["verdict"] == "rejected" and bad == ["revocation"], bad
+c = {c["name"]: c for c in r["checks"]}
+assert c["revocation"]["actual"].startswith("revoked: VCEK serial 0x2002"), c["revocation"]
+PY
+testcmd "revoked in a batch line" 3 V "${CR[@]}" --crl "$C/crl-ask.crl" "$R/m3.bin" "$R/m3.bin"
+expect_out "... the line names revocation" '^REJECTED  .*m3\.bin  revocation: expected .*, got revoked: ASK serial 0x1001'
+echo garbage >"$T/garbage.crl"
+testcmd "a file that is no CRL: exit 1" 1 V "${CR[@]}" --crl "$T/garbage.crl" "$R/m3.bin"
+expect_err "... naming it" "reading CRL '$T/garbage.crl' \(not one DER or PEM certificate revocation list\)"
+cat "$C/crl-ok.crl.pem" "$C/crl-ask.crl.pem" >"$T/two.crl"
+testcmd "two CRLs in one PEM file: exit 1" 1 V "${CR[@]}" --crl "$T/two.crl" "$R/m3.bin"
+testcmd "a missing CRL file: exit 1" 1 V "${CR[@]}" --crl "$T/nosuch.crl" "$R/m3.bin"
+expect_err "... naming it" "reading CRL '$T/nosuch.crl'"
+
 # --- certificates from a folder, batches, JSON, exit statuses -----------------------------------
 mkdir -p "$T/certs" "$T/batch"
 cp "$C/ark-m.pem" "$T/certs/ark.pem"; cp "$C/ask-m.pem" "$T/certs/ask.pem"
