@@ -26,7 +26,7 @@ struct cert_args {
 
 /* The argp child for --certs, --ark, --ask (--asvk), --vcek, --vlek, --cert-table, --trust-ark,
  * --crl, --require-crl and --at; its input is a struct cert_args. --vcek with --vlek, and
- * --cert-table with a certificate file or folder, are usage errors. */
+ * --cert-table with --certs, --vcek or --vlek, are usage errors. */
 extern const struct argp cert_argp;
 
 /* Parses --at: "2025-04-01" (midnight UTC) or "2025-04-01T12:00:00Z", nothing else. 0 or
@@ -57,8 +57,8 @@ int cert_chain_for_report(const struct cert_args *a, const char *label, unsigned
                           struct attest_chain **ret, char **ret_why);
 
 /* The same for a certificate table in memory (the agent's, in the handshake): the chain from
- * attest_chain_from_table(), completed and verified as above; *ret is the caller's. Returns as
- * cert_chain_for_report(). */
+ * attest_chain_from_table(), --ark and --ask in place of the table's, completed and verified as
+ * above; *ret is the caller's. Returns as cert_chain_for_report(). */
 int cert_chain_from_table(const struct cert_args *a, const uint8_t *table, size_t size,
                           const char *label, const struct crypto_cert *trusted,
                           struct attest_chain **ret, char **ret_why);

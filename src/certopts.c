@@ -114,9 +114,8 @@ static error_t cert_parse_opt(int key, char *arg, struct argp_state *state) {
         case ARGP_KEY_END:
                 if (a->vcek && a->vlek)
                         argp_error(state, "--vcek and --vlek exclude each other");
-                if (a->cert_table && (a->certs || a->ark || a->ask || a->vcek || a->vlek))
-                        argp_error(state, "--cert-table excludes --certs, --ark, --ask, --vcek "
-                                   "and --vlek");
+                if (a->cert_table && (a->certs || a->vcek || a->vlek))
+                        argp_error(state, "--cert-table excludes --certs, --vcek and --vlek");
                 break;
         default:
                 return ARGP_ERR_UNKNOWN;
@@ -308,6 +307,22 @@ int cert_chain_from_table(const struct cert_args *a, const uint8_t *table, size_
                 return r;
         if (r < 0)
                 return fail_why(ret_why, r, "%s: %s", label, why ? why : strerror(-r));
+        /* --ark and --ask, when named, take the place of the table's. */
+        for (int i = 0; i < 2; i++) {
+                const char *path = i ? a->ask : a->ark;
+                struct crypto_cert **slot = i ? &chain->ask : &chain->ark;
+
+                if (!path)
+                        continue;
+                crypto_cert_free(*slot);
+                *slot = NULL;
+                r = crypto_cert_load(path, slot);
+                if (r == -EBADMSG)
+                        return fail_why(ret_why, r, "reading certificate '%s' (not one PEM or "
+                                        "DER certificate)", path);
+                if (r < 0)
+                        return fail_why(ret_why, r, "reading certificate '%s'", path);
+        }
         r = finish_chain(a, chain, trusted, label, ret_why);
         if (r < 0)
                 return r;
@@ -329,9 +344,14 @@ int cert_chain_for_report(const struct cert_args *a, const char *label, unsigned
 
         *ret_why = NULL;
         if (a->cert_table) {
-                paths.leaf = strdup(a->cert_table);     /* the cache key */
-                if (!paths.leaf)
-                        return -ENOMEM;
+                r = 0;                                  /* the cache key */
+                paths.leaf = strdup_null(a->cert_table, &r);
+                paths.ark = strdup_null(a->ark, &r);
+                paths.ask = strdup_null(a->ask, &r);
+                if (r < 0) {
+                        chain_paths_done(&paths);
+                        return r;
+                }
         } else {
                 r = resolve(a, label, signing_key, &paths, ret_why);
                 if (r < 0)

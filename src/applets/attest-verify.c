@@ -824,10 +824,11 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 goto out;
         }
         a->expect.has_report_data = true;
-        if (!cert_args_files(&a->certs) && resp_size > HANDSHAKE_ATTEST_MIN) {
-                /* No certificate files: the host's table, passed on by the agent (a VLEK-only
-                 * table is completed from the built-in roots). It is judged like files are:
-                 * the pinned ARK (or --trust-ark) decides. */
+        if (!a->certs.certs && !a->certs.vcek && !a->certs.vlek && !a->certs.cert_table &&
+            resp_size > HANDSHAKE_ATTEST_MIN) {
+                /* No VCEK/VLEK named: the host's table, passed on by the agent (a VLEK-only
+                 * table is completed by --ark/--ask or the built-in roots). It is judged like
+                 * files are: the pinned ARK (or --trust-ark) decides. */
                 _cleanup_(freep) char *why = NULL;
 
                 r = cert_chain_from_table(&a->certs, resp + HANDSHAKE_ATTEST_MIN,

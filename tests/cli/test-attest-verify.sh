@@ -421,6 +421,59 @@ expect_err "missing VCEK is named" "no VCEK or VLEK certificate \\(looked for vc
 testcmd "two certificates in ask.pem exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" \
         --vcek "$C/vcek-m.pem" "$R/m3.bin"
 
+# --- certificate tables (--cert-table), as report get --certs-out saves them --------------------
+TB="python3 $(dirname "$0")/cert-table.py"
+mkdir -p "$T/tables"
+TBL=$T/tables
+$TB "$TBL/full.bin" ark="$C/ark-m.pem" ask="$C/ask-m.pem" vcek="$C/vcek-m.pem"
+$TB "$TBL/other-guid.bin" other="$C/ark-g.pem" ark="$C/ark-m.pem" ask="$C/ask-m.pem" vcek="$C/vcek-m.pem"
+$TB "$TBL/vcek-only.bin" vcek="$C/vcek-m.pem"
+$TB "$TBL/vlek-only.bin" vlek="$C/vlek-m.pem"
+fails "table VCEK+ASK+ARK" 0 "" --trust-ark "$C/ark-m.pem" --cert-table "$TBL/full.bin" "$R/m3.bin"
+expect_out "... the table's ASK, not a built-in one" '^  PASS  ask-signed +SEV-Milan: verified$'
+fails "table with an unknown GUID too" 0 "" --trust-ark "$C/ark-m.pem" --cert-table "$TBL/other-guid.bin" "$R/m3.bin"
+fails "table with the VCEK alone, --ark and --ask named" 0 "" --trust-ark "$C/ark-m.pem" --ark "$C/ark-m.pem" \
+        --ask "$C/ask-m.pem" --cert-table "$TBL/vcek-only.bin" "$R/m3.bin"
+fails "table with the VLEK alone, --ask names the ASVK" 0 "" --trust-ark "$C/ark-m.pem" --ask "$C/asvk-m.pem" \
+        --cert-table "$TBL/vlek-only.bin" "$R/vl3.bin"
+fails "table with the VLEK alone: the built-in ASVK did not sign a test VLEK" 3 "ask-signed,leaf-signed" \
+        --trust-ark "$C/ark-m.pem" --cert-table "$TBL/vlek-only.bin" "$R/vl3.bin"
+expect_out "... the built-in ASVK is named" '^  FAIL  ask-signed +expected .*, got SEV-VLEK-Milan \(built-in\): '
+fails "--ask in place of the table's ASK" 3 "ask-signed" --trust-ark "$C/ark-m.pem" --ask "$C/ask-m-by-g.pem" \
+        --cert-table "$TBL/full.bin" "$R/m3.bin"
+testcmd "--cert-table with --vcek: usage error" 2 V --cert-table "$TBL/full.bin" --vcek "$C/vcek-m.pem" "$R/m3.bin"
+testcmd "--cert-table with --certs: usage error" 2 V --cert-table "$TBL/full.bin" --certs "$C" "$R/m3.bin"
+# Malformed tables: not examined (exit 1), the problem named.
+badtable() {    # badtable MODE MESSAGE KIND=FILE...
+        local mode=$1 msg=$2
+        shift 2
+        $TB "$TBL/$mode.bin" --mode "$mode" "$@"
+        run V --trust-ark "$C/ark-m.pem" --cert-table "$TBL/$mode.bin" "$R/m3.bin"
+        if [ "$STATUS" = 1 ] && grep -q "certificate table '$TBL/$mode.bin': $msg" "$ERR"; then
+                pass "malformed table ($mode): exit 1, '$msg'"
+        else
+                fail "malformed table ($mode): exit 1, '$msg'" "exit $STATUS" "$(cat "$ERR")"
+        fi
+}
+FULL=(ark="$C/ark-m.pem" ask="$C/ask-m.pem" vcek="$C/vcek-m.pem")
+badtable bad-guid "certificate table holds no VCEK or VLEK" "${FULL[@]}"
+badtable overlap "certificate table entries overlap" "${FULL[@]}"
+badtable out-of-range "certificate table entry out of bounds" "${FULL[@]}"
+badtable over-table "certificate table entry out of bounds (or over the table)" "${FULL[@]}"
+badtable no-terminator "certificate table has no terminating entry" "${FULL[@]}"
+badtable twice "certificate table names a certificate twice" "${FULL[@]}"
+$TB "$TBL/both.bin" ark="$C/ark-m.pem" vcek="$C/vcek-m.pem" vlek="$C/vlek-m.pem"
+run V --trust-ark "$C/ark-m.pem" --cert-table "$TBL/both.bin" "$R/m3.bin"
+[ "$STATUS" = 1 ] && grep -q "holds both a VCEK and a VLEK" "$ERR" && pass "table with a VCEK and a VLEK: exit 1" ||
+        fail "table with a VCEK and a VLEK: exit 1" "exit $STATUS" "$(cat "$ERR")"
+printf 'x' >"$TBL/tiny.bin"
+testcmd "a 1-byte table: exit 1" 1 V --trust-ark "$C/ark-m.pem" --cert-table "$TBL/tiny.bin" "$R/m3.bin"
+cp "$TBL/full.bin" "$TBL/cut.bin"; bsize "$TBL/cut.bin" 500
+testcmd "a table cut inside a certificate: exit 1" 1 V --trust-ark "$C/ark-m.pem" --cert-table "$TBL/cut.bin" "$R/m3.bin"
+expect_err "... out of bounds" "certificate table entry out of bounds"
+testcmd "a missing table: exit 1" 1 V --cert-table "$TBL/nosuch.bin" "$R/m3.bin"
+expect_err "... naming it" "reading certificate table '$TBL/nosuch.bin'"
+
 # --- host-supplied text is inert: certificate names and productName ----------------------------
 # A VCEK whose CN and productName hold a newline forging a "PASS  measurement" line and an ANSI
 # escape: every output shows them escaped, none holds the raw bytes.
@@ -703,6 +756,20 @@ VI=$A/virtee-milan-vcek-v2-120d77b2
 fails "real report, test root trusted" 3 ark-trusted --trust-ark "$C/ark-m.pem" --certs "$VI" "$VI"
 fails "real report, real root as --trust-ark" 0 "" --trust-ark "$A/amd-roots/milan/vcek/ark.pem" --certs "$VI" "$VI"
 fails "real report, real root as --trust-ark, VCEK alone" 0 "" --trust-ark "$A/amd-roots/milan/vcek/ark.pem" --vcek "$VI/vcek.der" "$VI"
+# Real certificate tables: the VCEK with AMD's ASK and ARK; the VCEK alone; the VLEK alone (as
+# AWS hands it), completed from the built-in roots.
+G=$A/ccf-genoa-vcek-v3-4ae0e73a
+$TB "$TBL/real-full.bin" ark="$G/ark.pem" ask="$G/ask.pem" vcek="$G/vcek.pem"
+$TB "$TBL/real-vcek.bin" vcek="$G/vcek.pem"
+$TB "$TBL/real-vlek.bin" vlek="$VL/vlek.der"
+fails "real table VCEK+ASK+ARK" 0 "" --cert-table "$TBL/real-full.bin" "$G/report.bin"
+fails "real table with the VCEK alone" 0 "" --cert-table "$TBL/real-vcek.bin" "$G/report.bin"
+expect_out "... ARK built in" '^  PASS  ark-trusted +ARK-Genoa \(built-in\) key sha256:'
+fails "real VLEK-only table (as of 2025-04-01)" 0 "" --at 2025-04-01 --cert-table "$TBL/real-vlek.bin" "$VL/report.bin"
+expect_out "... the built-in ASVK" '^  PASS  ask-signed +SEV-VLEK-Milan \(built-in\): verified$'
+fails "real VLEK-only table, now: expired" 3 validity --cert-table "$TBL/real-vlek.bin" "$VL/report.bin"
+fails "real table of another report's VCEK (same TCB)" 3 "signature,chip-id" --cert-table "$TBL/real-vcek.bin" \
+        "$A/trustee-genoa-vcek-v3-227a641d/report.bin"
 cp "$A/oak-turin-vcek-v5-3f44a09b/report.bin" "$R/real.bin"; bflip "$R/real.bin" 0x90 0
 fails "real Turin report with a flipped measurement bit" 3 signature --certs "$A/oak-turin-vcek-v5-3f44a09b" "$R/real.bin"
 fails "real Turin report, Genoa roots" 3 leaf-signed,cert-generation,generation,tcb-layout,chip-id,cert-tcb --ark "$A/amd-roots/genoa/vcek/ark.pem" \
