@@ -14,6 +14,9 @@
 
 struct crl;
 
+/* A CRL file's size at most: AMD's list a few KiB. */
+#define CRL_FILE_MAX (1 << 20)
+
 /* Loads one CRL from a DER or PEM (exactly one X509 CRL block) file, or from memory. -errno of
  * reading; -EBADMSG when the bytes are not exactly one CRL. */
 int crl_load(const char *path, struct crl **ret);

@@ -36,7 +36,7 @@ static const struct argp_option cert_options[] = {
         { "vcek",      OPT_VCEK,      "FILE", 0, "VCEK certificate that signed the reports", 1 },
         { "vlek",      OPT_VLEK,      "FILE", 0, "VLEK certificate that signed the reports", 1 },
         { "cert-table", OPT_CERT_TABLE, "FILE", 0, "GHCB certificate table holding the VCEK or "
-                                                   "VLEK (report get --certs-out)", 1 },
+                                                   "VLEK, as the host hands it to the guest", 1 },
         { "trust-ark", OPT_TRUST_ARK, "FILE", 0, "Trust this root instead of the pinned AMD ARKs "
                                                  "(test chains)", 1 },
         { "crl",       OPT_CRL,       "FILE", 0, "The ARK's certificate revocation list (DER or "

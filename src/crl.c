@@ -87,7 +87,7 @@ int crl_from_mem(const void *data, size_t size, struct crl **ret) {
 int crl_load(const char *path, struct crl **ret) {
         _cleanup_(freep) uint8_t *data = NULL;
         size_t size;
-        int r = fileio_read_full(path, 16 << 20, &data, &size);
+        int r = fileio_read_full(path, CRL_FILE_MAX, &data, &size);
 
         if (r < 0)
                 return r;
