@@ -308,6 +308,14 @@ struct cli_given;
 int config_apply_options(struct vm_config *c, const struct config_option *table, size_t n,
                          const struct cli_given *given, const void *args);
 
+/* An applet's --config: config_load() of path with flags, every problem logged
+ * (config_log_problems()) and a read error logged naming the file, then config_apply_options()
+ * of table (NULL: none). 0 and a new config in *ret; -EINVAL (bad config, logged); -errno
+ * (logged). */
+int config_load_with_options(const char *path, unsigned flags, const struct config_option *table,
+                             size_t n, const struct cli_given *given, const void *args,
+                             struct vm_config **ret);
+
 /* What config_fill_from_report() filled in. */
 enum {
         CONFIG_FILLED_CPU_FAMILY = 1 << 0,      /* only reports v3+ name the CPU */

@@ -767,18 +767,14 @@ static const struct config_option launch_config_options[] = {
  * read back into the QEMU parameters. Its SNP fields (policy, ID block, host data) serve an SNP
  * launch only, unless given as options. */
 static int apply_config(struct launch_args *a) {
-        struct config_problems problems = { 0 };
         struct vm_config *c;
         bool snp = a->q.mode == QEMU_MODE_SNP;
         int r;
 
-        r = config_load(a->config, 0, &problems, &a->cfg);
-        (void) config_log_problems(&problems, a->config);
-        config_problems_clear(&problems);
-        if (r == -EINVAL)
-                return r;       /* the problems say why */
+        r = config_load_with_options(a->config, 0, launch_config_options,
+                                     ELEMENTSOF(launch_config_options), &a->given, a, &a->cfg);
         if (r < 0)
-                return log_errno(r, "reading config '%s'", a->config);
+                return r;
         c = a->cfg;
         /* launch runs QEMU: a digest for EC2's or GCE's VMSAs would never match. */
         if (c->vmm_type != MEASURE_VMM_QEMU) {
@@ -786,15 +782,11 @@ static int apply_config(struct launch_args *a) {
                           "differs", a->config, config_vmm_type_to_string(c->vmm_type));
                 return -EINVAL;
         }
-        if (!given(a, OPT_CPU) && !c->vcpu_type) {
+        if (!c->vcpu_type) {            /* the config's, or --cpu's */
                 log_error("config '%s': vcpu_type: launch needs a QEMU CPU model, not only "
                           "vcpu_sig", a->config);
                 return -EINVAL;
         }
-        r = config_apply_options(c, launch_config_options, ELEMENTSOF(launch_config_options),
-                                 &a->given, a);
-        if (r < 0)
-                return log_errno(r, "applying the options to config '%s'", a->config);
 
         a->q.ovmf = c->ovmf_file;
         a->q.kernel = c->kernel_file;
