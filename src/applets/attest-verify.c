@@ -379,9 +379,9 @@ static int load_id_block(const char *path, struct attest_expect *x) {
         return 0;
 }
 
-/* ID authentication info (snp-facts B.3.7): ID_KEY at 0x240 and AUTHOR_KEY at 0x880, 0x404 bytes
- * each; the report carries SHA-384 of each (zero when there is no author key). The file is
- * idblock's auth-block.base64, or the 4096 raw bytes. */
+/* ID authentication info (snp-facts B.3.7; struct snp_id_auth): the report carries SHA-384 of
+ * the ID key and of the author key (zero when there is none). The file is idblock's
+ * auth-block.base64, or the 4096 raw bytes. */
 static int load_auth_block(const char *path, struct attest_expect *x) {
         _cleanup_(freep) uint8_t *b = NULL;
         uint8_t id[48], author[48];
