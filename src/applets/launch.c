@@ -90,65 +90,6 @@ static void launch_args_done(struct launch_args *a) {
                 config_free(a->cfg);
 }
 
-/* 2048, 2048M, 4G -> MiB. */
-static int parse_memory(const char *s, uint64_t *ret) {
-        _cleanup_(freep) char *num = strdup(s);
-        uint64_t v, mul = 1;
-        size_t len;
-
-        if (!num)
-                return -ENOMEM;
-        len = strlen(num);
-        if (len > 1 && strchr("mMgG", num[len - 1])) {
-                mul = strchr("gG", num[len - 1]) ? 1024 : 1;
-                num[len - 1] = '\0';
-        }
-        if (parse_u64(num, &v) < 0 || v == 0 || v > (UINT64_C(1) << 32) / mul)
-                return -EINVAL;
-        *ret = v * mul;
-        return 0;
-}
-
-/* [ADDR:]HOSTPORT:GUESTPORT[/tcp|/udp] */
-static int parse_forward(const char *s, struct qemu_forward *ret, char **ret_addr) {
-        _cleanup_(freep) char *copy = strdup(s);
-        char *proto, *last, *host, *addr = NULL;
-        unsigned hp, gp;
-
-        if (!copy)
-                return -ENOMEM;
-        *ret = (struct qemu_forward) { 0 };
-        proto = strchr(copy, '/');
-        if (proto) {
-                *proto++ = '\0';
-                if (strcmp(proto, "udp") == 0)
-                        ret->udp = true;
-                else if (strcmp(proto, "tcp") != 0)
-                        return -EINVAL;
-        }
-        last = strrchr(copy, ':');
-        if (!last)
-                return -EINVAL;
-        *last++ = '\0';
-        host = strrchr(copy, ':');
-        if (host) {
-                *host++ = '\0';
-                addr = copy;
-        } else
-                host = copy;
-        if (parse_uint(host, 1, 65535, &hp) < 0 || parse_uint(last, 1, 65535, &gp) < 0)
-                return -EINVAL;
-        ret->host_port = (uint16_t) hp;
-        ret->guest_port = (uint16_t) gp;
-        if (addr) {
-                *ret_addr = strdup(addr);
-                if (!*ret_addr)
-                        return -ENOMEM;
-                ret->host_addr = *ret_addr;
-        }
-        return 0;
-}
-
 static int parse_console(const char *s, struct qemu_params *q) {
         if (strcmp(s, "stdio") == 0 || strcmp(s, "serial") == 0)
                 q->console = QEMU_CONSOLE_STDIO;
@@ -311,7 +252,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                 q->cpu_model = arg;
                 break;
         case OPT_MEMORY:
-                if (parse_memory(arg, &q->memory_mib) < 0)
+                if (parse_size_mib(arg, &q->memory_mib) < 0)
                         argp_error(state, "bad --memory '%s': MiB, or a size with M or G", arg);
                 break;
         case OPT_DISK:
@@ -339,7 +280,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
 
                 if (a->n_forwards >= MAX_FORWARDS)
                         argp_error(state, "at most %d --forward", MAX_FORWARDS);
-                r = parse_forward(arg, &a->forwards[a->n_forwards],
+                r = qemu_forward_from_string(arg, &a->forwards[a->n_forwards],
                                   &a->forward_addrs[a->n_forwards]);
                 if (r == -ENOMEM)
                         argp_failure(state, SNPCTL_EXIT_FAILURE, ENOMEM, "--forward");
