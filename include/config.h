@@ -248,8 +248,11 @@ int config_measure_digest(const struct vm_config *c, const struct measure_params
  * A struct vm_config is the one description of a launch. measure, launch, idblock and
  * attest-verify load it from --config, lay the options given on the command line over it with
  * config_apply_options(), and read their parameters from the result (config_measure_params(),
- * config_expected_digest(), attest_expect_from_config(), launch's QEMU line), so its launch
- * digest is computed once per run and kept in it. The argp parser stays the only place that
+ * config_expected_digest(), attest_expect_from_config(), launch's QEMU line); its launch digest
+ * is kept in it, so a run measures one set of boot files once (launch measures again only when
+ * its options change a measured input: config_load() judged the config as written, its ID block
+ * against its own digest). The options were checked by the parser, the config's values by
+ * config_load() (idblock checks the result again). The argp parser stays the only place that
  * parses an option: it leaves the value in the applet's own arguments and records the key
  * (struct cli_given, whatever the spelling). A table per applet names, for each option key, the
  * config field it overrides and where the parsed value is; one generic copy does the rest, so
@@ -308,6 +311,14 @@ struct cli_given;
  * -ENOMEM (c then holds some of the values). */
 int config_apply_options(struct vm_config *c, const struct config_option *table, size_t n,
                          const struct cli_given *given, const void *args);
+
+/* An applet's --config: config_load() of path with flags, every problem logged
+ * (config_log_problems()) and a read error logged naming the file, then config_apply_options()
+ * of table (NULL: none). 0 and a new config in *ret; -EINVAL (bad config, logged); -errno
+ * (logged). */
+int config_load_with_options(const char *path, unsigned flags, const struct config_option *table,
+                             size_t n, const struct cli_given *given, const void *args,
+                             struct vm_config **ret);
 
 /* What config_fill_from_report() filled in. */
 enum {

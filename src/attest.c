@@ -38,19 +38,6 @@ bool attest_expect_any(const struct attest_expect *e) {
 
 /* ---- expected values from a VM config ---- */
 
-static __attribute__((format(printf, 3, 4))) int fail_why(char **ret_why, int r,
-                                                          const char *fmt, ...) {
-        va_list ap;
-
-        if (ret_why) {
-                va_start(ap, fmt);
-                if (vasprintf(ret_why, fmt, ap) < 0)
-                        *ret_why = NULL;
-                va_end(ap);
-        }
-        return r;
-}
-
 int attest_expect_from_config(struct vm_config *c, unsigned flags,
                               const struct config_option *options, size_t n_options,
                               const struct cli_given *given, const void *args,
@@ -64,8 +51,8 @@ int attest_expect_from_config(struct vm_config *c, unsigned flags,
                 *ret_why = NULL;
         if (c->host_cpu_family != SNP_GEN_MILAN && c->host_cpu_family != SNP_GEN_GENOA &&
             c->host_cpu_family != SNP_GEN_TURIN)
-                return fail_why(ret_why, -EINVAL, "host_cpu_family: not set (Milan, Genoa or "
-                                "Turin); it decides the TCB layout and the AMD chain");
+                return log_fail_why(ret_why, -EINVAL, "host_cpu_family: not set (Milan, Genoa "
+                                    "or Turin); it decides the TCB layout and the AMD chain");
 
         if (!(flags & ATTEST_CONFIG_NO_MEASUREMENT)) {
                 _cleanup_(freep) char *why = NULL;
@@ -74,8 +61,8 @@ int attest_expect_from_config(struct vm_config *c, unsigned flags,
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)
-                        return fail_why(ret_why, r, "computing the launch digest: %s",
-                                        why ? why : strerror(-r));
+                        return log_fail_why(ret_why, r, "computing the launch digest: %s",
+                                            why ? why : strerror(-r));
                 x.has_measurement = true;
         }
         /* The ID block and auth files against the config as loaded (and the digest just

@@ -285,8 +285,8 @@ static int policy_json(uint64_t p, struct json_object **ret) {
         _cleanup_(json_object_putp) struct json_object *o = json_object_new_object();
 
         if (!o ||
-            output_add_int(o, "abi_major", (int64_t) ((p & SNP_POLICY_ABI_MAJOR_MASK) >> 8)) < 0 ||
-            output_add_int(o, "abi_minor", (int64_t) (p & SNP_POLICY_ABI_MINOR_MASK)) < 0)
+            output_add_int(o, "abi_major", (int64_t) snp_policy_abi_major(p)) < 0 ||
+            output_add_int(o, "abi_minor", (int64_t) snp_policy_abi_minor(p)) < 0)
                 return -ENOMEM;
         for (const struct snp_bit_name *b = snp_policy_bits; b->name; b++)
                 if (output_add_bool(o, b->name, p & (UINT64_C(1) << b->bit)) < 0)

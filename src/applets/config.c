@@ -377,8 +377,8 @@ static void show_text(const struct vm_config *c) {
                 printf("%-22s \"%s\"\n", "measured cmdline", c->cmdline);
 
         printf("%-22s 0x%" PRIx64 "\n", "guest_policy", p);
-        printf("  %-20s %u.%u\n", "ABI minimum", (unsigned) ((p >> 8) & 0xff),
-               (unsigned) (p & 0xff));
+        printf("  %-20s %u.%u\n", "ABI minimum", snp_policy_abi_major(p),
+               snp_policy_abi_minor(p));
         for (size_t i = 0; i < ELEMENTSOF(policy_lines); i++)
                 printf("  %-20s %s\n", policy_lines[i].label,
                        p & policy_lines[i].bit ? policy_lines[i].set : policy_lines[i].clear);

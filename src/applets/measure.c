@@ -398,20 +398,13 @@ static const struct config_option measure_config_options[] = {
  * strings a->p then borrows. */
 static int apply_config(struct measure_args *a, struct vm_config **ret) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
-        struct config_problems problems = { 0 };
         struct measure_params *p = &a->p, cp;
-        int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
+        int r = config_load_with_options(a->config, CONFIG_SKIP_FILE_CHECKS,
+                                         measure_config_options,
+                                         ELEMENTSOF(measure_config_options), &a->given, a, &c);
 
-        (void) config_log_problems(&problems, a->config);
-        config_problems_clear(&problems);
-        if (r == -EINVAL)
-                return r;       /* the problems said why */
         if (r < 0)
-                return log_errno(r, "reading config '%s'", a->config);
-        r = config_apply_options(c, measure_config_options, ELEMENTSOF(measure_config_options),
-                                 &a->given, a);
-        if (r < 0)
-                return log_errno(r, "applying the options to config '%s'", a->config);
+                return r;
         config_measure_params(c, &cp);
         p->ovmf = cp.ovmf;
         if (p->mode != MEASURE_MODE_SNP_OVMF_HASH) {    /* that mode measures the OVMF alone */
