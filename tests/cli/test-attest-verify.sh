@@ -624,6 +624,13 @@ expect_out "good report: the floor is checked" '^  PASS  committed-tcb +bl=3 tee
 delivered "good report with a floor"
 cmp -s "$T/got.good" "$T/secret" && pass "... the exact secret" || fail "... the exact secret"
 stop_agent
+agent nocerts "$R/tpl.bin"
+run V --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --owner-key "$T/owner.pem" --measurement "$MZ" "${FLOOR[@]}"
+[ "$STATUS" = 1 ] && grep -q "report of agent 'http://127.0.0.1:$PORT': no VCEK or VLEK certificate: give --vcek or --vlek FILE" "$ERR" &&
+        ! grep -q 'report\.bin' "$ERR" && ! grep -q DELIVERED "$OUT" &&
+        pass "--url, no table from the agent and no certificates: exit 1 naming the agent, not ./report.bin" ||
+        fail "--url, no table from the agent and no certificates: exit 1 naming the agent, not ./report.bin" "exit $STATUS" "$(cat "$ERR")"
+stop_agent
 agent none "$R/tpl.bin"
 URLV --min-tcb none
 delivered "good report, --min-tcb none"
