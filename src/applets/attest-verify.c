@@ -26,6 +26,7 @@
 #include "idblock.h"
 #include "log.h"
 #include "output.h"
+#include "parallel.h"
 #include "parse.h"
 #include "report.h"
 #include "report-files.h"
@@ -45,6 +46,7 @@ struct attest_verify_args {
         bool has_owner_digest;          /* from the config */
         uint8_t owner_digest[HANDSHAKE_OWNER_DIGEST_SIZE];
         unsigned timeout_s;
+        unsigned jobs;                  /* --jobs; 0: one per CPU */
 };
 
 enum {
@@ -72,6 +74,7 @@ enum {
         OPT_TIMEOUT,
         OPT_OWNER_KEY,
         OPT_OWNER_PASS,
+        OPT_JOBS,
         OPT_END,
 };
 _Static_assert(OPT_END <= CLI_OPT_MAX, "one bit of struct cli_given per option");
@@ -123,6 +126,9 @@ static const struct argp_option attest_verify_options[] = {
         { "owner-pass",    OPT_OWNER_PASS,  "SOURCE", 0, "Pass phrase of an encrypted owner key: "
                                                          "file:PATH or env:VAR (default: ask on "
                                                          "the terminal)", 3 },
+        { NULL, 0, NULL, 0, "Batches:", 4 },
+        { "jobs",          OPT_JOBS,        "N",   0, "Reports verified at once, sharing each "
+                                                      "verified chain (default: one per CPU)", 4 },
         { 0 }
 };
 
@@ -174,6 +180,11 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         case OPT_SECRET_FILE: a->secret_file = arg; break;
         case OPT_OWNER_KEY: a->owner_key = arg; break;
         case OPT_OWNER_PASS: a->owner_pass = arg; break;
+        case OPT_JOBS:
+                if (parse_uint(arg, 1, 256, &u) < 0)
+                        argp_error(state, "bad --jobs '%s' (1-256)", arg);
+                a->jobs = u;
+                break;
         case OPT_TIMEOUT:
                 if (parse_uint(arg, 1, 3600, &u) < 0)
                         argp_error(state, "bad --timeout '%s' (1-3600 seconds)", arg);
@@ -601,44 +612,68 @@ static int add_json(struct json_object *arr, const char *path, const struct atte
 /* run()'s answer when a required option is missing and only the config could tell (exit 2). */
 #define RUN_USAGE (-EDOM)
 
-static enum verdict verify_one(const struct attest_verify_args *a, const char *path,
-                               struct cert_cache **cache, const struct crypto_cert *trusted,
-                               struct attest_result *res) {
-        _cleanup_(freep) uint8_t *data = NULL;
+/* One report of a batch: read and given its chain here, in order (the chain cache is this
+ * thread's), then verified on the --jobs threads (verify_item()), then printed in order. */
+struct batch_item {
+        const char *path;
+        uint8_t *data;                  /* NULL: too large to be a report (size is the cap) */
+        size_t size;
+        const struct attest_chain *chain;       /* NULL: not examined */
+        struct attest_result res;
+        enum verdict verdict;
+};
+
+/* Reports read and held at once: bounds the memory of a batch of any size. */
+#define BATCH_CHUNK 1024
+
+static void prepare_one(const struct attest_verify_args *a, const char *path,
+                        struct cert_cache **cache, const struct crypto_cert *trusted,
+                        struct batch_item *it) {
         _cleanup_(freep) char *why = NULL;
         struct attest_chain *chain = NULL;
         unsigned signing_key = SNP_SIGNER_VCEK;
-        size_t size = 0;
         int r;
 
-        *res = (struct attest_result) {};
-        r = fileio_read_full(path, 1 << 20, &data, &size);
+        *it = (struct batch_item) { .path = path, .verdict = VERDICT_ERROR };
+        r = fileio_read_full(path, 1 << 20, &it->data, &it->size);
         if (r == -EFBIG) {
                 /* Too large to be a report: still examined and rejected, with an empty buffer. */
-                data = NULL;
-                size = (size_t) 1 << 20;
+                it->data = NULL;
+                it->size = (size_t) 1 << 20;
         } else if (r < 0) {
                 log_errno(r, "reading report '%s'", path);
-                return VERDICT_ERROR;
+                return;
         }
-        if (data)
-                signing_key = snp_report_peek_signing_key(data, size);
+        if (it->data)
+                signing_key = snp_report_peek_signing_key(it->data, it->size);
         r = cert_chain_for_report(&a->certs, path, signing_key, trusted, cache, &chain, &why);
         if (r < 0) {
                 log_errno(r, "%s", why ? why : "finding the certificates");
-                return VERDICT_ERROR;
+                return;
         }
-        if (!data) {
-                static const uint8_t none[1];
+        it->chain = chain;
+}
 
-                r = attest_verify_report(chain, none, size, &a->expect, res);
-        } else
-                r = attest_verify_report(chain, data, size, &a->expect, res);
+struct batch {
+        struct batch_item *items;
+        const struct attest_expect *expect;
+};
+
+static void verify_item(size_t i, void *ctx) {
+        static const uint8_t none[1];
+        const struct batch *b = ctx;
+        struct batch_item *it = &b->items[i];
+        int r;
+
+        if (!it->chain)
+                return;
+        r = attest_verify_report(it->chain, it->data ? it->data : none, it->size, b->expect,
+                                 &it->res);
         if (r < 0) {
-                log_errno(r, "verifying report '%s'", path);
-                return VERDICT_ERROR;
+                log_errno(r, "verifying report '%s'", it->path);
+                return;
         }
-        return attest_verified(res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
+        it->verdict = attest_verified(&it->res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
 }
 
 /* ---- the handshake (--url) ---- */
@@ -834,6 +869,7 @@ static int run(struct attest_verify_args *a) {
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
         _cleanup_(report_files_done) struct report_files list = {};
         struct cert_cache *cache = NULL;
+        struct batch_item *items;
         const char *bad = NULL;
         size_t n, n_ok = 0, n_rejected = 0, n_error = 0;
         int r;
@@ -900,26 +936,40 @@ static int run(struct attest_verify_args *a) {
                 log_error("no reports found in the arguments");
                 return -ENOENT;
         }
-        for (size_t i = 0; i < n; i++) {
-                struct attest_result res;
-                enum verdict v = verify_one(a, list.v[i], &cache, trusted, &res);
+        items = calloc(n < BATCH_CHUNK ? n : BATCH_CHUNK, sizeof(*items));
+        if (!items)
+                return log_errno(-ENOMEM, "verifying reports");
+        for (size_t base = 0; base < n; base += BATCH_CHUNK) {
+                size_t m = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
+                struct batch b = { .items = items, .expect = &a->expect };
 
-                if (v == VERDICT_VERIFIED)
-                        n_ok++;
-                else if (v == VERDICT_REJECTED)
-                        n_rejected++;
-                else
-                        n_error++;
-                if (arr) {
-                        if (add_json(arr, list.v[i], &res, v) < 0) {
-                                log_errno(-ENOMEM, "building JSON");
+                for (size_t i = 0; i < m; i++)
+                        prepare_one(a, list.v[base + i], &cache, trusted, &items[i]);
+                parallel_for(m, a->jobs ? a->jobs : parallel_cpus(), verify_item, &b);
+                for (size_t i = 0; i < m; i++) {
+                        const struct attest_result *res = &items[i].res;
+                        enum verdict v = items[i].verdict;
+                        const char *path = items[i].path;
+
+                        free(items[i].data);
+                        if (v == VERDICT_VERIFIED)
+                                n_ok++;
+                        else if (v == VERDICT_REJECTED)
+                                n_rejected++;
+                        else
                                 n_error++;
-                        }
-                } else if (n == 1 && v != VERDICT_ERROR)
-                        print_table(list.v[i], &res, v);
-                else
-                        print_line(list.v[i], &res, v);
+                        if (arr) {
+                                if (add_json(arr, path, res, v) < 0) {
+                                        log_errno(-ENOMEM, "building JSON");
+                                        n_error++;
+                                }
+                        } else if (n == 1 && v != VERDICT_ERROR)
+                                print_table(path, res, v);
+                        else
+                                print_line(path, res, v);
+                }
         }
+        free(items);
         if (arr && output_print_json(arr) < 0) {
                 log_error("writing JSON to stdout failed");
                 n_error++;
