@@ -9,15 +9,24 @@
 
 #include "attest.h"
 #include "crypto.h"
+#include "snp-abi.h"
 
 struct cert_args {
         const char *certs;              /* --certs DIR */
         const char *ark, *ask, *vcek, *vlek;
+        const char *crl;                /* CRL of the chain's ARK (DER or PEM) */
         const char *trust_ark;          /* --trust-ark FILE: trusted instead of the pinned ARKs */
+        /* AMD's key server (kds.h): --fetch completes the chain and CRL from the cache, fetching
+         * what it lacks; --offline from the cache alone. */
+        bool fetch, offline;
+        const char *kds_url, *cache_dir;
+        enum snp_generation product;    /* --product: for version 2 reports */
+        unsigned kds_timeout, kds_wait; /* seconds */
 };
 
-/* The argp child for --certs, --ark, --ask (--asvk), --vcek, --vlek and --trust-ark; its input
- * is a struct cert_args. --vcek with --vlek is a usage error. */
+/* The argp child for --certs, --ark, --ask (--asvk), --vcek, --vlek, --trust-ark and the key
+ * server's --fetch, --offline, --kds-url, --cache-dir, --product, --kds-timeout, --kds-wait; its
+ * input is a struct cert_args. --vcek with --vlek, --fetch with --offline are usage errors. */
 extern const struct argp cert_argp;
 
 /* True when a certificate file or folder was given (--trust-ark alone is not one). */
@@ -39,3 +48,20 @@ void cert_cache_free(struct cert_cache **cache);
 int cert_chain_for_report(const struct cert_args *a, const char *report_path,
                           unsigned signing_key, const struct crypto_cert *trusted,
                           struct cert_cache **cache, struct attest_chain **ret, char **ret_why);
+
+/* With --fetch or --offline: *ret becomes a copy of a whose missing ARK, ASK/ASVK, VCEK and CRL
+ * (a file named by a flag or found in --certs DIR counts as there) are files of the KDS cache
+ * for the report of size bytes at report, fetched into it when missing (not with --offline). The
+ * product is the report's CPUID (v3+), else --product, else the given certificate's productName,
+ * else tried in turn (Turin for a CHIP_ID with bytes 8-63 zero, else Milan then Genoa). A VLEK
+ * cannot be fetched (AMD gives VLEKs to cloud providers only); its chain can. A CRL the server
+ * does not have (404) or, offline, the cache lacks leaves crl NULL. The KDS client and the path
+ * strings live in *cache, so one client serves a whole batch. Without --fetch or --offline,
+ * *ret = *a. 0; -errno with *ret_why (malloc'd, may be NULL on -ENOMEM) naming the certificate
+ * and URL: -ENOENT when the server or, offline, the cache has none, -EPROTO for an answer that is
+ * not what was asked for, -EBUSY, -ETIMEDOUT and others of the transfer. */
+int cert_args_fetch(const struct cert_args *a, const void *report, size_t size,
+                    struct cert_cache **cache, struct cert_args *ret, char **ret_why);
+
+/* HTTP requests the KDS client of cache made (0 without one). */
+unsigned cert_cache_kds_requests(const struct cert_cache *cache);

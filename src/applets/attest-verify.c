@@ -650,6 +650,7 @@ static enum verdict verify_one(const struct attest_verify_args *a, const char *p
         _cleanup_(freep) uint8_t *data = NULL;
         _cleanup_(freep) char *why = NULL;
         struct attest_chain *chain = NULL;
+        struct cert_args certs = a->certs;
         unsigned signing_key = SNP_SIGNER_VCEK;
         size_t size = 0;
         int r;
@@ -666,7 +667,12 @@ static enum verdict verify_one(const struct attest_verify_args *a, const char *p
         }
         if (data)
                 signing_key = snp_report_peek_signing_key(data, size);
-        r = cert_chain_for_report(&a->certs, path, signing_key, trusted, cache, &chain, &why);
+        r = data ? cert_args_fetch(&a->certs, data, size, cache, &certs, &why) : 0;
+        if (r < 0) {
+                log_errno(r, "report '%s': %s", path, why ? why : "fetching the certificates");
+                return VERDICT_ERROR;
+        }
+        r = cert_chain_for_report(&certs, path, signing_key, trusted, cache, &chain, &why);
         if (r < 0) {
                 log_errno(r, "%s", why ? why : "finding the certificates");
                 return VERDICT_ERROR;
@@ -846,8 +852,15 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 chain = table_chain;
         } else {
                 _cleanup_(freep) char *why = NULL;
+                struct cert_args certs;
 
-                r = cert_chain_for_report(&a->certs, "./report.bin",
+                r = cert_args_fetch(&a->certs, resp + HANDSHAKE_KEY_SIZE, SNP_REPORT_SIZE, &cache,
+                                    &certs, &why);
+                if (r < 0) {
+                        log_errno(r, "%s", why ? why : "fetching the certificates");
+                        goto out;
+                }
+                r = cert_chain_for_report(&certs, "./report.bin",
                                           snp_report_peek_signing_key(resp + HANDSHAKE_KEY_SIZE,
                                                                       SNP_REPORT_SIZE),
                                           trusted, &cache,
