@@ -24,10 +24,15 @@ struct cert_args {
         unsigned kds_timeout, kds_wait; /* seconds */
 };
 
-/* The argp child for --certs, --ark, --ask (--asvk), --vcek, --vlek, --trust-ark and the key
- * server's --fetch, --offline, --kds-url, --cache-dir, --product, --kds-timeout, --kds-wait; its
- * input is a struct cert_args. --vcek with --vlek, --fetch with --offline are usage errors. */
+/* The argp child for --certs, --ark, --ask (--asvk), --vcek, --vlek, --trust-ark, --fetch and
+ * (its child kds_argp) the key server's options; its input is a struct cert_args. --vcek with
+ * --vlek, --fetch with --offline, a key server option without --fetch or --offline are usage
+ * errors. */
 extern const struct argp cert_argp;
+
+/* The key server's options alone (--offline, --kds-url, --cache-dir, --product, --kds-timeout,
+ * --kds-wait), for applets that always use it (certs fetch); input: a struct cert_args. */
+extern const struct argp kds_argp;
 
 /* True when a certificate file or folder was given (--trust-ark alone is not one). */
 bool cert_args_files(const struct cert_args *a);

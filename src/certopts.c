@@ -39,12 +39,16 @@ static const struct argp_option cert_options[] = {
         { "vlek",      OPT_VLEK,      "FILE", 0, "VLEK certificate that signed the reports", 1 },
         { "trust-ark", OPT_TRUST_ARK, "FILE", 0, "Trust this root instead of the pinned AMD ARKs "
                                                  "(test chains)", 1 },
-        { NULL, 0, NULL, 0, "AMD key server (KDS):", 1 },
         { "fetch",     OPT_FETCH,     NULL,   0, "Fetch the certificates and CRL not given (VCEK, "
-                                                 "ASK/ASVK and ARK, CRL) from the key server, "
-                                                 "through the cache", 1 },
-        { "offline",   OPT_OFFLINE,   NULL,   0, "Like --fetch, from the cache alone: no request",
-          1 },
+                                                 "ASK/ASVK and ARK, CRL) from AMD's key server "
+                                                 "(KDS), through its cache", 1 },
+        { 0 }
+};
+
+static const struct argp_option kds_options[] = {
+        { NULL, 0, NULL, 0, "AMD key server (KDS):", 1 },
+        { "offline",   OPT_OFFLINE,   NULL,   0, "Take what --fetch would fetch from the cache "
+                                                 "alone: no request", 1 },
         { "kds-url",   OPT_KDS_URL,   "URL",  0, "Key server or mirror (default: "
                                                  KDS_DEFAULT_URL ")", 1 },
         { "cache-dir", OPT_CACHE_DIR, "DIR",  0, "Cache of fetched certificates (default: "
@@ -60,14 +64,13 @@ static const struct argp_option cert_options[] = {
         { 0 }
 };
 
-static error_t cert_parse_opt(int key, char *arg, struct argp_state *state) {
+static error_t kds_parse_opt(int key, char *arg, struct argp_state *state) {
         struct cert_args *a = state->input;
 
-        if (!a)         /* the applet did not hand us its struct: a programming error */
+        if (!a)
                 return ARGP_ERR_UNKNOWN;
         switch (key) {
         case ARGP_KEY_INIT: a->kds_wait = KDS_DEFAULT_WAIT; break;
-        case OPT_FETCH:     a->fetch = true; break;
         case OPT_OFFLINE:   a->offline = true; break;
         case OPT_KDS_URL:
                 if (strncmp(arg, "http://", 7) != 0 && strncmp(arg, "https://", 8) != 0)
@@ -88,6 +91,27 @@ static error_t cert_parse_opt(int key, char *arg, struct argp_state *state) {
                 if (parse_uint(arg, 0, 3600, &a->kds_wait) < 0)
                         argp_error(state, "bad --kds-wait '%s' (0-3600 seconds)", arg);
                 break;
+        default:
+                return ARGP_ERR_UNKNOWN;
+        }
+        return 0;
+}
+
+const struct argp kds_argp = {
+        .options = kds_options,
+        .parser = kds_parse_opt,
+};
+
+static const struct argp_child cert_children[] = { { &kds_argp, 0, NULL, 1 }, { 0 } };
+
+static error_t cert_parse_opt(int key, char *arg, struct argp_state *state) {
+        struct cert_args *a = state->input;
+
+        if (!a)         /* the applet did not hand us its struct: a programming error */
+                return ARGP_ERR_UNKNOWN;
+        switch (key) {
+        case ARGP_KEY_INIT: state->child_inputs[0] = a; break;
+        case OPT_FETCH:     a->fetch = true; break;
         case OPT_CERTS:     a->certs = arg; break;
         case OPT_ARK:       a->ark = arg; break;
         case OPT_ASK:       a->ask = arg; break;
@@ -113,6 +137,7 @@ static error_t cert_parse_opt(int key, char *arg, struct argp_state *state) {
 const struct argp cert_argp = {
         .options = cert_options,
         .parser = cert_parse_opt,
+        .children = cert_children,
 };
 
 bool cert_args_files(const struct cert_args *a) {

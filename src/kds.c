@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "attest.h"
 #include "crypto.h"
 #include "fileio.h"
 #include "hex.h"
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "report.h"
 
+#define KDS_CRL_ABSENT_TTL 3600       /* seconds a 404 for a CRL is believed */
 #define KDS_MAX_TRIES 8                 /* requests per item, retries on 429/503 included */
 
 struct kds {
@@ -320,11 +322,50 @@ int kds_vcek_cached(struct kds *k, enum snp_generation product, const uint8_t ch
         return 0;
 }
 
+/* The chip (hwID, padded as a CHIP_ID: Turin's 8 bytes, then the rest of chip_id, which a Turin
+ * hwID does not cover) and the TCB (in product's layout) that a VCEK certifies (KDS spec 57230;
+ * snp-facts B.3.10). -EBADMSG when an extension is missing or malformed. */
+static int vcek_identity(const struct crypto_cert *cert, enum snp_generation product,
+                         const uint8_t chip_id[64], uint8_t ret_chip[64], uint64_t *ret_tcb) {
+        static const char *const oids[5] = {
+                ATTEST_OID_FMC_SPL, ATTEST_OID_BL_SPL, ATTEST_OID_TEE_SPL, ATTEST_OID_SNP_SPL,
+                ATTEST_OID_UCODE_SPL,
+        };
+        _cleanup_(freep) uint8_t *hwid = NULL;
+        size_t n = 0, want = product == SNP_GEN_TURIN ? 8 : 64;
+        uint64_t v[5] = {};
+        struct snp_tcb t = { .has_fmc = product == SNP_GEN_TURIN };
+
+        if (crypto_cert_ext_raw(cert, ATTEST_OID_HWID, &hwid, &n) < 0)
+                return -EBADMSG;
+        /* Seen raw, and wrapped in a DER OCTET STRING (as attest.c accepts it). */
+        if (n == want + 2 && hwid[0] == 0x04 && hwid[1] == want) {
+                memmove(hwid, hwid + 2, want);
+                n = want;
+        }
+        if (n != want)
+                return -EBADMSG;
+        for (size_t i = product == SNP_GEN_TURIN ? 0 : 1; i < 5; i++)
+                if (crypto_cert_ext_uint(cert, oids[i], &v[i]) < 0 || v[i] > 255)
+                        return -EBADMSG;
+        t.fmc = (uint8_t) v[0];
+        t.bootloader = (uint8_t) v[1];
+        t.tee = (uint8_t) v[2];
+        t.snp = (uint8_t) v[3];
+        t.microcode = (uint8_t) v[4];
+        memcpy(ret_chip, chip_id, 64);
+        memcpy(ret_chip, hwid, want);
+        *ret_tcb = snp_tcb_encode(&t, product);
+        return 0;
+}
+
 int kds_vcek(struct kds *k, enum snp_generation product, const uint8_t chip_id[64],
              uint64_t reported_tcb, char **ret_path, char **ret_why) {
         _cleanup_(crypto_cert_freep) struct crypto_cert *cert = NULL;
         _cleanup_(freep) char *path = NULL, *file = NULL, *what = NULL;
         _cleanup_(freep) uint8_t *body = NULL;
+        uint8_t chip[64];
+        uint64_t tcb;
         size_t size;
         int r;
 
@@ -350,6 +391,24 @@ int kds_vcek(struct kds *k, enum snp_generation product, const uint8_t chip_id[6
         if (size == 0 || body[0] != 0x30 || crypto_cert_from_mem(body, size, &cert) < 0)
                 return fail_why(ret_why, -EPROTO, "%s: '%s%s' answered %zu bytes that are not "
                                 "one DER certificate", what, k->url, path, size);
+        /* Filed under what the certificate itself certifies, not what was asked: an answer for
+         * another chip or TCB cannot take this chip's place in the cache (the verification
+         * rejects it; the next run asks again). */
+        r = vcek_identity(cert, product, chip_id, chip, &tcb);
+        if (r < 0)
+                return fail_why(ret_why, -EPROTO, "%s: '%s%s' answered a certificate without "
+                                "a %s VCEK's hwID and SPL extensions", what, k->url, path,
+                                report_generation_name(product));
+        if (tcb != reported_tcb || memcmp(chip, chip_id, sizeof(chip)) != 0) {
+                log_debug("%s: '%s%s' answered the VCEK of another chip or TCB", what, k->url,
+                          path);
+                free(file);
+                free(what);
+                file = what = NULL;
+                r = vcek_names(k, product, chip, tcb, &file, &what);
+                if (r < 0)
+                        return r;
+        }
         r = put_or_why(file, body, size, what, ret_why);
         if (r < 0)
                 return r;
@@ -429,9 +488,10 @@ int kds_chain(struct kds *k, enum snp_generation product, bool vlek, char **ret_
 
 int kds_crl(struct kds *k, enum snp_generation product, bool vlek, char **ret_path,
             char **ret_why) {
-        _cleanup_(freep) char *file = NULL, *path = NULL, *what = NULL;
+        _cleanup_(freep) char *file = NULL, *path = NULL, *what = NULL, *absent = NULL;
         _cleanup_(freep) uint8_t *body = NULL, *old = NULL;
         const char *kind = vlek ? "vlek" : "vcek", *pname = report_generation_name(product);
+        struct stat st;
         int64_t next;
         size_t size, old_size;
         int r;
@@ -449,13 +509,24 @@ int kds_crl(struct kds *k, enum snp_generation product, bool vlek, char **ret_pa
                 *ret_path = TAKE(file);
                 return 0;
         }
+        /* A server without a CRL (404) is asked again only after KDS_CRL_ABSENT_TTL. */
+        absent = cache_path(k, "%s/%s/crl.absent", kind, pname);
+        if (!absent)
+                return -ENOMEM;
+        if (stat(absent, &st) == 0 && st.st_mtime <= time(NULL) &&
+            time(NULL) - st.st_mtime < KDS_CRL_ABSENT_TTL)
+                return fail_why(ret_why, -ENOENT, "%s: the server had none (HTTP 404) %lld s "
+                                "ago", what, (long long) (time(NULL) - st.st_mtime));
         if (k->offline)
                 return fail_why(ret_why, -ENOENT, "%s: not in the cache '%s', or past its "
                                 "nextUpdate (--offline; it would come from '%s%s')", what,
                                 k->dir, k->url, path);
         r = get(k, path, what, &body, &size, ret_why);
+        if (r == -ENOENT)
+                (void) cache_put(absent, "", 0);
         if (r < 0)
                 return r;
+        (void) unlink(absent);
         r = crypto_crl_next_update(body, size, &next);
         if (r < 0)
                 return fail_why(ret_why, -EPROTO, "%s: '%s%s' answered %zu bytes that are not "
