@@ -438,6 +438,8 @@ static int apply_config(struct attest_verify_args *a) {
                 return log_errno(r, "reading expected values from config '%s'", a->config);
         attest_expect_override(&x, &a->expect, a->has_mask);
         a->expect = x;
+        if (a->certs.product == SNP_GEN_UNKNOWN)       /* the key server's product for v2 */
+                a->certs.product = c->host_cpu_family;
         a->has_owner_digest = c->has_owner_key_digest;
         memcpy(a->owner_digest, c->owner_key_digest, sizeof(a->owner_digest));
         if (a->url && !c->has_owner_key_digest)

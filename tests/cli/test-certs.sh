@@ -174,6 +174,18 @@ EOF
 testcmd "unknown chip: 404" 1 V --fetch --kds-url "$MAIN" --cache-dir "$T/c-404" "$T/unknown.bin"
 expect_err "unknown chip: the server has none" "the server has none \(HTTP 404 from 'http://127"
 
+# A version 2 report names no product: Milan is tried, then Genoa; --product asks once.
+G2=$T/reports/oak-genoa-vcek-v2-a95b044f.bin
+before=$(requests main)
+testcmd "v2 Genoa report, no --product: verifies" 0 V --fetch --kds-url "$MAIN" --cache-dir "$T/c-v2a" "$G2"
+tail -n +$((before + 1)) "$T/main.log" | grep -qE '^GET /vcek/v1/Milan/[0-9a-f]+\?.* 404$' \
+        && pass "v2 without --product: Milan tried first (404)" || fail "v2 without --product: Milan tried first (404)"
+before=$(requests main)
+testcmd "v2 Genoa report, --product Genoa: verifies" 0 V --fetch --product Genoa --kds-url "$MAIN" \
+        --cache-dir "$T/c-v2b" "$G2"
+[ "$(tail -n +$((before + 1)) "$T/main.log" | grep -c '^GET /vcek/v1/Milan/')" = 0 ] \
+        && pass "v2 with --product Genoa: no Milan request" || fail "v2 with --product Genoa: no Milan request"
+
 # Usage.
 testcmd "--fetch and --offline exclude each other" 2 V --fetch --offline "$R1"
 testcmd "--kds-url needs --fetch" 2 V --kds-url "$MAIN" "$R1"
