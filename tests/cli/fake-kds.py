@@ -14,7 +14,7 @@ to 0, so the kernel picks a free one) is written to --port-file once the server 
 
 Modes (--mode): normal; busy (the first --busy N requests of each path answer 429 with
 Retry-After: 1); busy-always (every request 429); stall (accept, then say nothing for 60 s);
-garbage (200 with a body that is no certificate); otherchip (a VCEK request is answered with a
+garbage (200 with a body that is no certificate); huge (200 with 1 MiB); otherchip (a VCEK request is answered with a
 real VCEK of another chip of the same product).
 """
 import argparse
@@ -130,6 +130,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(429, b"Too Many Requests", [("Retry-After", "1")])
         if a.mode == "garbage":
             return self.send(200, b"<html>not a certificate</html>\n")
+        if a.mode == "huge":
+            return self.send(200, b"\x30" * (1 << 20))
         parts = url.path.split("/")
         if len(parts) != 5 or parts[0] != "" or parts[1] not in ("vcek", "vlek") or \
                 parts[2] != "v1" or parts[3] not in PRODUCTS:
@@ -168,7 +170,8 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--mode", default="normal",
-                   choices=["normal", "busy", "busy-always", "stall", "garbage", "otherchip"])
+                   choices=["normal", "busy", "busy-always", "stall", "garbage", "huge",
+                            "otherchip"])
     p.add_argument("--busy", type=int, default=1)
     p.add_argument("--crl")
     a = p.parse_args()

@@ -158,6 +158,10 @@ expect_err "garbage body: not a certificate, URL named" "'http://127\.0\.0\.1:[0
 [ -z "$(find "$T/c-garbage" -type f 2>/dev/null)" ] && pass "garbage body: nothing cached" \
         || fail "garbage body: nothing cached" "$(find "$T/c-garbage" -type f)"
 
+start_kds huge --mode huge
+testcmd "a 1 MiB answer: refused" 1 V --fetch --kds-url "$URL" --cache-dir "$T/c-huge" "$R1"
+expect_err "a 1 MiB answer: the cap and the URL named" "'http://127\.0\.0\.1:[0-9]+/vcek/v1/Milan/[0-9a-f]+\?.*' answered more than 262144 bytes"
+
 start_kds other --mode otherchip
 testcmd "a VCEK of another chip: rejected" 3 V --fetch --kds-url "$URL" --cache-dir "$T/c-other" "$R1"
 expect_out "another chip's VCEK: the signature fails" '^  FAIL  signature '
