@@ -15,11 +15,12 @@
 #include "cli.h"
 #include "crypto.h"
 #include "fileio.h"
+#include "handshake.h"
 #include "kds.h"
 #include "log.h"
 #include "report.h"
 
-#define TABLE_MAX (1 << 20)             /* a table of three certificates is a few KiB */
+#define TABLE_MAX HANDSHAKE_MAX_CERTS   /* the firmware's certificate blob */
 
 struct certs_args {
         struct common_args common;
