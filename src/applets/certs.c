@@ -18,6 +18,7 @@
 #include "handshake.h"
 #include "kds.h"
 #include "log.h"
+#include "output.h"
 #include "report.h"
 
 #define TABLE_MAX HANDSHAKE_MAX_CERTS   /* the firmware's certificate blob */
@@ -140,6 +141,17 @@ static int write_all(const struct certs_args *a, struct out_file *f, size_t n) {
                 return log_errno(r, "'%s' exists (use --force to replace it)", outs[bad].path);
         if (r < 0)
                 return log_errno(r, "writing '%s'", outs[bad].path);
+        if (a->common.json) {
+                _cleanup_(json_object_putp) struct json_object *o = json_object_new_object();
+                struct json_object *arr = json_object_new_array();
+
+                if (!o || !arr || output_add_obj(o, "written", arr) < 0)
+                        return log_errno(-ENOMEM, "building JSON");
+                for (size_t i = 0; i < n; i++)
+                        if (json_object_array_add(arr, json_object_new_string(f[i].path)) < 0)
+                                return log_errno(-ENOMEM, "building JSON");
+                return output_print_json(o) < 0 ? log_errno(-EIO, "writing to stdout") : 0;
+        }
         for (size_t i = 0; i < n; i++)
                 printf("%s\n", f[i].path);
         return fflush(stdout) == 0 ? 0 : log_errno(-EIO, "writing to stdout");

@@ -217,7 +217,9 @@ expect_err "certs fetch: names the existing file" "exists \(use --force"
 testcmd "certs fetch --force" 0 "$SNPCTL" certs fetch "$R1" -o "$T/out" --force \
         --kds-url "$MAIN" --cache-dir "$T/cache"
 testcmd "certs fetch --offline from the cache" 0 "$SNPCTL" certs fetch "$R1" -o "$T/out2" \
-        --offline --cache-dir "$T/cache"
+        --offline --cache-dir "$T/cache" --json
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert sorted(p.rsplit("/", 1)[1] for p in d["written"]) == ["ark.pem", "ask.pem", "vcek.pem"], d' "$OUT" \
+        && pass "certs fetch --json: the files written" || fail "certs fetch --json: the files written" "$(cat "$OUT")"
 testcmd "certs fetch: another chip's VCEK is not written" 3 "$SNPCTL" certs fetch "$R1" \
         -o "$T/out3" --kds-url "$URL" --cache-dir "$T/c-other2"
 [ ! -e "$T/out3/vcek.pem" ] && pass "certs fetch: nothing written on rejection" \
