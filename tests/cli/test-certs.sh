@@ -22,7 +22,7 @@ start_kds() {
         local name=$1
         shift
         rm -f "$T/$name.port"
-        python3 -W ignore "$FAKE" --data "$A" --port-file "$T/$name.port" --log "$T/$name.log" \
+        python3 -W ignore "$FAKE" --data "${KDS_DATA:-$A}" --port-file "$T/$name.port" --log "$T/$name.log" \
                 "$@" 2>"$T/$name.err" &
         PIDS+=($!)
         for _ in $(seq 100); do
@@ -269,6 +269,42 @@ testcmd "certs fetch, cached CRL past nextUpdate" 0 "$SNPCTL" certs fetch "$R1" 
         --kds-url "$URL" --cache-dir "$T/c-crl"
 grep -q '/crl 200$' "$T/oldcrl.log" && pass "a CRL past its nextUpdate: fetched again" \
         || fail "a CRL past its nextUpdate: fetched again"
+
+# ---- the handshake: the agent sends an empty certificate table (stock KVM), the owner fetches --
+# A test chain (attest-lib.sh) served by the fake key server, trusted with --trust-ark.
+. "$(dirname "$0")/attest-lib.sh"
+C=$T/chains
+mkdir -p "$C" "$T/kdsdata/test" "$T/kdsdata/amd-roots/milan/vcek"
+milan_chain
+python3 "$(dirname "$0")/attest-synth.py" new "$T/template.bin" milan 3
+cp "$C/vcek-m.pem" "$T/kdsdata/test/vcek.pem"
+cp "$C/ask-m.pem" "$T/kdsdata/amd-roots/milan/vcek/ask.pem"
+cp "$C/ark-m.pem" "$T/kdsdata/amd-roots/milan/vcek/ark.pem"
+KDS_DATA=$T/kdsdata start_kds test
+"$SNPCTL" idblock keygen -o "$T/owner.pem" >/dev/null 2>&1
+DIGEST=$(python3 "$(dirname "$0")/handshake-peer.py" digest "$T/owner.pem")
+head -c 32 /dev/urandom >"$T/secret"
+"$SNPCTL" attest-server --listen 127.0.0.1:0 --provider sim --sim-template "$T/template.bin" \
+        --sim-key "$C/chipa.key" --owner-key-digest "$DIGEST" --exec "cat >'$T/got'" \
+        >"$T/agent.out" 2>"$T/agent.err" &
+PIDS+=($!)
+for _ in $(seq 100); do
+        APORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$T/agent.err")
+        [ -n "$APORT" ] && break
+        sleep 0.1
+done
+testcmd "handshake --url --fetch: the chain from the key server, secret delivered" 0 \
+        "$SNPCTL" attest-verify --url "http://127.0.0.1:$APORT" --secret-file "$T/secret" \
+        --owner-key "$T/owner.pem" --min-tcb bl=3,tee=0,snp=20,ucode=209 \
+        --measurement "$(printf '22%.0s' $(seq 48))" --trust-ark "$C/ark-m.pem" \
+        --fetch --kds-url "$URL" --cache-dir "$T/c-hs"
+expect_out "handshake --fetch: DELIVERED" '^DELIVERED secret to http://127\.0\.0\.1:'
+grep -qE '^GET /vcek/v1/Milan/a0a1a2[0-9a-f]+\?blSPL=03&teeSPL=00&snpSPL=20&ucodeSPL=209 200$' "$T/test.log" \
+        && pass "handshake --fetch: the VCEK of the report's chip and TCB fetched" \
+        || fail "handshake --fetch: the VCEK fetched" "$(cat "$T/test.log")"
+for _ in $(seq 50); do [ -s "$T/got" ] && break; sleep 0.1; done
+cmp -s "$T/got" "$T/secret" && pass "handshake --fetch: the agent got the secret" \
+        || fail "handshake --fetch: the agent got the secret"
 
 # ---- snpctl certs split ----
 # GHCB tables built here from a case's certificates (snp-facts B.2.3).
