@@ -233,7 +233,7 @@ static int get(struct kds *k, const char *path, const char *what, uint8_t **ret_
                                         "(--kds-wait %u)", what, url, status, n + 1,
                                         waited_ms / 1000, k->max_wait_s);
                 log_debug("%s: '%s' answered HTTP %ld; asking again in %u.%03u s", what, url,
-                         status, delay / 1000, delay % 1000);
+                          status, delay / 1000, delay % 1000);
                 sleep_ms(delay);
                 waited_ms += delay;
         }
