@@ -9,11 +9,12 @@ It serves the real certificates of the test data under the real paths and query 
         of parameters matters, a missing or extra parameter is 400.
   /{vcek,vlek}/v1/{product}/cert_chain   ASK (ASVK) then ARK, PEM, from amd-roots/<product>/
   /{vcek,vlek}/v1/{product}/crl          --crl FILE when given, else 404
-Every request is appended to --log as "METHOD PATH STATUS", so tests count them. The port (bound
+Every request is appended to --log as "METHOD PATH STATUS", so tests count them. GET
+/_control?log=FILE&mode=MODE&busy=N&crl=FILE&data=DIR (any of them) switches the log, the mode,
+the CRL or adds test data without a restart; it is not logged. The port (bound
 to 0, so the kernel picks a free one) is written to --port-file once the server listens.
 
-Modes (--mode): normal; busy (the first --busy N requests of each path answer 429 with
-Retry-After: 1); busy-always (every request 429); stall (accept, then say nothing for 60 s);
+Modes (--mode): normal; busy (the first --busy N requests answer 429 with Retry-After: 1); busy-always (every request 429); stall (accept, then say nothing for 60 s);
 garbage (200 with a body that is no certificate); huge (200 with 1 MiB); otherchip (a VCEK request is answered with a
 real VCEK of another chip of the same product).
 """
@@ -92,6 +93,14 @@ def load(data_dir):
     return vceks, by_product, chains
 
 
+def add_data(srv, d):
+    v, b, c = load(d)
+    srv.vceks.update(v)
+    for k, lst in b.items():
+        srv.by_product.setdefault(k, []).extend(lst)
+    srv.chains.update(c)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -101,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
     def send(self, status, body=b"", headers=()):
         srv = self.server
         with srv.lock:
-            with open(srv.args.log, "a") as f:
+            with open(srv.log, "a") as f:
                 f.write(f"GET {self.path} {status}\n")
         self.send_response(status)
         for k, v in headers:
@@ -110,13 +119,37 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def control(self, url):
+        """/_control?log=FILE&mode=M&busy=N&crl=FILE|&data=DIR: switch without a restart."""
+        srv = self.server
+        q = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        with srv.lock:
+            a = srv.args
+            if "log" in q:
+                srv.log = q["log"][0]
+                open(srv.log, "a").close()
+            if "mode" in q:
+                a.mode = q["mode"][0]
+                srv.seen = {}
+            if "busy" in q:
+                a.busy = int(q["busy"][0])
+            if "crl" in q:
+                a.crl = q["crl"][0] or None
+            if "data" in q:
+                add_data(srv, q["data"][0])
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_GET(self):
         srv = self.server
         a = srv.args
         url = urllib.parse.urlsplit(self.path)
+        if url.path == "/_control":
+            return self.control(url)
         if a.mode == "stall":
             with srv.lock:
-                with open(a.log, "a") as f:
+                with open(srv.log, "a") as f:
                     f.write(f"GET {self.path} stalled\n")
             time.sleep(60)
             return
@@ -124,8 +157,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(429, b"Too Many Requests", [("Retry-After", "1")])
         if a.mode == "busy":
             with srv.lock:
-                n = srv.seen.get(self.path, 0)
-                srv.seen[self.path] = n + 1
+                n = srv.seen.get("", 0)
+                srv.seen[""] = n + 1
             if n < a.busy:
                 return self.send(429, b"Too Many Requests", [("Retry-After", "1")])
         if a.mode == "garbage":
@@ -182,11 +215,8 @@ def main():
     srv.seen = {}
     srv.vceks, srv.by_product, srv.chains = {}, {}, {}
     for d in a.data:
-        v, b, c = load(d)
-        srv.vceks.update(v)
-        for k, lst in b.items():
-            srv.by_product.setdefault(k, []).extend(lst)
-        srv.chains.update(c)
+        add_data(srv, d)
+    srv.log = a.log
     open(a.log, "a").close()
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:

@@ -17,7 +17,8 @@ fi
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 
-# start_kds NAME [fake-kds.py options]: a server whose URL is in $URL and log in $T/NAME.log.
+# start_kds NAME [fake-kds.py options]: a server whose URL is in $URL and log in $T/NAME.log; one
+# is started, and kds_mode switches it (a start costs a second on a loaded machine).
 start_kds() {
         local name=$1
         shift
@@ -34,6 +35,17 @@ start_kds() {
                 exit 1
         fi
         URL=http://127.0.0.1:$(cat "$T/$name.port")
+}
+# kds_mode NAME [MODE [KEY=VALUE...]]: the running server logs to $T/NAME.log from now on, in MODE
+# (default normal), with its other settings (busy=N, crl=FILE or crl= for none, data=DIR).
+kds_mode() {
+        local q="log=$T/$1.log&mode=${2:-normal}" kv
+        shift 2 2>/dev/null || shift
+        for kv in "$@"; do q="$q&$kv"; done
+        exec 3<>"/dev/tcp/127.0.0.1/$KDS_PORT" || { echo "fake key server gone"; exit 1; }
+        printf 'GET /_control?%s HTTP/1.0\r\n\r\n' "$q" >&3
+        cat <&3 >/dev/null
+        exec 3<&-
 }
 requests() { wc -l <"$T/$1.log"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -60,6 +72,7 @@ EOF
 
 start_kds main
 MAIN=$URL
+KDS_PORT=${URL##*:}
 V() { "$SNPCTL" attest-verify --allow-debug "$@"; }
 
 t0=$(now_ms)
@@ -111,15 +124,25 @@ wait $p1; s1=$?
 wait $p2; s2=$?
 [ "$s1$s2" = 00 ] && pass "two processes at once: both verify" || \
         fail "two processes at once: both verify" "$s1 $s2" "$(head -c 400 "$T/p1.err" "$T/p2.err")"
-bad=0
-while IFS= read -r f; do
-        case $f in
-        *.der) openssl x509 -inform der -noout -in "$f" 2>/dev/null || bad=$((bad + 1)) ;;
-        *.pem) openssl x509 -noout -in "$f" 2>/dev/null || bad=$((bad + 1)) ;;
-        */crl.absent) [ ! -s "$f" ] || bad=$((bad + 1)) ;;       # the server had no CRL
-        *) bad=$((bad + 1)) ;;
-        esac
-done < <(find "$T/shared" -type f)
+bad=$(python3 -W ignore - "$T/shared" <<'EOF'
+import os, sys
+from cryptography import x509
+bad = 0
+for root, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        data = open(os.path.join(root, name), "rb").read()
+        try:
+            if name.endswith(".der"):
+                x509.load_der_x509_certificate(data)
+            elif name.endswith(".pem"):
+                x509.load_pem_x509_certificate(data)
+            elif name != "crl.absent" or data:      # the server had no CRL: an empty marker
+                bad += 1
+        except ValueError:
+            bad += 1
+print(bad)
+EOF
+)
 [ "$bad" = 0 ] && pass "shared cache: every file a whole certificate, no stray file" \
         || fail "shared cache: every file a whole certificate" "$bad bad"
 testcmd "shared cache: --offline verifies all" 0 V --offline --cache-dir "$T/shared" "$T/reports"
@@ -127,14 +150,15 @@ testcmd "shared cache: --offline verifies all" 0 V --offline --cache-dir "$T/sha
 # One report for the misbehaving servers.
 R1=$T/reports/oak-milan-vcek-v3-40a2778d.bin
 
-start_kds busy --mode busy --busy 1
+kds_mode busy busy busy=1
+URL=$MAIN
 testcmd "429 with Retry-After: retried, verifies" 0 V --fetch --kds-url "$URL" \
         --cache-dir "$T/c-busy" --kds-wait 10 "$R1"
-n429=$(grep -c ' 429$' "$T/busy.log")
-[ "$n429" -ge 2 ] && grep -q 'cert_chain 200$' "$T/busy.log" && pass "429 then 200 ($n429 times 429)" \
-        || fail "429 then 200" "$(cat "$T/busy.log")"
+first_two=$(head -2 "$T/busy.log" | awk '{print $3}' | paste -sd' ')
+[ "$first_two" = "429 200" ] && [ "$(head -2 "$T/busy.log" | cut -d' ' -f2 | uniq | wc -l)" = 1 ] \
+        && pass "429, then the same request again: 200" || fail "429 then 200" "$(cat "$T/busy.log")"
 
-start_kds busy2 --mode busy-always
+kds_mode busy2 busy-always
 t0=$(now_ms)
 testcmd "always 429: gives up within --kds-wait" 1 V --fetch --kds-url "$URL" \
         --cache-dir "$T/c-busy2" --kds-wait 2 "$R1"
@@ -143,28 +167,29 @@ expect_err "always 429: says busy, names the URL" "'http://127\.0\.0\.1:[0-9]+/v
 [ "$(requests busy2)" -ge 2 ] && [ $((t1 - t0)) -lt 8000 ] && pass "always 429: retried, bounded ($((t1 - t0)) ms)" \
         || fail "always 429: retried, bounded" "$(requests busy2) requests, $((t1 - t0)) ms"
 
-start_kds stall --mode stall
+kds_mode stall stall
 t0=$(now_ms)
 testcmd "stalled server: the timeout fires" 1 V --fetch --kds-url "$URL" --cache-dir "$T/c-stall" \
-        --kds-timeout 2 "$R1"
+        --kds-timeout 1 "$R1"
 t1=$(now_ms)
 expect_err "stalled server: timed out, URL named" "fetching 'http://127\.0\.0\.1:[0-9]+/vcek/v1/Milan/.*timed out"
 [ $((t1 - t0)) -lt 8000 ] && pass "stalled server: given up in $((t1 - t0)) ms" \
         || fail "stalled server: given up in time" "$((t1 - t0)) ms"
 
-start_kds garbage --mode garbage
+kds_mode garbage garbage
 testcmd "garbage body: an error" 1 V --fetch --kds-url "$URL" --cache-dir "$T/c-garbage" "$R1"
 expect_err "garbage body: not a certificate, URL named" "'http://127\.0\.0\.1:[0-9]+/vcek/v1/Milan/[0-9a-f]+\?.*' answered [0-9]+ bytes that are not one DER certificate"
 [ -z "$(find "$T/c-garbage" -type f 2>/dev/null)" ] && pass "garbage body: nothing cached" \
         || fail "garbage body: nothing cached" "$(find "$T/c-garbage" -type f)"
 
-start_kds huge --mode huge
+kds_mode huge huge
 testcmd "a 1 MiB answer: refused" 1 V --fetch --kds-url "$URL" --cache-dir "$T/c-huge" "$R1"
 expect_err "a 1 MiB answer: the cap and the URL named" "'http://127\.0\.0\.1:[0-9]+/vcek/v1/Milan/[0-9a-f]+\?.*' answered more than 262144 bytes"
 
-start_kds other --mode otherchip
+kds_mode other otherchip
 testcmd "a VCEK of another chip: rejected" 3 V --fetch --kds-url "$URL" --cache-dir "$T/c-other" "$R1"
 expect_out "another chip's VCEK: the signature fails" '^  FAIL  signature '
+kds_mode main normal
 testcmd "the cache is not poisoned: the real server's VCEK verifies next" 0 V --fetch \
         --kds-url "$MAIN" --cache-dir "$T/c-other" "$R1"
 
@@ -220,8 +245,10 @@ testcmd "certs fetch --offline from the cache" 0 "$SNPCTL" certs fetch "$R1" -o 
         --offline --cache-dir "$T/cache" --json
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert sorted(p.rsplit("/", 1)[1] for p in d["written"]) == ["ark.pem", "ask.pem", "vcek.pem"], d' "$OUT" \
         && pass "certs fetch --json: the files written" || fail "certs fetch --json: the files written" "$(cat "$OUT")"
+kds_mode other otherchip
 testcmd "certs fetch: another chip's VCEK is not written" 3 "$SNPCTL" certs fetch "$R1" \
         -o "$T/out3" --kds-url "$URL" --cache-dir "$T/c-other2"
+kds_mode main normal
 [ ! -e "$T/out3/vcek.pem" ] && pass "certs fetch: nothing written on rejection" \
         || fail "certs fetch: nothing written on rejection"
 
@@ -254,7 +281,7 @@ for path, nxt in ((sys.argv[1], now + datetime.timedelta(days=7)), (sys.argv[2],
            .sign(key, hashes.SHA384()))
     open(path, "wb").write(crl.public_bytes(serialization.Encoding.DER))
 EOF
-start_kds crl --crl "$T/crl.der"
+kds_mode crl normal "crl=$T/crl.der"
 testcmd "certs fetch with a CRL" 0 "$SNPCTL" certs fetch "$R1" -o "$T/crlout" --kds-url "$URL" \
         --cache-dir "$T/c-crl"
 cmp -s "$T/crlout/crl.der" "$T/crl.der" && pass "certs fetch wrote crl.der" || fail "certs fetch wrote crl.der"
@@ -263,7 +290,7 @@ testcmd "certs fetch again" 0 "$SNPCTL" certs fetch "$R1" -o "$T/crlout2" --kds-
         --cache-dir "$T/c-crl"
 [ "$(grep -c '/crl 200$' "$T/crl.log")" = "$c1" ] && pass "a CRL before its nextUpdate: from the cache" \
         || fail "a CRL before its nextUpdate: from the cache"
-start_kds oldcrl --crl "$T/old-crl.der"
+kds_mode oldcrl normal "crl=$T/old-crl.der"
 cp "$T/old-crl.der" "$T/c-crl/vcek/Milan/crl.der"
 testcmd "certs fetch, cached CRL past nextUpdate" 0 "$SNPCTL" certs fetch "$R1" -o "$T/crlout3" \
         --kds-url "$URL" --cache-dir "$T/c-crl"
@@ -280,7 +307,7 @@ python3 "$(dirname "$0")/attest-synth.py" new "$T/template.bin" milan 3
 cp "$C/vcek-m.pem" "$T/kdsdata/test/vcek.pem"
 cp "$C/ask-m.pem" "$T/kdsdata/amd-roots/milan/vcek/ask.pem"
 cp "$C/ark-m.pem" "$T/kdsdata/amd-roots/milan/vcek/ark.pem"
-KDS_DATA=$T/kdsdata start_kds test
+kds_mode test normal "data=$T/kdsdata" crl=
 "$SNPCTL" idblock keygen -o "$T/owner.pem" >/dev/null 2>&1
 DIGEST=$(python3 "$(dirname "$0")/handshake-peer.py" digest "$T/owner.pem")
 head -c 32 /dev/urandom >"$T/secret"
