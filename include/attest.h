@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "crypto.h"
 #include "report.h"
@@ -127,29 +128,60 @@ struct attest_chain {
         int hwid_r;
         uint64_t spl[5];
         int spl_r[5];
+        unsigned builtin;               /* ATTEST_BUILTIN_*: taken from amd-roots.h */
 };
 
-/* Loads the three certificates (PEM or DER) into a new chain without judging them. -errno of
- * reading, -EBADMSG when a file is not exactly one certificate (ret_bad_path names it). */
+enum {
+        ATTEST_BUILTIN_ARK = 1 << 0,
+        ATTEST_BUILTIN_ASK = 1 << 1,    /* the ASK or ASVK */
+};
+
+struct crl;
+
+/* What a chain is judged against. */
+struct attest_trust {
+        const struct crypto_cert *trusted_ark;  /* NULL: the pinned AMD ARKs (trust.h) */
+        time_t at;                      /* validity dates and the CRL are judged at this time */
+        const struct crl *crl;          /* the ARK's CRL; NULL: revocation not checked */
+        bool require_crl;               /* without a CRL the revocation check fails */
+};
+
+/* Loads the certificates (PEM or DER) into a new chain without judging them; ark and ask may be
+ * NULL (then attest_chain_complete() fills them in). -errno of reading, -EBADMSG when a file is
+ * not exactly one certificate (ret_bad_path names it). */
 int attest_chain_load(const char *ark, const char *ask, const char *leaf,
                       struct attest_chain **ret, const char **ret_bad_path);
 /* Loads the chain from a GHCB certificate table (snp-facts B.2.3: 24-byte entries {GUID, offset,
  * length} up to an all-zero entry, offsets from the table's start; DER certificates), as the
- * host hands it to the guest (configfs-tsm auxblob): the ARK, the ASK/ASVK, and the VCEK or the
- * VLEK. Nothing is judged; attest_chain_verify() does that. -EBADMSG for a malformed table or
- * certificate, -ENOENT when one of the three is missing; *ret_why names what. */
+ * host hands it to the guest (configfs-tsm auxblob): the VCEK or the VLEK, and the ARK and the
+ * ASK/ASVK when the table has them (an AWS table holds only the VLEK: the others stay NULL for
+ * attest_chain_complete()). Unknown GUIDs are skipped. Nothing is judged; attest_chain_verify()
+ * does that. -EBADMSG for a malformed table (no terminator, an entry out of bounds, overlapping
+ * another or the table, a GUID twice) or certificate, -ENOENT when it holds no VCEK or VLEK or
+ * both; *ret_why names what. */
 int attest_chain_from_table(const uint8_t *table, size_t size, struct attest_chain **ret,
                             const char **ret_why);
 void attest_chain_free(struct attest_chain *chain);
+
+/* Fills a missing ARK and ASK/ASVK from the built-in AMD certificates (amd-roots.h) of the leaf's
+ * generation (its productName): the ASVK below a leaf named SEV-VLEK, else the ASK. The filled
+ * ones are marked in chain->builtin. 0; -ENOENT when the leaf names no known generation (*ret_why
+ * says so); -errno of parsing. */
+int attest_chain_complete(struct attest_chain *chain, const char **ret_why);
 static inline void attest_chain_freep(struct attest_chain **p) {
         attest_chain_free(*p);
 }
 
 /* Verifies the chain and records its checks in chain->checks: the ARK's key is one of the pinned
- * AMD roots, or (when trusted_ark is not NULL) has the same key as trusted_ark; ARK self-signed,
- * ASK/ASVK signed by the ARK, VCEK/VLEK by the ASK/ASVK (RSA-PSS SHA-384 salt 48, names
- * chained); certificate kinds and generations agree; the leaf key is P-384. 0 when the checks
- * ran (whatever they found), -errno when they could not (OpenSSL failure, out of memory). */
+ * AMD roots, or (when t->trusted_ark is not NULL) has the same key as trusted_ark; ARK
+ * self-signed, ASK/ASVK signed by the ARK, VCEK/VLEK by the ASK/ASVK (RSA-PSS SHA-384 salt 48,
+ * names chained); certificate kinds and generations agree; the leaf key is P-384; every
+ * certificate valid at t->at ("validity"); none revoked by t->crl, which must be signed by the
+ * ARK and current at t->at ("revocation": "not checked" without a CRL, a failure then when
+ * t->require_crl). 0 when the checks ran (whatever they found), -errno when they could not
+ * (OpenSSL failure, out of memory). attest_chain_verify() is the same at the current time,
+ * without a CRL. */
+int attest_chain_verify_with(struct attest_chain *chain, const struct attest_trust *t);
 int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *trusted_ark);
 
 /* True when every chain check passed. */

@@ -102,6 +102,7 @@ struct vm_config {
         unsigned vmpl;                  /* 0..3, default 0 */
         enum config_signer signer;
         unsigned min_report_version;    /* 2..5, default 2 */
+        bool require_crl;               /* a checked CRL is required (attest-verify) */
 
         /* Only the QEMU command line. */
         char *qemu_binary;              /* default "qemu-system-x86_64" (PATH lookup); resolved

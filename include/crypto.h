@@ -89,6 +89,13 @@ int crypto_cert_issued_by(const struct crypto_cert *cert, const struct crypto_ce
  * a bad signature, another algorithm or other parameters. */
 int crypto_cert_verify_amd_pss(const struct crypto_cert *cert, const struct crypto_cert *issuer);
 
+/* For the modules that use OpenSSL's X.509 API themselves (crl.c): the certificate inside cert
+ * (owned by it), and whether a signature algorithm is AMD's RSASSA-PSS as above. */
+struct x509_st;
+struct X509_algor_st;
+const struct x509_st *crypto_cert_x509(const struct crypto_cert *cert);
+bool crypto_algor_is_amd_pss(const struct X509_algor_st *alg);
+
 /* Predicate: 1 when the certificate's key is ECDSA on P-384, 0 otherwise. */
 int crypto_cert_key_is_p384(const struct crypto_cert *cert);
 

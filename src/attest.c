@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "amd-roots.h"
 #include "attest.h"
 #include "base64.h"
 #include "cleanup.h"
 #include "config.h"
+#include "crl.h"
 #include "fileio.h"
 #include "hex.h"
 #include "idblock.h"
@@ -186,7 +188,11 @@ int attest_chain_load(const char *ark, const char *ask, const char *leaf,
                 return -ENOMEM;
         struct crypto_cert **slots[3] = { &c->ark, &c->ask, &c->leaf };
         for (size_t i = 0; i < 3; i++) {
-                int r = crypto_cert_load(paths[i], slots[i]);
+                int r;
+
+                if (!paths[i] && i < 2)
+                        continue;       /* attest_chain_complete() */
+                r = crypto_cert_load(paths[i], slots[i]);
 
                 if (r < 0) {
                         if (ret_bad_path)
@@ -208,63 +214,117 @@ static const uint8_t guid_vcek[16] = { 0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45,
 static const uint8_t guid_vlek[16] = { 0xa8, 0x07, 0x4b, 0xc2, 0xa2, 0x5a, 0x48, 0x3e,
                                        0xaa, 0xe6, 0x39, 0xc0, 0x45, 0xa0, 0xb8, 0xa1 };
 
+/* Entries at most: the table and its certificates must fit the host's few pages anyway. */
+#define CERT_TABLE_MAX_ENTRIES 64
+
 int attest_chain_from_table(const uint8_t *table, size_t size, struct attest_chain **ret,
                             const char **ret_why) {
         _cleanup_(attest_chain_freep) struct attest_chain *c = calloc(1, sizeof(*c));
         static const struct snp_cert_table_entry zero;
-        const uint8_t *found[4] = {};
-        size_t lens[4] = {}, i;
+        const uint8_t *guids[4] = { guid_ark, guid_ask, guid_vcek, guid_vlek };
+        size_t offs[CERT_TABLE_MAX_ENTRIES], lens[CERT_TABLE_MAX_ENTRIES];
+        int which[CERT_TABLE_MAX_ENTRIES];
+        size_t n = 0, table_end, i;
+        int found[4] = { -1, -1, -1, -1 };
         bool ended = false;
         int r;
 
         if (!c)
                 return -ENOMEM;
-        for (i = 0; (i + 1) * sizeof(zero) <= size && i < 64; i++) {
-                const uint8_t *e = table + i * sizeof(zero);
-                const uint8_t *guids[4] = { guid_ark, guid_ask, guid_vcek, guid_vlek };
+        for (i = 0; (i + 1) * sizeof(zero) <= size && i < CERT_TABLE_MAX_ENTRIES; i++) {
                 struct snp_cert_table_entry ent;
-                size_t off, len;
 
-                memcpy(&ent, e, sizeof(ent));   /* the table need not be aligned */
-                off = le32_get(&ent.offset);
-                len = le32_get(&ent.length);
+                memcpy(&ent, table + i * sizeof(zero), sizeof(ent));    /* may be unaligned */
                 if (memcmp(&ent, &zero, sizeof(ent)) == 0) {
                         ended = true;
                         break;
                 }
-                if (len == 0 || off > size || len > size - off) {
-                        *ret_why = "certificate table entry out of bounds";
-                        return -EBADMSG;
-                }
-                for (size_t k = 0; k < 4; k++)
-                        if (memcmp(ent.guid, guids[k], sizeof(ent.guid)) == 0) {
-                                if (found[k]) {
-                                        *ret_why = "certificate table names a certificate twice";
-                                        return -EBADMSG;
-                                }
-                                found[k] = table + off;
-                                lens[k] = len;
-                        }
+                offs[n] = le32_get(&ent.offset);
+                lens[n] = le32_get(&ent.length);
+                which[n] = -1;
+                for (int k = 0; k < 4; k++)
+                        if (memcmp(ent.guid, guids[k], sizeof(ent.guid)) == 0)
+                                which[n] = k;
+                n++;
         }
         if (!ended) {
                 *ret_why = "certificate table has no terminating entry";
                 return -EBADMSG;
         }
-        if (!found[0] || !found[1] || (!found[2] && !found[3]) || (found[2] && found[3])) {
-                *ret_why = "certificate table lacks the ARK, the ASK or exactly one VCEK/VLEK";
+        table_end = (n + 1) * sizeof(zero);
+        for (i = 0; i < n; i++) {
+                if (lens[i] == 0 || offs[i] < table_end || offs[i] > size ||
+                    lens[i] > size - offs[i]) {
+                        *ret_why = "certificate table entry out of bounds (or over the table)";
+                        return -EBADMSG;
+                }
+                for (size_t j = 0; j < i; j++)
+                        if (offs[i] < offs[j] + lens[j] && offs[j] < offs[i] + lens[i]) {
+                                *ret_why = "certificate table entries overlap";
+                                return -EBADMSG;
+                        }
+                if (which[i] < 0)
+                        continue;       /* another GUID (e.g. go-sev-guest's extra info) */
+                if (found[which[i]] >= 0) {
+                        *ret_why = "certificate table names a certificate twice";
+                        return -EBADMSG;
+                }
+                found[which[i]] = (int) i;
+        }
+        if ((found[2] < 0) == (found[3] < 0)) {
+                *ret_why = found[2] < 0 ? "certificate table holds no VCEK or VLEK" :
+                                          "certificate table holds both a VCEK and a VLEK";
                 return -ENOENT;
         }
-        r = crypto_cert_from_mem(found[0], lens[0], &c->ark);
-        if (r >= 0)
-                r = crypto_cert_from_mem(found[1], lens[1], &c->ask);
-        if (r >= 0)
-                r = crypto_cert_from_mem(found[2] ? found[2] : found[3],
-                                         found[2] ? lens[2] : lens[3], &c->leaf);
-        if (r < 0) {
-                *ret_why = "certificate in the table is not one DER certificate";
-                return r;
+        struct crypto_cert **slots[4] = { &c->ark, &c->ask, &c->leaf, &c->leaf };
+        for (int k = 0; k < 4; k++) {
+                if (found[k] < 0)
+                        continue;
+                r = crypto_cert_from_mem(table + offs[found[k]], lens[found[k]], slots[k]);
+                if (r < 0) {
+                        *ret_why = (const char *const[]) {
+                                "the ARK in the certificate table is not one DER certificate",
+                                "the ASK/ASVK in the certificate table is not one DER certificate",
+                                "the VCEK in the certificate table is not one DER certificate",
+                                "the VLEK in the certificate table is not one DER certificate" }[k];
+                        return r;
+                }
         }
         *ret = TAKE(c);
+        return 0;
+}
+
+int attest_chain_complete(struct attest_chain *chain, const char **ret_why) {
+        _cleanup_(freep) char *product = NULL;
+        char cn[64] = "";
+        enum snp_generation g;
+        int r;
+
+        if (chain->ark && chain->ask)
+                return 0;
+        r = crypto_cert_ext_ia5(chain->leaf, ATTEST_OID_PRODUCT_NAME, &product);
+        if (r == -ENOMEM)
+                return r;
+        g = r >= 0 ? report_generation_from_name(product) : SNP_GEN_UNKNOWN;
+        if (g == SNP_GEN_UNKNOWN) {
+                *ret_why = "the VCEK/VLEK names no known product (productName), so no built-in "
+                           "ARK or ASK fits: give them";
+                return -ENOENT;
+        }
+        (void) crypto_cert_subject_cn(chain->leaf, cn, sizeof(cn));
+        if (!chain->ark) {
+                r = amd_root_load(g, AMD_ROOT_ARK, &chain->ark);
+                if (r < 0)
+                        return r;
+                chain->builtin |= ATTEST_BUILTIN_ARK;
+        }
+        if (!chain->ask) {
+                r = amd_root_load(g, strcmp(cn, "SEV-VLEK") == 0 ? AMD_ROOT_ASVK : AMD_ROOT_ASK,
+                                  &chain->ask);
+                if (r < 0)
+                        return r;
+                chain->builtin |= ATTEST_BUILTIN_ASK;
+        }
         return 0;
 }
 
@@ -298,7 +358,83 @@ static enum snp_generation gen_after(const char *cn, const char *prefix) {
         return report_generation_from_name(cn + n);
 }
 
+/* The validity dates of every certificate at time at. */
+static void validity_check(struct attest_chain *chain, const char *const names[3], time_t at) {
+        const struct crypto_cert *certs[3] = { chain->ark, chain->ask, chain->leaf };
+        char e[64], t[UTC_TEXT_SIZE], t2[UTC_TEXT_SIZE];
+        time_t first_end = 0;
+        size_t first = 0;
+
+        snprintf(e, sizeof(e), "every certificate valid at %s", utc_text(at, t));
+        for (size_t i = 0; i < 3; i++) {
+                time_t nb, na;
+
+                if (cert_dates(certs[i], &nb, &na) < 0) {
+                        check_set(next_chain_check(chain), "validity", false, e,
+                                  "%s: validity dates do not decode", names[i]);
+                        return;
+                }
+                if (at < nb) {
+                        check_set(next_chain_check(chain), "validity", false, e,
+                                  "%s not valid before %s", names[i], utc_text(nb, t));
+                        return;
+                }
+                if (at > na) {
+                        check_set(next_chain_check(chain), "validity", false, e,
+                                  "%s expired %s", names[i], utc_text(na, t));
+                        return;
+                }
+                if (i == 0 || na < first_end) {
+                        first_end = na;
+                        first = i;
+                }
+        }
+        check_set(next_chain_check(chain), "validity", true, e, "valid at %s (first to expire: "
+                  "%s, %s)", utc_text(at, t), names[first], utc_text(first_end, t2));
+}
+
+/* The ASK/ASVK and the leaf against the ARK's CRL. */
+static void revocation_check(struct attest_chain *chain, const char *const names[3],
+                             const struct attest_trust *t) {
+        const struct crypto_cert *certs[2] = { chain->ask, chain->leaf };
+        const char *e = t->require_crl ?
+                "a CRL signed by the ARK, current, listing none of the chain (--require-crl)" :
+                "none of the chain on a current CRL signed by the ARK, when one is given";
+        char why[96], serial[48], when[UTC_TEXT_SIZE];
+
+        if (!t->crl) {
+                check_set(next_chain_check(chain), "revocation", !t->require_crl, e,
+                          "not checked (no CRL)");
+                return;
+        }
+        if (crl_check(t->crl, chain->ark, t->at, why, sizeof(why)) < 0) {
+                check_set(next_chain_check(chain), "revocation", false, e, "CRL not used: %s",
+                          why);
+                return;
+        }
+        for (size_t i = 0; i < 2; i++) {
+                time_t at;
+
+                if (crl_lookup(t->crl, certs[i], &at) > 0) {
+                        cert_serial_text(certs[i], serial, sizeof(serial));
+                        check_set(next_chain_check(chain), "revocation", false, e,
+                                  "revoked: %s serial %s on %s", names[i + 1], serial,
+                                  utc_text(at, when));
+                        return;
+                }
+        }
+        check_set(next_chain_check(chain), "revocation", true, e, "not revoked (%s, %s: CRL "
+                  "signed by the ARK)", names[1], names[2]);
+}
+
 int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *trusted_ark) {
+        const struct attest_trust t = { .trusted_ark = trusted_ark, .at = time(NULL) };
+
+        return attest_chain_verify_with(chain, &t);
+}
+
+int attest_chain_verify_with(struct attest_chain *chain, const struct attest_trust *t) {
+        const struct crypto_cert *trusted_ark = t->trusted_ark;
         char ark_cn[64] = "", ask_cn[64] = "", leaf_cn[64] = "", fp_hex[2 * CRYPTO_SHA256_SIZE + 1];
         char ark_txt[ATTEST_NAME_TEXT], ask_txt[ATTEST_NAME_TEXT], leaf_txt[ATTEST_NAME_TEXT];
         char product_txt[ATTEST_NAME_TEXT];
@@ -310,6 +446,8 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
         int r;
 
         chain->n_checks = 0;
+        if (!chain->ark || !chain->ask || !chain->leaf)
+                return -EINVAL;         /* attest_chain_complete() first */
         (void) crypto_cert_subject_cn(chain->ark, ark_cn, sizeof(ark_cn));
         (void) crypto_cert_subject_cn(chain->ask, ask_cn, sizeof(ask_cn));
         (void) crypto_cert_subject_cn(chain->leaf, leaf_cn, sizeof(leaf_cn));
@@ -317,6 +455,11 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
         output_escape_str(ark_cn, ark_txt, sizeof(ark_txt));
         output_escape_str(ask_cn, ask_txt, sizeof(ask_txt));
         output_escape_str(leaf_cn, leaf_txt, sizeof(leaf_txt));
+        /* Certificates compiled into snpctl say so (the names are AMD's own: no escaping). */
+        if (chain->builtin & ATTEST_BUILTIN_ARK)
+                snprintf(ark_txt, sizeof(ark_txt), "%s (built-in)", ark_cn);
+        if (chain->builtin & ATTEST_BUILTIN_ASK)
+                snprintf(ask_txt, sizeof(ask_txt), "%s (built-in)", ask_cn);
 
         /* Trust anchor: the ARK's public key, not its name. */
         r = crypto_cert_pubkey_sha256(chain->ark, fp);
@@ -332,12 +475,12 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
                 check_set(next_chain_check(chain), "ark-trusted", ok,
                           "key of the --trust-ark root", "%s key sha256:%s", ark_txt, fp_hex);
         } else {
-                const struct trust_anchor *t = trust_find(fp);
+                const struct trust_anchor *anchor = trust_find(fp);
 
                 /* An ARK that is not pinned fails here; its CN still names the generation so
                  * that the other checks judge the rest of the chain on their own. */
-                g_ark = t ? t->generation : gen_after(ark_cn, "ARK-");
-                check_set(next_chain_check(chain), "ark-trusted", t != NULL,
+                g_ark = anchor ? anchor->generation : gen_after(ark_cn, "ARK-");
+                check_set(next_chain_check(chain), "ark-trusted", anchor != NULL,
                           "a pinned AMD ARK (Milan, Genoa, Turin)", "%s key sha256:%s",
                           ark_txt, fp_hex);
         }
@@ -387,6 +530,17 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
         r = crypto_cert_key_is_p384(chain->leaf);
         check_set(next_chain_check(chain), "leaf-key", r == 1, "ECDSA P-384", "%s",
                   r == 1 ? "ECDSA P-384" : "another key type or curve");
+
+        {
+                const char *const names[3] = {
+                        "ARK", ask_is_asvk ? "ASVK" : "ASK",
+                        chain->kind == SNP_SIGNER_VLEK ? "VLEK" :
+                        chain->kind == SNP_SIGNER_VCEK ? "VCEK" : "VCEK/VLEK",
+                };
+
+                validity_check(chain, names, t->at);
+                revocation_check(chain, names, t);
+        }
 
         /* Read what the leaf certifies once, for every report it signed. */
         {

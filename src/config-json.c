@@ -134,6 +134,7 @@ int config_to_json(const struct vm_config *c, struct json_object **ret) {
             output_add_int(o, "vmpl", c->vmpl) < 0 ||
             output_add_str(o, "signer", config_signer_to_string(c->signer)) < 0 ||
             output_add_int(o, "min_report_version", c->min_report_version) < 0 ||
+            output_add_bool(o, "require_crl", c->require_crl) < 0 ||
             output_add_str(o, "qemu_binary", c->qemu_binary) < 0 ||
             output_add_u64(o, "memory_mb", c->memory_mb) < 0 ||
             (c->cbitpos ? output_add_int(o, "cbitpos", c->cbitpos) :

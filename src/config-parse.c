@@ -528,6 +528,7 @@ enum field_kind {
         KIND_STRING,    /* char *, may be empty */
         KIND_PATH,      /* char *, resolved against the config's folder */
         KIND_HEX,       /* uint8_t[max] */
+        KIND_BOOL,
         KIND_CUSTOM,
 };
 
@@ -610,6 +611,7 @@ static const struct field fields[] = {
         { "vmpl", KIND_UINT, OFF(vmpl), .max = SNP_VMPL_MAX },
         { "signer", KIND_ENUM, OFF(signer), .names = config_signer_names },
         { "min_report_version", KIND_UINT, OFF(min_report_version), .min = 2, .max = 5 },
+        { "require_crl", KIND_BOOL, OFF(require_crl) },
         { "qemu_binary", KIND_CUSTOM, 0, .custom = parse_qemu_binary },
         { "memory_mb", KIND_U64, OFF(memory_mb), .min = MEMORY_MB_MIN, .max = MEMORY_MB_MAX },
         { "cbitpos", KIND_CUSTOM, 0, .nullable = true, .custom = parse_cbitpos },
@@ -629,7 +631,7 @@ const char *const config_field_names[] = {
         "min_committed_tcb.snp", "min_committed_tcb.microcode", "min_committed_tcb.fmc",
         "min_committed_tcb._reserved",
         "min_commited_tcb", "family_id", "image_id", "guest_svn", "id_key_digest",
-        "author_key_digest", "vmpl", "signer", "min_report_version", "qemu_binary", "memory_mb",
+        "author_key_digest", "vmpl", "signer", "min_report_version", "require_crl", "qemu_binary", "memory_mb",
         "cbitpos", "reduced_phys_bits", "disks", "disks[].file", "disks[].format", "disks[].bus",
         "disks[].readonly", "network", "forwards", "forwards[].proto", "forwards[].host_addr",
         "forwards[].host_port", "forwards[].guest_port",
@@ -703,6 +705,9 @@ static void parse_field(struct parser *p, const struct field *f, struct json_obj
         case KIND_HEX:
                 if (read_hex(&p->k, f->name, v, base + f->offset, f->max) && f->has_offset)
                         *(bool *) (base + f->has_offset) = true;
+                break;
+        case KIND_BOOL:
+                (void) read_bool(&p->k, f->name, v, (bool *) (base + f->offset));
                 break;
         case KIND_CUSTOM:
                 f->custom(p, f->name, v);

@@ -144,16 +144,17 @@ static bool algor_is(const X509_ALGOR *a, int nid) {
 }
 
 /* KDS spec 57230: RSASSA-PSS with SHA-384, MGF1 with SHA-384, 48-byte salt, trailer 1. The
- * parameters are checked before X509_verify() so that no other variant is ever accepted. */
-static bool pss_params_are_amd(const X509 *x) {
+ * parameters are checked before X509_verify() (X509_CRL_verify()) so that no other variant is
+ * ever accepted. */
+bool crypto_algor_is_amd_pss(const X509_ALGOR *alg) {
         _cleanup_(RSA_PSS_PARAMS_freep) RSA_PSS_PARAMS *pss = NULL;
         _cleanup_(X509_ALGOR_freep) X509_ALGOR *mgf_hash = NULL;
-        const X509_ALGOR *alg;
         const ASN1_OBJECT *obj;
         const void *pval;
         int ptype;
 
-        X509_get0_signature(NULL, &alg, x);
+        if (!alg)
+                return false;
         X509_ALGOR_get0(&obj, &ptype, &pval, alg);
         if (OBJ_obj2nid(obj) != NID_rsassaPss || ptype != V_ASN1_SEQUENCE)
                 return false;
@@ -173,6 +174,17 @@ static bool pss_params_are_amd(const X509 *x) {
         if (pss->trailerField && ASN1_INTEGER_get(pss->trailerField) != 1)
                 return false;
         return true;
+}
+
+static bool pss_params_are_amd(const X509 *x) {
+        const X509_ALGOR *alg;
+
+        X509_get0_signature(NULL, &alg, x);
+        return crypto_algor_is_amd_pss(alg);
+}
+
+const X509 *crypto_cert_x509(const struct crypto_cert *cert) {
+        return cert->x509;
 }
 
 int crypto_cert_verify_amd_pss(const struct crypto_cert *cert, const struct crypto_cert *issuer) {

@@ -486,6 +486,8 @@ static int apply_config(struct attest_verify_args *a) {
         a->expect = x;
         if (a->certs.product == SNP_GEN_UNKNOWN)       /* the key server's product for v2 */
                 a->certs.product = c->host_cpu_family;
+        if (c->require_crl)
+                a->certs.require_crl = true;
         a->has_owner_digest = c->has_owner_key_digest;
         memcpy(a->owner_digest, c->owner_key_digest, sizeof(a->owner_digest));
         if (a->url && !c->has_owner_key_digest)
@@ -749,39 +751,42 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 goto out;
         }
         a->expect.has_report_data = true;
-        if (!cert_args_files(&a->certs) && resp_size > HANDSHAKE_ATTEST_MIN) {
-                /* No certificate files: the host's table, passed on by the agent. It is judged
-                 * like files are: the pinned ARK (or --trust-ark) decides. */
-                const char *why = NULL;
+        if (!a->certs.certs && !a->certs.vcek && !a->certs.vlek && !a->certs.cert_table &&
+            resp_size > HANDSHAKE_ATTEST_MIN) {
+                /* No VCEK/VLEK named: the host's table, passed on by the agent (a VLEK-only
+                 * table is completed by --ark/--ask or the built-in roots). It is judged like
+                 * files are: the pinned ARK (or --trust-ark) decides. */
+                _cleanup_(freep) char *why = NULL;
 
-                r = attest_chain_from_table(resp + HANDSHAKE_ATTEST_MIN,
-                                            resp_size - HANDSHAKE_ATTEST_MIN, &table_chain, &why);
-                if (r == -ENOMEM) {
-                        log_errno(r, "reading the agent's certificates");
-                        goto out;
-                }
-                if (r < 0) {
-                        log_error("secret not sent: agent's certificates: %s", why);
+                r = cert_chain_from_table(&a->certs, resp + HANDSHAKE_ATTEST_MIN,
+                                          resp_size - HANDSHAKE_ATTEST_MIN,
+                                          "agent's certificates", trusted,
+                                          &table_chain, &why);
+                if (r == -EBADMSG || r == -ENOENT) {
+                        log_error("secret not sent: %s", why);
                         r = 0;
                         goto out;
                 }
-                r = attest_chain_verify(table_chain, trusted);
                 if (r < 0) {
-                        log_errno(r, "verifying the agent's certificates");
+                        log_errno(r, "%s", why ? why : "verifying the agent's certificates");
                         goto out;
                 }
                 chain = table_chain;
         } else {
-                _cleanup_(freep) char *why = NULL;
+                _cleanup_(freep) char *why = NULL, *what = NULL;
                 struct cert_args certs;
 
+                if (asprintf(&what, "report of agent '%s'", a->url) < 0) {
+                        r = log_errno(-ENOMEM, "finding the certificates");
+                        goto out;
+                }
                 r = cert_args_fetch(&a->certs, resp + HANDSHAKE_KEY_SIZE, SNP_REPORT_SIZE, &cache,
                                     &certs, &why);
                 if (r < 0) {
-                        log_errno(r, "%s", why ? why : "fetching the certificates");
+                        log_errno(r, "%s: %s", what, why ? why : "fetching the certificates");
                         goto out;
                 }
-                r = cert_chain_for_report(&certs, "./report.bin",
+                r = cert_chain_for_report(&certs, what,
                                           snp_report_peek_signing_key(resp + HANDSHAKE_KEY_SIZE,
                                                                       SNP_REPORT_SIZE),
                                           trusted, &cache,

@@ -187,10 +187,41 @@ static int check_fetched(const char *report_path, const struct cert_args *c, con
         return 1;
 }
 
+static struct kds_options kds_options_of(const struct cert_args *c) {
+        return (struct kds_options) {
+                .url = c->kds_url, .cache_dir = c->cache_dir, .offline = c->offline,
+                .timeout_s = c->kds_timeout, .max_wait_s = c->kds_wait,
+        };
+}
+
+/* The ARK and ASK of the VCEK's product (its productName), through the cache. */
+static int fetch_chain(const struct certs_args *a, const char *vcek, char **ret_ark,
+                       char **ret_ask) {
+        _cleanup_(crypto_cert_freep) struct crypto_cert *c = NULL;
+        _cleanup_(kds_freep) struct kds *k = NULL;
+        _cleanup_(freep) char *pname = NULL, *why = NULL;
+        struct kds_options o = kds_options_of(&a->kds);
+        int r;
+
+        r = crypto_cert_load(vcek, &c);
+        if (r >= 0)
+                r = crypto_cert_ext_ia5(c, ATTEST_OID_PRODUCT_NAME, &pname);
+        if (r < 0)
+                return log_errno(r, "reading the productName of '%s'", vcek);
+        r = kds_new(&o, &k);
+        if (r < 0)
+                return log_errno(r, "setting up the key server client");
+        r = kds_chain(k, report_generation_from_name(pname), false, ret_ark, ret_ask, &why);
+        if (r < 0)
+                return log_errno(r, "%s", why ? why : "fetching the chain");
+        return 0;
+}
+
 static int do_fetch(struct certs_args *a) {
         _cleanup_(freep) uint8_t *data = NULL, *crl = NULL;
         _cleanup_(freep) char *why = NULL;
         _cleanup_(attest_chain_freep) struct attest_chain *chain = NULL;
+        _cleanup_(freep) char *chain_ark = NULL, *chain_ask = NULL;
         struct cert_cache *cache = NULL;
         struct out_file f[4] = {};
         struct cert_args c;
@@ -212,11 +243,7 @@ static int do_fetch(struct certs_args *a) {
                 _cleanup_(kds_freep) struct kds *k = NULL;
                 _cleanup_(freep) char *ark = NULL, *asvk = NULL;
                 _cleanup_(crypto_cert_freep) struct crypto_cert *cark = NULL, *casvk = NULL;
-                struct kds_options o = {
-                        .url = a->kds.kds_url, .cache_dir = a->kds.cache_dir,
-                        .offline = a->kds.offline, .timeout_s = a->kds.kds_timeout,
-                        .max_wait_s = a->kds.kds_wait,
-                };
+                struct kds_options o = kds_options_of(&a->kds);
                 enum snp_generation g = rep.version >= 3 ? report_generation_from_cpuid(&rep) :
                                                            a->kds.product;
 
@@ -257,10 +284,19 @@ static int do_fetch(struct certs_args *a) {
                 log_errno(r, "report '%s': %s", a->input, why ? why : "fetching the certificates");
                 goto out;
         }
-        if (!c.ark || !c.ask || !c.vcek) {
+        if (!c.vcek) {
                 log_error("report '%s': signed by neither a VCEK nor a VLEK", a->input);
                 r = -EBADMSG;
                 goto out;
+        }
+        if (!c.ark || !c.ask) {
+                /* attest-verify completes the chain from the built-in roots; this verb writes
+                 * what the key server serves. */
+                r = fetch_chain(a, c.vcek, &chain_ark, &chain_ask);
+                if (r < 0)
+                        goto out;
+                c.ark = chain_ark;
+                c.ask = chain_ask;
         }
         r = check_fetched(a->input, &c, data, size, &chain);
         if (r == 0)

@@ -112,10 +112,12 @@ static error_t config_parse_opt(int key, char *arg, struct argp_state *state) {
                         argp_error(state, "--no-file-checks goes with validate and show");
                 if (a->force && !a->output)
                         argp_error(state, "--force needs --output");
-                if ((cert_args_files(&a->certs) || a->certs.trust_ark || a->certs.fetch ||
+                if ((cert_args_files(&a->certs) || a->certs.trust_ark || a->certs.crl ||
+                     a->certs.require_crl || a->certs.has_at || a->certs.fetch ||
                      a->certs.offline) && !a->from_report)
-                        argp_error(state, "--certs, --ark, --ask, --vcek, --vlek, --trust-ark, "
-                                   "--fetch and --offline go with init --from-report");
+                        argp_error(state, "--certs, --ark, --ask, --vcek, --vlek, --cert-table, "
+                                   "--trust-ark, --crl, --require-crl, --at, --fetch and "
+                                   "--offline go with init --from-report");
                 break;
         default:
                 return ARGP_ERR_UNKNOWN;

@@ -183,7 +183,11 @@ signer="vlek"|signer
 min_report_version=5|min-version
 host_cpu_family="Genoa"|host-cpu-family
 host_cpu_family="Turin"|host-cpu-family,committed-tcb
+require_crl=true|revocation
 EOF2
+cfg "$T/x.json" require_crl='"yes"'
+testcmd "require_crl that is not a boolean: exit 1" 1 V "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+expect_err "... naming the field" "require_crl: must be true or false"
 cfg "$T/x.json" platform_info='"0x27"' platform_info_mask='"0x1"'
 fails "platform_info differing outside platform_info_mask passes" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
 cfg "$T/x.json" min_committed_tcb.snp=19 min_committed_tcb.microcode=100
