@@ -108,6 +108,21 @@ int crypto_cert_ext_raw(const struct crypto_cert *cert, const char *oid, uint8_t
 int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64_t *ret);
 int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **ret);
 
+/* The certificate's notAfter as Unix time. -EBADMSG when it cannot be read. */
+int crypto_cert_not_after(const struct crypto_cert *cert, int64_t *ret);
+
+/* The certificate in PEM, a new NUL-terminated string of *ret_size bytes. -EIO, -ENOMEM. */
+int crypto_cert_to_pem(const struct crypto_cert *cert, char **ret_pem, size_t *ret_size);
+
+/* Every CERTIFICATE block of PEM text (KDS's cert_chain: ASK/ASVK, then ARK) into ret[0..*ret_n),
+ * at most n; the caller frees each. -EBADMSG when the text holds none or more than n, -ENOMEM. */
+int crypto_certs_from_pem(const void *data, size_t size, struct crypto_cert **ret, size_t n,
+                          size_t *ret_n);
+
+/* The nextUpdate of a CRL (DER, or one PEM block) as Unix time; nothing is verified here.
+ * -EBADMSG when the bytes are not one CRL, -ENOENT when it has no nextUpdate. */
+int crypto_crl_next_update(const void *data, size_t size, int64_t *ret);
+
 /* ---- Keys and SEV signatures ----
  * SEV structures store r, s and the public point's x and y as 72-byte little-endian, zero-padded
  * fields (SNP ABI, AMD 56860, "ECDSA Signature Format" and "ECDSA Public Key Format"); the

@@ -492,6 +492,8 @@ static int apply_config(struct attest_verify_args *a) {
                 x.min_tcb_fields = f->min_tcb_fields;
         x.allow_debug = f->allow_debug;
         a->expect = x;
+        if (a->certs.product == SNP_GEN_UNKNOWN)       /* the key server's product for v2 */
+                a->certs.product = c->host_cpu_family;
         if (c->require_crl)
                 a->certs.require_crl = true;
         a->has_owner_digest = c->has_owner_key_digest;
@@ -631,6 +633,7 @@ static void prepare_one(const struct attest_verify_args *a, const char *path,
                         struct batch_item *it) {
         _cleanup_(freep) char *why = NULL;
         struct attest_chain *chain = NULL;
+        struct cert_args certs = a->certs;
         unsigned signing_key = SNP_SIGNER_VCEK;
         int r;
 
@@ -646,7 +649,12 @@ static void prepare_one(const struct attest_verify_args *a, const char *path,
         }
         if (it->data)
                 signing_key = snp_report_peek_signing_key(it->data, it->size);
-        r = cert_chain_for_report(&a->certs, path, signing_key, trusted, cache, &chain, &why);
+        r = it->data ? cert_args_fetch(&a->certs, it->data, it->size, cache, &certs, &why) : 0;
+        if (r < 0) {
+                log_errno(r, "report '%s': %s", path, why ? why : "fetching the certificates");
+                return;
+        }
+        r = cert_chain_for_report(&certs, path, signing_key, trusted, cache, &chain, &why);
         if (r < 0) {
                 log_errno(r, "%s", why ? why : "finding the certificates");
                 return;
@@ -798,12 +806,19 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 chain = table_chain;
         } else {
                 _cleanup_(freep) char *why = NULL, *what = NULL;
+                struct cert_args certs;
 
                 if (asprintf(&what, "report of agent '%s'", a->url) < 0) {
-                        log_errno(-ENOMEM, "finding the certificates");
+                        r = log_errno(-ENOMEM, "finding the certificates");
                         goto out;
                 }
-                r = cert_chain_for_report(&a->certs, what,
+                r = cert_args_fetch(&a->certs, resp + HANDSHAKE_KEY_SIZE, SNP_REPORT_SIZE, &cache,
+                                    &certs, &why);
+                if (r < 0) {
+                        log_errno(r, "%s: %s", what, why ? why : "fetching the certificates");
+                        goto out;
+                }
+                r = cert_chain_for_report(&certs, what,
                                           snp_report_peek_signing_key(resp + HANDSHAKE_KEY_SIZE,
                                                                       SNP_REPORT_SIZE),
                                           trusted, &cache,

@@ -113,10 +113,11 @@ static error_t config_parse_opt(int key, char *arg, struct argp_state *state) {
                 if (a->force && !a->output)
                         argp_error(state, "--force needs --output");
                 if ((cert_args_files(&a->certs) || a->certs.trust_ark || a->certs.crl ||
-                     a->certs.require_crl || a->certs.has_at) && !a->from_report)
+                     a->certs.require_crl || a->certs.has_at || a->certs.fetch ||
+                     a->certs.offline) && !a->from_report)
                         argp_error(state, "--certs, --ark, --ask, --vcek, --vlek, --cert-table, "
-                                   "--trust-ark, --crl, --require-crl and --at go with init "
-                                   "--from-report");
+                                   "--trust-ark, --crl, --require-crl, --at, --fetch and "
+                                   "--offline go with init --from-report");
                 break;
         default:
                 return ARGP_ERR_UNKNOWN;
@@ -154,17 +155,26 @@ static int verify_report(const struct config_args *a, const uint8_t *report, siz
         _cleanup_(freep) char *why = NULL;
         const struct attest_expect expect = { .allow_debug = true };
         struct cert_cache *cache = NULL;
+        struct cert_args certs;
         struct attest_chain *chain = NULL;
         struct attest_result res;
         const struct attest_check *f;
         int r;
 
-        if (!cert_args_files(&a->certs) && !a->certs.trust_ark)
+        if (!cert_args_files(&a->certs) && !a->certs.trust_ark && !a->certs.fetch &&
+            !a->certs.offline)
                 return 0;
         r = cert_args_trusted(&a->certs, &trusted);
         if (r < 0)
                 return log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
-        r = cert_chain_for_report(&a->certs, a->from_report,
+        r = cert_args_fetch(&a->certs, report, size, &cache, &certs, &why);
+        if (r < 0) {
+                log_errno(r, "report '%s': %s", a->from_report,
+                          why ? why : "fetching the certificates");
+                cert_cache_free(&cache);
+                return r == -EKEYREJECTED ? -EIO : r;
+        }
+        r = cert_chain_for_report(&certs, a->from_report,
                                   snp_report_peek_signing_key(report, size), trusted,
                                   &cache, &chain, &why);
         if (r >= 0)
