@@ -27,6 +27,7 @@
 #include "http.h"
 #include "idblock.h"
 #include "log.h"
+#include "measure-match.h"
 #include "output.h"
 #include "parse.h"
 #include "report.h"
@@ -46,6 +47,8 @@ struct attest_verify_args {
         bool has_owner_digest;          /* from the config */
         uint8_t owner_digest[HANDSHAKE_OWNER_DIGEST_SIZE];
         unsigned timeout_s;
+        bool explain;                   /* --explain: search a measurement mismatch */
+        bool explainable;               /* the config's files gave the expected measurement */
 };
 
 enum {
@@ -73,6 +76,7 @@ enum {
         OPT_TIMEOUT,
         OPT_OWNER_KEY,
         OPT_OWNER_PASS,
+        OPT_EXPLAIN,
 };
 
 static const struct argp_option attest_verify_options[] = {
@@ -122,6 +126,9 @@ static const struct argp_option attest_verify_options[] = {
         { "owner-pass",    OPT_OWNER_PASS,  "SOURCE", 0, "Pass phrase of an encrypted owner key: "
                                                          "file:PATH or env:VAR (default: ask on "
                                                          "the terminal)", 3 },
+        { "explain",       OPT_EXPLAIN,     NULL, 0, "When the measurement computed from --config "
+          "differs from the report's: search the vCPU count and type, VMM, guest features and "
+          "kernel hashes that give the report's (as measure --match does) and print them", 4 },
         { 0 }
 };
 
@@ -179,6 +186,7 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 break;
         case OPT_AUTH_BLOCK: a->auth_block = arg; break;
         case OPT_CONFIG:    a->config = arg; break;
+        case OPT_EXPLAIN:   a->explain = true; break;
         case OPT_ALLOW_DEBUG: x->allow_debug = true; break;
         case OPT_MEASUREMENT:
                 hex_arg(state, "measurement", arg, x->measurement, 48, &x->has_measurement);
@@ -271,6 +279,9 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                                    "other");
                 if (x->min_tcb_fields && (a->min_tcb_none || (!x->has_min_tcb && !a->config)))
                         argp_error(state, "--tcb-fields needs --min-tcb");
+                if (a->explain && !a->config)
+                        argp_error(state, "--explain needs --config (it searches the config's "
+                                   "files)");
                 if (!a->url && (a->secret_file || a->timeout_s || a->owner_key || a->owner_pass))
                         argp_error(state, "--secret-file, --owner-key, --owner-pass and --timeout "
                                    "need --url");
@@ -684,6 +695,44 @@ static enum verdict verify_one(const struct attest_verify_args *a, const char *p
         return attest_verified(res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
 }
 
+/* A failed measurement check whose expected value came from the config's files: the hint to
+ * search the parameters that give the report's measurement, or (--explain) the search. */
+static void explain_measurement(const struct attest_verify_args *a,
+                                const struct attest_result *res) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        _cleanup_(freep) struct measure_match_result *m = NULL;
+        _cleanup_(freep) char *why = NULL;
+        struct measure_match_query q = { .max_vcpus = SNP_MAX_VCPUS };
+        const struct attest_check *f = NULL;
+        char esc[PATH_TEXT];
+        int r;
+
+        for (size_t i = 0; a->explainable && i < res->n_checks; i++)
+                if (!res->checks[i].passed && strcmp(res->checks[i].name, "measurement") == 0)
+                        f = &res->checks[i];
+        if (!f || hex_decode_exact(f->actual, q.digest, sizeof(q.digest)) < 0)
+                return;
+        if (!a->explain || a->common.json) {
+                log_notice("hint: `snpctl measure --config %s --match %s` searches the vCPU "
+                           "count and type, VMM, guest features and kernel hashes for those that "
+                           "give the report's measurement (or rerun with --explain)",
+                           output_escape_str(a->config, esc, sizeof(esc)), f->actual);
+                return;
+        }
+        r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, NULL, &c);
+        if (r >= 0) {
+                config_measure_params(c, &q.p);
+                r = measure_match_search(&q, &m, &why);
+        }
+        if (r < 0) {
+                log_error("--explain: %s", why ? why : strerror(-r));
+                return;
+        }
+        printf("explain: the config's files with other parameters:\n");
+        if (measure_match_print(&q, m, false) < 0)
+                log_error("--explain: writing the matches failed");
+}
+
 /* ---- the handshake (--url) ---- */
 
 /* An agent's answer, for an error message: the host's text, escaped (output_escape()). */
@@ -914,6 +963,7 @@ static int run(struct attest_verify_args *a) {
                 return SNPCTL_EXIT_FAILURE;
         if (a->auth_block && load_auth_block(a->auth_block, &a->expect) < 0)
                 return SNPCTL_EXIT_FAILURE;
+        a->explainable = a->config && !a->expect.has_measurement;
         if (a->config && apply_config(a) < 0)
                 return SNPCTL_EXIT_FAILURE;
         if (a->min_tcb_none) {
@@ -984,6 +1034,8 @@ static int run(struct attest_verify_args *a) {
                         print_table(list.v[i], &res, v);
                 else
                         print_line(list.v[i], &res, v);
+                if (v == VERDICT_REJECTED)
+                        explain_measurement(a, &res);
         }
         if (arr && output_print_json(arr) < 0) {
                 log_error("writing JSON to stdout failed");

@@ -264,6 +264,20 @@ for change in vcpu_count=3 guest_features='"0x21"' vcpu_type='"EPYC-Milan"' vmm_
         cfg "$T/x.json" "${BOOT[@]}" "$change"
         fails "config $change changes the measurement" 3 measurement "${CHAIN[@]}" --config "$T/x.json" "$R/meas.bin"
 done
+# A measurement mismatch explained (issue 18): a hint to search, or --explain searching.
+cfg "$T/x.json" "${BOOT[@]}" vcpu_count=3 vmm_type='"EC2"'
+fails "wrong vCPU count and VMM: rejected" 3 measurement "${CHAIN[@]}" --config "$T/x.json" "$R/meas.bin"
+expect_err "... with the hint to search" "hint: .snpctl measure --config .*x.json --match $WANT. searches"
+fails "--explain: still rejected" 3 measurement "${CHAIN[@]}" --config "$T/x.json" --explain "$R/meas.bin"
+expect_out "... and the parameters that give the report's measurement" \
+        '^  flags:  --vcpus 4 --vcpu-type EPYC --vmm-type QEMU --guest-features 0x1$'
+expect_out "... as config fields" '"vcpu_count": 4, "vcpu_type": "EPYC", "vmm_type": "QEMU", "guest_features": "0x1"'
+fails "--measurement given: no hint (the files were not used)" 3 measurement "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/meas.bin"
+if grep -q "hint:" "$ERR"; then fail "... no hint" "$(cat "$ERR")"; else pass "... no hint"; fi
+cfg "$T/x.json" "${BOOT[@]}" kernel_cmdline='"x"'
+fails "--explain, another command line: nothing matches" 3 measurement "${CHAIN[@]}" --config "$T/x.json" --explain "$R/meas.bin"
+expect_out "... says so and names the command line" '^  cmdline   "x" '
+testcmd "--explain without --config: usage error" 2 V "${CHAIN[@]}" --explain "$R/meas.bin"
 cfg "$T/x.json" "${BOOT[@]}" id_block_file="\"$R/id-block.b64\""
 testcmd "ID block LD differing from the computed digest exits 1" 1 V "${CHAIN[@]}" --config "$T/x.json" "$R/meas.bin"
 expect_err "the LD mismatch is named" "x.json: id_block_file: ID block launch digest [0-9a-f]{96} differs from the config's [0-9a-f]{96}"
