@@ -128,7 +128,7 @@ static const struct argp_option attest_verify_options[] = {
                                                          "the terminal)", 3 },
         { "explain",       OPT_EXPLAIN,     NULL, 0, "When the measurement computed from --config "
           "differs from the report's: search the vCPU count and type, VMM, guest features and "
-          "kernel hashes that give the report's (as measure --match does) and print them", 4 },
+          "kernel hashes that give the report's (the search of snpctl measure) and print them", 4 },
         { 0 }
 };
 
