@@ -32,6 +32,8 @@ struct measure_match_query {
         bool svsm_on;
         const uint64_t *extra_features; /* searched too (each with SNPActive), or NULL */
         size_t n_extra_features;
+        bool from_config;               /* p's parameters are a config's: the output names
+                                         * what each match changes */
 };
 
 struct measure_match {

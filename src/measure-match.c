@@ -508,6 +508,43 @@ static void print_given(const char *what, const char *path, const char *hash_nam
                "(none)", hash_name, hex);
 }
 
+/* What a match changes in the config it was searched from. */
+static void print_changes(const struct measure_params *c, const struct measure_match *m) {
+        const char *sep = "";
+
+        printf("  changes from the config:");
+        if (m->vcpus != c->vcpus) {
+                printf(" vcpu_count %u -> %u", c->vcpus, m->vcpus);
+                sep = ",";
+        }
+        if (m->vcpu_sig_measured && m->vcpu_sig != c->vcpu_sig) {
+                const char *to = first_vcpu_type(m->vcpu_sig);
+
+                printf("%s vCPU signature 0x%" PRIx32 " -> 0x%" PRIx32 "%s%s%s", sep,
+                       c->vcpu_sig, m->vcpu_sig, to ? " (" : "", to ? to : "", to ? ")" : "");
+                sep = ",";
+        }
+        if (m->vmm != c->vmm) {
+                printf("%s vmm_type %s -> %s", sep, config_vmm_type_to_string(c->vmm),
+                       config_vmm_type_to_string(m->vmm));
+                sep = ",";
+        }
+        if (m->guest_features_measured && m->guest_features != c->guest_features) {
+                printf("%s guest_features 0x%" PRIx64 " -> 0x%" PRIx64, sep, c->guest_features,
+                       m->guest_features);
+                sep = ",";
+        }
+        if (c->kernel && !m->kernel_hashes) {
+                printf("%s the kernel was not measured (QEMU kernel-hashes=off)", sep);
+                sep = ",";
+        }
+        if (m->svsm) {
+                printf("%s with the SVSM", sep);
+                sep = ",";
+        }
+        printf("%s\n", *sep ? "" : " none");
+}
+
 int measure_match_print(const struct measure_match_query *q,
                         const struct measure_match_result *res, bool json) {
         char hex[2 * MEASURE_SNP_DIGEST_SIZE + 1], esc[256];
@@ -529,6 +566,8 @@ int measure_match_print(const struct measure_match_query *q,
                 if (measure_match_describe(m, &flags, &config) < 0)
                         return -ENOMEM;
                 printf("  flags:  %s\n  config: %s\n", flags, config);
+                if (q->from_config)
+                        print_changes(&q->p, m);
                 if (m->vcpu_sig_measured) {
                         types = measure_match_vcpu_types(m->vcpu_sig);
                         if (types && strchr(types, ','))

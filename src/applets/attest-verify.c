@@ -702,7 +702,7 @@ static void explain_measurement(const struct attest_verify_args *a,
         _cleanup_(config_freep) struct vm_config *c = NULL;
         _cleanup_(freep) struct measure_match_result *m = NULL;
         _cleanup_(freep) char *why = NULL;
-        struct measure_match_query q = { .max_vcpus = SNP_MAX_VCPUS };
+        struct measure_match_query q = { .max_vcpus = SNP_MAX_VCPUS, .from_config = true };
         const struct attest_check *f = NULL;
         char esc[PATH_TEXT];
         int r;

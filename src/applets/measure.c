@@ -506,6 +506,7 @@ static int run_match(struct measure_args *a) {
                 .svsm_on = a->p.mode == MEASURE_MODE_SNP_SVSM,
                 .extra_features = a->match_features,
                 .n_extra_features = a->n_match_features,
+                .from_config = a->config,
         };
         int r = match_digest(a->match, q.digest);
 

@@ -326,6 +326,7 @@ fails "--explain: still rejected" 3 measurement "${CHAIN[@]}" --config "$T/x.jso
 expect_out "... and the parameters that give the report's measurement" \
         '^  flags:  --vcpus 4 --vcpu-type EPYC --vmm-type QEMU --guest-features 0x1$'
 expect_out "... as config fields" '"vcpu_count": 4, "vcpu_type": "EPYC", "vmm_type": "QEMU", "guest_features": "0x1"'
+expect_out "... and what changes from the config" '^  changes from the config: vcpu_count 3 -> 4, vmm_type EC2 -> QEMU$'
 fails "--measurement given: no hint (the files were not used)" 3 measurement "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/meas.bin"
 if grep -q "hint:" "$ERR"; then fail "... no hint" "$(cat "$ERR")"; else pass "... no hint"; fi
 cfg "$T/x.json" "${BOOT[@]}" kernel_cmdline='"x"'

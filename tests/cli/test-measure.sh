@@ -261,6 +261,7 @@ expect_out "finds 4 vCPUs of signature 0x800f12 under QEMU with 0x21" \
         '^  flags:  --vcpus 4 --vcpu-type EPYC --vmm-type QEMU --guest-features 0x21$'
 expect_out "as config fields" '"vcpu_count": 4, "vcpu_type": "EPYC", "vmm_type": "QEMU", "guest_features": "0x21"'
 expect_out "names the equivalent vCPU types" 'EPYC-v4'
+expect_out "says what changes from the config" '^  changes from the config: vcpu_count 1 -> 4, vmm_type EC2 -> QEMU$'
 testcmd "--match --json" 0 "$SNPCTL" measure --config "$T/cfg/ec2.json" --json \
         --match "$(vec ssm-snp_ec2_default)" --max-vcpus 8
 expect_out "a list of config fields" '"vmm_type": "EC2"'
