@@ -18,7 +18,8 @@
 struct measure_match_query {
         /* The files (ovmf; kernel, initrd, append or NULL; svsm and vars_size or NULL/0) and
          * the values of the parameters fixed below; mode is ignored (snp, and snp:svsm when
-         * svsm is set). */
+         * svsm is set). A vcpu_sig (non-zero) and guest_features not fixed are searched along
+         * with the known ones. */
         struct measure_params p;
         uint8_t digest[MEASURE_SNP_DIGEST_SIZE];
         unsigned max_vcpus;             /* 1..SNP_MAX_VCPUS: vCPU counts searched */

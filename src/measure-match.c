@@ -267,12 +267,18 @@ static int build_chains(struct search *s, bool kernel_hashes_possible, char **re
                         if (measure_vcpu_sig_from_type(measure_vcpu_type_name(i), &sig) == 0)
                                 (void) add_unique_u64(sigs, &n_sigs, MAX_SIGS, sig);
                 }
+        /* A config's own values are candidates too (a model snpctl has no name for). */
+        if (!q->fix_vcpu_sig && q->p.vcpu_sig)
+                (void) add_unique_u64(sigs, &n_sigs, MAX_SIGS, q->p.vcpu_sig);
         if (q->fix_guest_features)
                 feats[n_feats++] = q->p.guest_features;
         else {
                 for (size_t i = 0; measure_match_common_features(i); i++)
                         (void) add_unique_u64(feats, &n_feats, MEASURE_MATCH_MAX_FEATURES,
                                               measure_match_common_features(i));
+                if (q->p.guest_features & SNP_FEATURE_SNP_ACTIVE)
+                        (void) add_unique_u64(feats, &n_feats, MEASURE_MATCH_MAX_FEATURES,
+                                              q->p.guest_features);
                 for (size_t i = 0; i < q->n_extra_features; i++)
                         if (!add_unique_u64(feats, &n_feats, MEASURE_MATCH_MAX_FEATURES,
                                             q->extra_features[i]))
@@ -585,8 +591,9 @@ int measure_match_print(const struct measure_match_query *q,
                "every known vCPU signature", q->fix_vmm ? "the VMM given" : "QEMU, EC2 and GCE",
                q->fix_guest_features ? "the guest features given" : "the common guest features "
                "and those given", !q->p.kernel ? "(no kernel)" :
+               q->fix_kernel_hashes ? (q->kernel_hashes ? "on" : "off") :
                !res->kernel_hashes_possible ? "off (the firmware cannot measure a kernel)" :
-               q->fix_kernel_hashes ? (q->kernel_hashes ? "on" : "off") : "on and off",
+               "on and off",
                q->p.svsm ? (q->fix_svsm ? (q->svsm_on ? ", with the SVSM" : ", without SVSM") :
                             ", with and without the SVSM") : "");
         if (res->n_found > 0)
