@@ -274,6 +274,13 @@ python3 "$here/attest-synth.py" set "$T/match-report.bin" 0x90 "$(vec ssm-snp_gu
 testcmd "--match takes a report's MEASUREMENT" 0 "$SNPCTL" measure --config "$T/cfg/vm.json" \
         --append "console=ttyS0 loglevel=7" --match "$T/match-report.bin" --max-vcpus 4
 expect_out "finds 1 vCPU with 0x1" '^  flags:  --vcpus 1 --vcpu-type EPYC --vmm-type QEMU --guest-features 0x1$'
+x64="$D/ovmf_OvmfX64_suffix.bin"
+nokh=$("$SNPCTL" measure --ovmf "$x64" --vcpus 2 --vcpu-type EPYC-Rome 2>/dev/null)
+testcmd "--match: a firmware without kernel hashes searches kernel-hashes=off" 0 "$SNPCTL" measure \
+        --match "$nokh" --ovmf "$x64" --kernel /dev/null --append "quiet" --max-vcpus 4
+expect_out "finds the set with the kernel not measured" \
+        '^  flags:  --vcpus 2 --vcpu-type EPYC-Rome --vmm-type QEMU --guest-features 0x1 \(kernel-hashes=off: no --kernel\)$'
+expect_out "says why only off was searched" 'kernel hashes off \(the firmware cannot measure a kernel\)'
 testcmd "usage: --match in sev mode" 2 "$SNPCTL" measure --mode sev --ovmf x --match "$MZ"
 testcmd "usage: --max-vcpus without --match" 2 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v4 \
         --ovmf x --max-vcpus 4
