@@ -62,7 +62,8 @@ struct attest_accepted {
 };
 
 /* Expected values; each has_* enables one check. Filled from flags, or from a VM config with
- * attest_expect_from_config() and then overridden by flags with attest_expect_override(). */
+ * attest_expect_from_config() (the options laid over it) and then the expectations a config
+ * cannot hold (a given measurement, report data, --allow-debug, a --min-tcb in its own layout). */
 struct attest_expect {
         bool has_measurement;
         uint8_t measurement[48];
@@ -108,6 +109,8 @@ bool attest_expect_any(const struct attest_expect *e);
 
 struct vm_config;
 struct config_problems;
+struct config_option;
+struct cli_given;
 
 enum {
         ATTEST_CONFIG_NO_MEASUREMENT = 1 << 0,  /* the caller has the measurement: compute none */
@@ -117,23 +120,20 @@ enum {
  * (computed from the boot files, unless ATTEST_CONFIG_NO_MEASUREMENT), policy (DEBUG is never
  * allowed by the config: allow_debug stays false), platform_info under its mask, minimum
  * committed TCB in the layout of host_cpu_family (has_min_tcb false when the config has no
- * min_committed_tcb), the CPU
- * generation, family/image ID, guest SVN, ID/author key digests (the config's, else those of
- * id_auth_file, else zero), host_data, vmpl, signer and minimum version. The ID block and auth
- * files (base64, as idblock writes them) must agree with the config. 0; -EINVAL for an unset
- * host_cpu_family; -EINVAL with nothing in *ret_why when the ID block or auth file disagree with
- * the config (config_check_id_files(): the problems are appended to problems, which may be
- * NULL); -errno of measuring the files; -ENOMEM. On other errors *ret_why (if not NULL) gets a
- * malloc'd reason naming the file or field. */
-int attest_expect_from_config(const struct vm_config *c, unsigned flags,
+ * min_committed_tcb), the CPU generation, family/image ID, guest SVN, ID/author key digests (the
+ * config's, else those of id_auth_file, else zero), host_data, vmpl, signer and minimum version.
+ * The ID block and auth files (base64, as idblock writes them) must agree with the config as
+ * loaded (config_check_id_files()); then the options (options, n_options, given and args as
+ * config_apply_options() takes them; options NULL: none) are laid over c, so that an option
+ * overrides the one field it names. 0; -EINVAL for an unset host_cpu_family; -EINVAL with
+ * nothing in *ret_why when the ID block or auth file disagree with the config (the problems are
+ * appended to problems, which may be NULL); -errno of measuring the files; -ENOMEM. On other
+ * errors *ret_why (if not NULL) gets a malloc'd reason naming the file or field. */
+int attest_expect_from_config(struct vm_config *c, unsigned flags,
+                              const struct config_option *options, size_t n_options,
+                              const struct cli_given *given, const void *args,
                               struct config_problems *problems, struct attest_expect *ret,
                               char **ret_why);
-
-/* Copies onto x every value that flags sets (each has_* set, allow_debug, min_tcb_fields), so
- * that a flag overrides the one field it names. platform_info_mask is taken along with
- * platform_info, or alone when mask_given. */
-void attest_expect_override(struct attest_expect *x, const struct attest_expect *flags,
-                            bool mask_given);
 
 /* A loaded certificate chain and what its verification found; verified once and reused for every
  * report it signed. */

@@ -265,6 +265,71 @@ int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_
 int config_measure_digest(const struct vm_config *c, const struct measure_params *p,
                           uint8_t ret[CONFIG_DIGEST_SIZE], char **ret_why);
 
+/* ---- The launch description: the config first, the options win ----
+ * A struct vm_config is the one description of a launch. measure, launch, idblock and
+ * attest-verify load it from --config, lay the options given on the command line over it with
+ * config_apply_options(), and read their parameters from the result (config_measure_params(),
+ * config_expected_digest(), attest_expect_from_config(), launch's QEMU line), so its launch
+ * digest is computed once per run and kept in it. The argp parser stays the only place that
+ * parses an option: it leaves the value in the applet's own arguments and records the key
+ * (struct cli_given, whatever the spelling). A table per applet names, for each option key, the
+ * config field it overrides and where the parsed value is; one generic copy does the rest, so
+ * no applet writes "if this flag was not given, take the config's" per option. Values that the
+ * options and the config spell differently (a host-data file against its bytes, disk and
+ * forward lists, the network switch) stay the applet's. */
+enum config_field {
+        CONFIG_FIELD_OVMF_FILE,         /* const char * (a path as given, not resolved) */
+        CONFIG_FIELD_KERNEL_FILE,
+        CONFIG_FIELD_INITRD_FILE,
+        CONFIG_FIELD_KERNEL_CMDLINE,    /* const char *; the measured cmdline is recomputed */
+        CONFIG_FIELD_CMDLINE,           /* const char *: the measured line itself, as given */
+        CONFIG_FIELD_VCPU_COUNT,        /* unsigned */
+        CONFIG_FIELD_VCPU_TYPE,         /* const char * */
+        CONFIG_FIELD_VCPU_SIG,          /* uint32_t */
+        CONFIG_FIELD_VMM_TYPE,          /* enum measure_vmm */
+        CONFIG_FIELD_GUEST_FEATURES,    /* uint64_t */
+        CONFIG_FIELD_GUEST_POLICY,      /* uint64_t */
+        CONFIG_FIELD_ID_BLOCK_FILE,     /* const char * */
+        CONFIG_FIELD_ID_AUTH_FILE,      /* const char * */
+        CONFIG_FIELD_FAMILY_ID,         /* uint8_t[SNP_ID_SIZE] */
+        CONFIG_FIELD_IMAGE_ID,          /* uint8_t[SNP_ID_SIZE] */
+        CONFIG_FIELD_GUEST_SVN,         /* uint32_t */
+        CONFIG_FIELD_QEMU_BINARY,       /* const char * */
+        CONFIG_FIELD_MEMORY_MB,         /* uint64_t */
+        CONFIG_FIELD_CBITPOS,           /* unsigned */
+        CONFIG_FIELD_REDUCED_PHYS_BITS, /* unsigned */
+        /* What a report must show (attest-verify); setting one sets its has_* too. */
+        CONFIG_FIELD_PLATFORM_INFO,     /* uint64_t */
+        CONFIG_FIELD_PLATFORM_INFO_MASK,        /* uint64_t */
+        CONFIG_FIELD_ID_KEY_DIGEST,     /* uint8_t[CONFIG_DIGEST_SIZE] */
+        CONFIG_FIELD_AUTHOR_KEY_DIGEST, /* uint8_t[CONFIG_DIGEST_SIZE] */
+        CONFIG_FIELD_HOST_DATA,         /* uint8_t[SNP_HOST_DATA_SIZE] */
+        CONFIG_FIELD_VMPL,              /* unsigned */
+        CONFIG_FIELD_MIN_REPORT_VERSION,        /* unsigned */
+        _CONFIG_FIELD_MAX,
+};
+
+/* One row of an applet's table: option key (see cli.h) -> field, and where its parsed value
+ * lies in the applet's arguments. Several rows may share a key (an option that replaces two
+ * fields) or a field (several spellings of one value). */
+struct config_option {
+        int key;
+        enum config_field field;
+        size_t offset;
+        size_t size;
+};
+#define CONFIG_OPTION(key, field, type, member) \
+        { (key), (field), offsetof(type, member), sizeof(((type *) 0)->member) }
+
+struct cli_given;
+
+/* Lays over c, for each row of table (n rows) whose key is in given, the value at
+ * (const char *) args + offset: strings are copied (NULL clears the field), numbers and bytes
+ * copied as they are. 0; -EINVAL when a row's size is not its field's (a programming error);
+ * -ENOMEM (c then holds some of the values). */
+int config_apply_options(struct vm_config *c, const struct config_option *table, size_t n,
+                         const struct cli_given *given, const void *args);
+
 /* What config_fill_from_report() filled in. */
 enum {
         CONFIG_FILLED_CPU_FAMILY = 1 << 0,      /* only reports v3+ name the CPU */

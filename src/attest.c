@@ -79,7 +79,9 @@ static __attribute__((format(printf, 3, 4))) int fail_why(char **ret_why, int r,
         return r;
 }
 
-int attest_expect_from_config(const struct vm_config *c, unsigned flags,
+int attest_expect_from_config(struct vm_config *c, unsigned flags,
+                              const struct config_option *options, size_t n_options,
+                              const struct cli_given *given, const void *args,
                               struct config_problems *problems, struct attest_expect *ret,
                               char **ret_why) {
         struct attest_expect x = { .platform_info_mask = UINT64_MAX };
@@ -92,9 +94,33 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
             c->host_cpu_family != SNP_GEN_TURIN)
                 return fail_why(ret_why, -EINVAL, "host_cpu_family: not set (Milan, Genoa or "
                                 "Turin); it decides the TCB layout and the AMD chain");
+
+        if (!(flags & ATTEST_CONFIG_NO_MEASUREMENT)) {
+                _cleanup_(freep) char *why = NULL;
+
+                r = config_expected_digest(c, x.measurement, &why);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return fail_why(ret_why, r, "computing the launch digest: %s",
+                                        why ? why : strerror(-r));
+                x.has_measurement = true;
+        }
+        /* The ID block and auth files against the config as loaded (and the digest just
+         * computed): the one cross-file check. */
+        r = config_check_id_files(c, flags & ATTEST_CONFIG_NO_MEASUREMENT ?
+                                  CONFIG_SKIP_LAUNCH_DIGEST : 0, problems, &keys);
+        if (r < 0)
+                return r;
+        /* Then the options: what a report must show, whatever the files say. */
+        if (options) {
+                r = config_apply_options(c, options, n_options, given, args);
+                if (r < 0)
+                        return r;
+        }
+
         x.has_generation = true;
         x.generation = c->host_cpu_family;
-
         x.has_policy = true;
         x.policy = c->guest_policy;
         /* DEBUG is accepted only by --allow-debug, never by the config alone: a config may come
@@ -102,8 +128,8 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
         if (c->has_platform_info) {
                 x.has_platform_info = true;
                 x.platform_info = c->platform_info;
-                x.platform_info_mask = c->platform_info_mask;
         }
+        x.platform_info_mask = c->platform_info_mask;
         x.has_min_tcb = c->has_min_committed_tcb;       /* absent: no floor, callers warn */
         x.min_tcb = c->min_committed_tcb;
         x.min_tcb.has_fmc = x.generation == SNP_GEN_TURIN;     /* the config's layout */
@@ -120,61 +146,19 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
         x.signer = c->signer == CONFIG_SIGNER_VLEK ? SNP_SIGNER_VLEK : SNP_SIGNER_VCEK;
         x.has_min_version = true;
         x.min_version = c->min_report_version;
-
-        if (!(flags & ATTEST_CONFIG_NO_MEASUREMENT)) {
-                _cleanup_(freep) char *why = NULL;
-
-                r = config_expected_digest(c, x.measurement, &why);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        return fail_why(ret_why, r, "computing the launch digest: %s",
-                                        why ? why : strerror(-r));
-                x.has_measurement = true;
-        }
-        /* The ID block and auth files against the config (and the digest just computed). */
-        r = config_check_id_files(c, flags & ATTEST_CONFIG_NO_MEASUREMENT ?
-                                  CONFIG_SKIP_LAUNCH_DIGEST : 0, problems, &keys);
-        if (r < 0)
-                return r;
-        /* With a list of key digests, the zero default (no ID block) is not accepted unless
-         * listed: only a digest the config names or id_auth_file shows. */
+        /* The key digests: the config's (or an option's), else the auth file's, else zero.
+         * With a list of key digests (roll-forward), the zero default (no ID block) is not
+         * accepted unless listed: only a digest the config names or id_auth_file shows. */
         x.has_id_key_digest = !c->n_id_key_digests || c->has_id_key_digest || c->id_auth_file;
         x.has_author_key_digest = !c->n_author_key_digests || c->has_author_key_digest ||
                 c->id_auth_file;
-        memcpy(x.id_key_digest, keys.id_key_digest, sizeof(x.id_key_digest));
-        memcpy(x.author_key_digest, keys.author_key_digest, sizeof(x.author_key_digest));
+        memcpy(x.id_key_digest, c->has_id_key_digest ? c->id_key_digest : keys.id_key_digest,
+               sizeof(x.id_key_digest));
+        memcpy(x.author_key_digest, c->has_author_key_digest ? c->author_key_digest :
+               keys.author_key_digest, sizeof(x.author_key_digest));
         accepted_from_config(c, &x.accepted);
         *ret = x;
         return 0;
-}
-
-void attest_expect_override(struct attest_expect *x, const struct attest_expect *f,
-                            bool mask_given) {
-#define OVERRIDE(has, field) \
-        do { if (f->has) { x->has = true; memcpy(&x->field, &f->field, sizeof(x->field)); } } while (0)
-        OVERRIDE(has_measurement, measurement);
-        OVERRIDE(has_policy, policy);
-        OVERRIDE(has_platform_info, platform_info);
-        OVERRIDE(has_min_tcb, min_tcb);
-        OVERRIDE(has_family_id, family_id);
-        OVERRIDE(has_image_id, image_id);
-        OVERRIDE(has_guest_svn, guest_svn);
-        OVERRIDE(has_id_key_digest, id_key_digest);
-        OVERRIDE(has_author_key_digest, author_key_digest);
-        OVERRIDE(has_host_data, host_data);
-        OVERRIDE(has_vmpl, vmpl);
-        OVERRIDE(has_report_data, report_data);
-        OVERRIDE(has_min_version, min_version);
-        OVERRIDE(has_generation, generation);
-        OVERRIDE(has_signer, signer);
-#undef OVERRIDE
-        if (f->has_platform_info || mask_given)
-                x->platform_info_mask = f->platform_info_mask;
-        if (f->min_tcb_fields)
-                x->min_tcb_fields = f->min_tcb_fields;
-        if (f->allow_debug)
-                x->allow_debug = true;
 }
 
 static __attribute__((format(printf, 5, 6))) void check_set(struct attest_check *c,

@@ -5,16 +5,15 @@
  * exit 0 only when all passed for every report. With --url it is the owner's side of the
  * disk-key handshake (docs/protocol.md): it fetches a fresh report from the guest agent, runs
  * every check, and only then sends the secret, sealed to the key the report vouches for. */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 
 #include "applets.h"
 #include "attest.h"
+#include "attest-url.h"
 #include "base64.h"
 #include "certopts.h"
 #include "cleanup.h"
@@ -24,13 +23,13 @@
 #include "fileio.h"
 #include "handshake.h"
 #include "hex.h"
-#include "http.h"
 #include "idblock.h"
 #include "log.h"
 #include "measure-match.h"
 #include "output.h"
 #include "parse.h"
 #include "report.h"
+#include "report-files.h"
 
 struct attest_verify_args {
         struct common_args common;
@@ -38,7 +37,7 @@ struct attest_verify_args {
         const char *id_block, *auth_block;
         const char *config;
         struct attest_expect expect;
-        bool has_mask;
+        struct cli_given given;         /* the options on the command line */
         bool min_tcb_none;              /* --min-tcb none: no TCB floor, said on purpose */
         char **reports;
         int n_reports;
@@ -52,7 +51,7 @@ struct attest_verify_args {
 };
 
 enum {
-        OPT_CONFIG = 0x100,
+        OPT_CONFIG = CLI_OPT_BASE,
         OPT_MEASUREMENT,
         OPT_POLICY,
         OPT_ALLOW_DEBUG,
@@ -77,7 +76,9 @@ enum {
         OPT_OWNER_KEY,
         OPT_OWNER_PASS,
         OPT_EXPLAIN,
+        OPT_END,
 };
+_Static_assert(OPT_END <= CLI_OPT_MAX, "one bit of struct cli_given per option");
 
 static const struct argp_option attest_verify_options[] = {
         { NULL, 0, NULL, 0, "Expected values (any of them turns on the VM checks):", 2 },
@@ -169,6 +170,7 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         uint64_t v;
         unsigned u;
 
+        cli_given_record(&a->given, key);
         switch (key) {
         case ARGP_KEY_INIT:
                 state->child_inputs[0] = &a->certs;
@@ -226,7 +228,6 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 if (parse_u64(arg, &v) < 0)
                         argp_error(state, "bad --platform-info-mask '%s'", arg);
                 x->platform_info_mask = v;
-                a->has_mask = true;
                 break;
         case OPT_MIN_TCB:
                 if (strcmp(arg, "none") == 0) {
@@ -270,9 +271,10 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                         argp_error(state, "no report given");
                 break;
         case ARGP_KEY_END:
-                if (a->has_mask && !x->has_platform_info && !a->config)
+                if (cli_given(&a->given, OPT_PLATFORM_MASK) && !x->has_platform_info &&
+                    !a->config)
                         argp_error(state, "--platform-info-mask needs --platform-info");
-                if (!a->has_mask)
+                if (!cli_given(&a->given, OPT_PLATFORM_MASK))
                         x->platform_info_mask = UINT64_MAX;
                 if (a->min_tcb_none && x->has_min_tcb)
                         argp_error(state, "--min-tcb none and a --min-tcb floor exclude each "
@@ -419,12 +421,41 @@ static int load_auth_block(const char *path, struct attest_expect *x) {
         return 0;
 }
 
-/* --config: every expected value from the VM config, then each flag given overrides its field.
- * The boot files are measured unless --measurement (or --id-block) gave the digest. */
+/* What each option overrides in a --config (config_apply_options()): the fields a report must
+ * show. --id-block and --auth-block stand for the fields their files gave (load_id_block(),
+ * load_auth_block()). */
+#define ROW(key, field, member) \
+        CONFIG_OPTION(key, field, struct attest_verify_args, expect.member)
+static const struct config_option attest_config_options[] = {
+        ROW(OPT_POLICY, CONFIG_FIELD_GUEST_POLICY, policy),
+        ROW(OPT_PLATFORM_INFO, CONFIG_FIELD_PLATFORM_INFO, platform_info),
+        ROW(OPT_PLATFORM_INFO, CONFIG_FIELD_PLATFORM_INFO_MASK, platform_info_mask),
+        ROW(OPT_PLATFORM_MASK, CONFIG_FIELD_PLATFORM_INFO_MASK, platform_info_mask),
+        ROW(OPT_FAMILY_ID, CONFIG_FIELD_FAMILY_ID, family_id),
+        ROW(OPT_IMAGE_ID, CONFIG_FIELD_IMAGE_ID, image_id),
+        ROW(OPT_GUEST_SVN, CONFIG_FIELD_GUEST_SVN, guest_svn),
+        ROW(OPT_ID_KEY_DIGEST, CONFIG_FIELD_ID_KEY_DIGEST, id_key_digest),
+        ROW(OPT_AUTHOR_KEY_DIGEST, CONFIG_FIELD_AUTHOR_KEY_DIGEST, author_key_digest),
+        ROW(OPT_HOST_DATA, CONFIG_FIELD_HOST_DATA, host_data),
+        ROW(OPT_VMPL, CONFIG_FIELD_VMPL, vmpl),
+        ROW(OPT_MIN_VERSION, CONFIG_FIELD_MIN_REPORT_VERSION, min_version),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_FAMILY_ID, family_id),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_IMAGE_ID, image_id),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_GUEST_SVN, guest_svn),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_GUEST_POLICY, policy),
+        ROW(OPT_AUTH_BLOCK, CONFIG_FIELD_ID_KEY_DIGEST, id_key_digest),
+        ROW(OPT_AUTH_BLOCK, CONFIG_FIELD_AUTHOR_KEY_DIGEST, author_key_digest),
+};
+#undef ROW
+
+/* --config: every expected value from the VM config with the options laid over it, then what a
+ * config cannot hold: a measurement given (or the ID block's; the boot files are then not
+ * measured), --report-data, --allow-debug, and a --min-tcb in the layout it was written in. */
 static int apply_config(struct attest_verify_args *a) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
         _cleanup_(freep) char *why = NULL;
         struct config_problems problems = {};
+        const struct attest_expect *f = &a->expect;
         struct attest_expect x;
         int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
 
@@ -434,8 +465,9 @@ static int apply_config(struct attest_verify_args *a) {
                 return r;       /* the problems say why */
         if (r < 0)
                 return log_errno(r, "reading config '%s'", a->config);
-        r = attest_expect_from_config(c, a->expect.has_measurement ?
-                                      ATTEST_CONFIG_NO_MEASUREMENT : 0, &problems, &x, &why);
+        r = attest_expect_from_config(c, f->has_measurement ? ATTEST_CONFIG_NO_MEASUREMENT : 0,
+                                      attest_config_options, ELEMENTSOF(attest_config_options),
+                                      &a->given, a, &problems, &x, &why);
         (void) config_log_problems(&problems, a->config);
         config_problems_clear(&problems);
         if (r == -EINVAL && !why)
@@ -447,7 +479,21 @@ static int apply_config(struct attest_verify_args *a) {
         }
         if (r < 0)
                 return log_errno(r, "reading expected values from config '%s'", a->config);
-        attest_expect_override(&x, &a->expect, a->has_mask);
+        if (f->has_measurement) {
+                x.has_measurement = true;
+                memcpy(x.measurement, f->measurement, sizeof(x.measurement));
+        }
+        if (f->has_report_data) {
+                x.has_report_data = true;
+                memcpy(x.report_data, f->report_data, sizeof(x.report_data));
+        }
+        if (f->has_min_tcb) {
+                x.has_min_tcb = true;
+                x.min_tcb = f->min_tcb;
+        }
+        if (f->min_tcb_fields)
+                x.min_tcb_fields = f->min_tcb_fields;
+        x.allow_debug = f->allow_debug;
         a->expect = x;
         a->has_owner_digest = c->has_owner_key_digest;
         memcpy(a->owner_digest, c->owner_key_digest, sizeof(a->owner_digest));
@@ -564,96 +610,8 @@ static int add_json(struct json_object *arr, const char *path, const struct atte
 
 /* ---- running ---- */
 
-/* A growing list of report paths. */
-struct path_list {
-        char **v;
-        size_t n;
-};
-
-static void path_list_done(struct path_list *l) {
-        for (size_t i = 0; i < l->n; i++)
-                free(l->v[i]);
-        free(l->v);
-        *l = (struct path_list) {};
-}
-
-/* Appends path (taking ownership; NULL means it could not be made). -ENOMEM. */
-static int path_list_push(struct path_list *l, char *path) {
-        char **nv;
-
-        if (!path)
-                return -ENOMEM;
-        nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
-        if (!nv) {
-                free(path);
-                return -ENOMEM;
-        }
-        l->v = nv;
-        l->v[l->n++] = path;
-        return 0;
-}
-
-static char *path_join(const char *dir, const char *name) {
-        char *p;
-
-        return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
-}
-
-/* Adds the *.bin files of dir, sorted by name. */
-static int push_folder(struct path_list *l, const char *dir) {
-        struct dirent **ents = NULL;
-        int m = scandir(dir, &ents, NULL, alphasort), r = 0;
-
-        if (m < 0)
-                return log_errno(-errno, "reading folder '%s'", dir);
-        for (int j = 0; j < m; j++) {
-                const char *name = ents[j]->d_name;
-                size_t len = strlen(name);
-
-                if (r >= 0 && name[0] != '.' && len > 4 && strcmp(name + len - 4, ".bin") == 0)
-                        r = path_list_push(l, path_join(dir, name));
-                free(ents[j]);
-        }
-        free(ents);
-        return r < 0 ? log_errno(r, "listing reports") : 0;
-}
-
-/* Expands the arguments: a folder with report.bin stands for it, any other folder for its *.bin
- * files (sorted), anything else for itself. */
-static int expand_reports(char **args, int n, struct path_list *ret) {
-        _cleanup_(path_list_done) struct path_list l = {};
-
-        for (int i = 0; i < n; i++) {
-                _cleanup_(freep) char *rb = NULL;
-                struct stat st;
-                size_t len = strlen(args[i]);
-                int r;
-
-                if (stat(args[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
-                        r = path_list_push(&l, strdup(args[i]));
-                        if (r < 0)
-                                return log_errno(r, "listing reports");
-                        continue;
-                }
-                while (len > 1 && args[i][len - 1] == '/')      /* "case/" -> "case" */
-                        args[i][--len] = '\0';
-                rb = path_join(args[i], "report.bin");
-                if (!rb)
-                        return log_errno(-ENOMEM, "listing reports");
-                if (access(rb, F_OK) == 0) {
-                        r = path_list_push(&l, TAKE(rb));
-                        if (r < 0)
-                                return log_errno(r, "listing reports");
-                } else {
-                        r = push_folder(&l, args[i]);   /* logs its errors */
-                        if (r < 0)
-                                return r;
-                }
-        }
-        *ret = l;
-        l = (struct path_list) {};
-        return 0;
-}
+/* run()'s answer when a required option is missing and only the config could tell (exit 2). */
+#define RUN_USAGE (-EDOM)
 
 static enum verdict verify_one(const struct attest_verify_args *a, const char *path,
                                struct cert_cache **cache, const struct crypto_cert *trusted,
@@ -735,40 +693,6 @@ static void explain_measurement(const struct attest_verify_args *a,
 
 /* ---- the handshake (--url) ---- */
 
-/* An agent's answer, for an error message: the host's text, escaped (output_escape()). */
-static void agent_text(const uint8_t *data, size_t size, char *buf, size_t bsize) {
-        output_escape(data, size, buf, bsize);
-}
-
-static int deliver(const struct attest_verify_args *a, const struct crypto_key *owner_key,
-                   const uint8_t nonce[32], const uint8_t agent_pub[32], const uint8_t *secret,
-                   size_t size) {
-        _cleanup_(crypto_x25519_freep) struct crypto_x25519 *eph = NULL;
-        _cleanup_(freep) uint8_t *msg = NULL, *resp = NULL;
-        uint8_t eph_pub[32];
-        size_t msg_size, resp_size;
-        long status;
-        char text[128];
-        int r;
-
-        r = crypto_x25519_new(&eph, eph_pub);
-        if (r >= 0)
-                r = handshake_seal(owner_key, eph, eph_pub, nonce, agent_pub, secret, size, &msg,
-                                   &msg_size);
-        if (r < 0)
-                return log_errno(r, "sealing the secret");
-        r = http_post(a->url, HANDSHAKE_PATH_SECRET, msg, msg_size, 4096,
-                      a->timeout_s ? a->timeout_s : 30, &status, &resp, &resp_size);
-        if (r < 0)
-                return log_errno(r, "sending the secret to '%s'", a->url);
-        if (status != 200) {
-                agent_text(resp, resp_size, text, sizeof(text));
-                log_error("agent '%s' refused the secret (HTTP %ld): %s", a->url, status, text);
-                return -EPROTO;
-        }
-        return 0;
-}
-
 /* The owner key, loaded before anything goes on the wire: a wrong pass phrase or key fails here,
  * and a key whose digest differs from the config's owner_key_digest would only be refused by
  * the guest. */
@@ -804,28 +728,40 @@ static int load_owner_key(const struct attest_verify_args *a, struct crypto_key 
         return 0;
 }
 
+/* Logs a reason from attest-url.c (or, without one, the error); returns r. */
+static int log_why(int r, const char *why, const char *what) {
+        if (why)
+                log_error("%s", why);
+        else
+                log_errno(r, "%s", what);
+        return r;
+}
+
+/* The handshake: a fresh report from the agent, every check, then the secret. 1 verified and
+ * delivered; 0 rejected, nothing sent; -errno could not finish. */
 static int run_url(struct attest_verify_args *a, const struct crypto_cert *trusted) {
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
         _cleanup_(crypto_key_freep) struct crypto_key *owner_key = NULL;
         _cleanup_(freep) uint8_t *resp = NULL;
+        _cleanup_(freep) char *url_why = NULL;
         struct cert_cache *cache = NULL;
         struct attest_result res;
         struct attest_chain *chain = NULL, *table_chain = NULL;
         const struct attest_check *f;
         uint8_t *secret = NULL, nonce[HANDSHAKE_NONCE_SIZE];
         size_t secret_size = 0, resp_size;
-        long status;
-        char text[128];
         bool ok;
-        int r, ret = SNPCTL_EXIT_FAILURE;
+        int r;
 
         /* No core dump may carry the secret or the owner key to disk. */
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        if (load_owner_key(a, &owner_key) < 0)
+        r = load_owner_key(a, &owner_key);
+        if (r < 0)
                 goto out;
         r = fileio_read_secret(a->secret_file, HANDSHAKE_MAX_SECRET, &secret, &secret_size);
         if (r == -EFBIG || (r >= 0 && secret_size == 0)) {
                 log_error("secret '%s' must hold 1 byte to 64 KiB", a->secret_file);
+                r = -EINVAL;
                 goto out;
         }
         if (r < 0) {
@@ -837,31 +773,14 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 log_errno(r, "making a nonce");
                 goto out;
         }
-        r = http_post(a->url, HANDSHAKE_PATH_ATTEST, nonce, sizeof(nonce), HANDSHAKE_ATTEST_MAX,
-                      a->timeout_s ? a->timeout_s : 30, &status, &resp, &resp_size);
-        if (r == -EINVAL) {
-                log_error("bad --url '%s' (http://HOST:PORT)", a->url);
-                goto out;
-        }
-        if (r == -EFBIG) {
-                log_error("agent '%s' answered more than %d bytes; secret not sent", a->url,
-                          HANDSHAKE_ATTEST_MAX);
-                ret = SNPCTL_EXIT_REJECTED;
+        r = attest_url_fetch(a->url, a->timeout_s, nonce, &resp, &resp_size, &url_why);
+        if (r == -EBADMSG) {
+                log_error("%s; secret not sent", url_why ? url_why : "bad answer");
+                r = 0;
                 goto out;
         }
         if (r < 0) {
-                log_errno(r, "requesting a report from '%s'", a->url);
-                goto out;
-        }
-        if (status != 200) {
-                agent_text(resp, resp_size, text, sizeof(text));
-                log_error("agent '%s' answered HTTP %ld: %s", a->url, status, text);
-                goto out;
-        }
-        if (resp_size < HANDSHAKE_ATTEST_MIN) {
-                log_error("agent '%s' answered %zu bytes, not a key and a report; secret not "
-                          "sent", a->url, resp_size);
-                ret = SNPCTL_EXIT_REJECTED;
+                log_why(r, url_why, "requesting a report");
                 goto out;
         }
         /* The report must bind this nonce and this agent key (docs/protocol.md). */
@@ -884,7 +803,7 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 }
                 if (r < 0) {
                         log_error("secret not sent: agent's certificates: %s", why);
-                        ret = SNPCTL_EXIT_REJECTED;
+                        r = 0;
                         goto out;
                 }
                 r = attest_chain_verify(table_chain, trusted);
@@ -916,7 +835,7 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
         if (a->common.json) {
                 arr = json_object_new_array();
                 if (!arr || add_json(arr, a->url, &res, ok ? VERDICT_VERIFIED : VERDICT_REJECTED) < 0) {
-                        log_errno(-ENOMEM, "building JSON");
+                        r = log_errno(-ENOMEM, "building JSON");
                         goto out;
                 }
         } else
@@ -928,44 +847,60 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                           f && strcmp(f->name, "report-data") == 0 ?
                           " (the report does not bind this nonce and agent key: replayed, or "
                           "the key was swapped in transit)" : "");
-                ret = SNPCTL_EXIT_REJECTED;
+                r = 0;
         } else {
-                r = deliver(a, owner_key, nonce, resp, secret, secret_size);
-                if (r >= 0)
-                        ret = SNPCTL_EXIT_OK;
+                free(TAKE(url_why));
+                r = attest_url_deliver(a->url, a->timeout_s, owner_key, nonce, resp, secret,
+                                       secret_size, &url_why);
+                if (r < 0)
+                        log_why(r, url_why, "sending the secret");
+                else
+                        r = 1;
         }
         if (arr) {
                 struct json_object *o = json_object_array_get_idx(arr, 0);
 
-                if (output_add_bool(o, "delivered", ret == SNPCTL_EXIT_OK) < 0 ||
-                    output_print_json(o) < 0)
-                        ret = SNPCTL_EXIT_FAILURE;
-        } else if (ok && ret == SNPCTL_EXIT_OK)
+                if (output_add_bool(o, "delivered", r == 1) < 0 || output_print_json(o) < 0)
+                        r = -EIO;
+        } else if (r == 1)
                 printf("DELIVERED secret to %s\n", a->url);
         if (fflush(stdout) != 0)
-                ret = SNPCTL_EXIT_FAILURE;
+                r = -EIO;
 out:
         crypto_wipe_free(secret, secret_size);
         cert_cache_free(&cache);
         attest_chain_free(table_chain);
-        return ret;
+        return r;
 }
 
+/* 1 every report verified (--url: and the secret delivered), 0 one was rejected (--url:
+ * nothing sent), -errno one could not be examined; RUN_USAGE: a required option missing, which
+ * only the config could tell. attest_verify_main() maps these to exit statuses. */
 static int run(struct attest_verify_args *a) {
         _cleanup_(crypto_cert_freep) struct crypto_cert *trusted = NULL;
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
-        _cleanup_(path_list_done) struct path_list list = {};
+        _cleanup_(report_files_done) struct report_files list = {};
         struct cert_cache *cache = NULL;
+        const char *bad = NULL;
         size_t n, n_ok = 0, n_rejected = 0, n_error = 0;
-        int r, status;
+        int r;
 
-        if (a->id_block && load_id_block(a->id_block, &a->expect) < 0)
-                return SNPCTL_EXIT_FAILURE;
-        if (a->auth_block && load_auth_block(a->auth_block, &a->expect) < 0)
-                return SNPCTL_EXIT_FAILURE;
+        if (a->id_block) {
+                r = load_id_block(a->id_block, &a->expect);
+                if (r < 0)
+                        return r;
+        }
+        if (a->auth_block) {
+                r = load_auth_block(a->auth_block, &a->expect);
+                if (r < 0)
+                        return r;
+        }
         a->explainable = a->config && !a->expect.has_measurement;
-        if (a->config && apply_config(a) < 0)
-                return SNPCTL_EXIT_FAILURE;
+        if (a->config) {
+                r = apply_config(a);
+                if (r < 0)
+                        return r;
+        }
         if (a->min_tcb_none) {
                 a->expect.has_min_tcb = false;
                 log_notice("--min-tcb none: no TCB floor; a guest on any firmware, however old, "
@@ -977,7 +912,7 @@ static int run(struct attest_verify_args *a) {
                         log_error("refusing to send a secret without a TCB floor: config '%s' has "
                                   "no min_committed_tcb; add it, or give --min-tcb (or --min-tcb "
                                   "none to accept any firmware)", a->config);
-                        return SNPCTL_EXIT_USAGE;
+                        return RUN_USAGE;
                 }
                 if (!a->expect.has_vmpl) {
                         a->expect.has_vmpl = true;
@@ -989,31 +924,29 @@ static int run(struct attest_verify_args *a) {
                                    "secret");
         }
         r = cert_args_trusted(&a->certs, &trusted);
-        if (r < 0) {
-                log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
-                return SNPCTL_EXIT_FAILURE;
-        }
+        if (r < 0)
+                return log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
         if (a->url) {
                 if (!a->expect.has_measurement) {       /* the config or ID block gave none */
                         log_error("refusing to send a secret without an expected measurement");
-                        return SNPCTL_EXIT_FAILURE;
+                        return -EINVAL;
                 }
                 return run_url(a, trusted);
         }
         if (a->common.json) {
                 arr = json_object_new_array();
-                if (!arr) {
-                        log_errno(-ENOMEM, "building JSON");
-                        return SNPCTL_EXIT_FAILURE;
-                }
+                if (!arr)
+                        return log_errno(-ENOMEM, "building JSON");
         }
-        r = expand_reports(a->reports, a->n_reports, &list);
+        r = report_files_expand(a->reports, (size_t) a->n_reports, &list, &bad);
+        if (r < 0 && bad)
+                return log_errno(r, "reading folder '%s'", bad);
         if (r < 0)
-                return SNPCTL_EXIT_FAILURE;
+                return log_errno(r, "listing reports");
         n = list.n;
         if (n == 0) {
                 log_error("no reports found in the arguments");
-                return SNPCTL_EXIT_FAILURE;
+                return -ENOENT;
         }
         for (size_t i = 0; i < n; i++) {
                 struct attest_result res;
@@ -1045,15 +978,22 @@ static int run(struct attest_verify_args *a) {
                 n_error++;
         if (n > 1)
                 log_info("%zu verified, %zu rejected, %zu not examined", n_ok, n_rejected, n_error);
-        status = n_error ? SNPCTL_EXIT_FAILURE : n_rejected ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
         cert_cache_free(&cache);
-        return status;
+        /* Each report's own error was logged where it happened. */
+        return n_error ? -EIO : n_rejected ? 0 : 1;
 }
 
 int attest_verify_main(int argc, char **argv) {
         struct attest_verify_args a = {};
 
+        int r;
+
         if (argp_parse(&attest_verify_argp, argc, argv, 0, NULL, &a) != 0)
                 return SNPCTL_EXIT_USAGE;
-        return run(&a);
+        r = run(&a);
+        if (r == RUN_USAGE)
+                return SNPCTL_EXIT_USAGE;
+        if (r < 0)
+                return SNPCTL_EXIT_FAILURE;
+        return r == 0 ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
 }

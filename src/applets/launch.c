@@ -740,11 +740,36 @@ static int run_check(const struct launch_args *a) {
         return r;
 }
 
-/* --config (-load-config): the VM description (config.h) fills what the options left unset;
- * options win. */
+/* What each option overrides in a --config (config_apply_options()). --id-block and --id-auth
+ * replace the pair: one given alone leaves the other unset. */
+static const struct config_option launch_config_options[] = {
+        CONFIG_OPTION(OPT_OVMF, CONFIG_FIELD_OVMF_FILE, struct launch_args, q.ovmf),
+        CONFIG_OPTION(OPT_KERNEL, CONFIG_FIELD_KERNEL_FILE, struct launch_args, q.kernel),
+        CONFIG_OPTION(OPT_INITRD, CONFIG_FIELD_INITRD_FILE, struct launch_args, q.initrd),
+        CONFIG_OPTION(OPT_APPEND, CONFIG_FIELD_CMDLINE, struct launch_args, q.append),
+        CONFIG_OPTION(OPT_VCPUS, CONFIG_FIELD_VCPU_COUNT, struct launch_args, q.vcpus),
+        CONFIG_OPTION(OPT_CPU, CONFIG_FIELD_VCPU_TYPE, struct launch_args, q.cpu_model),
+        CONFIG_OPTION(OPT_MEMORY, CONFIG_FIELD_MEMORY_MB, struct launch_args, q.memory_mib),
+        CONFIG_OPTION(OPT_QEMU, CONFIG_FIELD_QEMU_BINARY, struct launch_args, q.qemu),
+        CONFIG_OPTION(OPT_CBITPOS, CONFIG_FIELD_CBITPOS, struct launch_args, q.cbitpos),
+        CONFIG_OPTION(OPT_REDUCED_PHYS_BITS, CONFIG_FIELD_REDUCED_PHYS_BITS, struct launch_args,
+                      q.reduced_phys_bits),
+        CONFIG_OPTION(OPT_POLICY, CONFIG_FIELD_GUEST_POLICY, struct launch_args, q.policy),
+        CONFIG_OPTION(OPT_GUEST_FEATURES, CONFIG_FIELD_GUEST_FEATURES, struct launch_args,
+                      guest_features),
+        CONFIG_OPTION(OPT_ID_BLOCK, CONFIG_FIELD_ID_BLOCK_FILE, struct launch_args, id_block_file),
+        CONFIG_OPTION(OPT_ID_BLOCK, CONFIG_FIELD_ID_AUTH_FILE, struct launch_args, id_auth_file),
+        CONFIG_OPTION(OPT_ID_AUTH, CONFIG_FIELD_ID_BLOCK_FILE, struct launch_args, id_block_file),
+        CONFIG_OPTION(OPT_ID_AUTH, CONFIG_FIELD_ID_AUTH_FILE, struct launch_args, id_auth_file),
+};
+
+/* --config (-load-config): the launch description (config.h) with the options laid over it,
+ * read back into the QEMU parameters. Its SNP fields (policy, ID block, host data) serve an SNP
+ * launch only, unless given as options. */
 static int apply_config(struct launch_args *a) {
         struct config_problems problems = { 0 };
         struct vm_config *c;
+        bool snp = a->q.mode == QEMU_MODE_SNP;
         int r;
 
         r = config_load(a->config, 0, &problems, &a->cfg);
@@ -761,48 +786,37 @@ static int apply_config(struct launch_args *a) {
                           "differs", a->config, config_vmm_type_to_string(c->vmm_type));
                 return -EINVAL;
         }
-        if (!given(a, OPT_OVMF))
-                a->q.ovmf = c->ovmf_file;
-        if (!given(a, OPT_KERNEL))
-                a->q.kernel = c->kernel_file;
-        if (!given(a, OPT_INITRD))
-                a->q.initrd = c->initrd_file;
-        if (!given(a, OPT_APPEND))
-                a->q.append = c->cmdline;
-        if (!given(a, OPT_VCPUS))
-                a->q.vcpus = c->vcpu_count;
-        if (!given(a, OPT_CPU)) {
-                if (!c->vcpu_type) {
-                        log_error("config '%s': vcpu_type: launch needs a QEMU CPU model, not "
-                                  "only vcpu_sig", a->config);
-                        return -EINVAL;
-                }
-                a->q.cpu_model = c->vcpu_type;
-                a->has_vcpu_sig = true;         /* vcpu_sig may override the model's */
-                a->vcpu_sig = c->vcpu_sig;
+        if (!given(a, OPT_CPU) && !c->vcpu_type) {
+                log_error("config '%s': vcpu_type: launch needs a QEMU CPU model, not only "
+                          "vcpu_sig", a->config);
+                return -EINVAL;
         }
-        if (!given(a, OPT_MEMORY))
-                a->q.memory_mib = c->memory_mb;
-        if (!given(a, OPT_QEMU))
-                a->q.qemu = c->qemu_binary;
-        if (!given(a, OPT_CBITPOS) && c->cbitpos) {
-                a->q.cbitpos = c->cbitpos;
-                a->cbitpos_from_config = true;
-        }
-        if (!given(a, OPT_REDUCED_PHYS_BITS))
-                a->q.reduced_phys_bits = c->reduced_phys_bits;
-        /* The config's guest_policy is an SNP policy. */
-        if (!given(a, OPT_POLICY) && a->q.mode == QEMU_MODE_SNP) {
-                a->q.has_policy = true;
-                a->q.policy = c->guest_policy;
-        }
-        if (!given(a, OPT_GUEST_FEATURES))
-                a->guest_features = c->guest_features;
-        if (!given(a, OPT_ID_BLOCK) && !given(a, OPT_ID_AUTH) && a->q.mode == QEMU_MODE_SNP) {
+        r = config_apply_options(c, launch_config_options, ELEMENTSOF(launch_config_options),
+                                 &a->given, a);
+        if (r < 0)
+                return log_errno(r, "applying the options to config '%s'", a->config);
+
+        a->q.ovmf = c->ovmf_file;
+        a->q.kernel = c->kernel_file;
+        a->q.initrd = c->initrd_file;
+        a->q.append = c->cmdline;
+        a->q.vcpus = c->vcpu_count;
+        a->q.cpu_model = c->vcpu_type;
+        a->has_vcpu_sig = !given(a, OPT_CPU);   /* vcpu_sig may override the model's */
+        a->vcpu_sig = c->vcpu_sig;
+        a->q.memory_mib = c->memory_mb;
+        a->q.qemu = c->qemu_binary;
+        a->q.cbitpos = c->cbitpos;
+        a->cbitpos_from_config = !given(a, OPT_CBITPOS) && c->cbitpos;
+        a->q.reduced_phys_bits = c->reduced_phys_bits;
+        a->q.has_policy = snp || given(a, OPT_POLICY);
+        a->q.policy = c->guest_policy;
+        a->guest_features = c->guest_features;
+        if (snp || given(a, OPT_ID_BLOCK) || given(a, OPT_ID_AUTH)) {
                 a->id_block_file = c->id_block_file;
                 a->id_auth_file = c->id_auth_file;
         }
-        if (!given(a, OPT_HOST_DATA) && c->has_host_data && a->q.mode == QEMU_MODE_SNP) {
+        if (!given(a, OPT_HOST_DATA) && c->has_host_data && snp) {
                 a->host_data = base64_encode(c->host_data, sizeof(c->host_data));
                 if (!a->host_data)
                         return log_errno(-ENOMEM, "reading config '%s'", a->config);

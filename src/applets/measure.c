@@ -429,8 +429,25 @@ static int dump_vmsas(const struct measure_args *a, const struct measure_result 
         return 0;
 }
 
-/* --config: the config's guest (config_measure_params()), each option given on the command line
- * overriding its field. *ret keeps the config, whose strings a->p then borrows. */
+/* What each option overrides in a --config (config_apply_options()). The vCPU signature is
+ * the one check_end() derived from whichever of its options was given. */
+static const struct config_option measure_config_options[] = {
+        CONFIG_OPTION(OPT_OVMF, CONFIG_FIELD_OVMF_FILE, struct measure_args, p.ovmf),
+        CONFIG_OPTION(OPT_KERNEL, CONFIG_FIELD_KERNEL_FILE, struct measure_args, p.kernel),
+        CONFIG_OPTION(OPT_INITRD, CONFIG_FIELD_INITRD_FILE, struct measure_args, p.initrd),
+        CONFIG_OPTION(OPT_APPEND, CONFIG_FIELD_CMDLINE, struct measure_args, p.append),
+        CONFIG_OPTION(OPT_VCPUS, CONFIG_FIELD_VCPU_COUNT, struct measure_args, p.vcpus),
+        CONFIG_OPTION(OPT_VCPU_TYPE, CONFIG_FIELD_VCPU_SIG, struct measure_args, p.vcpu_sig),
+        CONFIG_OPTION(OPT_VCPU_SIG, CONFIG_FIELD_VCPU_SIG, struct measure_args, p.vcpu_sig),
+        CONFIG_OPTION(OPT_VCPU_FAMILY, CONFIG_FIELD_VCPU_SIG, struct measure_args, p.vcpu_sig),
+        CONFIG_OPTION(OPT_VMM_TYPE, CONFIG_FIELD_VMM_TYPE, struct measure_args, p.vmm),
+        CONFIG_OPTION(OPT_GUEST_FEATURES, CONFIG_FIELD_GUEST_FEATURES, struct measure_args,
+                      p.guest_features),
+};
+
+/* --config: the launch description (config.h) with the options laid over it, read back into
+ * a->p; the mode and the mode-specific options stay a->p's. *ret keeps the config, whose
+ * strings a->p then borrows. */
 static int apply_config(struct measure_args *a, struct vm_config **ret) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
         struct config_problems problems = { 0 };
@@ -443,22 +460,21 @@ static int apply_config(struct measure_args *a, struct vm_config **ret) {
                 return r;       /* the problems said why */
         if (r < 0)
                 return log_errno(r, "reading config '%s'", a->config);
+        r = config_apply_options(c, measure_config_options, ELEMENTSOF(measure_config_options),
+                                 &a->given, a);
+        if (r < 0)
+                return log_errno(r, "applying the options to config '%s'", a->config);
         config_measure_params(c, &cp);
-        if (!p->ovmf)
-                p->ovmf = cp.ovmf;
+        p->ovmf = cp.ovmf;
         if (p->mode != MEASURE_MODE_SNP_OVMF_HASH) {    /* that mode measures the OVMF alone */
-                p->kernel = p->kernel ? p->kernel : cp.kernel;
-                p->initrd = p->initrd ? p->initrd : cp.initrd;
-                p->append = p->append ? p->append : cp.append;
+                p->kernel = cp.kernel;
+                p->initrd = cp.initrd;
+                p->append = cp.append;
         }
-        if (!given(a, OPT_VCPUS))
-                p->vcpus = cp.vcpus;
-        if (!given(a, OPT_VCPU_FAMILY) && !given(a, OPT_VCPU_SIG) && !a->vcpu_type)
-                p->vcpu_sig = cp.vcpu_sig;
-        if (!given(a, OPT_VMM_TYPE))
-                p->vmm = cp.vmm;
-        if (!given(a, OPT_GUEST_FEATURES))
-                p->guest_features = cp.guest_features;
+        p->vcpus = cp.vcpus;
+        p->vcpu_sig = cp.vcpu_sig;
+        p->vmm = cp.vmm;
+        p->guest_features = cp.guest_features;
         if ((p->initrd || p->append) && !p->kernel) {
                 log_error("config '%s': an initrd or command line needs a kernel", a->config);
                 return -EINVAL;
