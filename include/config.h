@@ -21,6 +21,16 @@ struct json_object;
 #define CONFIG_MAX_FORWARDS 256
 #define CONFIG_MAX_PROBLEMS 100         /* listed; more are counted, not listed */
 #define CONFIG_DIGEST_SIZE 48           /* SHA-384: launch digest, key digests */
+#define CONFIG_MAX_ACCEPTED 16          /* measurements, id/author key digests each */
+#define CONFIG_MAX_CHIP_IDS 256
+#define CONFIG_LABEL_MAX 32             /* a measurement's label: 1..32 of [A-Za-z0-9._-] */
+#define CONFIG_CHIP_ID_SIZE 64
+
+/* One accepted launch digest of a roll-forward policy ("measurements"). */
+struct config_measurement {
+        char label[CONFIG_LABEL_MAX + 1];
+        uint8_t digest[CONFIG_DIGEST_SIZE];
+};
 
 enum config_signer {
         CONFIG_SIGNER_VCEK = 0,         /* default */
@@ -103,6 +113,18 @@ struct vm_config {
         enum config_signer signer;
         unsigned min_report_version;    /* 2..5, default 2 */
         bool require_crl;               /* a checked CRL is required (attest-verify) */
+        /* Roll-forward policies (checks only): values accepted besides the computed
+         * measurement and id/author_key_digest; each list empty when absent. */
+        struct config_measurement *measurements;
+        size_t n_measurements;
+        uint8_t (*id_key_digests)[CONFIG_DIGEST_SIZE];
+        size_t n_id_key_digests;
+        uint8_t (*author_key_digests)[CONFIG_DIGEST_SIZE];
+        size_t n_author_key_digests;
+        bool has_min_firmware_version;  /* COMMITTED firmware version floor */
+        uint8_t min_firmware_version[3];        /* major, minor, build */
+        uint8_t (*chip_ids)[CONFIG_CHIP_ID_SIZE];       /* CHIP_ID allow-list; empty: any */
+        size_t n_chip_ids;
 
         /* Only the QEMU command line. */
         char *qemu_binary;              /* default "qemu-system-x86_64" (PATH lookup); resolved

@@ -126,6 +126,10 @@ void config_free(struct vm_config *c) {
         free(c->qemu_binary);
         config_disks_free(c->disks, c->n_disks);
         config_forwards_free(c->forwards, c->n_forwards);
+        free(c->measurements);
+        free(c->id_key_digests);
+        free(c->author_key_digests);
+        free(c->chip_ids);
         free(c);
 }
 
