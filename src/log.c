@@ -55,3 +55,15 @@ int log_errno_full(enum log_level level, int err, const char *fmt, ...) {
         va_end(ap);
         return err;
 }
+
+int log_fail_why(char **ret_why, int err, const char *fmt, ...) {
+        va_list ap;
+
+        if (ret_why) {
+                va_start(ap, fmt);
+                if (vasprintf(ret_why, fmt, ap) < 0)
+                        *ret_why = NULL;
+                va_end(ap);
+        }
+        return err;
+}

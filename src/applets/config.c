@@ -112,9 +112,12 @@ static error_t config_parse_opt(int key, char *arg, struct argp_state *state) {
                         argp_error(state, "--no-file-checks goes with validate and show");
                 if (a->force && !a->output)
                         argp_error(state, "--force needs --output");
-                if ((cert_args_files(&a->certs) || a->certs.trust_ark) && !a->from_report)
-                        argp_error(state, "--certs, --ark, --ask, --vcek, --vlek and --trust-ark "
-                                   "go with init --from-report");
+                if ((cert_args_files(&a->certs) || a->certs.trust_ark || a->certs.crl ||
+                     a->certs.require_crl || a->certs.has_at || a->certs.fetch ||
+                     a->certs.offline) && !a->from_report)
+                        argp_error(state, "--certs, --ark, --ask, --vcek, --vlek, --cert-table, "
+                                   "--trust-ark, --crl, --require-crl, --at, --fetch and "
+                                   "--offline go with init --from-report");
                 break;
         default:
                 return ARGP_ERR_UNKNOWN;
@@ -152,17 +155,26 @@ static int verify_report(const struct config_args *a, const uint8_t *report, siz
         _cleanup_(freep) char *why = NULL;
         const struct attest_expect expect = { .allow_debug = true };
         struct cert_cache *cache = NULL;
+        struct cert_args certs;
         struct attest_chain *chain = NULL;
         struct attest_result res;
         const struct attest_check *f;
         int r;
 
-        if (!cert_args_files(&a->certs) && !a->certs.trust_ark)
+        if (!cert_args_files(&a->certs) && !a->certs.trust_ark && !a->certs.fetch &&
+            !a->certs.offline)
                 return 0;
         r = cert_args_trusted(&a->certs, &trusted);
         if (r < 0)
                 return log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
-        r = cert_chain_for_report(&a->certs, a->from_report,
+        r = cert_args_fetch(&a->certs, report, size, &cache, &certs, &why);
+        if (r < 0) {
+                log_errno(r, "report '%s': %s", a->from_report,
+                          why ? why : "fetching the certificates");
+                cert_cache_free(&cache);
+                return r == -EKEYREJECTED ? -EIO : r;
+        }
+        r = cert_chain_for_report(&certs, a->from_report,
                                   snp_report_peek_signing_key(report, size), trusted,
                                   &cache, &chain, &why);
         if (r >= 0)
@@ -375,8 +387,8 @@ static void show_text(const struct vm_config *c) {
                 printf("%-22s \"%s\"\n", "measured cmdline", c->cmdline);
 
         printf("%-22s 0x%" PRIx64 "\n", "guest_policy", p);
-        printf("  %-20s %u.%u\n", "ABI minimum", (unsigned) ((p >> 8) & 0xff),
-               (unsigned) (p & 0xff));
+        printf("  %-20s %u.%u\n", "ABI minimum", snp_policy_abi_major(p),
+               snp_policy_abi_minor(p));
         for (size_t i = 0; i < ELEMENTSOF(policy_lines); i++)
                 printf("  %-20s %s\n", policy_lines[i].label,
                        p & policy_lines[i].bit ? policy_lines[i].set : policy_lines[i].clear);

@@ -377,7 +377,10 @@ EOF
         testcmd "real report with --certs: verified" 0 "$SNPCTL" config init --from-report "$G/report.bin" --certs "$G"
         expect_err "real report: verified under a pinned root" "report '.*report.bin' verified: signed by a Genoa VCEK whose chain ends at a pinned AMD root"
         expect_out "real report: values copied" '"host_cpu_family": "Genoa"'
-        testcmd "real VLEK report with --certs: verified" 0 "$SNPCTL" config init --from-report "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94/report.bin" --certs "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94"
+        # The VLEK expired on 2025-12-10: rejected now, verified as of --at.
+        testcmd "real VLEK report, expired VLEK: rejected" 3 "$SNPCTL" config init --from-report "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94/report.bin" --certs "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94"
+        expect_err "... by the validity check" "rejected, nothing written: validity: .*got VLEK expired 2025-12-10T22:14:21Z"
+        testcmd "real VLEK report with --certs --at: verified" 0 "$SNPCTL" config init --from-report "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94/report.bin" --certs "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94" --at 2025-04-01
         expect_out "VLEK report: signer" '"signer": "vlek"'
         testcmd "real report with another host's certificates: rejected" 3 "$SNPCTL" config init --from-report "$G/report.bin" --certs "$TESTDATA/attest/trustee-genoa-vcek-v3-227a641d" -o rejected.json
         expect_err "... naming the failed check" "rejected, nothing written: (signature|chip-id|cert-tcb):"
