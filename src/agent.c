@@ -454,6 +454,8 @@ static void sweep(struct agent *ag) {
         pthread_mutex_unlock(&ag->lock);
 }
 
+/* fmt is libmicrohttpd's own format string. */
+__attribute__((format(printf, 2, 0)))
 static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
         char buf[256];
 
