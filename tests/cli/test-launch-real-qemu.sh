@@ -209,6 +209,18 @@ PY
         fi
 }
 
+# The check can fail: the AMD fork's spelling of a property stops QEMU before its KVM check.
+timeout 60 "$Q" -machine q35,confidential-guest-support=sev0 -accel tcg -nodefaults -display none \
+        -object sev-snp-guest,id=sev0,cbitpos=51,reduced-phys-bits=1,auth-key-enabled=on \
+        -bios "$ovmf" </dev/null >/dev/null 2>qemu.err
+err=$(first_error qemu.err)
+if printf '%s\n' "$err" | grep -q "Invalid parameter 'auth-key-enabled'" &&
+   ! printf '%s\n' "$err" | grep -Eq "$kvm_pattern"; then
+        pass "a misspelt property stops QEMU first"
+else
+        fail "a misspelt property stops QEMU first" "first error: $err"
+fi
+
 lines=0
 while IFS=$'\x1f' read -r -a c; do
         name=${c[0]}
