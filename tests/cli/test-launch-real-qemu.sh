@@ -106,6 +106,10 @@ add "snp guest features, cbitpos 47" --mode snp --ovmf "$ovmf" --guest-features 
         --reduced-phys-bits 1 --console none
 add "snp policy single socket off, SMT" --mode snp --ovmf "$ovmf" --policy 0x30000 --vcpus 2 \
         --cpu EPYC-Genoa
+mkdir -p "odd, dir"
+truncate -s 1M "odd, dir/disk, 1.img"
+add "snp paths with commas and spaces" --mode snp --ovmf "$ovmf" --disk "odd, dir/disk, 1.img" \
+        --monitor "odd, dir/mon, 1.sock" --console "file:odd, dir/guest, 1.log"
 add "sev-es minimal" --mode sev-es --ovmf "$ovmf"
 add "sev-es policy 0x7" --mode sev-es --ovmf "$ovmf" --policy 0x7 --vcpus 2 --disk data.img
 add "sev minimal" --mode sev --ovmf "$ovmf"
@@ -234,6 +238,9 @@ while IFS=$'\x1f' read -r -a c; do
         lines=$((lines + 1))
         run_line "$name" "$line"
 done <"$cases"
+
+[ -e "odd, dir/guest, 1.log" ] && pass "QEMU wrote the console file named with a comma" ||
+        fail "QEMU wrote the console file named with a comma" "$(ls "odd, dir")"
 
 # launch-qemu.sh (the SNPGuard-compatible front end) writes the same upstream spelling.
 LQ=$T/launch-qemu.sh
