@@ -14,7 +14,7 @@ if [ ! -s "$ovmf" ]; then
 fi
 MODEL=$(cd "$(dirname "$0")" && pwd)/measure-model.py
 cd "$T" || exit 1
-echo "# OVMF: $ovmf ($(stat -c %s "$ovmf") bytes, SHA-384 $(sha384sum "$ovmf" | cut -c1-16)...)"
+echo "# OVMF: $ovmf ($(stat -L -c %s "$ovmf") bytes, SHA-384 $(sha384sum "$ovmf" | cut -c1-16)...)"
 
 # A kernel: the boot tests' one when there, and always a synthetic one (only its bytes count).
 head -c 70000 /dev/urandom >vmlinuz-synthetic
