@@ -127,7 +127,11 @@ kfields=
 [ $amdsev = 1 ] && kfields=", \"kernel_file\": \"$kernel\", \"initrd_file\": \"$T/initrd.img\", \"kernel_cmdline\": \"console=ttyS0\""
 cat >vm.json <<EOF
 { "host_cpu_family": "Milan", "ovmf_file": "$ovmf", "vcpu_count": 2, "vcpu_type": "EPYC-Milan",
-  "guest_policy": "0x30000"$kfields }
+  "guest_policy": "0x30000", "memory_mb": 1024, "cbitpos": 51,
+  "disks": [ { "file": "$T/root.qcow2" },
+             { "file": "$T/data.img", "format": "raw", "bus": "blk", "readonly": true } ],
+  "forwards": [ { "host_port": 7700, "guest_port": 7700 },
+                { "proto": "udp", "host_addr": "0.0.0.0", "host_port": 5353, "guest_port": 53 } ]$kfields }
 EOF
 add "snp --config vm.json" --config vm.json
 
