@@ -37,6 +37,12 @@ echo 'options kvm_amd sev_snp=0' >root/etc/modprobe.d/local.conf
 testcmd "a conflicting option elsewhere" 0 "$SH" --root root --no-ovmf
 expect_out "is pointed out" "turns sev_snp off elsewhere: options kvm_amd sev_snp=0"
 
+BO=$SNPCTL_SOURCE_ROOT/scripts/build-ovmf-amdsev
+testcmd "build-ovmf-amdsev --help" 0 "$BO" --help
+expect_out "names the firmware" 'AmdSev OVMF'
+testcmd "build-ovmf-amdsev unknown option" 2 "$BO" --frobnicate
+testcmd "build-ovmf-amdsev --version with a slash" 2 "$BO" --version ../x --dry-run
+
 # The OVMF step, from build-ovmf-amdsev's cache (no build here).
 img=${SNPCTL_OVMF_AMDSEV:-/var/cache/snpctl/ovmf/OVMF.amdsev.fd}
 if [ -s "$img" ] && [ "$(basename "$(dirname "$img")")" = ovmf ]; then
@@ -53,6 +59,9 @@ if [ -s "$img" ] && [ "$(basename "$(dirname "$img")")" = ovmf ]; then
         [ "$(cat out/OVMF.amdsev.fd.ovmf-hash)" = "$want" ] && pass "PATH.ovmf-hash" ||
                 fail "PATH.ovmf-hash" "$(cat out/OVMF.amdsev.fd.ovmf-hash), want $want"
         expect_out "prints the digest inputs" "^ovmf-hash: $want"
+        testcmd "build-ovmf-amdsev from its cache" 0 "$BO" --cache-dir "$cache"
+        expect_out "says it is cached" '^build-ovmf-amdsev: cached: '
+        expect_out "prints the SHA-384" "^sha384: +$(sha384sum "$img" | cut -d' ' -f1)\$"
         testcmd "OVMF again" 0 "$SH" --root root --no-modprobe --cache-dir "$cache" \
                 --ovmf-out out/OVMF.amdsev.fd
         expect_out "is in place" 'OVMF.amdsev.fd is in place'
