@@ -52,6 +52,9 @@ struct crypto_hash_ctx *crypto_hash_new(enum crypto_hash alg);
 int crypto_hash_update(struct crypto_hash_ctx *ctx, const void *data, size_t size);
 int crypto_hash_final(struct crypto_hash_ctx *ctx, uint8_t *out);
 void crypto_hash_free(struct crypto_hash_ctx *ctx);
+/* Starts a new digest of the same algorithm on ctx (after final, or to drop what was hashed), so
+ * that a loop of many small digests reuses one context. 0 or -EIO. */
+int crypto_hash_reset(struct crypto_hash_ctx *ctx);
 DEFINE_FREEP(struct crypto_hash_ctx, crypto_hash_free);
 
 /* ---- Random ---- */

@@ -250,15 +250,17 @@ static char *find_cert(const char *dir, const char *name, int *ret_r) {
         return NULL;
 }
 
-/* The files of a chain; ark and ask NULL: the --trust-ark root or built in. */
+/* The files of a chain; ark and ask NULL: the --trust-ark root or built in. The CRL it was
+ * checked against is part of the key. */
 struct chain_paths {
-        char *ark, *ask, *leaf;
+        char *ark, *ask, *leaf, *crl;
 };
 
 static void chain_paths_done(struct chain_paths *p) {
         free(p->ark);
         free(p->ask);
         free(p->leaf);
+        free(p->crl);
         *p = (struct chain_paths) {};
 }
 
@@ -468,9 +470,15 @@ int cert_chain_for_report(const struct cert_args *a, const char *label, unsigned
                 if (r < 0)
                         return r;
         }
+        r = 0;
+        paths.crl = strdup_null(a->crl, &r);
+        if (r < 0) {
+                chain_paths_done(&paths);
+                return r;
+        }
         for (c = (*cache)->entries; c; c = c->next)
                 if (streq_null(c->paths.ark, paths.ark) && streq_null(c->paths.ask, paths.ask) &&
-                    strcmp(c->paths.leaf, paths.leaf) == 0) {
+                    strcmp(c->paths.leaf, paths.leaf) == 0 && streq_null(c->paths.crl, paths.crl)) {
                         chain_paths_done(&paths);
                         *ret = c->chain;
                         return 0;

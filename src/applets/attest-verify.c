@@ -25,7 +25,9 @@
 #include "hex.h"
 #include "idblock.h"
 #include "log.h"
+#include "measure-match.h"
 #include "output.h"
+#include "parallel.h"
 #include "parse.h"
 #include "report.h"
 #include "report-files.h"
@@ -45,6 +47,9 @@ struct attest_verify_args {
         bool has_owner_digest;          /* from the config */
         uint8_t owner_digest[HANDSHAKE_OWNER_DIGEST_SIZE];
         unsigned timeout_s;
+        unsigned jobs;                  /* --jobs; 0: one per CPU */
+        bool explain;                   /* --explain: search a measurement mismatch */
+        bool explainable;               /* the config's files gave the expected measurement */
 };
 
 enum {
@@ -72,6 +77,8 @@ enum {
         OPT_TIMEOUT,
         OPT_OWNER_KEY,
         OPT_OWNER_PASS,
+        OPT_JOBS,
+        OPT_EXPLAIN,
         OPT_END,
 };
 _Static_assert(OPT_END <= CLI_OPT_MAX, "one bit of struct cli_given per option");
@@ -110,6 +117,9 @@ static const struct argp_option attest_verify_options[] = {
                                                       "the default is 0)", 2 },
         { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA (64 bytes)", 2 },
         { "min-version",   OPT_MIN_VERSION, "N",   0, "Minimum report version", 2 },
+        { "explain",       OPT_EXPLAIN,     NULL, 0, "When the measurement computed from --config "
+          "differs from the report's: search the vCPU count and type, VMM, guest features and "
+          "kernel hashes that give the report's (the search of snpctl measure) and print them", 2 },
         { NULL, 0, NULL, 0, "Handshake with a guest agent (snpctl attest-server):", 3 },
         { "url",           OPT_URL,         "URL", 0, "Agent to attest, http://HOST:PORT; its "
                                                       "fresh report replaces REPORT...", 3 },
@@ -123,6 +133,9 @@ static const struct argp_option attest_verify_options[] = {
         { "owner-pass",    OPT_OWNER_PASS,  "SOURCE", 0, "Pass phrase of an encrypted owner key: "
                                                          "file:PATH or env:VAR (default: ask on "
                                                          "the terminal)", 3 },
+        { NULL, 0, NULL, 0, "Batches:", 4 },
+        { "jobs",          OPT_JOBS,        "N",   0, "Reports verified at once, sharing each "
+                                                      "verified chain (default: one per CPU)", 4 },
         { 0 }
 };
 
@@ -174,6 +187,11 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         case OPT_SECRET_FILE: a->secret_file = arg; break;
         case OPT_OWNER_KEY: a->owner_key = arg; break;
         case OPT_OWNER_PASS: a->owner_pass = arg; break;
+        case OPT_JOBS:
+                if (parse_uint(arg, 1, 256, &u) < 0)
+                        argp_error(state, "bad --jobs '%s' (1-256)", arg);
+                a->jobs = u;
+                break;
         case OPT_TIMEOUT:
                 if (parse_uint(arg, 1, 3600, &u) < 0)
                         argp_error(state, "bad --timeout '%s' (1-3600 seconds)", arg);
@@ -181,6 +199,7 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 break;
         case OPT_AUTH_BLOCK: a->auth_block = arg; break;
         case OPT_CONFIG:    a->config = arg; break;
+        case OPT_EXPLAIN:   a->explain = true; break;
         case OPT_ALLOW_DEBUG: x->allow_debug = true; break;
         case OPT_MEASUREMENT:
                 hex_arg(state, "measurement", arg, x->measurement, 48, &x->has_measurement);
@@ -273,6 +292,9 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                                    "other");
                 if (x->min_tcb_fields && (a->min_tcb_none || (!x->has_min_tcb && !a->config)))
                         argp_error(state, "--tcb-fields needs --min-tcb");
+                if (a->explain && !a->config)
+                        argp_error(state, "--explain needs --config (it searches the config's "
+                                   "files)");
                 if (!a->url && (a->secret_file || a->timeout_s || a->owner_key || a->owner_pass))
                         argp_error(state, "--secret-file, --owner-key, --owner-pass and --timeout "
                                    "need --url");
@@ -379,9 +401,9 @@ static int load_id_block(const char *path, struct attest_expect *x) {
         return 0;
 }
 
-/* ID authentication info (snp-facts B.3.7): ID_KEY at 0x240 and AUTHOR_KEY at 0x880, 0x404 bytes
- * each; the report carries SHA-384 of each (zero when there is no author key). The file is
- * idblock's auth-block.base64, or the 4096 raw bytes. */
+/* ID authentication info (snp-facts B.3.7; struct snp_id_auth): the report carries SHA-384 of
+ * the ID key and of the author key (zero when there is none). The file is idblock's
+ * auth-block.base64, or the 4096 raw bytes. */
 static int load_auth_block(const char *path, struct attest_expect *x) {
         _cleanup_(freep) uint8_t *b = NULL;
         uint8_t id[48], author[48];
@@ -446,14 +468,11 @@ static int apply_config(struct attest_verify_args *a) {
         struct config_problems problems = {};
         const struct attest_expect *f = &a->expect;
         struct attest_expect x;
-        int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
+        int r = config_load_with_options(a->config, CONFIG_SKIP_FILE_CHECKS, NULL, 0, NULL, NULL,
+                                         &c);
 
-        (void) config_log_problems(&problems, a->config);
-        config_problems_clear(&problems);
-        if (r == -EINVAL)
-                return r;       /* the problems say why */
         if (r < 0)
-                return log_errno(r, "reading config '%s'", a->config);
+                return r;
         r = attest_expect_from_config(c, f->has_measurement ? ATTEST_CONFIG_NO_MEASUREMENT : 0,
                                       attest_config_options, ELEMENTSOF(attest_config_options),
                                       &a->given, a, &problems, &x, &why);
@@ -606,50 +625,112 @@ static int add_json(struct json_object *arr, const char *path, const struct atte
 /* run()'s answer when a required option is missing and only the config could tell (exit 2). */
 #define RUN_USAGE (-EDOM)
 
-static enum verdict verify_one(const struct attest_verify_args *a, const char *path,
-                               struct cert_cache **cache, const struct crypto_cert *trusted,
-                               struct attest_result *res) {
-        _cleanup_(freep) uint8_t *data = NULL;
+/* One report of a batch: read and given its chain here, in order (the chain cache is this
+ * thread's), then verified on the --jobs threads (verify_item()), then printed in order. */
+struct batch_item {
+        const char *path;
+        uint8_t *data;                  /* NULL: too large to be a report (size is the cap) */
+        size_t size;
+        const struct attest_chain *chain;       /* NULL: not examined */
+        struct attest_result res;
+        enum verdict verdict;
+};
+
+/* Reports read and held at once: bounds the memory of a batch of any size. */
+#define BATCH_CHUNK 1024
+
+static void prepare_one(const struct attest_verify_args *a, const char *path,
+                        struct cert_cache **cache, const struct crypto_cert *trusted,
+                        struct batch_item *it) {
         _cleanup_(freep) char *why = NULL;
         struct attest_chain *chain = NULL;
         struct cert_args certs = a->certs;
         unsigned signing_key = SNP_SIGNER_VCEK;
-        size_t size = 0;
         int r;
 
-        *res = (struct attest_result) {};
-        r = fileio_read_full(path, 1 << 20, &data, &size);
+        *it = (struct batch_item) { .path = path, .verdict = VERDICT_ERROR };
+        r = fileio_read_full(path, 1 << 20, &it->data, &it->size);
         if (r == -EFBIG) {
                 /* Too large to be a report: still examined and rejected, with an empty buffer. */
-                data = NULL;
-                size = (size_t) 1 << 20;
+                it->data = NULL;
+                it->size = (size_t) 1 << 20;
         } else if (r < 0) {
                 log_errno(r, "reading report '%s'", path);
-                return VERDICT_ERROR;
+                return;
         }
-        if (data)
-                signing_key = snp_report_peek_signing_key(data, size);
-        r = data ? cert_args_fetch(&a->certs, data, size, cache, &certs, &why) : 0;
+        if (it->data)
+                signing_key = snp_report_peek_signing_key(it->data, it->size);
+        r = it->data ? cert_args_fetch(&a->certs, it->data, it->size, cache, &certs, &why) : 0;
         if (r < 0) {
                 log_errno(r, "report '%s': %s", path, why ? why : "fetching the certificates");
-                return VERDICT_ERROR;
+                return;
         }
         r = cert_chain_for_report(&certs, path, signing_key, trusted, cache, &chain, &why);
         if (r < 0) {
                 log_errno(r, "%s", why ? why : "finding the certificates");
-                return VERDICT_ERROR;
+                return;
         }
-        if (!data) {
-                static const uint8_t none[1];
+        it->chain = chain;
+}
 
-                r = attest_verify_report(chain, none, size, &a->expect, res);
-        } else
-                r = attest_verify_report(chain, data, size, &a->expect, res);
+struct batch {
+        struct batch_item *items;
+        const struct attest_expect *expect;
+};
+
+static void verify_item(size_t i, void *ctx) {
+        static const uint8_t none[1];
+        const struct batch *b = ctx;
+        struct batch_item *it = &b->items[i];
+        int r;
+
+        if (!it->chain)
+                return;
+        r = attest_verify_report(it->chain, it->data ? it->data : none, it->size, b->expect,
+                                 &it->res);
         if (r < 0) {
-                log_errno(r, "verifying report '%s'", path);
-                return VERDICT_ERROR;
+                log_errno(r, "verifying report '%s'", it->path);
+                return;
         }
-        return attest_verified(res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
+        it->verdict = attest_verified(&it->res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
+}
+
+/* A failed measurement check whose expected value came from the config's files: the hint to
+ * search the parameters that give the report's measurement, or (--explain) the search. */
+static void explain_measurement(const struct attest_verify_args *a,
+                                const struct attest_result *res) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        _cleanup_(freep) struct measure_match_result *m = NULL;
+        _cleanup_(freep) char *why = NULL;
+        struct measure_match_query q = { .max_vcpus = SNP_MAX_VCPUS, .from_config = true };
+        const struct attest_check *f = NULL;
+        char esc[PATH_TEXT];
+        int r;
+
+        for (size_t i = 0; a->explainable && i < res->n_checks; i++)
+                if (!res->checks[i].passed && strcmp(res->checks[i].name, "measurement") == 0)
+                        f = &res->checks[i];
+        if (!f || hex_decode_exact(f->actual, q.digest, sizeof(q.digest)) < 0)
+                return;
+        if (!a->explain || a->common.json) {
+                log_notice("hint: `snpctl measure --config %s --match %s` searches the vCPU "
+                           "count and type, VMM, guest features and kernel hashes for those that "
+                           "give the report's measurement (or rerun with --explain)",
+                           output_escape_str(a->config, esc, sizeof(esc)), f->actual);
+                return;
+        }
+        r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, NULL, &c);
+        if (r >= 0) {
+                config_measure_params(c, &q.p);
+                r = measure_match_search(&q, &m, &why);
+        }
+        if (r < 0) {
+                log_error("--explain: %s", why ? why : strerror(-r));
+                return;
+        }
+        printf("explain: the config's files with other parameters:\n");
+        if (measure_match_print(&q, m, false) < 0)
+                log_error("--explain: writing the matches failed");
 }
 
 /* ---- the handshake (--url) ---- */
@@ -852,6 +933,7 @@ static int run(struct attest_verify_args *a) {
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
         _cleanup_(report_files_done) struct report_files list = {};
         struct cert_cache *cache = NULL;
+        struct batch_item *items;
         const char *bad = NULL;
         size_t n, n_ok = 0, n_rejected = 0, n_error = 0;
         int r;
@@ -866,6 +948,7 @@ static int run(struct attest_verify_args *a) {
                 if (r < 0)
                         return r;
         }
+        a->explainable = a->config && !a->expect.has_measurement;
         if (a->config) {
                 r = apply_config(a);
                 if (r < 0)
@@ -918,26 +1001,42 @@ static int run(struct attest_verify_args *a) {
                 log_error("no reports found in the arguments");
                 return -ENOENT;
         }
-        for (size_t i = 0; i < n; i++) {
-                struct attest_result res;
-                enum verdict v = verify_one(a, list.v[i], &cache, trusted, &res);
+        items = calloc(n < BATCH_CHUNK ? n : BATCH_CHUNK, sizeof(*items));
+        if (!items)
+                return log_errno(-ENOMEM, "verifying reports");
+        for (size_t base = 0; base < n; base += BATCH_CHUNK) {
+                size_t m = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
+                struct batch b = { .items = items, .expect = &a->expect };
 
-                if (v == VERDICT_VERIFIED)
-                        n_ok++;
-                else if (v == VERDICT_REJECTED)
-                        n_rejected++;
-                else
-                        n_error++;
-                if (arr) {
-                        if (add_json(arr, list.v[i], &res, v) < 0) {
-                                log_errno(-ENOMEM, "building JSON");
+                for (size_t i = 0; i < m; i++)
+                        prepare_one(a, list.v[base + i], &cache, trusted, &items[i]);
+                parallel_for(m, a->jobs ? a->jobs : parallel_cpus(), verify_item, &b);
+                for (size_t i = 0; i < m; i++) {
+                        const struct attest_result *res = &items[i].res;
+                        enum verdict v = items[i].verdict;
+                        const char *path = items[i].path;
+
+                        free(items[i].data);
+                        if (v == VERDICT_VERIFIED)
+                                n_ok++;
+                        else if (v == VERDICT_REJECTED)
+                                n_rejected++;
+                        else
                                 n_error++;
-                        }
-                } else if (n == 1 && v != VERDICT_ERROR)
-                        print_table(list.v[i], &res, v);
-                else
-                        print_line(list.v[i], &res, v);
+                        if (arr) {
+                                if (add_json(arr, path, res, v) < 0) {
+                                        log_errno(-ENOMEM, "building JSON");
+                                        n_error++;
+                                }
+                        } else if (n == 1 && v != VERDICT_ERROR)
+                                print_table(path, res, v);
+                        else
+                                print_line(path, res, v);
+                        if (v == VERDICT_REJECTED)
+                                explain_measurement(a, res);
+                }
         }
+        free(items);
         if (arr && output_print_json(arr) < 0) {
                 log_error("writing JSON to stdout failed");
                 n_error++;

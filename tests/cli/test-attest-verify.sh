@@ -474,6 +474,32 @@ expect_err "... out of bounds" "certificate table entry out of bounds"
 testcmd "a missing table: exit 1" 1 V --cert-table "$TBL/nosuch.bin" "$R/m3.bin"
 expect_err "... naming it" "reading certificate table '$TBL/nosuch.bin'"
 
+# --- --jobs: a batch verified on several threads prints what one thread prints ------------------
+mkdir -p "$T/jobs"
+for i in $(seq 0 39); do
+        f=$(printf '%s/jobs/r%02d.bin' "$T" "$i")
+        cp "$R/m3.bin" "$f"
+        case $((i % 4)) in
+        1) bflip "$f" 0x90 0 ;;                 # signature
+        2) bset "$f" 0x8 00000b; sign "$f" "$C/chipa.key" ;;     # debug
+        esac
+done
+printf 'x' >"$T/jobs/r99.bin"                   # report-format
+testcmd "--jobs 1 batch" 3 V --jobs 1 "${M[@]}" "$T/jobs"
+cp "$OUT" "$T/jobs1.out"
+testcmd "--jobs 4 batch" 3 V --jobs 4 "${M[@]}" "$T/jobs"
+cmp -s "$OUT" "$T/jobs1.out" && [ "$(wc -l <"$OUT")" = 41 ] && pass "--jobs 4 prints the lines of --jobs 1, in order" ||
+        fail "--jobs 4 prints the lines of --jobs 1, in order" "$(diff "$T/jobs1.out" "$OUT" | head -5)"
+[ "$(grep -c '^VERIFIED' "$OUT")" = 20 ] && [ "$(grep -c '^REJECTED .*signature:' "$OUT")" = 10 ] &&
+        [ "$(grep -c '^REJECTED .*debug:' "$OUT")" = 10 ] && pass "--jobs 4: 20 verified, 10 bad signatures, 10 DEBUG" ||
+        fail "--jobs 4: 20 verified, 10 bad signatures, 10 DEBUG" "$(cut -c1-60 "$OUT" | sort | uniq -c)"
+testcmd "--jobs 4 --json" 3 V --json --jobs 4 "${M[@]}" "$T/jobs"
+cp "$OUT" "$T/jobs4.json"
+run V --json --jobs 1 "${M[@]}" "$T/jobs"
+cmp -s "$OUT" "$T/jobs4.json" && pass "--jobs 4 --json equals --jobs 1 --json" || fail "--jobs 4 --json equals --jobs 1 --json"
+testcmd "--jobs 0 is a usage error" 2 V --jobs 0 "${M[@]}" "$T/jobs"
+testcmd "--jobs 257 is a usage error" 2 V --jobs 257 "${M[@]}" "$T/jobs"
+
 # --- host-supplied text is inert: certificate names and productName ----------------------------
 # A VCEK whose CN and productName hold a newline forging a "PASS  measurement" line and an ANSI
 # escape: every output shows them escaped, none holds the raw bytes.
@@ -597,6 +623,13 @@ expect_out "good report: debug row" '^  PASS  debug +DEBUG clear$'
 expect_out "good report: the floor is checked" '^  PASS  committed-tcb +bl=3 tee=0 snp=20 ucode=209$'
 delivered "good report with a floor"
 cmp -s "$T/got.good" "$T/secret" && pass "... the exact secret" || fail "... the exact secret"
+stop_agent
+agent nocerts "$R/tpl.bin"
+run V --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --owner-key "$T/owner.pem" --measurement "$MZ" "${FLOOR[@]}"
+[ "$STATUS" = 1 ] && grep -q "report of agent 'http://127.0.0.1:$PORT': no VCEK or VLEK certificate: give --vcek or --vlek FILE" "$ERR" &&
+        ! grep -q 'report\.bin' "$ERR" && ! grep -q DELIVERED "$OUT" &&
+        pass "--url, no table from the agent and no certificates: exit 1 naming the agent, not ./report.bin" ||
+        fail "--url, no table from the agent and no certificates: exit 1 naming the agent, not ./report.bin" "exit $STATUS" "$(cat "$ERR")"
 stop_agent
 agent none "$R/tpl.bin"
 URLV --min-tcb none
