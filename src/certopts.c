@@ -9,10 +9,10 @@
 #include "certopts.h"
 #include "amd-roots.h"
 #include "cleanup.h"
-#include "kds.h"
-#include "parse.h"
 #include "crl.h"
 #include "fileio.h"
+#include "kds.h"
+#include "parse.h"
 #include "report.h"
 
 enum {
@@ -55,8 +55,8 @@ static const struct argp_option cert_options[] = {
         { "at",        OPT_AT,        "TIME", 0, "Judge validity dates and the CRL at TIME "
                                                  "(2025-04-01 or 2025-04-01T12:00:00Z; default: "
                                                  "now)", 1 },
-        { "fetch",     OPT_FETCH,     NULL,   0, "Fetch the certificates and CRL not given (VCEK, "
-                                                 "ASK/ASVK and ARK, CRL) from AMD's key server "
+        { "fetch",     OPT_FETCH,     NULL,   0, "Fetch the VCEK and CRL not given (and an ASK "
+                                                 "or ARK not built in) from AMD's key server "
                                                  "(KDS), through its cache", 1 },
         { 0 }
 };
