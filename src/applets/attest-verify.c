@@ -838,8 +838,24 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                  * table is completed by --ark/--ask or the built-in roots). It is judged like
                  * files are: the pinned ARK (or --trust-ark) decides. */
                 _cleanup_(freep) char *why = NULL;
+                struct cert_args certs = a->certs;
 
-                r = cert_chain_from_table(&a->certs, resp + HANDSHAKE_ATTEST_MIN,
+                /* --fetch/--offline: the table holds no CRL; the product's comes from the key
+                 * server, as for a --cert-table file (only the CRL is fetched then). */
+                if (a->certs.fetch || a->certs.offline) {
+                        struct cert_args t = a->certs;
+
+                        t.cert_table = "the agent's certificate table";
+                        r = cert_args_fetch(&t, resp + HANDSHAKE_KEY_SIZE, SNP_REPORT_SIZE,
+                                            &cache, &certs, &why);
+                        if (r < 0) {
+                                log_errno(r, "agent's certificates: %s",
+                                          why ? why : "fetching the CRL");
+                                goto out;
+                        }
+                        certs.cert_table = NULL;
+                }
+                r = cert_chain_from_table(&certs, resp + HANDSHAKE_ATTEST_MIN,
                                           resp_size - HANDSHAKE_ATTEST_MIN,
                                           "agent's certificates", trusted,
                                           &table_chain, &why);

@@ -235,6 +235,23 @@ owner table-vlek-revoked "$PORT" "${TRUST[@]}" --ask "$C/asvk-m.pem" --measureme
         pass "agent's VLEK-only table, ASVK on the CRL: exit 3, nothing sent" ||
         fail "agent's VLEK-only table, ASVK on the CRL: exit 3, nothing sent" "exit $STATUS" "$(cat "$ERR")"
 kill "$APID"
+# --fetch with the agent's table: the product's CRL comes from the key server (a fake one here,
+# whose CRL lists the ASVK), as for report files; the table holds no CRL, so without the fetch
+# revocation would go unchecked while the owner asked for it.
+mkdir -p "$T/kds-data"
+python3 -W ignore "$(dirname "$0")/fake-kds.py" --data "$T/kds-data" --port-file "$T/kds.port" \
+        --log "$T/kds.log" --crl "$C/crl-asvk.crl" 2>"$LOGS/kds.err" &
+pids+=($!)
+for i in $(seq 100); do [ -s "$T/kds.port" ] && break; sleep 0.1; done
+KDS=(--fetch --kds-url "http://127.0.0.1:$(cat "$T/kds.port")" --cache-dir "$T/kds-cache")
+agent table-vlek-fetch --sim-template "$T/template-vlek.bin" --sim-key "$C/vlek.key" --sim-certs "$T/table-vlek.bin"
+owner table-vlek-fetch "$PORT" "${TRUST[@]}" --ask "$C/asvk-m.pem" --measurement "$MEAS" "${KDS[@]}"
+[ "$STATUS" = 3 ] && grep -q 'secret not sent: revocation: .*got revoked: ASVK serial 0x0' "$ERR" &&
+        grep -q ' /vlek/v1/Milan/crl 200' "$T/kds.log" &&
+        pass "agent's VLEK-only table, --fetch: the key server's CRL revokes the ASVK, nothing sent" ||
+        fail "agent's VLEK-only table, --fetch: the key server's CRL revokes the ASVK, nothing sent" \
+                "exit $STATUS" "$(cat "$ERR")" "$(cat "$T/kds.log")"
+kill "$APID"
 CHAIN=(--ark "$C/ark-m.pem" --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem")
 
 # --- rejections: nothing is sent, exit 3, the reason named --------------------------------------
