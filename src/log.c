@@ -21,6 +21,7 @@ void log_set_prefix(const char *prefix) {
         line_prefix = prefix ? prefix : "snpctl";
 }
 
+__attribute__((format(printf, 3, 0)))
 static void log_va(enum log_level level, int err, const char *fmt, va_list ap) {
         static const char *const tags[] = {
                 [LOG_LEVEL_WARNING] = "warning: ",

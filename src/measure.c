@@ -168,6 +168,7 @@ void measure_result_free(struct measure_result *r) {
         free(r);
 }
 
+__attribute__((format(printf, 3, 0)))
 static int vfail(char **ret_why, int err, const char *fmt, va_list ap) {
         if (ret_why && !*ret_why && vasprintf(ret_why, fmt, ap) < 0)
                 *ret_why = NULL;
@@ -175,6 +176,7 @@ static int vfail(char **ret_why, int err, const char *fmt, va_list ap) {
 }
 
 /* Sets *ret_why (once: the first, innermost reason wins) and returns err. */
+__attribute__((format(printf, 3, 4)))
 static int fail(char **ret_why, int err, const char *fmt, ...) {
         va_list ap;
 

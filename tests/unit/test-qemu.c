@@ -111,7 +111,7 @@ static void snp_full(void **state) {
         _cleanup_(freep) char *ida = make_id_auth(4096, true);
         _cleanup_(freep) char *hd = make_blob(32, 0x5a);
         _cleanup_(qemu_argv_freep) char **argv = NULL;
-        _cleanup_(freep) char *obj = NULL, *drive0 = NULL, *fw = NULL;
+        _cleanup_(freep) char *obj = NULL;
         char *extra[] = { (char *) "-s", (char *) "-d", (char *) "guest_errors" };
         struct qemu_disk disks[] = {
                 { .file = "/img/root.qcow2", .bus = QEMU_DISK_BUS_SCSI },
