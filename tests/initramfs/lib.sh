@@ -8,6 +8,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../cli/lib.sh"
 
 BUILDER=${SNPCTL_SOURCE_ROOT:?}/initramfs/build-initramfs
+# The guest build the initramfs packs (meson's snpctl-guest); the full snpctl when not set.
+GUEST=${SNPCTL_GUEST:-$SNPCTL}
 CACHE=${SNPCTL_KERNEL_CACHE:-$SNPCTL_SOURCE_ROOT/build/kernel-cache}
 
 # skip MESSAGE: the whole test is skipped (meson's status 77).
