@@ -23,6 +23,7 @@
 #include "crypto.h"
 #include "fileio.h"
 #include "handshake.h"
+#include "hostkey.h"
 #include "hex.h"
 #include "http.h"
 #include "idblock.h"
@@ -46,6 +47,8 @@ struct attest_verify_args {
         bool has_owner_digest;          /* from the config */
         uint8_t owner_digest[HANDSHAKE_OWNER_DIGEST_SIZE];
         unsigned timeout_s;
+        const char *ssh_host_key_out, *ssh_address;     /* --url for the SSH host key */
+        bool force;
 };
 
 enum {
@@ -73,6 +76,9 @@ enum {
         OPT_TIMEOUT,
         OPT_OWNER_KEY,
         OPT_OWNER_PASS,
+        OPT_SSH_HOST_KEY_OUT,
+        OPT_SSH_ADDRESS,
+        OPT_FORCE,
 };
 
 static const struct argp_option attest_verify_options[] = {
@@ -107,7 +113,8 @@ static const struct argp_option attest_verify_options[] = {
         { "host-data",     OPT_HOST_DATA,   "HEX", 0, "HOST_DATA (32 bytes)", 2 },
         { "vmpl",          OPT_VMPL,        "N",   0, "VMPL of the request (0-3; with --url "
                                                       "the default is 0)", 2 },
-        { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA (64 bytes)", 2 },
+        { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA, 1 to 64 bytes, zero-padded "
+                                                      "to 64 (as report get takes it)", 2 },
         { "min-version",   OPT_MIN_VERSION, "N",   0, "Minimum report version", 2 },
         { NULL, 0, NULL, 0, "Handshake with a guest agent (snpctl attest-server):", 3 },
         { "url",           OPT_URL,         "URL", 0, "Agent to attest, http://HOST:PORT; its "
@@ -122,6 +129,17 @@ static const struct argp_option attest_verify_options[] = {
         { "owner-pass",    OPT_OWNER_PASS,  "SOURCE", 0, "Pass phrase of an encrypted owner key: "
                                                          "file:PATH or env:VAR (default: ask on "
                                                          "the terminal)", 3 },
+        { "ssh-host-key-out", OPT_SSH_HOST_KEY_OUT, "FILE", 0, "Instead of sending a secret: "
+                                                               "fetch the guest's SSH host key "
+                                                               "with a report binding it, and "
+                                                               "when every check passed write "
+                                                               "its known_hosts line to FILE", 3 },
+        { "ssh-address",   OPT_SSH_ADDRESS, "HOST[:PORT]", 0, "Address the guest's SSH server "
+                                                             "is reached at, for known_hosts "
+                                                             "(default: the host of --url, "
+                                                             "port 22)", 3 },
+        { "force",         OPT_FORCE,       NULL,  0, "Replace an existing --ssh-host-key-out "
+                                                      "file", 3 },
         { 0 }
 };
 
@@ -172,6 +190,9 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         case OPT_SECRET_FILE: a->secret_file = arg; break;
         case OPT_OWNER_KEY: a->owner_key = arg; break;
         case OPT_OWNER_PASS: a->owner_pass = arg; break;
+        case OPT_SSH_HOST_KEY_OUT: a->ssh_host_key_out = arg; break;
+        case OPT_SSH_ADDRESS: a->ssh_address = arg; break;
+        case OPT_FORCE:     a->force = true; break;
         case OPT_TIMEOUT:
                 if (parse_uint(arg, 1, 3600, &u) < 0)
                         argp_error(state, "bad --timeout '%s' (1-3600 seconds)", arg);
@@ -200,8 +221,18 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 hex_arg(state, "host-data", arg, x->host_data, 32, &x->has_host_data);
                 break;
         case OPT_REPORT_DATA:
-                hex_arg(state, "report-data", arg, x->report_data, 64, &x->has_report_data);
+        {
+                /* 1 to 64 bytes, zero-padded: the REPORT_DATA report get puts in a report. */
+                _cleanup_(freep) uint8_t *d = NULL;
+                size_t n = 0;
+
+                if (hex_decode(arg, &d, &n) < 0 || n == 0 || n > sizeof(x->report_data))
+                        argp_error(state, "bad --report-data '%s' (1 to 64 bytes in hex)", arg);
+                memset(x->report_data, 0, sizeof(x->report_data));
+                memcpy(x->report_data, d, n);
+                x->has_report_data = true;
                 break;
+        }
         case OPT_POLICY:
                 if (parse_u64(arg, &v) < 0)
                         argp_error(state, "bad --policy '%s'", arg);
@@ -271,16 +302,23 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                                    "other");
                 if (x->min_tcb_fields && (a->min_tcb_none || (!x->has_min_tcb && !a->config)))
                         argp_error(state, "--tcb-fields needs --min-tcb");
-                if (!a->url && (a->secret_file || a->timeout_s || a->owner_key || a->owner_pass))
-                        argp_error(state, "--secret-file, --owner-key, --owner-pass and --timeout "
-                                   "need --url");
+                if (!a->url && (a->secret_file || a->timeout_s || a->owner_key || a->owner_pass ||
+                                a->ssh_host_key_out))
+                        argp_error(state, "--secret-file, --owner-key, --owner-pass, "
+                                   "--ssh-host-key-out and --timeout need --url");
+                if ((a->ssh_address || a->force) && !a->ssh_host_key_out)
+                        argp_error(state, "--ssh-address and --force need --ssh-host-key-out");
+                if (a->ssh_host_key_out && (a->secret_file || a->owner_key))
+                        argp_error(state, "--ssh-host-key-out fetches the SSH host key; it sends "
+                                   "no secret (--secret-file, --owner-key)");
                 if (a->url) {
                         if (a->n_reports > 0)
                                 argp_error(state, "--url takes the report from the agent, not "
                                            "from files");
-                        if (!a->secret_file)
-                                argp_error(state, "--url needs --secret-file");
-                        if (!a->owner_key)
+                        if (!a->secret_file && !a->ssh_host_key_out)
+                                argp_error(state, "--url needs --secret-file (or "
+                                           "--ssh-host-key-out)");
+                        if (!a->owner_key && !a->ssh_host_key_out)
                                 argp_error(state, "--url needs --owner-key: the guest accepts a "
                                            "secret only when the owner key it was launched with "
                                            "signed it");
@@ -755,10 +793,67 @@ static int load_owner_key(const struct attest_verify_args *a, struct crypto_key 
         return 0;
 }
 
+/* --ssh-host-key-out: the agent's answer split into the key and an attest-like answer
+ * (hostkey_split_answer()); -EBADMSG (logged) when malformed. */
+static int ssh_answer(const struct attest_verify_args *a, uint8_t **resp, size_t *resp_size,
+                      struct hostkey *ret_key) {
+        uint8_t *rest;
+        size_t n;
+        int r = hostkey_split_answer(*resp, *resp_size, ret_key, &rest, &n);
+
+        if (r == -ENOMEM)
+                return log_errno(r, "reading the SSH host key answer");
+        if (r < 0) {
+                log_error("agent '%s' answered %zu bytes, not an SSH host key and a report; "
+                          "nothing written", a->url, *resp_size);
+                return r;
+        }
+        free(*resp);
+        *resp = rest;
+        *resp_size = n;
+        return 0;
+}
+
+/* The known_hosts line of a key whose report passed every check, for --ssh-address (default: the
+ * host of --url, port 22), written atomically, never over a file without --force. */
+static int write_known_hosts(const struct attest_verify_args *a, const struct hostkey *k) {
+        _cleanup_(freep) char *line = NULL, *addr = NULL;
+        const char *h = strstr(a->url, "://");
+        int r;
+
+        if (a->ssh_address)
+                addr = strdup(a->ssh_address);
+        else {
+                h = h ? h + 3 : a->url;
+                addr = h[0] == '[' ? strndup(h, strcspn(h, "]") + 1) : strndup(h, strcspn(h, ":/"));
+        }
+        if (!addr)
+                return log_errno(-ENOMEM, "building the known_hosts line");
+        r = hostkey_known_hosts_line(addr, k, &line);
+        if (r == -EINVAL) {
+                log_error("bad SSH address '%s' (HOST, HOST:PORT or [IPV6]:PORT; give "
+                          "--ssh-address)", addr);
+                return r;
+        }
+        if (r < 0)
+                return log_errno(r, "building the known_hosts line");
+        r = fileio_write_atomic(a->ssh_host_key_out, line, strlen(line), 0644,
+                                a->force ? FILEIO_FORCE : 0);
+        if (r == -EEXIST) {
+                log_error("'%s' exists; use --force to replace it", a->ssh_host_key_out);
+                return r;
+        }
+        if (r < 0)
+                return log_errno(r, "writing '%s'", a->ssh_host_key_out);
+        return 0;
+}
+
 static int run_url(struct attest_verify_args *a, const struct crypto_cert *trusted) {
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
         _cleanup_(crypto_key_freep) struct crypto_key *owner_key = NULL;
         _cleanup_(freep) uint8_t *resp = NULL;
+        _cleanup_(hostkey_done) struct hostkey ssh_key = {};
+        char ssh_fp[HOSTKEY_FINGERPRINT_SIZE] = "?";
         struct cert_cache *cache = NULL;
         struct attest_result res;
         struct attest_chain *chain = NULL, *table_chain = NULL;
@@ -772,6 +867,8 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
 
         /* No core dump may carry the secret or the owner key to disk. */
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        if (a->ssh_host_key_out)
+                goto nonce;             /* no secret, no owner key */
         if (load_owner_key(a, &owner_key) < 0)
                 goto out;
         r = fileio_read_secret(a->secret_file, HANDSHAKE_MAX_SECRET, &secret, &secret_size);
@@ -783,13 +880,16 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 log_errno(r, "reading secret '%s'", a->secret_file);
                 goto out;
         }
+nonce:
         r = crypto_random(nonce, sizeof(nonce));
         if (r < 0) {
                 log_errno(r, "making a nonce");
                 goto out;
         }
-        r = http_post(a->url, HANDSHAKE_PATH_ATTEST, nonce, sizeof(nonce), HANDSHAKE_ATTEST_MAX,
-                      a->timeout_s ? a->timeout_s : 30, &status, &resp, &resp_size);
+        r = http_post(a->url, a->ssh_host_key_out ? HOSTKEY_PATH : HANDSHAKE_PATH_ATTEST, nonce,
+                      sizeof(nonce), a->ssh_host_key_out ? HOSTKEY_ANSWER_MAX :
+                      HANDSHAKE_ATTEST_MAX, a->timeout_s ? a->timeout_s : 30, &status, &resp,
+                      &resp_size);
         if (r == -EINVAL) {
                 log_error("bad --url '%s' (http://HOST:PORT)", a->url);
                 goto out;
@@ -809,6 +909,11 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 log_error("agent '%s' answered HTTP %ld: %s", a->url, status, text);
                 goto out;
         }
+        /* The SSH host key answer, laid out as an attest answer: SHA-256(key blob) first. */
+        if (a->ssh_host_key_out && ssh_answer(a, &resp, &resp_size, &ssh_key) < 0) {
+                ret = SNPCTL_EXIT_REJECTED;
+                goto out;
+        }
         if (resp_size < HANDSHAKE_ATTEST_MIN) {
                 log_error("agent '%s' answered %zu bytes, not a key and a report; secret not "
                           "sent", a->url, resp_size);
@@ -816,7 +921,8 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 goto out;
         }
         /* The report must bind this nonce and this agent key (docs/protocol.md). */
-        r = handshake_report_data(nonce, resp, a->expect.report_data);
+        r = a->ssh_host_key_out ? hostkey_report_data(nonce, resp, a->expect.report_data) :
+                                  handshake_report_data(nonce, resp, a->expect.report_data);
         if (r < 0) {
                 log_errno(r, "hashing the report data");
                 goto out;
@@ -874,24 +980,32 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 print_table(a->url, &res, ok ? VERDICT_VERIFIED : VERDICT_REJECTED);
         if (!ok) {
                 f = attest_first_failure(&res);
-                log_error("secret not sent: %s: expected %s, got %s%s", f ? f->name : "?",
+                log_error("%s: %s: expected %s, got %s%s", a->ssh_host_key_out ?
+                          "SSH host key not trusted" : "secret not sent", f ? f->name : "?",
                           f ? f->expected : "", f ? f->actual : "",
                           f && strcmp(f->name, "report-data") == 0 ?
                           " (the report does not bind this nonce and agent key: replayed, or "
                           "the key was swapped in transit)" : "");
                 ret = SNPCTL_EXIT_REJECTED;
         } else {
-                r = deliver(a, owner_key, nonce, resp, secret, secret_size);
+                r = a->ssh_host_key_out ? write_known_hosts(a, &ssh_key) :
+                                          deliver(a, owner_key, nonce, resp, secret, secret_size);
                 if (r >= 0)
                         ret = SNPCTL_EXIT_OK;
         }
         if (arr) {
                 struct json_object *o = json_object_array_get_idx(arr, 0);
 
-                if (output_add_bool(o, "delivered", ret == SNPCTL_EXIT_OK) < 0 ||
+                if (output_add_bool(o, a->ssh_host_key_out ? "ssh_host_key_written" : "delivered",
+                                    ret == SNPCTL_EXIT_OK) < 0 ||
                     output_print_json(o) < 0)
                         ret = SNPCTL_EXIT_FAILURE;
-        } else if (ok && ret == SNPCTL_EXIT_OK)
+        } else if (ok && ret == SNPCTL_EXIT_OK && a->ssh_host_key_out) {
+                (void) hostkey_fingerprint(&ssh_key, ssh_fp);
+                printf("TRUSTED SSH host key %s %s of %s, written to %s\n", ssh_key.type,
+                       ssh_fp, a->url, a->ssh_host_key_out);
+        }
+        else if (ok && ret == SNPCTL_EXIT_OK)
                 printf("DELIVERED secret to %s\n", a->url);
         if (fflush(stdout) != 0)
                 ret = SNPCTL_EXIT_FAILURE;
