@@ -278,3 +278,17 @@ int config_vcpu_sig_from_type(const char *type, uint32_t *ret_sig);
 /* The field names the parser knows, dotted for nested ones ("min_committed_tcb.fmc",
  * "disks[].file"), terminated by NULL; a test checks docs/config.md names each one. */
 extern const char *const config_field_names[];
+
+/* Sets the top-level string member key of the config file at path to value (NULL: JSON null),
+ * keeping every other member as written, in its order (src/config-edit.c). The edited text is
+ * loaded as config_load_string() does with flags (problems appended); then, with write, it
+ * replaces the file atomically, with the same mode (a symbolic link is followed). Without
+ * write it is only checked (to refuse early, before the work whose result goes in). ret (may
+ * be NULL) gets the edited config. -EINVAL: the file is not a JSON object, or the edited config
+ * has an error (see problems); -errno of the files; -ENOMEM. */
+int config_edit_string(const char *path, const char *key, const char *value, bool write,
+                       unsigned flags, struct config_problems *problems, struct vm_config **ret);
+
+/* The top-level string member key of the config file at path as written (a copy; NULL when
+ * absent or null). -EINVAL when the file is not a JSON object or the member not a string. */
+int config_read_string(const char *path, const char *key, char **ret);
