@@ -87,7 +87,8 @@ run python3 "$PEER" check "$PORT" "$T/a.pub"
 owner "$PORT" --ssh-host-key-out "$T/kh" --ssh-address 127.0.0.1:2222
 [ "$STATUS" = 0 ] && pass "owner trusts the guest's key (exit 0)" || fail "owner trusts the guest's key" "exit $STATUS" "$(cat "$ERR")"
 expect_out "every check listed, report-data too" '^  PASS  report-data '
-expect_out "TRUSTED line with the fingerprint" "^TRUSTED SSH host key ssh-ed25519 $FP_A of http://127\\.0\\.0\\.1:$PORT, written to $T/kh\$"
+grep -qxF "TRUSTED SSH host key ssh-ed25519 $FP_A of http://127.0.0.1:$PORT, written to $T/kh" "$OUT" &&
+        pass "TRUSTED line with the fingerprint ssh-keygen prints" || fail "TRUSTED line with the fingerprint" "$(cat "$OUT")"
 [ "$(cat "$T/kh")" = "[127.0.0.1]:2222 $(cut -d' ' -f1,2 "$T/a.pub")" ] && pass "known_hosts line: [127.0.0.1]:2222 TYPE KEY" ||
         fail "known_hosts line" "$(cat "$T/kh")"
 [ "$(ssh-keygen -l -f "$T/kh" | cut -d' ' -f2)" = "$FP_A" ] && pass "ssh-keygen reads the known_hosts line as the guest's key" ||
