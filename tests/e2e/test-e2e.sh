@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # End to end, on one machine, without SNP hardware: Debian's kernel and the snpctl initramfs boot
-# under QEMU's TCG with `snpctl launch --mode plain --accel tcg`; the guest's agent (snpctl
+# under QEMU's TCG with `snpctl launch --mode plain --accel tcg`, with a real Debian root file
+# system (mmdebstrap, openssh-server, no merged /usr; cached, tests/e2e/rootfs.sh) and the
+# command line of a VM config (`config show`'s measured cmdline).
+# Encrypted: `snpctl disk encrypt --config` makes the LUKS2 root; the guest's agent (snpctl
 # attest-server, sim provider, test chain made here) proves the guest to the owner (snpctl
 # attest-verify --url on 127.0.0.1, through a QEMU hostfwd), receives the LUKS key, unlocks the
 # disk, switches root, and the root's init prints a marker that exists only inside the encrypted
@@ -10,11 +13,19 @@
 # (issue 12's attack): it verifies the genuine report itself and sends a key signed with its own
 # key: the agent refuses it (403), the disk stays locked (forgeries and replays are in the
 # handshake suite); the same boot then unlocks for the right owner, showing the refusals were the
-# measurement's and the owner key's doing. (The sim provider signs a fixed template, so here the
-# owner digest on the command line is not in the reported measurement; on hardware it is, and
-# tests/cli/test-config.sh shows the config's digest covers it.) Every wait is bounded;
-# QEMU is killed on exit. Needs root (offline LUKS2 encryption of the image file), QEMU, a Debian
-# kernel package (tests/initramfs/lib.sh), openssl and python3 (attest-synth.py).
+# measurement's and the owner key's doing. Four more boots: the host's disks and command lines
+# the init refuses before any key is asked for. (The sim provider signs a fixed template, so here
+# the owner digest on the command line is not in the reported measurement; on hardware it is, and
+# tests/cli/test-config.sh shows the config's digest covers it.)
+# Verity + SSH: `snpctl disk verity --config` appends the hash tree and puts the root hash on the
+# command line; the init makes an SSH host key and leaves the host key agent running; the owner
+# checks its fresh report (attest-verify --ssh-host-key-out), writes known_hosts and logs in with
+# ssh -o StrictHostKeyChecking=yes; another guest's key beside the genuine report and a wrong
+# known_hosts line are refused; a changed byte in the root's init stops the boot by name.
+# Every wait is bounded; QEMU is killed on exit. Needs root (the root file system's owners and
+# device nodes), QEMU, a Debian kernel package (tests/initramfs/lib.sh), openssl, python3
+# (attest-synth.py), and for the Debian root mmdebstrap and Debian's archive once (else a busybox
+# root, and no SSH flow), ssh and debugfs.
 . "$(dirname "$0")/../initramfs/lib.sh"
 # shellcheck source=../cli/attest-lib.sh
 . "$(dirname "$0")/../cli/attest-lib.sh"
@@ -24,7 +35,7 @@
 if ldd "$SNPCTL" 2>/dev/null | grep -q 'libasan\|libubsan'; then
         skip "snpctl is a sanitizer build: the guest would carry libasan; the handshake suite runs the same code sanitized on loopback"
 fi
-[ "$(id -u)" = 0 ] || skip "needs root: cryptsetup encrypts the test disk image (run the suite as root)"
+[ "$(id -u)" = 0 ] || skip "needs root: the Debian root file system keeps its owners and device nodes (run the suite as root)"
 command -v qemu-system-x86_64 >/dev/null || skip "QEMU is not installed (Debian: qemu-system-x86)"
 cs=$(PATH=$PATH:/usr/sbin:/sbin command -v cryptsetup || true)
 [ -n "$cs" ] || skip "cryptsetup is not installed (Debian: cryptsetup-bin)"
