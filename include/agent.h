@@ -14,7 +14,7 @@
 
 struct agent_config {
         struct provider provider;
-        bool has_owner;                 /* false: no disk key taken (only the SSH host key) */
+        bool no_secret;                 /* no owner key: the handshake's paths answer 404 */
         uint8_t owner_digest[HANDSHAKE_OWNER_DIGEST_SIZE];      /* the measured owner key */
         const struct hostkey *ssh_key;  /* served on HOSTKEY_PATH when set */
         const char *exec_cmd;           /* run with /bin/sh -c, secret on stdin; NULL: stdout */

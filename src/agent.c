@@ -383,7 +383,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
                 if (!kind)
                         return fail(mc, peer, 404, "unknown path (this agent speaks protocol "
                                     "version 2: " HANDSHAKE_PATH_ATTEST ")\n");
-                if (kind == KIND_SSH_KEY ? !ag->cfg->ssh_key : !ag->cfg->has_owner)
+                if (kind == KIND_SSH_KEY ? !ag->cfg->ssh_key : ag->cfg->no_secret)
                         return fail(mc, peer, 404, kind == KIND_SSH_KEY ?
                                     "this agent serves no SSH host key\n" :
                                     "this agent takes no disk key (no owner key digest)\n");

@@ -29,6 +29,7 @@ struct attest_server_args {
         struct common_args common;
         const char *listen;
         const char *ssh_host_key;
+        bool has_owner;
         struct agent_config cfg;
 };
 
@@ -79,7 +80,7 @@ static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *st
                 if (hex_decode_exact(arg, a->cfg.owner_digest, sizeof(a->cfg.owner_digest)) < 0)
                         argp_error(state, "bad --owner-key-digest '%s' (96 hex digits: the "
                                    "SHA-384 key digest that snpctl idblock keygen prints)", arg);
-                a->cfg.has_owner = true;
+                a->has_owner = true;
                 break;
         case OPT_SSH_HOST_KEY: a->ssh_host_key = arg; break;
         case OPT_TIMEOUT:
@@ -92,16 +93,17 @@ static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *st
                 break;
         case ARGP_KEY_END:
                 /* Without it, anyone who reaches the agent could hand the guest a key. */
-                if (!a->cfg.has_owner && !a->ssh_host_key)
+                if (!a->has_owner && !a->ssh_host_key)
                         argp_error(state, "--owner-key-digest is required: the agent accepts a "
                                    "secret only from the owner key the guest was launched with");
-                if (!a->cfg.has_owner && a->cfg.exec_cmd)
+                a->cfg.no_secret = !a->has_owner;
+                if (!a->has_owner && a->cfg.exec_cmd)
                         argp_error(state, "--exec needs --owner-key-digest");
                 if (a->cfg.exec_cmd && !*a->cfg.exec_cmd)
                         argp_error(state, "empty --exec");
                 /* Without --exec the secret goes to stdout: only to a pipe or socket, never to a
                  * terminal or a file on disk. */
-                if (a->cfg.has_owner && !a->cfg.exec_cmd && (fstat(STDOUT_FILENO, &st) < 0 ||
+                if (a->has_owner && !a->cfg.exec_cmd && (fstat(STDOUT_FILENO, &st) < 0 ||
                                          !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))))
                         argp_error(state, "stdout is not a pipe: use --exec CMD, or pipe stdout "
                                    "into the program that takes the secret");

@@ -113,13 +113,22 @@ CHAIN=(--ark "$C/ark-m.pem" --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem" --trust-
        --min-tcb bl=3,tee=0,snp=20,ucode=209)   # the template's TCB: --url needs a floor
 
 # --- the initramfs, with the sim provider's template and key ------------------------------------
-testcmd "build the initramfs with the sim provider files" 0 "$BUILDER" --snpctl "$GUEST" \
-        --kernel-deb "$deb" -o "$T/initramfs.cpio.gz" \
+# The small initramfs: Debian's dynamic busybox (the busybox package, unpacked, not installed:
+# it conflicts with busybox-static) and xz; the default static busybox when it cannot be had.
+SMALL=(--compress xz)
+bbdeb=$(fetch_pkg busybox)
+if [ -n "$bbdeb" ] && bbdir=$(unpack_deb "$bbdeb") && [ -x "$bbdir/bin/busybox" ]; then
+        SMALL+=(--busybox "$bbdir/bin/busybox")
+else
+        echo "# no busybox package: the initramfs packs the static busybox"
+fi
+testcmd "build the initramfs with the sim provider files" 0 "$BUILDER" --snpctl "$GUEST" "${SMALL[@]}" \
+        --kernel-deb "$deb" -o "$T/initramfs.img" \
         --add-file "$T/template.bin:/etc/snpctl/sim-template.bin" \
         --add-file "$C/chipa.key:/etc/snpctl/sim-key.pem"
 grep ' bytes ' "$OUT" | sed 's/^/# initramfs: /'
-[ -f "$T/initramfs.cpio.gz" ] || finish
-cpio_list "$T/initramfs.cpio.gz" | grep -qx 'etc/snpctl/sim-template.bin' &&
+[ -f "$T/initramfs.img" ] || finish
+xz -dc "$T/initramfs.img" | cpio --quiet -t | sed 's|^\./||' | grep -qx 'etc/snpctl/sim-template.bin' &&
         pass "initramfs holds the sim template" || fail "initramfs holds the sim template"
 
 # --- the LUKS2 disk: snpctl disk encrypt, the binding into the config -----------------------------
@@ -155,7 +164,7 @@ measured_cmdline() {
 OVMF_STANDIN=$SNPCTL_SOURCE_ROOT/tests/data/measure/ovmf_AmdSev_suffix.bin
 config_set "$T/vm-enc.json" '"host_cpu_family"="Milan"' "\"ovmf_file\"=\"$OVMF_STANDIN\"" \
         "\"owner_key_digest\"=\"$OWNER_DIGEST\"" "\"kernel_file\"=\"$vmlinuz\"" \
-        "\"initrd_file\"=\"$T/initramfs.cpio.gz\"" '"disks"=[]' '"forwards"=[]' \
+        "\"initrd_file\"=\"$T/initramfs.img\"" '"disks"=[]' '"forwards"=[]' \
         '"min_committed_tcb"={"bootloader": 3, "tee": 0, "snp": 20, "microcode": 209}' \
         '"kernel_cmdline"="console=ttyS0 panic=-1 boot=encrypted root=/dev/sda rootfstype=ext4 rootdelay=20 ip=dhcp snpctl.listen=0.0.0.0:7700 snpctl.provider=sim snpctl.sim_template=/etc/snpctl/sim-template.bin snpctl.sim_key=/etc/snpctl/sim-key.pem"' ||
         fail "config_set vm-enc.json"
@@ -221,7 +230,7 @@ start_guest() {
         PORT=$(free_port)
         START=$(date +%s.%N)
         timeout -k 10 "$BOOT_TIMEOUT" "$SNPCTL" launch --mode plain --accel tcg --memory 512 \
-                --kernel "$vmlinuz" --initrd "$T/initramfs.cpio.gz" --append "$APPEND" \
+                --kernel "$vmlinuz" --initrd "$T/initramfs.img" --append "$APPEND" \
                 --disk "$T/disk.img" --forward "127.0.0.1:$PORT:7700" \
                 >"$T/$name.log" 2>&1 </dev/null &
         qpid=$!
@@ -413,7 +422,7 @@ rootfs_mkfs "$T/rootfs" "$T/verity.img" >"$T/mkfs.log" 2>&1 || fail "mke2fs (ver
 INIT_BLOCK=$(PATH=$PATH:/sbin:/usr/sbin debugfs -R "bmap /sbin/init 0" "$T/verity.img" 2>/dev/null | tail -n 1)
 "$SNPCTL" config init -o "$T/vm-ver.json" >/dev/null 2>&1 || fail "config init (verity)"
 config_set "$T/vm-ver.json" '"host_cpu_family"="Milan"' "\"ovmf_file\"=\"$OVMF_STANDIN\"" "\"kernel_file\"=\"$vmlinuz\"" \
-        "\"initrd_file\"=\"$T/initramfs.cpio.gz\"" '"disks"=[]' '"forwards"=[]' \
+        "\"initrd_file\"=\"$T/initramfs.img\"" '"disks"=[]' '"forwards"=[]' \
         '"min_committed_tcb"={"bootloader": 3, "tee": 0, "snp": 20, "microcode": 209}' \
         '"kernel_cmdline"="console=ttyS0 panic=-1 rootfstype=ext4 rootdelay=20 ip=dhcp snpctl.listen=0.0.0.0:7700 snpctl.provider=sim snpctl.sim_template=/etc/snpctl/sim-template.bin snpctl.sim_key=/etc/snpctl/sim-key.pem"' ||
         fail "config_set vm-ver.json"
@@ -438,7 +447,7 @@ start_verity() {
         SSH_PORT=$(free_port)
         START=$(date +%s.%N)
         timeout -k 10 "$BOOT_TIMEOUT" "$SNPCTL" launch --mode plain --accel tcg --memory 512 \
-                --kernel "$vmlinuz" --initrd "$T/initramfs.cpio.gz" --append "$APPEND_V" \
+                --kernel "$vmlinuz" --initrd "$T/initramfs.img" --append "$APPEND_V" \
                 --disk "$2" --forward "127.0.0.1:$PORT:7700" --forward "127.0.0.1:$SSH_PORT:22" \
                 >"$T/$1.log" 2>&1 </dev/null &
         qpid=$!

@@ -38,6 +38,23 @@ fetch_deb() {
         done | tail -n1
 }
 
+# fetch_pkg NAME: prints the .deb of package NAME, downloaded into the cache (apt-get download) when
+# missing; nothing when it cannot be had.
+fetch_pkg() {
+        local name=$1 deb
+        mkdir -p "$CACHE" || return 0
+        (
+                flock 9
+                set -- "$CACHE/${name}_"*.deb
+                if [ ! -f "$1" ]; then
+                        (cd "$CACHE" && apt-get download -q "$name" >/dev/null 2>&1) || true
+                fi
+        ) 9>"$CACHE/.lock"
+        for deb in "$CACHE/${name}_"*.deb; do
+                [ -f "$deb" ] && echo "$deb"
+        done | tail -n1
+}
+
 # kernel_deb: prints the kernel package the tests use, or skips the test.
 kernel_deb() {
         local deb=${SNPCTL_KERNEL_DEB:-}

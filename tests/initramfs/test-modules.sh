@@ -67,10 +67,17 @@ testcmd "build from the kernel package" 0 "$BUILDER" --snpctl "$GUEST" --kernel-
 expect_out "kernel release reported" "^kernel: $rel_re\$"
 expect_out "size reported" "^$T/deb.cpio.gz: [0-9]+ bytes"
 grep '^[^ ]*: [0-9]* bytes' "$OUT" | sed 's/^/# /'
-# The size the closing note quotes: xz with the x86 filter, with and without the modules.
+# The sizes the closing note quotes: xz with the x86 filter, and with Debian's dynamic busybox
+# (the busybox package, unpacked) when it can be had, with and without the modules.
 if command -v xz >/dev/null; then
-        "$BUILDER" --snpctl "$GUEST" --kernel-deb "$deb" --compress xz -o "$T/deb.cpio.xz" | grep ' bytes ' | sed 's/^/# with modules: /'
-        "$BUILDER" --snpctl "$GUEST" --allow-missing-modules --compress xz -o "$T/nomod.cpio.xz" 2>/dev/null | grep ' bytes ' | sed 's/^/# without modules: /'
+        small=(--compress xz)
+        bbdeb=$(fetch_pkg busybox)
+        if [ -n "$bbdeb" ] && bbdir=$(unpack_deb "$bbdeb") && [ -x "$bbdir/bin/busybox" ]; then
+                small+=(--busybox "$bbdir/bin/busybox")
+                echo "# dynamic busybox: $bbdeb"
+        fi
+        "$BUILDER" --snpctl "$GUEST" "${small[@]}" --kernel-deb "$deb" -o "$T/deb.cpio.xz" | grep ' bytes ' | sed 's/^/# with modules: /'
+        "$BUILDER" --snpctl "$GUEST" "${small[@]}" --allow-missing-modules -o "$T/nomod.cpio.xz" 2>/dev/null | grep ' bytes ' | sed 's/^/# without modules: /'
 fi
 check_order "$T/deb.cpio.gz" deb
 if [ "$have_tsm" = 1 ]; then
