@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "crypto.h"
 #include "report.h"
@@ -39,8 +40,31 @@ enum {
         ATTEST_TCB_CURRENT   = 1 << 3,
 };
 
+#define ATTEST_MAX_ACCEPTED 16
+#define ATTEST_MAX_CHIP_IDS 256
+#define ATTEST_LABEL_SIZE 33
+
+/* Roll-forward policies (docs/config.md): values accepted besides the one expected value, so a
+ * fleet can accept two images, keys or hosts while it upgrades. A check passes on any of them and
+ * names the entry that matched. */
+struct attest_accepted {
+        size_t n_measurements;          /* besides has_measurement's; with has_measurement false
+                                         * these alone are accepted */
+        char measurement_labels[ATTEST_MAX_ACCEPTED][ATTEST_LABEL_SIZE];
+        uint8_t measurements[ATTEST_MAX_ACCEPTED][48];
+        size_t n_id_key_digests;
+        uint8_t id_key_digests[ATTEST_MAX_ACCEPTED][48];
+        size_t n_author_key_digests;
+        uint8_t author_key_digests[ATTEST_MAX_ACCEPTED][48];
+        bool has_min_firmware;          /* COMMITTED firmware version at least this */
+        struct snp_fw_version min_firmware;
+        size_t n_chip_ids;              /* CHIP_ID allow-list (0: any chip) */
+        uint8_t chip_ids[ATTEST_MAX_CHIP_IDS][64];
+};
+
 /* Expected values; each has_* enables one check. Filled from flags, or from a VM config with
- * attest_expect_from_config() and then overridden by flags with attest_expect_override(). */
+ * attest_expect_from_config() (the options laid over it) and then the expectations a config
+ * cannot hold (a given measurement, report data, --allow-debug, a --min-tcb in its own layout). */
 struct attest_expect {
         bool has_measurement;
         uint8_t measurement[48];
@@ -78,6 +102,7 @@ struct attest_expect {
         enum snp_generation generation; /* also the TCB layout when the chain names none */
         bool has_signer;
         unsigned signer;                /* enum snp_signer that must have signed */
+        struct attest_accepted accepted;        /* from a config only */
 };
 
 /* True when any VM check is requested. */
@@ -85,6 +110,8 @@ bool attest_expect_any(const struct attest_expect *e);
 
 struct vm_config;
 struct config_problems;
+struct config_option;
+struct cli_given;
 
 enum {
         ATTEST_CONFIG_NO_MEASUREMENT = 1 << 0,  /* the caller has the measurement: compute none */
@@ -94,23 +121,20 @@ enum {
  * (computed from the boot files, unless ATTEST_CONFIG_NO_MEASUREMENT), policy (DEBUG is never
  * allowed by the config: allow_debug stays false), platform_info under its mask, minimum
  * committed TCB in the layout of host_cpu_family (has_min_tcb false when the config has no
- * min_committed_tcb), the CPU
- * generation, family/image ID, guest SVN, ID/author key digests (the config's, else those of
- * id_auth_file, else zero), host_data, vmpl, signer and minimum version. The ID block and auth
- * files (base64, as idblock writes them) must agree with the config. 0; -EINVAL for an unset
- * host_cpu_family; -EINVAL with nothing in *ret_why when the ID block or auth file disagree with
- * the config (config_check_id_files(): the problems are appended to problems, which may be
- * NULL); -errno of measuring the files; -ENOMEM. On other errors *ret_why (if not NULL) gets a
- * malloc'd reason naming the file or field. */
-int attest_expect_from_config(const struct vm_config *c, unsigned flags,
+ * min_committed_tcb), the CPU generation, family/image ID, guest SVN, ID/author key digests (the
+ * config's, else those of id_auth_file, else zero), host_data, vmpl, signer and minimum version.
+ * The ID block and auth files (base64, as idblock writes them) must agree with the config as
+ * loaded (config_check_id_files()); then the options (options, n_options, given and args as
+ * config_apply_options() takes them; options NULL: none) are laid over c, so that an option
+ * overrides the one field it names. 0; -EINVAL for an unset host_cpu_family; -EINVAL with
+ * nothing in *ret_why when the ID block or auth file disagree with the config (the problems are
+ * appended to problems, which may be NULL); -errno of measuring the files; -ENOMEM. On other
+ * errors *ret_why (if not NULL) gets a malloc'd reason naming the file or field. */
+int attest_expect_from_config(struct vm_config *c, unsigned flags,
+                              const struct config_option *options, size_t n_options,
+                              const struct cli_given *given, const void *args,
                               struct config_problems *problems, struct attest_expect *ret,
                               char **ret_why);
-
-/* Copies onto x every value that flags sets (each has_* set, allow_debug, min_tcb_fields), so
- * that a flag overrides the one field it names. platform_info_mask is taken along with
- * platform_info, or alone when mask_given. */
-void attest_expect_override(struct attest_expect *x, const struct attest_expect *flags,
-                            bool mask_given);
 
 /* A loaded certificate chain and what its verification found; verified once and reused for every
  * report it signed. */
@@ -127,29 +151,60 @@ struct attest_chain {
         int hwid_r;
         uint64_t spl[5];
         int spl_r[5];
+        unsigned builtin;               /* ATTEST_BUILTIN_*: taken from amd-roots.h */
 };
 
-/* Loads the three certificates (PEM or DER) into a new chain without judging them. -errno of
- * reading, -EBADMSG when a file is not exactly one certificate (ret_bad_path names it). */
+enum {
+        ATTEST_BUILTIN_ARK = 1 << 0,
+        ATTEST_BUILTIN_ASK = 1 << 1,    /* the ASK or ASVK */
+};
+
+struct crl;
+
+/* What a chain is judged against. */
+struct attest_trust {
+        const struct crypto_cert *trusted_ark;  /* NULL: the pinned AMD ARKs (trust.h) */
+        time_t at;                      /* validity dates and the CRL are judged at this time */
+        const struct crl *crl;          /* the ARK's CRL; NULL: revocation not checked */
+        bool require_crl;               /* without a CRL the revocation check fails */
+};
+
+/* Loads the certificates (PEM or DER) into a new chain without judging them; ark and ask may be
+ * NULL (then attest_chain_complete() fills them in). -errno of reading, -EBADMSG when a file is
+ * not exactly one certificate (ret_bad_path names it). */
 int attest_chain_load(const char *ark, const char *ask, const char *leaf,
                       struct attest_chain **ret, const char **ret_bad_path);
 /* Loads the chain from a GHCB certificate table (snp-facts B.2.3: 24-byte entries {GUID, offset,
  * length} up to an all-zero entry, offsets from the table's start; DER certificates), as the
- * host hands it to the guest (configfs-tsm auxblob): the ARK, the ASK/ASVK, and the VCEK or the
- * VLEK. Nothing is judged; attest_chain_verify() does that. -EBADMSG for a malformed table or
- * certificate, -ENOENT when one of the three is missing; *ret_why names what. */
+ * host hands it to the guest (configfs-tsm auxblob): the VCEK or the VLEK, and the ARK and the
+ * ASK/ASVK when the table has them (an AWS table holds only the VLEK: the others stay NULL for
+ * attest_chain_complete()). Unknown GUIDs are skipped. Nothing is judged; attest_chain_verify()
+ * does that. -EBADMSG for a malformed table (no terminator, an entry out of bounds, overlapping
+ * another or the table, a GUID twice) or certificate, -ENOENT when it holds no VCEK or VLEK or
+ * both; *ret_why names what. */
 int attest_chain_from_table(const uint8_t *table, size_t size, struct attest_chain **ret,
                             const char **ret_why);
 void attest_chain_free(struct attest_chain *chain);
+
+/* Fills a missing ARK and ASK/ASVK from the built-in AMD certificates (amd-roots.h) of the leaf's
+ * generation (its productName): the ASVK below a leaf named SEV-VLEK, else the ASK. The filled
+ * ones are marked in chain->builtin. 0; -ENOENT when the leaf names no known generation (*ret_why
+ * says so); -errno of parsing. */
+int attest_chain_complete(struct attest_chain *chain, const char **ret_why);
 static inline void attest_chain_freep(struct attest_chain **p) {
         attest_chain_free(*p);
 }
 
 /* Verifies the chain and records its checks in chain->checks: the ARK's key is one of the pinned
- * AMD roots, or (when trusted_ark is not NULL) has the same key as trusted_ark; ARK self-signed,
- * ASK/ASVK signed by the ARK, VCEK/VLEK by the ASK/ASVK (RSA-PSS SHA-384 salt 48, names
- * chained); certificate kinds and generations agree; the leaf key is P-384. 0 when the checks
- * ran (whatever they found), -errno when they could not (OpenSSL failure, out of memory). */
+ * AMD roots, or (when t->trusted_ark is not NULL) has the same key as trusted_ark; ARK
+ * self-signed, ASK/ASVK signed by the ARK, VCEK/VLEK by the ASK/ASVK (RSA-PSS SHA-384 salt 48,
+ * names chained); certificate kinds and generations agree; the leaf key is P-384; every
+ * certificate valid at t->at ("validity"); none revoked by t->crl, which must be signed by the
+ * ARK and current at t->at ("revocation": "not checked" without a CRL, a failure then when
+ * t->require_crl). 0 when the checks ran (whatever they found), -errno when they could not
+ * (OpenSSL failure, out of memory). attest_chain_verify() is the same at the current time,
+ * without a CRL. */
+int attest_chain_verify_with(struct attest_chain *chain, const struct attest_trust *t);
 int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *trusted_ark);
 
 /* True when every chain check passed. */

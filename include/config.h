@@ -21,6 +21,16 @@ struct json_object;
 #define CONFIG_MAX_FORWARDS 256
 #define CONFIG_MAX_PROBLEMS 100         /* listed; more are counted, not listed */
 #define CONFIG_DIGEST_SIZE 48           /* SHA-384: launch digest, key digests */
+#define CONFIG_MAX_ACCEPTED 16          /* measurements, id/author key digests each */
+#define CONFIG_MAX_CHIP_IDS 256
+#define CONFIG_LABEL_MAX 32             /* a measurement's label: 1..32 of [A-Za-z0-9._-] */
+#define CONFIG_CHIP_ID_SIZE 64
+
+/* One accepted launch digest of a roll-forward policy ("measurements"). */
+struct config_measurement {
+        char label[CONFIG_LABEL_MAX + 1];
+        uint8_t digest[CONFIG_DIGEST_SIZE];
+};
 
 enum config_signer {
         CONFIG_SIGNER_VCEK = 0,         /* default */
@@ -102,6 +112,19 @@ struct vm_config {
         unsigned vmpl;                  /* 0..3, default 0 */
         enum config_signer signer;
         unsigned min_report_version;    /* 2..5, default 2 */
+        bool require_crl;               /* a checked CRL is required (attest-verify) */
+        /* Roll-forward policies (checks only): values accepted besides the computed
+         * measurement and id/author_key_digest; each list empty when absent. */
+        struct config_measurement *measurements;
+        size_t n_measurements;
+        uint8_t (*id_key_digests)[CONFIG_DIGEST_SIZE];
+        size_t n_id_key_digests;
+        uint8_t (*author_key_digests)[CONFIG_DIGEST_SIZE];
+        size_t n_author_key_digests;
+        bool has_min_firmware_version;  /* COMMITTED firmware version floor */
+        uint8_t min_firmware_version[3];        /* major, minor, build */
+        uint8_t (*chip_ids)[CONFIG_CHIP_ID_SIZE];       /* CHIP_ID allow-list; empty: any */
+        size_t n_chip_ids;
 
         /* Only the QEMU command line. */
         char *qemu_binary;              /* default "qemu-system-x86_64" (PATH lookup); resolved
@@ -242,6 +265,82 @@ int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_
  * Errors as config_expected_digest(); -EIO when p's mode does not give a 48-byte digest. */
 int config_measure_digest(const struct vm_config *c, const struct measure_params *p,
                           uint8_t ret[CONFIG_DIGEST_SIZE], char **ret_why);
+
+/* ---- The launch description: the config first, the options win ----
+ * A struct vm_config is the one description of a launch. measure, launch, idblock and
+ * attest-verify load it from --config, lay the options given on the command line over it with
+ * config_apply_options(), and read their parameters from the result (config_measure_params(),
+ * config_expected_digest(), attest_expect_from_config(), launch's QEMU line); its launch digest
+ * is kept in it, so a run measures one set of boot files once (launch measures again only when
+ * its options change a measured input: config_load() judged the config as written, its ID block
+ * against its own digest). The options were checked by the parser, the config's values by
+ * config_load() (idblock checks the result again). The argp parser stays the only place that
+ * parses an option: it leaves the value in the applet's own arguments and records the key
+ * (struct cli_given, whatever the spelling). A table per applet names, for each option key, the
+ * config field it overrides and where the parsed value is; one generic copy does the rest, so
+ * no applet writes "if this flag was not given, take the config's" per option. Values that the
+ * options and the config spell differently (a host-data file against its bytes, disk and
+ * forward lists, the network switch) stay the applet's. */
+enum config_field {
+        CONFIG_FIELD_OVMF_FILE,         /* const char * (a path as given, not resolved) */
+        CONFIG_FIELD_KERNEL_FILE,
+        CONFIG_FIELD_INITRD_FILE,
+        CONFIG_FIELD_KERNEL_CMDLINE,    /* const char *; the measured cmdline is recomputed */
+        CONFIG_FIELD_CMDLINE,           /* const char *: the measured line itself, as given */
+        CONFIG_FIELD_VCPU_COUNT,        /* unsigned */
+        CONFIG_FIELD_VCPU_TYPE,         /* const char * */
+        CONFIG_FIELD_VCPU_SIG,          /* uint32_t */
+        CONFIG_FIELD_VMM_TYPE,          /* enum measure_vmm */
+        CONFIG_FIELD_GUEST_FEATURES,    /* uint64_t */
+        CONFIG_FIELD_GUEST_POLICY,      /* uint64_t */
+        CONFIG_FIELD_ID_BLOCK_FILE,     /* const char * */
+        CONFIG_FIELD_ID_AUTH_FILE,      /* const char * */
+        CONFIG_FIELD_FAMILY_ID,         /* uint8_t[SNP_ID_SIZE] */
+        CONFIG_FIELD_IMAGE_ID,          /* uint8_t[SNP_ID_SIZE] */
+        CONFIG_FIELD_GUEST_SVN,         /* uint32_t */
+        CONFIG_FIELD_QEMU_BINARY,       /* const char * */
+        CONFIG_FIELD_MEMORY_MB,         /* uint64_t */
+        CONFIG_FIELD_CBITPOS,           /* unsigned */
+        CONFIG_FIELD_REDUCED_PHYS_BITS, /* unsigned */
+        /* What a report must show (attest-verify); setting one sets its has_* too. */
+        CONFIG_FIELD_PLATFORM_INFO,     /* uint64_t */
+        CONFIG_FIELD_PLATFORM_INFO_MASK,        /* uint64_t */
+        CONFIG_FIELD_ID_KEY_DIGEST,     /* uint8_t[CONFIG_DIGEST_SIZE] */
+        CONFIG_FIELD_AUTHOR_KEY_DIGEST, /* uint8_t[CONFIG_DIGEST_SIZE] */
+        CONFIG_FIELD_HOST_DATA,         /* uint8_t[SNP_HOST_DATA_SIZE] */
+        CONFIG_FIELD_VMPL,              /* unsigned */
+        CONFIG_FIELD_MIN_REPORT_VERSION,        /* unsigned */
+        _CONFIG_FIELD_MAX,
+};
+
+/* One row of an applet's table: option key (see cli.h) -> field, and where its parsed value
+ * lies in the applet's arguments. Several rows may share a key (an option that replaces two
+ * fields) or a field (several spellings of one value). */
+struct config_option {
+        int key;
+        enum config_field field;
+        size_t offset;
+        size_t size;
+};
+#define CONFIG_OPTION(key, field, type, member) \
+        { (key), (field), offsetof(type, member), sizeof(((type *) 0)->member) }
+
+struct cli_given;
+
+/* Lays over c, for each row of table (n rows) whose key is in given, the value at
+ * (const char *) args + offset: strings are copied (NULL clears the field), numbers and bytes
+ * copied as they are. 0; -EINVAL when a row's size is not its field's (a programming error);
+ * -ENOMEM (c then holds some of the values). */
+int config_apply_options(struct vm_config *c, const struct config_option *table, size_t n,
+                         const struct cli_given *given, const void *args);
+
+/* An applet's --config: config_load() of path with flags, every problem logged
+ * (config_log_problems()) and a read error logged naming the file, then config_apply_options()
+ * of table (NULL: none). 0 and a new config in *ret; -EINVAL (bad config, logged); -errno
+ * (logged). */
+int config_load_with_options(const char *path, unsigned flags, const struct config_option *table,
+                             size_t n, const struct cli_given *given, const void *args,
+                             struct vm_config **ret);
 
 /* What config_fill_from_report() filled in. */
 enum {

@@ -37,7 +37,9 @@ struct verity_info {
  * hash offset = the data size; the data bytes are never written, and on any failure, SIGINT or
  * SIGTERM the image is cut back to its size. Otherwise the tree goes into hash_file, made
  * without a name and linked in place when complete (an existing file is replaced only with
- * force). salt NULL: 32 random bytes. ret gets the parameters and the root hash. -EINVAL when
+ * force). salt NULL: 32 random bytes. ret gets the parameters and the root hash. -EALREADY when
+ * an appended tree is already there (ret: its superblock; a second one would hash the first as
+ * data). -EINVAL when
  * the size is not a multiple of 4096 or the image is empty; -EBUSY when it is in use; -EEXIST
  * (hash_file exists); -EINTR (interrupted); -errno of the I/O; -ENOMEM. */
 int verity_format(const char *image, const char *hash_file, const uint8_t *salt, size_t salt_size,
@@ -46,6 +48,11 @@ int verity_format(const char *image, const char *hash_file, const uint8_t *salt,
 /* Reads a verity superblock at offset in path. 1 found (ret filled, has_root_hash false: the
  * root hash is not stored), 0 none there, -errno could not read. */
 int verity_inspect(const char *path, uint64_t offset, struct verity_info *ret);
+
+/* Looks for a tree appended as verity_format() appends it: a superblock at the data size D
+ * where the file is D plus the tree of D (sha256, 4096-byte blocks). 1 found (ret as
+ * verity_inspect()), 0 none, -errno. */
+int verity_find_appended(const char *path, struct verity_info *ret);
 
 /* Checks the data of data_path against the hash tree at hash_offset in hash_path (may be the
  * same file) and root_hash, in user space. 1 matches, 0 does not (corrupted block or wrong root

@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "amd-roots.h"
 #include "attest.h"
 #include "base64.h"
 #include "cleanup.h"
 #include "config.h"
+#include "crl.h"
 #include "fileio.h"
 #include "hex.h"
 #include "idblock.h"
@@ -31,25 +33,44 @@ bool attest_expect_any(const struct attest_expect *e) {
         return e->has_measurement || e->has_policy || e->has_platform_info || e->has_min_tcb ||
                e->has_family_id || e->has_image_id || e->has_guest_svn || e->has_id_key_digest ||
                e->has_author_key_digest || e->has_host_data || e->has_vmpl || e->has_report_data ||
-               e->has_min_version || e->has_generation || e->has_signer;
+               e->has_min_version || e->has_generation || e->has_signer ||
+               e->accepted.n_measurements || e->accepted.n_id_key_digests ||
+               e->accepted.n_author_key_digests || e->accepted.has_min_firmware ||
+               e->accepted.n_chip_ids;
+}
+
+/* The config's roll-forward lists, bounded by the same limits. */
+static void accepted_from_config(const struct vm_config *c, struct attest_accepted *a) {
+        _Static_assert(CONFIG_MAX_ACCEPTED <= ATTEST_MAX_ACCEPTED, "measurements fit");
+        _Static_assert(CONFIG_MAX_CHIP_IDS <= ATTEST_MAX_CHIP_IDS, "chip IDs fit");
+        _Static_assert(CONFIG_LABEL_MAX < ATTEST_LABEL_SIZE, "labels fit");
+
+        a->n_measurements = c->n_measurements;
+        for (size_t i = 0; i < c->n_measurements; i++) {
+                memcpy(a->measurement_labels[i], c->measurements[i].label, ATTEST_LABEL_SIZE);
+                memcpy(a->measurements[i], c->measurements[i].digest, 48);
+        }
+        a->n_id_key_digests = c->n_id_key_digests;
+        if (c->n_id_key_digests)
+                memcpy(a->id_key_digests, c->id_key_digests, c->n_id_key_digests * 48);
+        a->n_author_key_digests = c->n_author_key_digests;
+        if (c->n_author_key_digests)
+                memcpy(a->author_key_digests, c->author_key_digests,
+                       c->n_author_key_digests * 48);
+        a->has_min_firmware = c->has_min_firmware_version;
+        a->min_firmware = (struct snp_fw_version) { c->min_firmware_version[0],
+                                                    c->min_firmware_version[1],
+                                                    c->min_firmware_version[2] };
+        a->n_chip_ids = c->n_chip_ids;
+        if (c->n_chip_ids)
+                memcpy(a->chip_ids, c->chip_ids, c->n_chip_ids * 64);
 }
 
 /* ---- expected values from a VM config ---- */
 
-static __attribute__((format(printf, 3, 4))) int fail_why(char **ret_why, int r,
-                                                          const char *fmt, ...) {
-        va_list ap;
-
-        if (ret_why) {
-                va_start(ap, fmt);
-                if (vasprintf(ret_why, fmt, ap) < 0)
-                        *ret_why = NULL;
-                va_end(ap);
-        }
-        return r;
-}
-
-int attest_expect_from_config(const struct vm_config *c, unsigned flags,
+int attest_expect_from_config(struct vm_config *c, unsigned flags,
+                              const struct config_option *options, size_t n_options,
+                              const struct cli_given *given, const void *args,
                               struct config_problems *problems, struct attest_expect *ret,
                               char **ret_why) {
         struct attest_expect x = { .platform_info_mask = UINT64_MAX };
@@ -60,11 +81,35 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
                 *ret_why = NULL;
         if (c->host_cpu_family != SNP_GEN_MILAN && c->host_cpu_family != SNP_GEN_GENOA &&
             c->host_cpu_family != SNP_GEN_TURIN)
-                return fail_why(ret_why, -EINVAL, "host_cpu_family: not set (Milan, Genoa or "
-                                "Turin); it decides the TCB layout and the AMD chain");
+                return log_fail_why(ret_why, -EINVAL, "host_cpu_family: not set (Milan, Genoa "
+                                    "or Turin); it decides the TCB layout and the AMD chain");
+
+        if (!(flags & ATTEST_CONFIG_NO_MEASUREMENT)) {
+                _cleanup_(freep) char *why = NULL;
+
+                r = config_expected_digest(c, x.measurement, &why);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return log_fail_why(ret_why, r, "computing the launch digest: %s",
+                                            why ? why : strerror(-r));
+                x.has_measurement = true;
+        }
+        /* The ID block and auth files against the config as loaded (and the digest just
+         * computed): the one cross-file check. */
+        r = config_check_id_files(c, flags & ATTEST_CONFIG_NO_MEASUREMENT ?
+                                  CONFIG_SKIP_LAUNCH_DIGEST : 0, problems, &keys);
+        if (r < 0)
+                return r;
+        /* Then the options: what a report must show, whatever the files say. */
+        if (options) {
+                r = config_apply_options(c, options, n_options, given, args);
+                if (r < 0)
+                        return r;
+        }
+
         x.has_generation = true;
         x.generation = c->host_cpu_family;
-
         x.has_policy = true;
         x.policy = c->guest_policy;
         /* DEBUG is accepted only by --allow-debug, never by the config alone: a config may come
@@ -72,8 +117,8 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
         if (c->has_platform_info) {
                 x.has_platform_info = true;
                 x.platform_info = c->platform_info;
-                x.platform_info_mask = c->platform_info_mask;
         }
+        x.platform_info_mask = c->platform_info_mask;
         x.has_min_tcb = c->has_min_committed_tcb;       /* absent: no floor, callers warn */
         x.min_tcb = c->min_committed_tcb;
         x.min_tcb.has_fmc = x.generation == SNP_GEN_TURIN;     /* the config's layout */
@@ -90,56 +135,19 @@ int attest_expect_from_config(const struct vm_config *c, unsigned flags,
         x.signer = c->signer == CONFIG_SIGNER_VLEK ? SNP_SIGNER_VLEK : SNP_SIGNER_VCEK;
         x.has_min_version = true;
         x.min_version = c->min_report_version;
-
-        if (!(flags & ATTEST_CONFIG_NO_MEASUREMENT)) {
-                _cleanup_(freep) char *why = NULL;
-
-                r = config_expected_digest(c, x.measurement, &why);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        return fail_why(ret_why, r, "computing the launch digest: %s",
-                                        why ? why : strerror(-r));
-                x.has_measurement = true;
-        }
-        /* The ID block and auth files against the config (and the digest just computed). */
-        r = config_check_id_files(c, flags & ATTEST_CONFIG_NO_MEASUREMENT ?
-                                  CONFIG_SKIP_LAUNCH_DIGEST : 0, problems, &keys);
-        if (r < 0)
-                return r;
-        x.has_id_key_digest = x.has_author_key_digest = true;
-        memcpy(x.id_key_digest, keys.id_key_digest, sizeof(x.id_key_digest));
-        memcpy(x.author_key_digest, keys.author_key_digest, sizeof(x.author_key_digest));
+        /* The key digests: the config's (or an option's), else the auth file's, else zero.
+         * With a list of key digests (roll-forward), the zero default (no ID block) is not
+         * accepted unless listed: only a digest the config names or id_auth_file shows. */
+        x.has_id_key_digest = !c->n_id_key_digests || c->has_id_key_digest || c->id_auth_file;
+        x.has_author_key_digest = !c->n_author_key_digests || c->has_author_key_digest ||
+                c->id_auth_file;
+        memcpy(x.id_key_digest, c->has_id_key_digest ? c->id_key_digest : keys.id_key_digest,
+               sizeof(x.id_key_digest));
+        memcpy(x.author_key_digest, c->has_author_key_digest ? c->author_key_digest :
+               keys.author_key_digest, sizeof(x.author_key_digest));
+        accepted_from_config(c, &x.accepted);
         *ret = x;
         return 0;
-}
-
-void attest_expect_override(struct attest_expect *x, const struct attest_expect *f,
-                            bool mask_given) {
-#define OVERRIDE(has, field) \
-        do { if (f->has) { x->has = true; memcpy(&x->field, &f->field, sizeof(x->field)); } } while (0)
-        OVERRIDE(has_measurement, measurement);
-        OVERRIDE(has_policy, policy);
-        OVERRIDE(has_platform_info, platform_info);
-        OVERRIDE(has_min_tcb, min_tcb);
-        OVERRIDE(has_family_id, family_id);
-        OVERRIDE(has_image_id, image_id);
-        OVERRIDE(has_guest_svn, guest_svn);
-        OVERRIDE(has_id_key_digest, id_key_digest);
-        OVERRIDE(has_author_key_digest, author_key_digest);
-        OVERRIDE(has_host_data, host_data);
-        OVERRIDE(has_vmpl, vmpl);
-        OVERRIDE(has_report_data, report_data);
-        OVERRIDE(has_min_version, min_version);
-        OVERRIDE(has_generation, generation);
-        OVERRIDE(has_signer, signer);
-#undef OVERRIDE
-        if (f->has_platform_info || mask_given)
-                x->platform_info_mask = f->platform_info_mask;
-        if (f->min_tcb_fields)
-                x->min_tcb_fields = f->min_tcb_fields;
-        if (f->allow_debug)
-                x->allow_debug = true;
 }
 
 static __attribute__((format(printf, 5, 6))) void check_set(struct attest_check *c,
@@ -202,7 +210,11 @@ int attest_chain_load(const char *ark, const char *ask, const char *leaf,
                 return -ENOMEM;
         struct crypto_cert **slots[3] = { &c->ark, &c->ask, &c->leaf };
         for (size_t i = 0; i < 3; i++) {
-                int r = crypto_cert_load(paths[i], slots[i]);
+                int r;
+
+                if (!paths[i] && i < 2)
+                        continue;       /* attest_chain_complete() */
+                r = crypto_cert_load(paths[i], slots[i]);
 
                 if (r < 0) {
                         if (ret_bad_path)
@@ -224,63 +236,117 @@ static const uint8_t guid_vcek[16] = { 0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45,
 static const uint8_t guid_vlek[16] = { 0xa8, 0x07, 0x4b, 0xc2, 0xa2, 0x5a, 0x48, 0x3e,
                                        0xaa, 0xe6, 0x39, 0xc0, 0x45, 0xa0, 0xb8, 0xa1 };
 
+/* Entries at most: the table and its certificates must fit the host's few pages anyway. */
+#define CERT_TABLE_MAX_ENTRIES 64
+
 int attest_chain_from_table(const uint8_t *table, size_t size, struct attest_chain **ret,
                             const char **ret_why) {
         _cleanup_(attest_chain_freep) struct attest_chain *c = calloc(1, sizeof(*c));
         static const struct snp_cert_table_entry zero;
-        const uint8_t *found[4] = {};
-        size_t lens[4] = {}, i;
+        const uint8_t *guids[4] = { guid_ark, guid_ask, guid_vcek, guid_vlek };
+        size_t offs[CERT_TABLE_MAX_ENTRIES], lens[CERT_TABLE_MAX_ENTRIES];
+        int which[CERT_TABLE_MAX_ENTRIES];
+        size_t n = 0, table_end, i;
+        int found[4] = { -1, -1, -1, -1 };
         bool ended = false;
         int r;
 
         if (!c)
                 return -ENOMEM;
-        for (i = 0; (i + 1) * sizeof(zero) <= size && i < 64; i++) {
-                const uint8_t *e = table + i * sizeof(zero);
-                const uint8_t *guids[4] = { guid_ark, guid_ask, guid_vcek, guid_vlek };
+        for (i = 0; (i + 1) * sizeof(zero) <= size && i < CERT_TABLE_MAX_ENTRIES; i++) {
                 struct snp_cert_table_entry ent;
-                size_t off, len;
 
-                memcpy(&ent, e, sizeof(ent));   /* the table need not be aligned */
-                off = le32_get(&ent.offset);
-                len = le32_get(&ent.length);
+                memcpy(&ent, table + i * sizeof(zero), sizeof(ent));    /* may be unaligned */
                 if (memcmp(&ent, &zero, sizeof(ent)) == 0) {
                         ended = true;
                         break;
                 }
-                if (len == 0 || off > size || len > size - off) {
-                        *ret_why = "certificate table entry out of bounds";
-                        return -EBADMSG;
-                }
-                for (size_t k = 0; k < 4; k++)
-                        if (memcmp(ent.guid, guids[k], sizeof(ent.guid)) == 0) {
-                                if (found[k]) {
-                                        *ret_why = "certificate table names a certificate twice";
-                                        return -EBADMSG;
-                                }
-                                found[k] = table + off;
-                                lens[k] = len;
-                        }
+                offs[n] = le32_get(&ent.offset);
+                lens[n] = le32_get(&ent.length);
+                which[n] = -1;
+                for (int k = 0; k < 4; k++)
+                        if (memcmp(ent.guid, guids[k], sizeof(ent.guid)) == 0)
+                                which[n] = k;
+                n++;
         }
         if (!ended) {
                 *ret_why = "certificate table has no terminating entry";
                 return -EBADMSG;
         }
-        if (!found[0] || !found[1] || (!found[2] && !found[3]) || (found[2] && found[3])) {
-                *ret_why = "certificate table lacks the ARK, the ASK or exactly one VCEK/VLEK";
+        table_end = (n + 1) * sizeof(zero);
+        for (i = 0; i < n; i++) {
+                if (lens[i] == 0 || offs[i] < table_end || offs[i] > size ||
+                    lens[i] > size - offs[i]) {
+                        *ret_why = "certificate table entry out of bounds (or over the table)";
+                        return -EBADMSG;
+                }
+                for (size_t j = 0; j < i; j++)
+                        if (offs[i] < offs[j] + lens[j] && offs[j] < offs[i] + lens[i]) {
+                                *ret_why = "certificate table entries overlap";
+                                return -EBADMSG;
+                        }
+                if (which[i] < 0)
+                        continue;       /* another GUID (e.g. go-sev-guest's extra info) */
+                if (found[which[i]] >= 0) {
+                        *ret_why = "certificate table names a certificate twice";
+                        return -EBADMSG;
+                }
+                found[which[i]] = (int) i;
+        }
+        if ((found[2] < 0) == (found[3] < 0)) {
+                *ret_why = found[2] < 0 ? "certificate table holds no VCEK or VLEK" :
+                                          "certificate table holds both a VCEK and a VLEK";
                 return -ENOENT;
         }
-        r = crypto_cert_from_mem(found[0], lens[0], &c->ark);
-        if (r >= 0)
-                r = crypto_cert_from_mem(found[1], lens[1], &c->ask);
-        if (r >= 0)
-                r = crypto_cert_from_mem(found[2] ? found[2] : found[3],
-                                         found[2] ? lens[2] : lens[3], &c->leaf);
-        if (r < 0) {
-                *ret_why = "certificate in the table is not one DER certificate";
-                return r;
+        struct crypto_cert **slots[4] = { &c->ark, &c->ask, &c->leaf, &c->leaf };
+        for (int k = 0; k < 4; k++) {
+                if (found[k] < 0)
+                        continue;
+                r = crypto_cert_from_mem(table + offs[found[k]], lens[found[k]], slots[k]);
+                if (r < 0) {
+                        *ret_why = (const char *const[]) {
+                                "the ARK in the certificate table is not one DER certificate",
+                                "the ASK/ASVK in the certificate table is not one DER certificate",
+                                "the VCEK in the certificate table is not one DER certificate",
+                                "the VLEK in the certificate table is not one DER certificate" }[k];
+                        return r;
+                }
         }
         *ret = TAKE(c);
+        return 0;
+}
+
+int attest_chain_complete(struct attest_chain *chain, const char **ret_why) {
+        _cleanup_(freep) char *product = NULL;
+        char cn[64] = "";
+        enum snp_generation g;
+        int r;
+
+        if (chain->ark && chain->ask)
+                return 0;
+        r = crypto_cert_ext_ia5(chain->leaf, ATTEST_OID_PRODUCT_NAME, &product);
+        if (r == -ENOMEM)
+                return r;
+        g = r >= 0 ? report_generation_from_name(product) : SNP_GEN_UNKNOWN;
+        if (g == SNP_GEN_UNKNOWN) {
+                *ret_why = "the VCEK/VLEK names no known product (productName), so no built-in "
+                           "ARK or ASK fits: give them";
+                return -ENOENT;
+        }
+        (void) crypto_cert_subject_cn(chain->leaf, cn, sizeof(cn));
+        if (!chain->ark) {
+                r = amd_root_load(g, AMD_ROOT_ARK, &chain->ark);
+                if (r < 0)
+                        return r;
+                chain->builtin |= ATTEST_BUILTIN_ARK;
+        }
+        if (!chain->ask) {
+                r = amd_root_load(g, strcmp(cn, "SEV-VLEK") == 0 ? AMD_ROOT_ASVK : AMD_ROOT_ASK,
+                                  &chain->ask);
+                if (r < 0)
+                        return r;
+                chain->builtin |= ATTEST_BUILTIN_ASK;
+        }
         return 0;
 }
 
@@ -314,7 +380,83 @@ static enum snp_generation gen_after(const char *cn, const char *prefix) {
         return report_generation_from_name(cn + n);
 }
 
+/* The validity dates of every certificate at time at. */
+static void validity_check(struct attest_chain *chain, const char *const names[3], time_t at) {
+        const struct crypto_cert *certs[3] = { chain->ark, chain->ask, chain->leaf };
+        char e[64], t[UTC_TEXT_SIZE], t2[UTC_TEXT_SIZE];
+        time_t first_end = 0;
+        size_t first = 0;
+
+        snprintf(e, sizeof(e), "every certificate valid at %s", utc_text(at, t));
+        for (size_t i = 0; i < 3; i++) {
+                time_t nb, na;
+
+                if (cert_dates(certs[i], &nb, &na) < 0) {
+                        check_set(next_chain_check(chain), "validity", false, e,
+                                  "%s: validity dates do not decode", names[i]);
+                        return;
+                }
+                if (at < nb) {
+                        check_set(next_chain_check(chain), "validity", false, e,
+                                  "%s not valid before %s", names[i], utc_text(nb, t));
+                        return;
+                }
+                if (at > na) {
+                        check_set(next_chain_check(chain), "validity", false, e,
+                                  "%s expired %s", names[i], utc_text(na, t));
+                        return;
+                }
+                if (i == 0 || na < first_end) {
+                        first_end = na;
+                        first = i;
+                }
+        }
+        check_set(next_chain_check(chain), "validity", true, e, "valid at %s (first to expire: "
+                  "%s, %s)", utc_text(at, t), names[first], utc_text(first_end, t2));
+}
+
+/* The ASK/ASVK and the leaf against the ARK's CRL. */
+static void revocation_check(struct attest_chain *chain, const char *const names[3],
+                             const struct attest_trust *t) {
+        const struct crypto_cert *certs[2] = { chain->ask, chain->leaf };
+        const char *e = t->require_crl ?
+                "a CRL signed by the ARK, current, listing none of the chain (--require-crl)" :
+                "none of the chain on a current CRL signed by the ARK, when one is given";
+        char why[96], serial[48], when[UTC_TEXT_SIZE];
+
+        if (!t->crl) {
+                check_set(next_chain_check(chain), "revocation", !t->require_crl, e,
+                          "not checked (no CRL)");
+                return;
+        }
+        if (crl_check(t->crl, chain->ark, t->at, why, sizeof(why)) < 0) {
+                check_set(next_chain_check(chain), "revocation", false, e, "CRL not used: %s",
+                          why);
+                return;
+        }
+        for (size_t i = 0; i < 2; i++) {
+                time_t at;
+
+                if (crl_lookup(t->crl, certs[i], &at) > 0) {
+                        cert_serial_text(certs[i], serial, sizeof(serial));
+                        check_set(next_chain_check(chain), "revocation", false, e,
+                                  "revoked: %s serial %s on %s", names[i + 1], serial,
+                                  utc_text(at, when));
+                        return;
+                }
+        }
+        check_set(next_chain_check(chain), "revocation", true, e, "not revoked (%s, %s: CRL "
+                  "signed by the ARK)", names[1], names[2]);
+}
+
 int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *trusted_ark) {
+        const struct attest_trust t = { .trusted_ark = trusted_ark, .at = time(NULL) };
+
+        return attest_chain_verify_with(chain, &t);
+}
+
+int attest_chain_verify_with(struct attest_chain *chain, const struct attest_trust *t) {
+        const struct crypto_cert *trusted_ark = t->trusted_ark;
         char ark_cn[64] = "", ask_cn[64] = "", leaf_cn[64] = "", fp_hex[2 * CRYPTO_SHA256_SIZE + 1];
         char ark_txt[ATTEST_NAME_TEXT], ask_txt[ATTEST_NAME_TEXT], leaf_txt[ATTEST_NAME_TEXT];
         char product_txt[ATTEST_NAME_TEXT];
@@ -326,6 +468,8 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
         int r;
 
         chain->n_checks = 0;
+        if (!chain->ark || !chain->ask || !chain->leaf)
+                return -EINVAL;         /* attest_chain_complete() first */
         (void) crypto_cert_subject_cn(chain->ark, ark_cn, sizeof(ark_cn));
         (void) crypto_cert_subject_cn(chain->ask, ask_cn, sizeof(ask_cn));
         (void) crypto_cert_subject_cn(chain->leaf, leaf_cn, sizeof(leaf_cn));
@@ -333,6 +477,11 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
         output_escape_str(ark_cn, ark_txt, sizeof(ark_txt));
         output_escape_str(ask_cn, ask_txt, sizeof(ask_txt));
         output_escape_str(leaf_cn, leaf_txt, sizeof(leaf_txt));
+        /* Certificates compiled into snpctl say so (the names are AMD's own: no escaping). */
+        if (chain->builtin & ATTEST_BUILTIN_ARK)
+                snprintf(ark_txt, sizeof(ark_txt), "%s (built-in)", ark_cn);
+        if (chain->builtin & ATTEST_BUILTIN_ASK)
+                snprintf(ask_txt, sizeof(ask_txt), "%s (built-in)", ask_cn);
 
         /* Trust anchor: the ARK's public key, not its name. */
         r = crypto_cert_pubkey_sha256(chain->ark, fp);
@@ -348,12 +497,12 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
                 check_set(next_chain_check(chain), "ark-trusted", ok,
                           "key of the --trust-ark root", "%s key sha256:%s", ark_txt, fp_hex);
         } else {
-                const struct trust_anchor *t = trust_find(fp);
+                const struct trust_anchor *anchor = trust_find(fp);
 
                 /* An ARK that is not pinned fails here; its CN still names the generation so
                  * that the other checks judge the rest of the chain on their own. */
-                g_ark = t ? t->generation : gen_after(ark_cn, "ARK-");
-                check_set(next_chain_check(chain), "ark-trusted", t != NULL,
+                g_ark = anchor ? anchor->generation : gen_after(ark_cn, "ARK-");
+                check_set(next_chain_check(chain), "ark-trusted", anchor != NULL,
                           "a pinned AMD ARK (Milan, Genoa, Turin)", "%s key sha256:%s",
                           ark_txt, fp_hex);
         }
@@ -404,6 +553,17 @@ int attest_chain_verify(struct attest_chain *chain, const struct crypto_cert *tr
         check_set(next_chain_check(chain), "leaf-key", r == 1, "ECDSA P-384", "%s",
                   r == 1 ? "ECDSA P-384" : "another key type or curve");
 
+        {
+                const char *const names[3] = {
+                        "ARK", ask_is_asvk ? "ASVK" : "ASK",
+                        chain->kind == SNP_SIGNER_VLEK ? "VLEK" :
+                        chain->kind == SNP_SIGNER_VCEK ? "VCEK" : "VCEK/VLEK",
+                };
+
+                validity_check(chain, names, t->at);
+                revocation_check(chain, names, t);
+        }
+
         /* Read what the leaf certifies once, for every report it signed. */
         {
                 _cleanup_(freep) uint8_t *hwid = NULL;
@@ -448,6 +608,65 @@ static void check_bytes(struct attest_result *res, const char *name, const void 
         hex_of(want, size, e);
         hex_of(have, size, a);
         check_set(c, name, crypto_memeq(want, have, size), e, "%s", a);
+}
+
+/* Roll-forward: name passes when have is the one expected value (has_one) or any of the n listed
+ * (list_name[i], or labels[i] when given); the actual value names the entry that matched. With
+ * no list the check reads as check_bytes()'s. */
+static void check_one_of(struct attest_result *res, const char *name, bool has_one,
+                         const uint8_t *one, const uint8_t *list, size_t n, size_t size,
+                         const char (*labels)[ATTEST_LABEL_SIZE], const char *list_name,
+                         const uint8_t *have) {
+        char e[ATTEST_TEXT_SIZE], a[ATTEST_TEXT_SIZE], which[ATTEST_LABEL_SIZE + 32] = "";
+        bool ok = has_one && crypto_memeq(one, have, size);
+
+        if (n == 0) {
+                check_bytes(res, name, one, have, size);
+                return;
+        }
+        if (ok)
+                snprintf(which, sizeof(which), " (the single expected value)");
+        for (size_t i = 0; !ok && i < n; i++)
+                if (crypto_memeq(list + i * size, have, size)) {
+                        ok = true;
+                        if (labels)
+                                snprintf(which, sizeof(which), " (%s)", labels[i]);
+                        else
+                                snprintf(which, sizeof(which), " (%s[%zu])", list_name, i);
+                }
+        if (has_one) {
+                hex_of(one, size > 24 ? 24 : size, a);
+                snprintf(e, sizeof(e), "%.48s... or one of the %zu in %.40s", a, n, list_name);
+        } else
+                snprintf(e, sizeof(e), "one of the %zu in %.40s", n, list_name);
+        hex_of(have, size, a);
+        check_set(next_check(res), name, ok, e, "%s%s", a, which);
+}
+
+/* Firmware versions compare as major, then minor, then build. */
+static bool fw_at_least(const struct snp_fw_version *v, const struct snp_fw_version *min) {
+        if (v->major != min->major)
+                return v->major > min->major;
+        if (v->minor != min->minor)
+                return v->minor > min->minor;
+        return v->build >= min->build;
+}
+
+static void accepted_checks(struct attest_result *res, const struct snp_report *rep,
+                            const struct attest_accepted *x) {
+        if (x->has_min_firmware) {
+                char e[48];
+
+                snprintf(e, sizeof(e), "at least %u.%u.%u", x->min_firmware.major,
+                         x->min_firmware.minor, x->min_firmware.build);
+                check_set(next_check(res), "min-firmware",
+                          fw_at_least(&rep->committed_fw, &x->min_firmware), e,
+                          "%u.%u.%u (committed)", rep->committed_fw.major,
+                          rep->committed_fw.minor, rep->committed_fw.build);
+        }
+        if (x->n_chip_ids)
+                check_one_of(res, "chip-allowed", false, NULL, &x->chip_ids[0][0], x->n_chip_ids,
+                             64, NULL, "chip_ids", rep->chip_id);
 }
 
 static void check_u64(struct attest_result *res, const char *name, bool passed, bool hex,
@@ -495,8 +714,10 @@ static void vm_checks(struct attest_result *res, const struct snp_report *rep,
         };
 
         res->vm_checks = true;
-        if (x->has_measurement)
-                check_bytes(res, "measurement", x->measurement, rep->measurement, 48);
+        if (x->has_measurement || x->accepted.n_measurements)
+                check_one_of(res, "measurement", x->has_measurement, x->measurement,
+                             &x->accepted.measurements[0][0], x->accepted.n_measurements, 48,
+                             x->accepted.measurement_labels, "measurements", rep->measurement);
         if (x->has_policy)
                 check_u64(res, "policy", x->policy == rep->policy, true, x->policy,
                           rep->policy);
@@ -528,11 +749,16 @@ static void vm_checks(struct attest_result *res, const struct snp_report *rep,
         if (x->has_guest_svn)
                 check_u64(res, "guest-svn", x->guest_svn == rep->guest_svn, false,
                           x->guest_svn, rep->guest_svn);
-        if (x->has_id_key_digest)
-                check_bytes(res, "id-key-digest", x->id_key_digest, rep->id_key_digest, 48);
-        if (x->has_author_key_digest)
-                check_bytes(res, "author-key-digest", x->author_key_digest,
-                            rep->author_key_digest, 48);
+        if (x->has_id_key_digest || x->accepted.n_id_key_digests)
+                check_one_of(res, "id-key-digest", x->has_id_key_digest, x->id_key_digest,
+                             &x->accepted.id_key_digests[0][0], x->accepted.n_id_key_digests, 48,
+                             NULL, "id_key_digests", rep->id_key_digest);
+        if (x->has_author_key_digest || x->accepted.n_author_key_digests)
+                check_one_of(res, "author-key-digest", x->has_author_key_digest,
+                             x->author_key_digest, &x->accepted.author_key_digests[0][0],
+                             x->accepted.n_author_key_digests, 48, NULL, "author_key_digests",
+                             rep->author_key_digest);
+        accepted_checks(res, rep, &x->accepted);
         if (x->has_host_data)
                 check_bytes(res, "host-data", x->host_data, rep->host_data, 32);
         if (x->has_vmpl)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -75,7 +76,7 @@ int config_read_string(const char *path, const char *key, char **ret) {
 
 int config_edit_string(const char *path, const char *key, const char *value, bool write,
                        unsigned flags, struct config_problems *problems, struct vm_config **ret) {
-        _cleanup_(freep) char *real = NULL, *dir = NULL, *text = NULL;
+        _cleanup_(freep) char *real = NULL, *dir = NULL, *text = NULL, *copy = NULL;
         _cleanup_(json_object_putp) struct json_object *root = NULL;
         _cleanup_(config_freep) struct vm_config *c = NULL;
         struct json_object *v;
@@ -99,14 +100,23 @@ int config_edit_string(const char *path, const char *key, const char *value, boo
                 text = NULL;
                 return -ENOMEM;
         }
-        dir = strdup(real);
-        if (!dir)
+        /* Relative paths resolve against the folder of path as given, as config_load() does
+         * (for a symbolic link: the link's folder). */
+        copy = strdup(path);
+        if (!copy)
                 return -ENOMEM;
-        slash = strrchr(dir, '/');
-        if (slash == dir)
-                slash[1] = '\0';
-        else if (slash)
-                *slash = '\0';
+        slash = strrchr(copy, '/');
+        if (!slash)
+                dir = getcwd(NULL, 0);
+        else {
+                if (slash == copy)
+                        slash[1] = '\0';
+                else
+                        *slash = '\0';
+                dir = realpath(copy, NULL);
+        }
+        if (!dir)
+                return -errno;
         /* The edited config must load as the old one did: checked before it replaces it. */
         r = config_load_string(text, path, dir, flags, problems, &c);
         if (r < 0)

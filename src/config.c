@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "cleanup.h"
+#include "cli.h"
 #include "config.h"
 #include "config-private.h"
 #include "json-keys.h"
@@ -125,6 +126,10 @@ void config_free(struct vm_config *c) {
         free(c->qemu_binary);
         config_disks_free(c->disks, c->n_disks);
         config_forwards_free(c->forwards, c->n_forwards);
+        free(c->measurements);
+        free(c->id_key_digests);
+        free(c->author_key_digests);
+        free(c->chip_ids);
         free(c);
 }
 
@@ -542,6 +547,107 @@ int config_expected_digest_image(const struct vm_config *c, const struct ovmf_im
 int config_expected_digest(const struct vm_config *c, uint8_t ret[CONFIG_DIGEST_SIZE],
                            char **ret_why) {
         return config_expected_digest_image(c, NULL, ret, ret_why);
+}
+
+/* ---- the options over the config (config.h) ------------------------------------------- */
+
+/* Where each field lies in struct vm_config, its size, and its has_* flag (0: none). */
+static const struct {
+        size_t offset;
+        size_t size;
+        bool string;
+        size_t has;
+} option_fields[_CONFIG_FIELD_MAX] = {
+#define STRING(field, member) [field] = { offsetof(struct vm_config, member), sizeof(char *), true, 0 }
+#define VALUE_HAS(field, member, has) \
+        [field] = { offsetof(struct vm_config, member), sizeof(((struct vm_config *) 0)->member), \
+                    false, has }
+#define VALUE(field, member) VALUE_HAS(field, member, 0)
+        STRING(CONFIG_FIELD_OVMF_FILE, ovmf_file),
+        STRING(CONFIG_FIELD_KERNEL_FILE, kernel_file),
+        STRING(CONFIG_FIELD_INITRD_FILE, initrd_file),
+        STRING(CONFIG_FIELD_KERNEL_CMDLINE, kernel_cmdline),
+        STRING(CONFIG_FIELD_CMDLINE, cmdline),
+        VALUE(CONFIG_FIELD_VCPU_COUNT, vcpu_count),
+        STRING(CONFIG_FIELD_VCPU_TYPE, vcpu_type),
+        VALUE(CONFIG_FIELD_VCPU_SIG, vcpu_sig),
+        VALUE(CONFIG_FIELD_VMM_TYPE, vmm_type),
+        VALUE(CONFIG_FIELD_GUEST_FEATURES, guest_features),
+        VALUE(CONFIG_FIELD_GUEST_POLICY, guest_policy),
+        STRING(CONFIG_FIELD_ID_BLOCK_FILE, id_block_file),
+        STRING(CONFIG_FIELD_ID_AUTH_FILE, id_auth_file),
+        VALUE(CONFIG_FIELD_FAMILY_ID, family_id),
+        VALUE(CONFIG_FIELD_IMAGE_ID, image_id),
+        VALUE(CONFIG_FIELD_GUEST_SVN, guest_svn),
+        STRING(CONFIG_FIELD_QEMU_BINARY, qemu_binary),
+        VALUE(CONFIG_FIELD_MEMORY_MB, memory_mb),
+        VALUE(CONFIG_FIELD_CBITPOS, cbitpos),
+        VALUE(CONFIG_FIELD_REDUCED_PHYS_BITS, reduced_phys_bits),
+        VALUE_HAS(CONFIG_FIELD_PLATFORM_INFO, platform_info,
+                  offsetof(struct vm_config, has_platform_info)),
+        VALUE(CONFIG_FIELD_PLATFORM_INFO_MASK, platform_info_mask),
+        VALUE_HAS(CONFIG_FIELD_ID_KEY_DIGEST, id_key_digest,
+                  offsetof(struct vm_config, has_id_key_digest)),
+        VALUE_HAS(CONFIG_FIELD_AUTHOR_KEY_DIGEST, author_key_digest,
+                  offsetof(struct vm_config, has_author_key_digest)),
+        VALUE_HAS(CONFIG_FIELD_HOST_DATA, host_data, offsetof(struct vm_config, has_host_data)),
+        VALUE(CONFIG_FIELD_VMPL, vmpl),
+        VALUE(CONFIG_FIELD_MIN_REPORT_VERSION, min_report_version),
+#undef STRING
+#undef VALUE
+#undef VALUE_HAS
+};
+
+int config_apply_options(struct vm_config *c, const struct config_option *table, size_t n,
+                         const struct cli_given *given, const void *args) {
+        bool kernel_cmdline = false;
+
+        for (size_t i = 0; i < n; i++) {
+                const struct config_option *o = &table[i];
+                const void *src = (const char *) args + o->offset;
+                void *dst;
+                int r;
+
+                if ((unsigned) o->field >= _CONFIG_FIELD_MAX ||
+                    o->size != option_fields[o->field].size)
+                        return -EINVAL;
+                if (!cli_given(given, o->key))
+                        continue;
+                dst = (char *) c + option_fields[o->field].offset;
+                if (option_fields[o->field].string) {
+                        const char *value;
+
+                        memcpy(&value, src, sizeof(value));
+                        r = config_set_string(dst, value);
+                        if (r < 0)
+                                return r;
+                } else
+                        memcpy(dst, src, o->size);
+                if (option_fields[o->field].has)
+                        *(bool *) ((char *) c + option_fields[o->field].has) = true;
+                kernel_cmdline = kernel_cmdline || o->field == CONFIG_FIELD_KERNEL_CMDLINE;
+        }
+        return kernel_cmdline ? update_cmdline(c) : 0;
+}
+
+int config_load_with_options(const char *path, unsigned flags, const struct config_option *table,
+                             size_t n, const struct cli_given *given, const void *args,
+                             struct vm_config **ret) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        struct config_problems problems = { 0 };
+        int r = config_load(path, flags, &problems, &c);
+
+        (void) config_log_problems(&problems, path);
+        config_problems_clear(&problems);
+        if (r == -EINVAL)
+                return r;       /* the problems said why */
+        if (r < 0)
+                return log_errno(r, "reading config '%s'", path);
+        r = table ? config_apply_options(c, table, n, given, args) : 0;
+        if (r < 0)
+                return log_errno(r, "applying the options to config '%s'", path);
+        *ret = TAKE(c);
+        return 0;
 }
 
 /* ---- from a report ------------------------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The only OpenSSL caller (see crypto.h), in the header's order: secrets in memory, hashes,
- * random, certificates, keys and SEV signatures, X25519/HKDF/AES-GCM. */
+/* The OpenSSL door (see crypto.h), in the header's order: secrets in memory, hashes, random,
+ * keys and SEV signatures, X25519/HKDF/AES-GCM; certificates are in crypto-cert.c, what both
+ * share in crypto-private.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,53 +28,9 @@
 
 #include "cleanup.h"
 #include "crypto.h"
+#include "crypto-private.h"
 #include "fileio.h"
 #include "log.h"
-
-/* The cleanup helpers of every OpenSSL type used here (cleanup.h), one set for the file. */
-DEFINE_FREEP(ASN1_IA5STRING, ASN1_IA5STRING_free);
-DEFINE_FREEP(ASN1_INTEGER, ASN1_INTEGER_free);
-DEFINE_FREEP(ASN1_OBJECT, ASN1_OBJECT_free);
-DEFINE_FREEP(BIGNUM, BN_free);
-DEFINE_FREEP(BIO, BIO_free);
-DEFINE_FREEP(ECDSA_SIG, ECDSA_SIG_free);
-DEFINE_FREEP(EVP_CIPHER_CTX, EVP_CIPHER_CTX_free);
-DEFINE_FREEP(EVP_KDF, EVP_KDF_free);
-DEFINE_FREEP(EVP_KDF_CTX, EVP_KDF_CTX_free);
-DEFINE_FREEP(EVP_MD_CTX, EVP_MD_CTX_free);
-DEFINE_FREEP(EVP_PKEY, EVP_PKEY_free);
-DEFINE_FREEP(EVP_PKEY_CTX, EVP_PKEY_CTX_free);
-DEFINE_FREEP(RSA_PSS_PARAMS, RSA_PSS_PARAMS_free);
-DEFINE_FREEP(X509, X509_free);
-DEFINE_FREEP(X509_ALGOR, X509_ALGOR_free);
-DEFINE_FREEP(unsigned char, OPENSSL_free);
-
-/* Drains the whole OpenSSL error queue to the debug log (not only the first error). */
-static int openssl_error(const char *what) {
-        unsigned long e;
-        char buf[256];
-
-        while ((e = ERR_get_error()) != 0) {
-                ERR_error_string_n(e, buf, sizeof(buf));
-                log_debug("%s: %s", what, buf);
-        }
-        return -EIO;
-}
-
-/* An EC key on the named curve P-384 (certificates and keys); explicit curve parameters are not
- * accepted. */
-static bool pkey_is_p384(const EVP_PKEY *pkey) {
-        char group[64];
-        size_t len;
-
-        if (!pkey || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC)
-                return false;
-        if (EVP_PKEY_get_group_name(pkey, group, sizeof(group), &len) != 1) {
-                (void) openssl_error("EVP_PKEY_get_group_name");
-                return false;
-        }
-        return strcasecmp(group, "secp384r1") == 0 || strcasecmp(group, "P-384") == 0;
-}
 
 /* ---- Secrets in memory ---- */
 
@@ -151,6 +108,12 @@ int crypto_hash_final(struct crypto_hash_ctx *ctx, uint8_t *out) {
         return 0;
 }
 
+int crypto_hash_reset(struct crypto_hash_ctx *ctx) {
+        if (EVP_DigestInit_ex(ctx->md, NULL, NULL) != 1)
+                return openssl_error("EVP_DigestInit_ex");
+        return 0;
+}
+
 /* ---- Random ---- */
 
 int crypto_random(void *buf, size_t size) {
@@ -158,288 +121,6 @@ int crypto_random(void *buf, size_t size) {
                 return -EINVAL;
         if (RAND_priv_bytes(buf, (int) size) != 1)
                 return openssl_error("RAND_priv_bytes");
-        return 0;
-}
-
-/* ---- Certificates ---- */
-
-struct crypto_cert {
-        X509 *x509;
-};
-
-void crypto_cert_free(struct crypto_cert *cert) {
-        if (!cert)
-                return;
-        X509_free(cert->x509);
-        free(cert);
-}
-
-static bool looks_like_pem(const uint8_t *data, size_t size) {
-        static const char tag[] = "-----BEGIN";
-
-        for (size_t i = 0; i + sizeof(tag) - 1 <= size; i++) {
-                if (memcmp(data + i, tag, sizeof(tag) - 1) == 0)
-                        return true;
-                if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
-                        return false;
-        }
-        return false;
-}
-
-int crypto_cert_from_mem(const void *data, size_t size, struct crypto_cert **ret) {
-        _cleanup_(X509_freep) X509 *x = NULL;
-        struct crypto_cert *c;
-
-        if (size == 0 || size > INT32_MAX)
-                return -EBADMSG;
-        if (looks_like_pem(data, size)) {
-                _cleanup_(BIO_freep) BIO *bio = BIO_new_mem_buf(data, (int) size);
-                _cleanup_(X509_freep) X509 *extra = NULL;
-
-                if (!bio)
-                        return openssl_error("BIO_new_mem_buf");
-                x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-                if (!x) {
-                        (void) openssl_error("PEM_read_bio_X509");
-                        return -EBADMSG;
-                }
-                extra = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-                ERR_clear_error();      /* the expected "no start line" at the end */
-                if (extra) {
-                        log_debug("PEM file holds more than one certificate");
-                        return -EBADMSG;
-                }
-        } else {
-                const unsigned char *p = data;
-
-                x = d2i_X509(NULL, &p, (long) size);
-                if (!x) {
-                        (void) openssl_error("d2i_X509");
-                        return -EBADMSG;
-                }
-                if ((size_t) (p - (const unsigned char *) data) != size) {
-                        log_debug("DER certificate followed by %zu stray bytes",
-                                  size - (size_t) (p - (const unsigned char *) data));
-                        return -EBADMSG;
-                }
-        }
-        c = calloc(1, sizeof(*c));
-        if (!c)
-                return -ENOMEM;
-        c->x509 = TAKE(x);
-        *ret = c;
-        return 0;
-}
-
-int crypto_cert_load(const char *path, struct crypto_cert **ret) {
-        _cleanup_(freep) uint8_t *data = NULL;
-        size_t size;
-        int r = fileio_read_full(path, 1 << 20, &data, &size);
-
-        if (r < 0)
-                return r;
-        return crypto_cert_from_mem(data, size, ret);
-}
-
-int crypto_cert_pubkey_sha256(const struct crypto_cert *cert, uint8_t out[CRYPTO_SHA256_SIZE]) {
-        unsigned char *der = NULL;
-        int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert->x509), &der), r;
-
-        if (n <= 0)
-                return openssl_error("i2d_X509_PUBKEY");
-        r = crypto_sha256(der, (size_t) n, out);
-        OPENSSL_free(der);
-        return r;
-}
-
-int crypto_cert_subject_cn(const struct crypto_cert *cert, char *buf, size_t size) {
-        const X509_NAME *name = X509_get_subject_name(cert->x509);
-        int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-        const ASN1_STRING *s;
-        int len;
-
-        if (i < 0)
-                return -ENOENT;
-        s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
-        len = ASN1_STRING_length(s);
-        if (len < 0 || (size_t) len >= size)
-                return -ENAMETOOLONG;
-        memcpy(buf, ASN1_STRING_get0_data(s), (size_t) len);
-        buf[len] = '\0';
-        if (strlen(buf) != (size_t) len)        /* an embedded NUL */
-                return -EBADMSG;
-        return 0;
-}
-
-int crypto_cert_issued_by(const struct crypto_cert *cert, const struct crypto_cert *issuer) {
-        return X509_NAME_cmp(X509_get_issuer_name(cert->x509),
-                             X509_get_subject_name(issuer->x509)) == 0;
-}
-
-static bool algor_is(const X509_ALGOR *a, int nid) {
-        const ASN1_OBJECT *obj;
-
-        if (!a)
-                return false;
-        X509_ALGOR_get0(&obj, NULL, NULL, a);
-        return OBJ_obj2nid(obj) == nid;
-}
-
-/* KDS spec 57230: RSASSA-PSS with SHA-384, MGF1 with SHA-384, 48-byte salt, trailer 1. The
- * parameters are checked before X509_verify() so that no other variant is ever accepted. */
-static bool pss_params_are_amd(const X509 *x) {
-        _cleanup_(RSA_PSS_PARAMS_freep) RSA_PSS_PARAMS *pss = NULL;
-        _cleanup_(X509_ALGOR_freep) X509_ALGOR *mgf_hash = NULL;
-        const X509_ALGOR *alg;
-        const ASN1_OBJECT *obj;
-        const void *pval;
-        int ptype;
-
-        X509_get0_signature(NULL, &alg, x);
-        X509_ALGOR_get0(&obj, &ptype, &pval, alg);
-        if (OBJ_obj2nid(obj) != NID_rsassaPss || ptype != V_ASN1_SEQUENCE)
-                return false;
-        pss = ASN1_item_unpack((const ASN1_STRING *) pval, ASN1_ITEM_rptr(RSA_PSS_PARAMS));
-        if (!pss)
-                return false;
-        if (!algor_is(pss->hashAlgorithm, NID_sha384) || !algor_is(pss->maskGenAlgorithm, NID_mgf1))
-                return false;
-        X509_ALGOR_get0(NULL, &ptype, &pval, pss->maskGenAlgorithm);
-        if (ptype != V_ASN1_SEQUENCE)
-                return false;
-        mgf_hash = ASN1_item_unpack((const ASN1_STRING *) pval, ASN1_ITEM_rptr(X509_ALGOR));
-        if (!algor_is(mgf_hash, NID_sha384))
-                return false;
-        if (!pss->saltLength || ASN1_INTEGER_get(pss->saltLength) != 48)
-                return false;
-        if (pss->trailerField && ASN1_INTEGER_get(pss->trailerField) != 1)
-                return false;
-        return true;
-}
-
-/* The certificate's public key, owned by the certificate; NULL when OpenSSL cannot decode it. */
-static EVP_PKEY *cert_key(const struct crypto_cert *cert) {
-        EVP_PKEY *key = X509_get0_pubkey(cert->x509);
-
-        if (!key)
-                (void) openssl_error("X509_get0_pubkey");
-        return key;
-}
-
-int crypto_cert_verify_amd_pss(const struct crypto_cert *cert, const struct crypto_cert *issuer) {
-        EVP_PKEY *key = cert_key(issuer);
-        int r;
-
-        if (!key)
-                return -EKEYREJECTED;
-        if (!EVP_PKEY_is_a(key, "RSA") && !EVP_PKEY_is_a(key, "RSA-PSS")) {
-                log_debug("issuer key is not RSA");
-                return -EKEYREJECTED;
-        }
-        if (!pss_params_are_amd(cert->x509)) {
-                ERR_clear_error();
-                log_debug("signature algorithm is not RSASSA-PSS SHA-384/MGF1-SHA-384/salt 48");
-                return -EKEYREJECTED;
-        }
-        r = X509_verify(cert->x509, key);
-        if (r == 1)
-                return 0;
-        (void) openssl_error("X509_verify");
-        return -EKEYREJECTED;           /* 0: bad signature; -1: malformed */
-}
-
-int crypto_cert_key_is_p384(const struct crypto_cert *cert) {
-        return pkey_is_p384(cert_key(cert));
-}
-
-static int find_ext(const X509 *x, const char *oid, const ASN1_OCTET_STRING **ret) {
-        _cleanup_(ASN1_OBJECT_freep) ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
-        int i, j;
-
-        if (!obj)
-                return openssl_error("OBJ_txt2obj");
-        i = X509_get_ext_by_OBJ(x, obj, -1);
-        if (i < 0)
-                return -ENOENT;
-        j = X509_get_ext_by_OBJ(x, obj, i);
-        if (j >= 0) {
-                log_debug("extension %s appears twice", oid);
-                return -EBADMSG;
-        }
-        *ret = X509_EXTENSION_get_data(X509_get_ext(x, i));
-        return *ret ? 0 : -EBADMSG;
-}
-
-int crypto_cert_ext_raw(const struct crypto_cert *cert, const char *oid, uint8_t **ret_data,
-                        size_t *ret_size) {
-        const ASN1_OCTET_STRING *v;
-        uint8_t *copy;
-        int r = find_ext(cert->x509, oid, &v), n;
-
-        if (r < 0)
-                return r;
-        n = ASN1_STRING_length(v);
-        copy = malloc(n > 0 ? (size_t) n : 1);
-        if (!copy)
-                return -ENOMEM;
-        memcpy(copy, ASN1_STRING_get0_data(v), (size_t) n);
-        *ret_data = copy;
-        *ret_size = (size_t) n;
-        return 0;
-}
-
-/* The extension's value decoded as one DER item of type it, with no bytes left over. */
-static int ext_item(const struct crypto_cert *cert, const char *oid, const ASN1_ITEM *it,
-                    ASN1_VALUE **ret) {
-        const ASN1_OCTET_STRING *v;
-        const unsigned char *p;
-        ASN1_VALUE *item;
-        int r = find_ext(cert->x509, oid, &v);
-
-        if (r < 0)
-                return r;
-        p = ASN1_STRING_get0_data(v);
-        item = ASN1_item_d2i(NULL, &p, ASN1_STRING_length(v), it);
-        if (!item || p != ASN1_STRING_get0_data(v) + ASN1_STRING_length(v)) {
-                ASN1_item_free(item, it);
-                ERR_clear_error();
-                return -EBADMSG;
-        }
-        *ret = item;
-        return 0;
-}
-
-int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64_t *ret) {
-        _cleanup_(ASN1_INTEGER_freep) ASN1_INTEGER *i = NULL;
-        uint64_t value;
-        int r = ext_item(cert, oid, ASN1_ITEM_rptr(ASN1_INTEGER), (ASN1_VALUE **) &i);
-
-        if (r < 0)
-                return r;
-        if (ASN1_INTEGER_get_uint64(&value, i) != 1) {
-                ERR_clear_error();
-                return -EBADMSG;
-        }
-        *ret = value;
-        return 0;
-}
-
-int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **ret) {
-        _cleanup_(ASN1_IA5STRING_freep) ASN1_IA5STRING *s = NULL;
-        char *copy;
-        int r = ext_item(cert, oid, ASN1_ITEM_rptr(ASN1_IA5STRING), (ASN1_VALUE **) &s), n;
-
-        if (r < 0)
-                return r;
-        n = ASN1_STRING_length(s);
-        copy = strndup((const char *) ASN1_STRING_get0_data(s), (size_t) n);
-        if (!copy)
-                return -ENOMEM;
-        if (strlen(copy) != (size_t) n) {
-                free(copy);
-                return -EBADMSG;
-        }
-        *ret = copy;
         return 0;
 }
 

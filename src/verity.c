@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* dm-verity hash trees (issue 15), made and read with libcryptsetup (crypt_format(CRYPT_VERITY),
- * crypt_load, crypt_get_verity_info, crypt_activate_by_volume_key(NULL, CRYPT_VERITY_CHECK_HASH)
- * for the user-space check), as veritysetup does; nothing here parses the superblock. Library
- * code: debug logging only. */
+/* dm-verity hash trees (issue 15), made and read with libcryptsetup as veritysetup does:
+ * crypt_format(CRYPT_VERITY), crypt_load, crypt_get_verity_info, and for the user-space check
+ * crypt_load with CRYPT_VERITY_CHECK_HASH then crypt_activate_by_volume_key without a name.
+ * Nothing here parses the superblock. Library code: debug logging only. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -31,7 +31,7 @@ static void crypt_log_debug(int level, const char *msg, void *usrptr) {
         log_debug("libcryptsetup (%d): %.*s", level, (int) n, msg);
 }
 
-/* ---- format ---- */
+/* ---- helpers ---- */
 
 /* The appended tree's undo, for the signal handler: the image is cut back to its size. */
 static volatile sig_atomic_t undo_fd = -1;
@@ -115,6 +115,111 @@ static uint64_t hash_area_bytes(uint64_t data_blocks, uint32_t hash_block_size, 
         return total * hash_block_size;
 }
 
+/* ---- reading ---- */
+
+static int load(const char *data_path, const char *hash_path, uint64_t offset, uint32_t flags,
+                struct crypt_device **ret) {
+        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
+        struct crypt_params_verity vp;
+        int r;
+
+        crypt_set_log_callback(NULL, crypt_log_debug, NULL);
+        r = crypt_init_data_device(&cd, hash_path, data_path);
+        if (r < 0)
+                return r;
+        crypt_set_log_callback(cd, crypt_log_debug, NULL);
+        memset(&vp, 0, sizeof(vp));
+        vp.hash_area_offset = offset;
+        vp.flags = flags;
+        r = crypt_load(cd, CRYPT_VERITY, &vp);
+        if (r < 0)
+                return r;
+        *ret = TAKE(cd);
+        return 0;
+}
+
+int verity_inspect(const char *path, uint64_t offset, struct verity_info *ret) {
+        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
+        _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC);
+        uint64_t size;
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        r = diskfile_size(fd, &size);
+        if (r < 0)
+                return r;
+        if (offset % 512 != 0 || size < offset || size - offset < 512)
+                return 0;
+        r = load(path, path, offset, 0, &cd);
+        if (r == -EINVAL || r == -ENOTSUP || r == -EBADMSG)
+                return 0;                       /* no superblock, or one this library refuses */
+        if (r < 0)
+                return r;
+        r = fill_info(cd, offset, ret);
+        if (r < 0)
+                return r == -EBADMSG ? 0 : r;
+        if (ret->hash_block_size >= 512 && ret->data_blocks < UINT64_MAX / 2 &&
+            strcmp(ret->hash_name, VERITY_HASH) == 0)
+                ret->hash_bytes = hash_area_bytes(ret->data_blocks, ret->hash_block_size,
+                                                  VERITY_ROOT_HASH_SIZE);
+        return 1;
+}
+
+int verity_find_appended(const char *path, struct verity_info *ret) {
+        _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC);
+        uint64_t size, lo = 1, hi;
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        r = diskfile_size(fd, &size);
+        if (r < 0)
+                return r;
+        if (size < 2 * VERITY_BLOCK_SIZE || size % VERITY_BLOCK_SIZE != 0)
+                return 0;
+        /* size = D + tree(D) for the data size D in blocks: D + tree(D) grows with D, so a
+         * bisection finds the one D, if any. */
+        hi = size / VERITY_BLOCK_SIZE;
+        while (lo <= hi) {
+                uint64_t mid = lo + (hi - lo) / 2;
+                uint64_t total = mid * VERITY_BLOCK_SIZE +
+                                 hash_area_bytes(mid, VERITY_BLOCK_SIZE, VERITY_ROOT_HASH_SIZE);
+
+                if (total == size) {
+                        r = verity_inspect(path, mid * VERITY_BLOCK_SIZE, ret);
+                        if (r <= 0)
+                                return r;
+                        return ret->data_blocks == mid && ret->hash_bytes > 0 ? 1 : 0;
+                }
+                if (total < size)
+                        lo = mid + 1;
+                else
+                        hi = mid - 1;
+        }
+        return 0;
+}
+
+int verity_verify(const char *data_path, const char *hash_path, uint64_t hash_offset,
+                  const uint8_t root_hash[VERITY_ROOT_HASH_SIZE]) {
+        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
+        /* As veritysetup verify: CRYPT_VERITY_CHECK_HASH is a load flag; activation without a
+         * name then hashes the whole tree in user space. (Without the flag it checks nothing.) */
+        int r = load(data_path, hash_path, hash_offset, CRYPT_VERITY_CHECK_HASH, &cd);
+
+        if (r < 0)
+                return r;
+        r = crypt_activate_by_volume_key(cd, NULL, (const char *) root_hash, VERITY_ROOT_HASH_SIZE,
+                                         CRYPT_ACTIVATE_READONLY);
+        /* libcryptsetup's VERITY_verify(): -EPERM for a block that does not match its hash,
+         * -EFAULT when the tree does not end in root_hash ("Verification of root hash failed"). */
+        if (r == -EPERM || r == -EFAULT)
+                return 0;
+        return r < 0 ? r : 1;
+}
+
+/* ---- format ---- */
+
 int verity_format(const char *image, const char *hash_file, const uint8_t *salt, size_t salt_size,
                   bool force, struct verity_info *ret) {
         _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
@@ -145,11 +250,20 @@ int verity_format(const char *image, const char *hash_file, const uint8_t *salt,
                 return -EINVAL;
         if (!hash_file) {
                 struct stat st;
+                struct verity_info old;
 
                 if (fstat(image_fd, &st) < 0)
                         return -errno;
                 if (!S_ISREG(st.st_mode))
                         return -ENOTSUP;        /* a device has no room after its data */
+                /* A second run would hash the first tree as data. */
+                r = verity_find_appended(image, &old);
+                if (r < 0)
+                        return r;
+                if (r > 0) {
+                        *ret = old;
+                        return -EALREADY;
+                }
         } else {
                 if (!force && access(hash_file, F_OK) == 0)
                         return -EEXIST;
@@ -223,67 +337,4 @@ undo:
                 (void) fsync(image_fd);
         undo_disarm(&guard);
         return r;
-}
-
-/* ---- reading ---- */
-
-static int load(const char *data_path, const char *hash_path, uint64_t offset,
-                struct crypt_device **ret) {
-        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
-        struct crypt_params_verity vp;
-        int r;
-
-        crypt_set_log_callback(NULL, crypt_log_debug, NULL);
-        r = crypt_init_data_device(&cd, hash_path, data_path);
-        if (r < 0)
-                return r;
-        crypt_set_log_callback(cd, crypt_log_debug, NULL);
-        memset(&vp, 0, sizeof(vp));
-        vp.hash_area_offset = offset;
-        r = crypt_load(cd, CRYPT_VERITY, &vp);
-        if (r < 0)
-                return r;
-        *ret = TAKE(cd);
-        return 0;
-}
-
-int verity_inspect(const char *path, uint64_t offset, struct verity_info *ret) {
-        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
-        _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC);
-        uint64_t size;
-        int r;
-
-        if (fd < 0)
-                return -errno;
-        r = diskfile_size(fd, &size);
-        if (r < 0)
-                return r;
-        if (offset % 512 != 0 || size < offset || size - offset < 512)
-                return 0;
-        r = load(path, path, offset, &cd);
-        if (r == -EINVAL || r == -ENOTSUP || r == -EBADMSG)
-                return 0;                       /* no superblock, or one this library refuses */
-        if (r < 0)
-                return r;
-        r = fill_info(cd, offset, ret);
-        if (r < 0)
-                return r == -EBADMSG ? 0 : r;
-        if (ret->hash_block_size >= 512 && ret->data_blocks < UINT64_MAX / 2)
-                ret->hash_bytes = hash_area_bytes(ret->data_blocks, ret->hash_block_size,
-                                                  VERITY_ROOT_HASH_SIZE);
-        return 1;
-}
-
-int verity_verify(const char *data_path, const char *hash_path, uint64_t hash_offset,
-                  const uint8_t root_hash[VERITY_ROOT_HASH_SIZE]) {
-        _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
-        int r = load(data_path, hash_path, hash_offset, &cd);
-
-        if (r < 0)
-                return r;
-        r = crypt_activate_by_volume_key(cd, NULL, (const char *) root_hash, VERITY_ROOT_HASH_SIZE,
-                                         CRYPT_VERITY_CHECK_HASH);
-        if (r == -EPERM)
-                return 0;                       /* libcryptsetup: the hash does not match */
-        return r < 0 ? r : 1;
 }

@@ -5,16 +5,15 @@
  * exit 0 only when all passed for every report. With --url it is the owner's side of the
  * disk-key handshake (docs/protocol.md): it fetches a fresh report from the guest agent, runs
  * every check, and only then sends the secret, sealed to the key the report vouches for. */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 
 #include "applets.h"
 #include "attest.h"
+#include "attest-url.h"
 #include "base64.h"
 #include "certopts.h"
 #include "cleanup.h"
@@ -25,12 +24,14 @@
 #include "handshake.h"
 #include "hostkey.h"
 #include "hex.h"
-#include "http.h"
 #include "idblock.h"
 #include "log.h"
+#include "measure-match.h"
 #include "output.h"
+#include "parallel.h"
 #include "parse.h"
 #include "report.h"
+#include "report-files.h"
 
 struct attest_verify_args {
         struct common_args common;
@@ -38,7 +39,7 @@ struct attest_verify_args {
         const char *id_block, *auth_block;
         const char *config;
         struct attest_expect expect;
-        bool has_mask;
+        struct cli_given given;         /* the options on the command line */
         bool min_tcb_none;              /* --min-tcb none: no TCB floor, said on purpose */
         char **reports;
         int n_reports;
@@ -49,10 +50,13 @@ struct attest_verify_args {
         unsigned timeout_s;
         const char *ssh_host_key_out, *ssh_address;     /* --url for the SSH host key */
         bool force;
+        unsigned jobs;                  /* --jobs; 0: one per CPU */
+        bool explain;                   /* --explain: search a measurement mismatch */
+        bool explainable;               /* the config's files gave the expected measurement */
 };
 
 enum {
-        OPT_CONFIG = 0x100,
+        OPT_CONFIG = CLI_OPT_BASE,
         OPT_MEASUREMENT,
         OPT_POLICY,
         OPT_ALLOW_DEBUG,
@@ -79,7 +83,11 @@ enum {
         OPT_SSH_HOST_KEY_OUT,
         OPT_SSH_ADDRESS,
         OPT_FORCE,
+        OPT_JOBS,
+        OPT_EXPLAIN,
+        OPT_END,
 };
+_Static_assert(OPT_END <= CLI_OPT_MAX, "one bit of struct cli_given per option");
 
 static const struct argp_option attest_verify_options[] = {
         { NULL, 0, NULL, 0, "Expected values (any of them turns on the VM checks):", 2 },
@@ -116,6 +124,9 @@ static const struct argp_option attest_verify_options[] = {
         { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA, 1 to 64 bytes, zero-padded "
                                                       "to 64 (as report get takes it)", 2 },
         { "min-version",   OPT_MIN_VERSION, "N",   0, "Minimum report version", 2 },
+        { "explain",       OPT_EXPLAIN,     NULL, 0, "When the measurement computed from --config "
+          "differs from the report's: search the vCPU count and type, VMM, guest features and "
+          "kernel hashes that give the report's (the search of snpctl measure) and print them", 2 },
         { NULL, 0, NULL, 0, "Handshake with a guest agent (snpctl attest-server):", 3 },
         { "url",           OPT_URL,         "URL", 0, "Agent to attest, http://HOST:PORT; its "
                                                       "fresh report replaces REPORT...", 3 },
@@ -140,6 +151,9 @@ static const struct argp_option attest_verify_options[] = {
                                                              "port 22)", 3 },
         { "force",         OPT_FORCE,       NULL,  0, "Replace an existing --ssh-host-key-out "
                                                       "file", 3 },
+        { NULL, 0, NULL, 0, "Batches:", 4 },
+        { "jobs",          OPT_JOBS,        "N",   0, "Reports verified at once, sharing each "
+                                                      "verified chain (default: one per CPU)", 4 },
         { 0 }
 };
 
@@ -180,6 +194,7 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         uint64_t v;
         unsigned u;
 
+        cli_given_record(&a->given, key);
         switch (key) {
         case ARGP_KEY_INIT:
                 state->child_inputs[0] = &a->certs;
@@ -193,6 +208,11 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         case OPT_SSH_HOST_KEY_OUT: a->ssh_host_key_out = arg; break;
         case OPT_SSH_ADDRESS: a->ssh_address = arg; break;
         case OPT_FORCE:     a->force = true; break;
+        case OPT_JOBS:
+                if (parse_uint(arg, 1, 256, &u) < 0)
+                        argp_error(state, "bad --jobs '%s' (1-256)", arg);
+                a->jobs = u;
+                break;
         case OPT_TIMEOUT:
                 if (parse_uint(arg, 1, 3600, &u) < 0)
                         argp_error(state, "bad --timeout '%s' (1-3600 seconds)", arg);
@@ -200,6 +220,7 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 break;
         case OPT_AUTH_BLOCK: a->auth_block = arg; break;
         case OPT_CONFIG:    a->config = arg; break;
+        case OPT_EXPLAIN:   a->explain = true; break;
         case OPT_ALLOW_DEBUG: x->allow_debug = true; break;
         case OPT_MEASUREMENT:
                 hex_arg(state, "measurement", arg, x->measurement, 48, &x->has_measurement);
@@ -249,7 +270,6 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 if (parse_u64(arg, &v) < 0)
                         argp_error(state, "bad --platform-info-mask '%s'", arg);
                 x->platform_info_mask = v;
-                a->has_mask = true;
                 break;
         case OPT_MIN_TCB:
                 if (strcmp(arg, "none") == 0) {
@@ -293,15 +313,19 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                         argp_error(state, "no report given");
                 break;
         case ARGP_KEY_END:
-                if (a->has_mask && !x->has_platform_info && !a->config)
+                if (cli_given(&a->given, OPT_PLATFORM_MASK) && !x->has_platform_info &&
+                    !a->config)
                         argp_error(state, "--platform-info-mask needs --platform-info");
-                if (!a->has_mask)
+                if (!cli_given(&a->given, OPT_PLATFORM_MASK))
                         x->platform_info_mask = UINT64_MAX;
                 if (a->min_tcb_none && x->has_min_tcb)
                         argp_error(state, "--min-tcb none and a --min-tcb floor exclude each "
                                    "other");
                 if (x->min_tcb_fields && (a->min_tcb_none || (!x->has_min_tcb && !a->config)))
                         argp_error(state, "--tcb-fields needs --min-tcb");
+                if (a->explain && !a->config)
+                        argp_error(state, "--explain needs --config (it searches the config's "
+                                   "files)");
                 if (!a->url && (a->secret_file || a->timeout_s || a->owner_key || a->owner_pass ||
                                 a->ssh_host_key_out))
                         argp_error(state, "--secret-file, --owner-key, --owner-pass, "
@@ -415,9 +439,9 @@ static int load_id_block(const char *path, struct attest_expect *x) {
         return 0;
 }
 
-/* ID authentication info (snp-facts B.3.7): ID_KEY at 0x240 and AUTHOR_KEY at 0x880, 0x404 bytes
- * each; the report carries SHA-384 of each (zero when there is no author key). The file is
- * idblock's auth-block.base64, or the 4096 raw bytes. */
+/* ID authentication info (snp-facts B.3.7; struct snp_id_auth): the report carries SHA-384 of
+ * the ID key and of the author key (zero when there is none). The file is idblock's
+ * auth-block.base64, or the 4096 raw bytes. */
 static int load_auth_block(const char *path, struct attest_expect *x) {
         _cleanup_(freep) uint8_t *b = NULL;
         uint8_t id[48], author[48];
@@ -446,23 +470,50 @@ static int load_auth_block(const char *path, struct attest_expect *x) {
         return 0;
 }
 
-/* --config: every expected value from the VM config, then each flag given overrides its field.
- * The boot files are measured unless --measurement (or --id-block) gave the digest. */
+/* What each option overrides in a --config (config_apply_options()): the fields a report must
+ * show. --id-block and --auth-block stand for the fields their files gave (load_id_block(),
+ * load_auth_block()). */
+#define ROW(key, field, member) \
+        CONFIG_OPTION(key, field, struct attest_verify_args, expect.member)
+static const struct config_option attest_config_options[] = {
+        ROW(OPT_POLICY, CONFIG_FIELD_GUEST_POLICY, policy),
+        ROW(OPT_PLATFORM_INFO, CONFIG_FIELD_PLATFORM_INFO, platform_info),
+        ROW(OPT_PLATFORM_INFO, CONFIG_FIELD_PLATFORM_INFO_MASK, platform_info_mask),
+        ROW(OPT_PLATFORM_MASK, CONFIG_FIELD_PLATFORM_INFO_MASK, platform_info_mask),
+        ROW(OPT_FAMILY_ID, CONFIG_FIELD_FAMILY_ID, family_id),
+        ROW(OPT_IMAGE_ID, CONFIG_FIELD_IMAGE_ID, image_id),
+        ROW(OPT_GUEST_SVN, CONFIG_FIELD_GUEST_SVN, guest_svn),
+        ROW(OPT_ID_KEY_DIGEST, CONFIG_FIELD_ID_KEY_DIGEST, id_key_digest),
+        ROW(OPT_AUTHOR_KEY_DIGEST, CONFIG_FIELD_AUTHOR_KEY_DIGEST, author_key_digest),
+        ROW(OPT_HOST_DATA, CONFIG_FIELD_HOST_DATA, host_data),
+        ROW(OPT_VMPL, CONFIG_FIELD_VMPL, vmpl),
+        ROW(OPT_MIN_VERSION, CONFIG_FIELD_MIN_REPORT_VERSION, min_version),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_FAMILY_ID, family_id),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_IMAGE_ID, image_id),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_GUEST_SVN, guest_svn),
+        ROW(OPT_ID_BLOCK, CONFIG_FIELD_GUEST_POLICY, policy),
+        ROW(OPT_AUTH_BLOCK, CONFIG_FIELD_ID_KEY_DIGEST, id_key_digest),
+        ROW(OPT_AUTH_BLOCK, CONFIG_FIELD_AUTHOR_KEY_DIGEST, author_key_digest),
+};
+#undef ROW
+
+/* --config: every expected value from the VM config with the options laid over it, then what a
+ * config cannot hold: a measurement given (or the ID block's; the boot files are then not
+ * measured), --report-data, --allow-debug, and a --min-tcb in the layout it was written in. */
 static int apply_config(struct attest_verify_args *a) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
         _cleanup_(freep) char *why = NULL;
         struct config_problems problems = {};
+        const struct attest_expect *f = &a->expect;
         struct attest_expect x;
-        int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
+        int r = config_load_with_options(a->config, CONFIG_SKIP_FILE_CHECKS, NULL, 0, NULL, NULL,
+                                         &c);
 
-        (void) config_log_problems(&problems, a->config);
-        config_problems_clear(&problems);
-        if (r == -EINVAL)
-                return r;       /* the problems say why */
         if (r < 0)
-                return log_errno(r, "reading config '%s'", a->config);
-        r = attest_expect_from_config(c, a->expect.has_measurement ?
-                                      ATTEST_CONFIG_NO_MEASUREMENT : 0, &problems, &x, &why);
+                return r;
+        r = attest_expect_from_config(c, f->has_measurement ? ATTEST_CONFIG_NO_MEASUREMENT : 0,
+                                      attest_config_options, ELEMENTSOF(attest_config_options),
+                                      &a->given, a, &problems, &x, &why);
         (void) config_log_problems(&problems, a->config);
         config_problems_clear(&problems);
         if (r == -EINVAL && !why)
@@ -474,8 +525,26 @@ static int apply_config(struct attest_verify_args *a) {
         }
         if (r < 0)
                 return log_errno(r, "reading expected values from config '%s'", a->config);
-        attest_expect_override(&x, &a->expect, a->has_mask);
+        if (f->has_measurement) {
+                x.has_measurement = true;
+                memcpy(x.measurement, f->measurement, sizeof(x.measurement));
+        }
+        if (f->has_report_data) {
+                x.has_report_data = true;
+                memcpy(x.report_data, f->report_data, sizeof(x.report_data));
+        }
+        if (f->has_min_tcb) {
+                x.has_min_tcb = true;
+                x.min_tcb = f->min_tcb;
+        }
+        if (f->min_tcb_fields)
+                x.min_tcb_fields = f->min_tcb_fields;
+        x.allow_debug = f->allow_debug;
         a->expect = x;
+        if (a->certs.product == SNP_GEN_UNKNOWN)       /* the key server's product for v2 */
+                a->certs.product = c->host_cpu_family;
+        if (c->require_crl)
+                a->certs.require_crl = true;
         a->has_owner_digest = c->has_owner_key_digest;
         memcpy(a->owner_digest, c->owner_key_digest, sizeof(a->owner_digest));
         if (a->url && !c->has_owner_key_digest)
@@ -591,172 +660,118 @@ static int add_json(struct json_object *arr, const char *path, const struct atte
 
 /* ---- running ---- */
 
-/* A growing list of report paths. */
-struct path_list {
-        char **v;
-        size_t n;
+/* run()'s answer when a required option is missing and only the config could tell (exit 2). */
+#define RUN_USAGE (-EDOM)
+
+/* One report of a batch: read and given its chain here, in order (the chain cache is this
+ * thread's), then verified on the --jobs threads (verify_item()), then printed in order. */
+struct batch_item {
+        const char *path;
+        uint8_t *data;                  /* NULL: too large to be a report (size is the cap) */
+        size_t size;
+        const struct attest_chain *chain;       /* NULL: not examined */
+        struct attest_result res;
+        enum verdict verdict;
 };
 
-static void path_list_done(struct path_list *l) {
-        for (size_t i = 0; i < l->n; i++)
-                free(l->v[i]);
-        free(l->v);
-        *l = (struct path_list) {};
-}
+/* Reports read and held at once: bounds the memory of a batch of any size. */
+#define BATCH_CHUNK 1024
 
-/* Appends path (taking ownership; NULL means it could not be made). -ENOMEM. */
-static int path_list_push(struct path_list *l, char *path) {
-        char **nv;
-
-        if (!path)
-                return -ENOMEM;
-        nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
-        if (!nv) {
-                free(path);
-                return -ENOMEM;
-        }
-        l->v = nv;
-        l->v[l->n++] = path;
-        return 0;
-}
-
-static char *path_join(const char *dir, const char *name) {
-        char *p;
-
-        return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
-}
-
-/* Adds the *.bin files of dir, sorted by name. */
-static int push_folder(struct path_list *l, const char *dir) {
-        struct dirent **ents = NULL;
-        int m = scandir(dir, &ents, NULL, alphasort), r = 0;
-
-        if (m < 0)
-                return log_errno(-errno, "reading folder '%s'", dir);
-        for (int j = 0; j < m; j++) {
-                const char *name = ents[j]->d_name;
-                size_t len = strlen(name);
-
-                if (r >= 0 && name[0] != '.' && len > 4 && strcmp(name + len - 4, ".bin") == 0)
-                        r = path_list_push(l, path_join(dir, name));
-                free(ents[j]);
-        }
-        free(ents);
-        return r < 0 ? log_errno(r, "listing reports") : 0;
-}
-
-/* Expands the arguments: a folder with report.bin stands for it, any other folder for its *.bin
- * files (sorted), anything else for itself. */
-static int expand_reports(char **args, int n, struct path_list *ret) {
-        _cleanup_(path_list_done) struct path_list l = {};
-
-        for (int i = 0; i < n; i++) {
-                _cleanup_(freep) char *rb = NULL;
-                struct stat st;
-                size_t len = strlen(args[i]);
-                int r;
-
-                if (stat(args[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
-                        r = path_list_push(&l, strdup(args[i]));
-                        if (r < 0)
-                                return log_errno(r, "listing reports");
-                        continue;
-                }
-                while (len > 1 && args[i][len - 1] == '/')      /* "case/" -> "case" */
-                        args[i][--len] = '\0';
-                rb = path_join(args[i], "report.bin");
-                if (!rb)
-                        return log_errno(-ENOMEM, "listing reports");
-                if (access(rb, F_OK) == 0) {
-                        r = path_list_push(&l, TAKE(rb));
-                        if (r < 0)
-                                return log_errno(r, "listing reports");
-                } else {
-                        r = push_folder(&l, args[i]);   /* logs its errors */
-                        if (r < 0)
-                                return r;
-                }
-        }
-        *ret = l;
-        l = (struct path_list) {};
-        return 0;
-}
-
-static enum verdict verify_one(const struct attest_verify_args *a, const char *path,
-                               struct cert_cache **cache, const struct crypto_cert *trusted,
-                               struct attest_result *res) {
-        _cleanup_(freep) uint8_t *data = NULL;
+static void prepare_one(const struct attest_verify_args *a, const char *path,
+                        struct cert_cache **cache, const struct crypto_cert *trusted,
+                        struct batch_item *it) {
         _cleanup_(freep) char *why = NULL;
         struct attest_chain *chain = NULL;
+        struct cert_args certs = a->certs;
         unsigned signing_key = SNP_SIGNER_VCEK;
-        size_t size = 0;
         int r;
 
-        *res = (struct attest_result) {};
-        r = fileio_read_full(path, 1 << 20, &data, &size);
+        *it = (struct batch_item) { .path = path, .verdict = VERDICT_ERROR };
+        r = fileio_read_full(path, 1 << 20, &it->data, &it->size);
         if (r == -EFBIG) {
                 /* Too large to be a report: still examined and rejected, with an empty buffer. */
-                data = NULL;
-                size = (size_t) 1 << 20;
+                it->data = NULL;
+                it->size = (size_t) 1 << 20;
         } else if (r < 0) {
                 log_errno(r, "reading report '%s'", path);
-                return VERDICT_ERROR;
+                return;
         }
-        if (data)
-                signing_key = snp_report_peek_signing_key(data, size);
-        r = cert_chain_for_report(&a->certs, path, signing_key, trusted, cache, &chain, &why);
+        if (it->data)
+                signing_key = snp_report_peek_signing_key(it->data, it->size);
+        r = it->data ? cert_args_fetch(&a->certs, it->data, it->size, cache, &certs, &why) : 0;
+        if (r < 0) {
+                log_errno(r, "report '%s': %s", path, why ? why : "fetching the certificates");
+                return;
+        }
+        r = cert_chain_for_report(&certs, path, signing_key, trusted, cache, &chain, &why);
         if (r < 0) {
                 log_errno(r, "%s", why ? why : "finding the certificates");
-                return VERDICT_ERROR;
+                return;
         }
-        if (!data) {
-                static const uint8_t none[1];
+        it->chain = chain;
+}
 
-                r = attest_verify_report(chain, none, size, &a->expect, res);
-        } else
-                r = attest_verify_report(chain, data, size, &a->expect, res);
+struct batch {
+        struct batch_item *items;
+        const struct attest_expect *expect;
+};
+
+static void verify_item(size_t i, void *ctx) {
+        static const uint8_t none[1];
+        const struct batch *b = ctx;
+        struct batch_item *it = &b->items[i];
+        int r;
+
+        if (!it->chain)
+                return;
+        r = attest_verify_report(it->chain, it->data ? it->data : none, it->size, b->expect,
+                                 &it->res);
         if (r < 0) {
-                log_errno(r, "verifying report '%s'", path);
-                return VERDICT_ERROR;
+                log_errno(r, "verifying report '%s'", it->path);
+                return;
         }
-        return attest_verified(res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
+        it->verdict = attest_verified(&it->res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
+}
+
+/* A failed measurement check whose expected value came from the config's files: the hint to
+ * search the parameters that give the report's measurement, or (--explain) the search. */
+static void explain_measurement(const struct attest_verify_args *a,
+                                const struct attest_result *res) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        _cleanup_(freep) struct measure_match_result *m = NULL;
+        _cleanup_(freep) char *why = NULL;
+        struct measure_match_query q = { .max_vcpus = SNP_MAX_VCPUS, .from_config = true };
+        const struct attest_check *f = NULL;
+        char esc[PATH_TEXT];
+        int r;
+
+        for (size_t i = 0; a->explainable && i < res->n_checks; i++)
+                if (!res->checks[i].passed && strcmp(res->checks[i].name, "measurement") == 0)
+                        f = &res->checks[i];
+        if (!f || hex_decode_exact(f->actual, q.digest, sizeof(q.digest)) < 0)
+                return;
+        if (!a->explain || a->common.json) {
+                log_notice("hint: `snpctl measure --config %s --match %s` searches the vCPU "
+                           "count and type, VMM, guest features and kernel hashes for those that "
+                           "give the report's measurement (or rerun with --explain)",
+                           output_escape_str(a->config, esc, sizeof(esc)), f->actual);
+                return;
+        }
+        r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, NULL, &c);
+        if (r >= 0) {
+                config_measure_params(c, &q.p);
+                r = measure_match_search(&q, &m, &why);
+        }
+        if (r < 0) {
+                log_error("--explain: %s", why ? why : strerror(-r));
+                return;
+        }
+        printf("explain: the config's files with other parameters:\n");
+        if (measure_match_print(&q, m, false) < 0)
+                log_error("--explain: writing the matches failed");
 }
 
 /* ---- the handshake (--url) ---- */
-
-/* An agent's answer, for an error message: the host's text, escaped (output_escape()). */
-static void agent_text(const uint8_t *data, size_t size, char *buf, size_t bsize) {
-        output_escape(data, size, buf, bsize);
-}
-
-static int deliver(const struct attest_verify_args *a, const struct crypto_key *owner_key,
-                   const uint8_t nonce[32], const uint8_t agent_pub[32], const uint8_t *secret,
-                   size_t size) {
-        _cleanup_(crypto_x25519_freep) struct crypto_x25519 *eph = NULL;
-        _cleanup_(freep) uint8_t *msg = NULL, *resp = NULL;
-        uint8_t eph_pub[32];
-        size_t msg_size, resp_size;
-        long status;
-        char text[128];
-        int r;
-
-        r = crypto_x25519_new(&eph, eph_pub);
-        if (r >= 0)
-                r = handshake_seal(owner_key, eph, eph_pub, nonce, agent_pub, secret, size, &msg,
-                                   &msg_size);
-        if (r < 0)
-                return log_errno(r, "sealing the secret");
-        r = http_post(a->url, HANDSHAKE_PATH_SECRET, msg, msg_size, 4096,
-                      a->timeout_s ? a->timeout_s : 30, &status, &resp, &resp_size);
-        if (r < 0)
-                return log_errno(r, "sending the secret to '%s'", a->url);
-        if (status != 200) {
-                agent_text(resp, resp_size, text, sizeof(text));
-                log_error("agent '%s' refused the secret (HTTP %ld): %s", a->url, status, text);
-                return -EPROTO;
-        }
-        return 0;
-}
 
 /* The owner key, loaded before anything goes on the wire: a wrong pass phrase or key fails here,
  * and a key whose digest differs from the config's owner_key_digest would only be refused by
@@ -793,29 +808,18 @@ static int load_owner_key(const struct attest_verify_args *a, struct crypto_key 
         return 0;
 }
 
-/* --ssh-host-key-out: the agent's answer split into the key and an attest-like answer
- * (hostkey_split_answer()); -EBADMSG (logged) when malformed. */
-static int ssh_answer(const struct attest_verify_args *a, uint8_t **resp, size_t *resp_size,
-                      struct hostkey *ret_key) {
-        uint8_t *rest;
-        size_t n;
-        int r = hostkey_split_answer(*resp, *resp_size, ret_key, &rest, &n);
-
-        if (r == -ENOMEM)
-                return log_errno(r, "reading the SSH host key answer");
-        if (r < 0) {
-                log_error("agent '%s' answered %zu bytes, not an SSH host key and a report; "
-                          "nothing written", a->url, *resp_size);
-                return r;
-        }
-        free(*resp);
-        *resp = rest;
-        *resp_size = n;
-        return 0;
+/* Logs a reason from attest-url.c (or, without one, the error); returns r. */
+static int log_why(int r, const char *why, const char *what) {
+        if (why)
+                log_error("%s", why);
+        else
+                log_errno(r, "%s", what);
+        return r;
 }
 
 /* The known_hosts line of a key whose report passed every check, for --ssh-address (default: the
- * host of --url, port 22), written atomically, never over a file without --force. */
+ * host of --url, port 22), written atomically, never over a file without --force. 0 or -errno
+ * (logged). */
 static int write_known_hosts(const struct attest_verify_args *a, const struct hostkey *k) {
         _cleanup_(freep) char *line = NULL, *addr = NULL;
         const char *h = strstr(a->url, "://");
@@ -848,10 +852,14 @@ static int write_known_hosts(const struct attest_verify_args *a, const struct ho
         return 0;
 }
 
+/* The handshake: a fresh report from the agent, every check, then the secret (or, with
+ * --ssh-host-key-out, the known_hosts line). 1 verified and delivered; 0 rejected, nothing sent;
+ * -errno could not finish. */
 static int run_url(struct attest_verify_args *a, const struct crypto_cert *trusted) {
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
         _cleanup_(crypto_key_freep) struct crypto_key *owner_key = NULL;
         _cleanup_(freep) uint8_t *resp = NULL;
+        _cleanup_(freep) char *url_why = NULL;
         _cleanup_(hostkey_done) struct hostkey ssh_key = {};
         char ssh_fp[HOSTKEY_FINGERPRINT_SIZE] = "?";
         struct cert_cache *cache = NULL;
@@ -860,20 +868,20 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
         const struct attest_check *f;
         uint8_t *secret = NULL, nonce[HANDSHAKE_NONCE_SIZE];
         size_t secret_size = 0, resp_size;
-        long status;
-        char text[128];
         bool ok;
-        int r, ret = SNPCTL_EXIT_FAILURE;
+        int r;
 
         /* No core dump may carry the secret or the owner key to disk. */
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         if (a->ssh_host_key_out)
                 goto nonce;             /* no secret, no owner key */
-        if (load_owner_key(a, &owner_key) < 0)
+        r = load_owner_key(a, &owner_key);
+        if (r < 0)
                 goto out;
         r = fileio_read_secret(a->secret_file, HANDSHAKE_MAX_SECRET, &secret, &secret_size);
         if (r == -EFBIG || (r >= 0 && secret_size == 0)) {
                 log_error("secret '%s' must hold 1 byte to 64 KiB", a->secret_file);
+                r = -EINVAL;
                 goto out;
         }
         if (r < 0) {
@@ -886,38 +894,19 @@ nonce:
                 log_errno(r, "making a nonce");
                 goto out;
         }
-        r = http_post(a->url, a->ssh_host_key_out ? HOSTKEY_PATH : HANDSHAKE_PATH_ATTEST, nonce,
-                      sizeof(nonce), a->ssh_host_key_out ? HOSTKEY_ANSWER_MAX :
-                      HANDSHAKE_ATTEST_MAX, a->timeout_s ? a->timeout_s : 30, &status, &resp,
-                      &resp_size);
-        if (r == -EINVAL) {
-                log_error("bad --url '%s' (http://HOST:PORT)", a->url);
-                goto out;
-        }
-        if (r == -EFBIG) {
-                log_error("agent '%s' answered more than %d bytes; secret not sent", a->url,
-                          HANDSHAKE_ATTEST_MAX);
-                ret = SNPCTL_EXIT_REJECTED;
+        /* The SSH host key answer comes laid out as an attest answer: SHA-256(key blob) first. */
+        r = a->ssh_host_key_out ?
+                attest_url_ssh_host_key(a->url, a->timeout_s, nonce, &ssh_key, &resp, &resp_size,
+                                        &url_why) :
+                attest_url_fetch(a->url, a->timeout_s, nonce, &resp, &resp_size, &url_why);
+        if (r == -EBADMSG) {
+                log_error("%s; %s", url_why ? url_why : "bad answer",
+                          a->ssh_host_key_out ? "nothing written" : "secret not sent");
+                r = 0;
                 goto out;
         }
         if (r < 0) {
-                log_errno(r, "requesting a report from '%s'", a->url);
-                goto out;
-        }
-        if (status != 200) {
-                agent_text(resp, resp_size, text, sizeof(text));
-                log_error("agent '%s' answered HTTP %ld: %s", a->url, status, text);
-                goto out;
-        }
-        /* The SSH host key answer, laid out as an attest answer: SHA-256(key blob) first. */
-        if (a->ssh_host_key_out && ssh_answer(a, &resp, &resp_size, &ssh_key) < 0) {
-                ret = SNPCTL_EXIT_REJECTED;
-                goto out;
-        }
-        if (resp_size < HANDSHAKE_ATTEST_MIN) {
-                log_error("agent '%s' answered %zu bytes, not a key and a report; secret not "
-                          "sent", a->url, resp_size);
-                ret = SNPCTL_EXIT_REJECTED;
+                log_why(r, url_why, "requesting a report");
                 goto out;
         }
         /* The report must bind this nonce and this agent key (docs/protocol.md). */
@@ -928,32 +917,42 @@ nonce:
                 goto out;
         }
         a->expect.has_report_data = true;
-        if (!cert_args_files(&a->certs) && resp_size > HANDSHAKE_ATTEST_MIN) {
-                /* No certificate files: the host's table, passed on by the agent. It is judged
-                 * like files are: the pinned ARK (or --trust-ark) decides. */
-                const char *why = NULL;
+        if (!a->certs.certs && !a->certs.vcek && !a->certs.vlek && !a->certs.cert_table &&
+            resp_size > HANDSHAKE_ATTEST_MIN) {
+                /* No VCEK/VLEK named: the host's table, passed on by the agent (a VLEK-only
+                 * table is completed by --ark/--ask or the built-in roots). It is judged like
+                 * files are: the pinned ARK (or --trust-ark) decides. */
+                _cleanup_(freep) char *why = NULL;
 
-                r = attest_chain_from_table(resp + HANDSHAKE_ATTEST_MIN,
-                                            resp_size - HANDSHAKE_ATTEST_MIN, &table_chain, &why);
-                if (r == -ENOMEM) {
-                        log_errno(r, "reading the agent's certificates");
+                r = cert_chain_from_table(&a->certs, resp + HANDSHAKE_ATTEST_MIN,
+                                          resp_size - HANDSHAKE_ATTEST_MIN,
+                                          "agent's certificates", trusted,
+                                          &table_chain, &why);
+                if (r == -EBADMSG || r == -ENOENT) {
+                        log_error("secret not sent: %s", why);
+                        r = 0;
                         goto out;
                 }
                 if (r < 0) {
-                        log_error("secret not sent: agent's certificates: %s", why);
-                        ret = SNPCTL_EXIT_REJECTED;
-                        goto out;
-                }
-                r = attest_chain_verify(table_chain, trusted);
-                if (r < 0) {
-                        log_errno(r, "verifying the agent's certificates");
+                        log_errno(r, "%s", why ? why : "verifying the agent's certificates");
                         goto out;
                 }
                 chain = table_chain;
         } else {
-                _cleanup_(freep) char *why = NULL;
+                _cleanup_(freep) char *why = NULL, *what = NULL;
+                struct cert_args certs;
 
-                r = cert_chain_for_report(&a->certs, "./report.bin",
+                if (asprintf(&what, "report of agent '%s'", a->url) < 0) {
+                        r = log_errno(-ENOMEM, "finding the certificates");
+                        goto out;
+                }
+                r = cert_args_fetch(&a->certs, resp + HANDSHAKE_KEY_SIZE, SNP_REPORT_SIZE, &cache,
+                                    &certs, &why);
+                if (r < 0) {
+                        log_errno(r, "%s: %s", what, why ? why : "fetching the certificates");
+                        goto out;
+                }
+                r = cert_chain_for_report(&certs, what,
                                           snp_report_peek_signing_key(resp + HANDSHAKE_KEY_SIZE,
                                                                       SNP_REPORT_SIZE),
                                           trusted, &cache,
@@ -973,7 +972,7 @@ nonce:
         if (a->common.json) {
                 arr = json_object_new_array();
                 if (!arr || add_json(arr, a->url, &res, ok ? VERDICT_VERIFIED : VERDICT_REJECTED) < 0) {
-                        log_errno(-ENOMEM, "building JSON");
+                        r = log_errno(-ENOMEM, "building JSON");
                         goto out;
                 }
         } else
@@ -986,50 +985,70 @@ nonce:
                           f && strcmp(f->name, "report-data") == 0 ?
                           " (the report does not bind this nonce and agent key: replayed, or "
                           "the key was swapped in transit)" : "");
-                ret = SNPCTL_EXIT_REJECTED;
-        } else {
-                r = a->ssh_host_key_out ? write_known_hosts(a, &ssh_key) :
-                                          deliver(a, owner_key, nonce, resp, secret, secret_size);
+                r = 0;
+        } else if (a->ssh_host_key_out) {
+                r = write_known_hosts(a, &ssh_key);
                 if (r >= 0)
-                        ret = SNPCTL_EXIT_OK;
+                        r = 1;
+        } else {
+                free(TAKE(url_why));
+                r = attest_url_deliver(a->url, a->timeout_s, owner_key, nonce, resp, secret,
+                                       secret_size, &url_why);
+                if (r < 0)
+                        log_why(r, url_why, "sending the secret");
+                else
+                        r = 1;
         }
         if (arr) {
                 struct json_object *o = json_object_array_get_idx(arr, 0);
 
                 if (output_add_bool(o, a->ssh_host_key_out ? "ssh_host_key_written" : "delivered",
-                                    ret == SNPCTL_EXIT_OK) < 0 ||
-                    output_print_json(o) < 0)
-                        ret = SNPCTL_EXIT_FAILURE;
-        } else if (ok && ret == SNPCTL_EXIT_OK && a->ssh_host_key_out) {
+                                    r == 1) < 0 || output_print_json(o) < 0)
+                        r = -EIO;
+        } else if (r == 1 && a->ssh_host_key_out) {
                 (void) hostkey_fingerprint(&ssh_key, ssh_fp);
-                printf("TRUSTED SSH host key %s %s of %s, written to %s\n", ssh_key.type,
-                       ssh_fp, a->url, a->ssh_host_key_out);
-        }
-        else if (ok && ret == SNPCTL_EXIT_OK)
+                printf("TRUSTED SSH host key %s %s of %s, written to %s\n", ssh_key.type, ssh_fp,
+                       a->url, a->ssh_host_key_out);
+        } else if (r == 1)
                 printf("DELIVERED secret to %s\n", a->url);
         if (fflush(stdout) != 0)
-                ret = SNPCTL_EXIT_FAILURE;
+                r = -EIO;
 out:
         crypto_wipe_free(secret, secret_size);
         cert_cache_free(&cache);
         attest_chain_free(table_chain);
-        return ret;
+        return r;
 }
 
+/* 1 every report verified (--url: and the secret delivered), 0 one was rejected (--url:
+ * nothing sent), -errno one could not be examined; RUN_USAGE: a required option missing, which
+ * only the config could tell. attest_verify_main() maps these to exit statuses. */
 static int run(struct attest_verify_args *a) {
         _cleanup_(crypto_cert_freep) struct crypto_cert *trusted = NULL;
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
-        _cleanup_(path_list_done) struct path_list list = {};
+        _cleanup_(report_files_done) struct report_files list = {};
         struct cert_cache *cache = NULL;
+        struct batch_item *items;
+        const char *bad = NULL;
         size_t n, n_ok = 0, n_rejected = 0, n_error = 0;
-        int r, status;
+        int r;
 
-        if (a->id_block && load_id_block(a->id_block, &a->expect) < 0)
-                return SNPCTL_EXIT_FAILURE;
-        if (a->auth_block && load_auth_block(a->auth_block, &a->expect) < 0)
-                return SNPCTL_EXIT_FAILURE;
-        if (a->config && apply_config(a) < 0)
-                return SNPCTL_EXIT_FAILURE;
+        if (a->id_block) {
+                r = load_id_block(a->id_block, &a->expect);
+                if (r < 0)
+                        return r;
+        }
+        if (a->auth_block) {
+                r = load_auth_block(a->auth_block, &a->expect);
+                if (r < 0)
+                        return r;
+        }
+        a->explainable = a->config && !a->expect.has_measurement;
+        if (a->config) {
+                r = apply_config(a);
+                if (r < 0)
+                        return r;
+        }
         if (a->min_tcb_none) {
                 a->expect.has_min_tcb = false;
                 log_notice("--min-tcb none: no TCB floor; a guest on any firmware, however old, "
@@ -1041,7 +1060,7 @@ static int run(struct attest_verify_args *a) {
                         log_error("refusing to send a secret without a TCB floor: config '%s' has "
                                   "no min_committed_tcb; add it, or give --min-tcb (or --min-tcb "
                                   "none to accept any firmware)", a->config);
-                        return SNPCTL_EXIT_USAGE;
+                        return RUN_USAGE;
                 }
                 if (!a->expect.has_vmpl) {
                         a->expect.has_vmpl = true;
@@ -1053,52 +1072,66 @@ static int run(struct attest_verify_args *a) {
                                    "secret");
         }
         r = cert_args_trusted(&a->certs, &trusted);
-        if (r < 0) {
-                log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
-                return SNPCTL_EXIT_FAILURE;
-        }
+        if (r < 0)
+                return log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
         if (a->url) {
                 if (!a->expect.has_measurement) {       /* the config or ID block gave none */
                         log_error("refusing to send a secret without an expected measurement");
-                        return SNPCTL_EXIT_FAILURE;
+                        return -EINVAL;
                 }
                 return run_url(a, trusted);
         }
         if (a->common.json) {
                 arr = json_object_new_array();
-                if (!arr) {
-                        log_errno(-ENOMEM, "building JSON");
-                        return SNPCTL_EXIT_FAILURE;
-                }
+                if (!arr)
+                        return log_errno(-ENOMEM, "building JSON");
         }
-        r = expand_reports(a->reports, a->n_reports, &list);
+        r = report_files_expand(a->reports, (size_t) a->n_reports, &list, &bad);
+        if (r < 0 && bad)
+                return log_errno(r, "reading folder '%s'", bad);
         if (r < 0)
-                return SNPCTL_EXIT_FAILURE;
+                return log_errno(r, "listing reports");
         n = list.n;
         if (n == 0) {
                 log_error("no reports found in the arguments");
-                return SNPCTL_EXIT_FAILURE;
+                return -ENOENT;
         }
-        for (size_t i = 0; i < n; i++) {
-                struct attest_result res;
-                enum verdict v = verify_one(a, list.v[i], &cache, trusted, &res);
+        items = calloc(n < BATCH_CHUNK ? n : BATCH_CHUNK, sizeof(*items));
+        if (!items)
+                return log_errno(-ENOMEM, "verifying reports");
+        for (size_t base = 0; base < n; base += BATCH_CHUNK) {
+                size_t m = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
+                struct batch b = { .items = items, .expect = &a->expect };
 
-                if (v == VERDICT_VERIFIED)
-                        n_ok++;
-                else if (v == VERDICT_REJECTED)
-                        n_rejected++;
-                else
-                        n_error++;
-                if (arr) {
-                        if (add_json(arr, list.v[i], &res, v) < 0) {
-                                log_errno(-ENOMEM, "building JSON");
+                for (size_t i = 0; i < m; i++)
+                        prepare_one(a, list.v[base + i], &cache, trusted, &items[i]);
+                parallel_for(m, a->jobs ? a->jobs : parallel_cpus(), verify_item, &b);
+                for (size_t i = 0; i < m; i++) {
+                        const struct attest_result *res = &items[i].res;
+                        enum verdict v = items[i].verdict;
+                        const char *path = items[i].path;
+
+                        free(items[i].data);
+                        if (v == VERDICT_VERIFIED)
+                                n_ok++;
+                        else if (v == VERDICT_REJECTED)
+                                n_rejected++;
+                        else
                                 n_error++;
-                        }
-                } else if (n == 1 && v != VERDICT_ERROR)
-                        print_table(list.v[i], &res, v);
-                else
-                        print_line(list.v[i], &res, v);
+                        if (arr) {
+                                if (add_json(arr, path, res, v) < 0) {
+                                        log_errno(-ENOMEM, "building JSON");
+                                        n_error++;
+                                }
+                        } else if (n == 1 && v != VERDICT_ERROR)
+                                print_table(path, res, v);
+                        else
+                                print_line(path, res, v);
+                        if (v == VERDICT_REJECTED)
+                                explain_measurement(a, res);
+                }
         }
+        free(items);
         if (arr && output_print_json(arr) < 0) {
                 log_error("writing JSON to stdout failed");
                 n_error++;
@@ -1107,15 +1140,22 @@ static int run(struct attest_verify_args *a) {
                 n_error++;
         if (n > 1)
                 log_info("%zu verified, %zu rejected, %zu not examined", n_ok, n_rejected, n_error);
-        status = n_error ? SNPCTL_EXIT_FAILURE : n_rejected ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
         cert_cache_free(&cache);
-        return status;
+        /* Each report's own error was logged where it happened. */
+        return n_error ? -EIO : n_rejected ? 0 : 1;
 }
 
 int attest_verify_main(int argc, char **argv) {
         struct attest_verify_args a = {};
 
+        int r;
+
         if (argp_parse(&attest_verify_argp, argc, argv, 0, NULL, &a) != 0)
                 return SNPCTL_EXIT_USAGE;
-        return run(&a);
+        r = run(&a);
+        if (r == RUN_USAGE)
+                return SNPCTL_EXIT_USAGE;
+        if (r < 0)
+                return SNPCTL_EXIT_FAILURE;
+        return r == 0 ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
 }

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "applets.h"
@@ -19,10 +21,12 @@
 #include "cli.h"
 #include "config.h"
 #include "diskfile.h"
+#include "diskprobe.h"
 #include "hex.h"
 #include "log.h"
 #include "luks.h"
 #include "output.h"
+#include "parse.h"
 #include "verity.h"
 
 enum {
@@ -36,6 +40,8 @@ enum {
         OPT_FORCE,
         OPT_KEY_FILE,
         OPT_PARTITION,
+        OPT_ROOT_HASH,
+        OPT_HASH_OFFSET,
 };
 
 static const struct argp_child common_children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
@@ -494,6 +500,12 @@ static int verity_run(const struct verity_args *a) {
                                  "unmount and detach it first", a->image);
         if (r == -EEXIST)
                 return log_errno(r, "hash file '%s' exists (--force replaces it)", a->hash_file);
+        if (r == -EALREADY)
+                return log_errno(r, "'%s' already ends in a dm-verity tree, appended at offset "
+                                 "%llu (snpctl disk info shows it); to make a new one, cut it "
+                                 "first: truncate -s %llu '%s'", a->image,
+                                 (unsigned long long) info.hash_offset,
+                                 (unsigned long long) info.hash_offset, a->image);
         if (r == -EINVAL)
                 return log_errno(r, "'%s' must be a non-empty file or device whose size is a "
                                  "multiple of %d bytes", a->image, VERITY_BLOCK_SIZE);
@@ -556,6 +568,8 @@ struct encrypt_args {
         const char *key_file;
         const char *config;
         bool force;
+        bool partition_auto;
+        unsigned partition;             /* 0: IN is the file system image itself */
 };
 
 static const struct argp_option encrypt_options[] = {
@@ -563,6 +577,9 @@ static const struct argp_option encrypt_options[] = {
           "Where the new key goes: 64 random bytes, mode 0600, never printed (required; must "
           "not exist without --force)", 0 },
         { "force", OPT_FORCE, NULL, 0, "Replace an existing OUT and key file", 0 },
+        { "partition", OPT_PARTITION, "N|auto", 0,
+          "IN is a partitioned disk: encrypt its partition N, or (auto) its root partition "
+          "(the GPT root partition, else the one Linux file system)", 0 },
         { "config", OPT_CONFIG, "FILE", 0,
           "Write the new volume's binding into the luks_binding of the config FILE (its other "
           "fields are kept)", 0 },
@@ -583,6 +600,13 @@ static error_t encrypt_parse_opt(int key, char *arg, struct argp_state *state) {
                 break;
         case OPT_FORCE:
                 a->force = true;
+                break;
+        case OPT_PARTITION:
+                a->partition_auto = strcmp(arg, "auto") == 0;
+                if (!a->partition_auto && parse_uint(arg, 1, DISKPROBE_MAX_PARTS * 2,
+                                                     &a->partition) < 0)
+                        argp_error(state, "bad --partition '%s': a partition number or auto",
+                                   arg);
                 break;
         case OPT_CONFIG:
                 a->config = arg;
@@ -618,7 +642,8 @@ static const struct argp encrypt_argp = {
         .args_doc = "IN OUT",
         .children = common_children,
         .doc = "Owner side: make OUT, a LUKS2 image of the plain image IN (a root file system "
-               "image), offline and without root: aes-xts-plain64 with a fresh random 512-bit "
+               "image, or with --partition a partition of a raw or qcow2 disk image), offline and "
+               "without root: aes-xts-plain64 with a fresh random 512-bit "
                "volume key, one keyslot opened by a fresh random 64-byte key written to "
                "--key-file (mode 0600; never printed). IN is only read; OUT and the key file "
                "appear only when complete and checked, so an interrupted run leaves neither. "
@@ -666,8 +691,82 @@ static int encrypt_print(const struct encrypt_args *a, const struct luks_info *i
         return output_print_json(o);
 }
 
-static int encrypt_run(const struct encrypt_args *a) {
+/* The partition of IN to encrypt: its byte range; logs once. */
+static int pick_partition(const struct encrypt_args *a, int fd, uint64_t *ret_offset,
+                          uint64_t *ret_size) {
+        _cleanup_(diskprobe_done) struct diskprobe d = { 0 };
+        const struct diskprobe_part *part;
+        char type[64], content[64];
+        int r = diskprobe_read(fd, 0, 0, &d);
+
+        if (r < 0)
+                return log_errno(r, "reading the partition table of '%s'", a->in);
+        if (d.n_parts == 0)
+                return log_errno(-ENOENT, "'%s' has no partition table that libblkid reads "
+                                 "(drop --partition for a file system image)", a->in);
+        part = a->partition_auto ? diskprobe_root_partition(&d) :
+                                   diskprobe_partition(&d, a->partition);
+        if (!part && a->partition_auto)
+                return log_errno(-ENOENT, "'%s' has no single root partition (a GPT root "
+                                 "partition, or one Linux file system): give --partition N "
+                                 "(snpctl disk info lists them)", a->in);
+        if (!part)
+                return log_errno(-ENOENT, "'%s' has no partition %u (snpctl disk info lists "
+                                 "them)", a->in, a->partition);
+        log_notice("partition %u of '%s': %" PRIu64 " bytes at %" PRIu64 ", type %s, holding %s",
+                   part->number, a->in, part->size, part->start,
+                   output_escape_str(part->type, type, sizeof(type)),
+                   part->content.type[0] ? output_escape_str(part->content.type, content,
+                                                             sizeof(content)) : "unknown data");
+        *ret_offset = part->start;
+        *ret_size = part->size;
+        return 0;
+}
+
+/* A qcow2 IN as raw, in a file without a name in OUT's folder (gone when we exit): qemu-img
+ * convert, run without a shell, with the format named (no probing). A qcow2 image that names a
+ * backing or external data file is refused, so that only IN is read. Logs once. */
+static int qcow2_to_raw(const struct encrypt_args *a, int in_fd, int *ret_fd) {
         _cleanup_(closep) int fd = -1;
+        char out[64];
+        pid_t pid;
+        int r, status;
+
+        r = diskprobe_qcow2_standalone(in_fd);
+        if (r < 0)
+                return log_errno(r, "reading the qcow2 header of '%s'", a->in);
+        if (r == 0)
+                return log_errno(-EPERM, "'%s' names a backing file or an external data file; "
+                                 "give a standalone image (qemu-img convert -O qcow2)", a->in);
+        r = diskfile_open_unnamed(a->out, 0600, &fd);
+        if (r < 0)
+                return log_errno(r, "making a temporary raw image beside '%s'", a->out);
+        /* The child opens our descriptor through our /proc entry. */
+        snprintf(out, sizeof(out), "/proc/%d/fd/%d", (int) getpid(), fd);
+        {
+                char *argv[] = { (char *) "qemu-img", (char *) "convert", (char *) "-q",
+                                 (char *) "-f", (char *) "qcow2", (char *) "-O", (char *) "raw",
+                                 (char *) a->in, out, NULL };
+
+                r = posix_spawnp(&pid, "qemu-img", NULL, NULL, argv, environ);
+        }
+        if (r != 0)
+                return log_errno(-r, "running qemu-img (Debian: qemu-utils) to read the qcow2 "
+                                 "image '%s'", a->in);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return log_errno(-errno, "waiting for qemu-img");
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return log_errno(-EIO, "qemu-img convert of '%s' failed (status 0x%x)", a->in,
+                                 (unsigned) status);
+        log_info("'%s' is qcow2: read through qemu-img convert", a->in);
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+static int encrypt_run(const struct encrypt_args *a) {
+        _cleanup_(closep) int fd = -1, raw_fd = -1;
+        char raw_path[DISKFILE_FD_PATH_SIZE];
         struct progress progress = { .last = (time_t) -1 };
         struct luks_encrypt_params p = {
                 .in = a->in, .out = a->out, .key_file = a->key_file, .force = a->force,
@@ -688,9 +787,29 @@ static int encrypt_run(const struct encrypt_args *a) {
         fd = open(a->in, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return log_errno(-errno, "opening '%s'", a->in);
+        if (diskprobe_qcow2_standalone(fd) >= 0) {
+                /* Checked here on IN itself: the library sees only the raw copy. */
+                r = diskfile_in_use(a->in);
+                if (r != 0)
+                        return log_errno(r < 0 ? r : -EBUSY, "'%s' is in use (mounted, or "
+                                         "backing a loop device)", a->in);
+                r = qcow2_to_raw(a, fd, &raw_fd);
+                if (r < 0)
+                        return r;
+                close(fd);
+                fd = raw_fd;
+                raw_fd = -1;
+                diskfile_fd_path(fd, raw_path);
+                p.in = raw_path;
+        }
         r = diskfile_size(fd, &p.in_size);
         if (r < 0)
                 return log_errno(r, "'%s' is not a regular file or block device", a->in);
+        if (a->partition || a->partition_auto) {
+                r = pick_partition(a, fd, &p.in_offset, &p.in_size);
+                if (r < 0)
+                        return r;
+        }
         if (p.in_size == 0 || p.in_size % 512 != 0)
                 return log_errno(-EINVAL, "'%s' must be a non-empty image whose size is a "
                                  "multiple of 512 bytes (it has %" PRIu64 ")", a->in, p.in_size);
@@ -738,9 +857,390 @@ static int encrypt_main(int argc, char **argv) {
         return cli_exit_status(encrypt_run(&a));
 }
 
+/* ---- snpctl disk info ---- */
+
+struct info_args {
+        struct common_args common;
+        const char *image;
+        const char *hash_file;
+        bool have_offset;
+        uint64_t hash_offset;
+        bool have_root_hash;
+        uint8_t root_hash[VERITY_ROOT_HASH_SIZE];
+};
+
+static const struct argp_option info_options[] = {
+        { "root-hash", OPT_ROOT_HASH, "HEX", 0,
+          "Check the image's data against its dm-verity tree and this root hash (exit 3 when "
+          "they do not match)", 0 },
+        { "hash-file", OPT_HASH_FILE, "FILE", 0,
+          "The dm-verity tree is in FILE (as disk verity --hash-file wrote it)", 0 },
+        { "hash-offset", OPT_HASH_OFFSET, "BYTES", 0,
+          "The dm-verity superblock is at BYTES in IMAGE (or in --hash-file); default: found "
+          "after the data as disk verity appends it", 0 },
+        { 0 }
+};
+
+static error_t info_parse_opt(int key, char *arg, struct argp_state *state) {
+        struct info_args *a = state->input;
+
+        switch (key) {
+        case ARGP_KEY_INIT:
+                state->child_inputs[0] = &a->common;
+                break;
+        case OPT_ROOT_HASH:
+                if (hex_decode_exact(arg, a->root_hash, sizeof(a->root_hash)) < 0)
+                        argp_error(state, "bad --root-hash '%s': 64 hex digits (sha256)", arg);
+                a->have_root_hash = true;
+                break;
+        case OPT_HASH_FILE:
+                if (!*arg)
+                        argp_error(state, "--hash-file needs a file name");
+                a->hash_file = arg;
+                break;
+        case OPT_HASH_OFFSET:
+                if (parse_u64(arg, &a->hash_offset) < 0 || a->hash_offset % 512 != 0)
+                        argp_error(state, "bad --hash-offset '%s': bytes, a multiple of 512", arg);
+                a->have_offset = true;
+                break;
+        case ARGP_KEY_ARG:
+                if (a->image)
+                        argp_error(state, "unexpected argument '%s'", arg);
+                a->image = arg;
+                break;
+        case ARGP_KEY_END:
+                if (!a->image)
+                        argp_error(state, "give the image to describe");
+                break;
+        default:
+                return ARGP_ERR_UNKNOWN;
+        }
+        return 0;
+}
+
+static const struct argp info_argp = {
+        .options = info_options,
+        .parser = info_parse_opt,
+        .args_doc = "IMAGE",
+        .children = common_children,
+        .doc = "Say what IMAGE is: a LUKS2 volume (UUID, cipher, keyslots, and its binding when "
+               "the header passes the policy), a file system (type, UUID, label; and a dm-verity "
+               "tree appended to it), a dm-verity hash file, a partitioned disk (each partition "
+               "and what it holds), a qcow2 image, or unknown. IMAGE is host-supplied input: it "
+               "is only read, and what it names is escaped. The root hash of a dm-verity tree is "
+               "not stored in it: --root-hash checks one.\v"
+               "Exit status: 0 described (and with --root-hash: the data matches), 1 could not "
+               "read IMAGE, 2 usage error, 3 --root-hash given and the data does not match it (or "
+               "no tree was found).",
+};
+
+/* "key value" lines, values escaped (host-supplied). */
+static void info_line(const char *key, const char *value) {
+        char esc[512];
+
+        printf("%-14s%s\n", key, output_escape_str(value, esc, sizeof(esc)));
+}
+
+static int add_escaped(struct json_object *o, const char *key, const char *value) {
+        char esc[512];
+
+        return output_add_str(o, key, value && *value ? output_escape_str(value, esc, sizeof(esc))
+                                                      : NULL);
+}
+
+static int content_json(const struct diskprobe_content *c, struct json_object *o) {
+        if (add_escaped(o, "type", c->type) < 0 || add_escaped(o, "usage", c->usage) < 0 ||
+            add_escaped(o, "version", c->version) < 0 || add_escaped(o, "uuid", c->uuid) < 0 ||
+            add_escaped(o, "label", c->label) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static void content_text(const struct diskprobe_content *c, const char *indent) {
+        char key[32];
+
+        snprintf(key, sizeof(key), "%stype", indent);
+        info_line(key, c->type);
+        if (c->version[0]) {
+                snprintf(key, sizeof(key), "%sversion", indent);
+                info_line(key, c->version);
+        }
+        if (c->uuid[0]) {
+                snprintf(key, sizeof(key), "%suuid", indent);
+                info_line(key, c->uuid);
+        }
+        if (c->label[0]) {
+                snprintf(key, sizeof(key), "%slabel", indent);
+                info_line(key, c->label);
+        }
+}
+
+static const char *gpt_type_name(const char *type) {
+        static const struct { const char *uuid, *name; } names[] = {
+                { DISKPROBE_GPT_ROOT_X86_64, "Linux root (x86-64)" },
+                { "0fc63daf-8483-4772-8e79-3d69d8477de4", "Linux file system" },
+                { "c12a7328-f81f-11d2-ba4b-00a0c93ec93b", "EFI system" },
+                { "21686148-6449-6e6f-744e-656564454649", "BIOS boot" },
+                { "bc13c2ff-59e6-4262-a352-b275fd6f7172", "Linux extended boot" },
+                { "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f", "Linux swap" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (strcasecmp(type, names[i].uuid) == 0)
+                        return names[i].name;
+        return NULL;
+}
+
+struct info_result {
+        const char *kind;
+        bool have_luks;
+        int luks_policy;                /* 1 passes, 0 refused */
+        struct luks_info luks;
+        bool have_verity;
+        struct verity_info verity;
+        const char *verity_where;       /* "appended", "hash file", "at offset" */
+        int verify;                     /* -1 not asked, 0 mismatch, 1 match */
+};
+
+static int info_json(const struct info_args *a, const struct diskprobe *d,
+                     const struct info_result *res) {
+        _cleanup_(json_object_putp) struct json_object *o = json_object_new_object();
+        struct json_object *sub = NULL;
+        char binding[LUKS_BINDING_STRING_SIZE];
+
+        if (!o || output_add_str(o, "file", a->image) < 0 ||
+            output_add_u64(o, "size", d->size) < 0 || output_add_str(o, "kind", res->kind) < 0 ||
+            content_json(&d->content, o) < 0 || add_escaped(o, "partition_table", d->pttype) < 0)
+                return -ENOMEM;
+        if (res->have_luks) {
+                sub = json_object_new_object();
+                if (!sub || output_add_obj(o, "luks", sub) < 0)
+                        return -ENOMEM;
+                luks_binding_format(&res->luks.binding, binding);
+                if (add_escaped(sub, "cipher", res->luks.cipher) < 0 ||
+                    output_add_u64(sub, "key_bits", res->luks.key_bits) < 0 ||
+                    output_add_u64(sub, "keyslots", res->luks.keyslots) < 0 ||
+                    output_add_bool(sub, "policy_passes", res->luks_policy == 1) < 0 ||
+                    output_add_str(sub, "binding", res->luks_policy == 1 ? binding : NULL) < 0 ||
+                    add_escaped(sub, "refused",
+                                res->luks_policy == 1 ? NULL : res->luks.reason) < 0)
+                        return -ENOMEM;
+        }
+        if (res->have_verity) {
+                const struct verity_info *v = &res->verity;
+
+                sub = json_object_new_object();
+                if (!sub || output_add_obj(o, "verity", sub) < 0)
+                        return -ENOMEM;
+                if (output_add_str(sub, "where", res->verity_where) < 0 ||
+                    output_add_str(sub, "hash_file", a->hash_file) < 0 ||
+                    output_add_u64(sub, "hash_offset", v->hash_offset) < 0 ||
+                    add_escaped(sub, "hash_algorithm", v->hash_name) < 0 ||
+                    output_add_u64(sub, "data_block_size", v->data_block_size) < 0 ||
+                    output_add_u64(sub, "hash_block_size", v->hash_block_size) < 0 ||
+                    output_add_u64(sub, "data_blocks", v->data_blocks) < 0 ||
+                    output_add_hex(sub, "salt", v->salt, v->salt_size) < 0 ||
+                    add_escaped(sub, "uuid", v->uuid) < 0 ||
+                    (res->verify >= 0 && output_add_bool(sub, "root_hash_matches",
+                                                         res->verify == 1) < 0))
+                        return -ENOMEM;
+        }
+        if (d->n_parts > 0) {
+                struct json_object *arr = json_object_new_array();
+
+                if (!arr || output_add_obj(o, "partitions", arr) < 0)
+                        return -ENOMEM;
+                for (size_t i = 0; i < d->n_parts; i++) {
+                        const struct diskprobe_part *p = &d->parts[i];
+                        struct json_object *po = json_object_new_object(), *c;
+
+                        if (!po || json_object_array_add(arr, po) < 0) {
+                                json_object_put(po);
+                                return -ENOMEM;
+                        }
+                        c = json_object_new_object();
+                        if (output_add_u64(po, "number", p->number) < 0 ||
+                            output_add_u64(po, "start", p->start) < 0 ||
+                            output_add_u64(po, "size", p->size) < 0 ||
+                            add_escaped(po, "type", p->type) < 0 ||
+                            output_add_str(po, "type_name", gpt_type_name(p->type)) < 0 ||
+                            add_escaped(po, "uuid", p->uuid) < 0 ||
+                            add_escaped(po, "name", p->name) < 0 || !c ||
+                            output_add_obj(po, "content", c) < 0 ||
+                            content_json(&p->content, c) < 0)
+                                return -ENOMEM;
+                }
+        }
+        return output_print_json(o);
+}
+
+static void info_text(const struct info_args *a, const struct diskprobe *d,
+                      const struct info_result *res) {
+        char buf[128], binding[LUKS_BINDING_STRING_SIZE];
+
+        info_line("file", a->image);
+        snprintf(buf, sizeof(buf), "%" PRIu64 " bytes", d->size);
+        info_line("size", buf);
+        if (d->pttype[0]) {
+                snprintf(buf, sizeof(buf), "%s (%s)", res->kind, d->pttype);
+                info_line("kind", buf);
+        } else
+                info_line("kind", res->kind);
+        if (d->content.type[0])
+                content_text(&d->content, "");
+        if (res->have_luks) {
+                snprintf(buf, sizeof(buf), "%s, %u-bit key", res->luks.cipher[0] ?
+                         res->luks.cipher : "(not read)", res->luks.key_bits);
+                info_line("cipher", buf);
+                snprintf(buf, sizeof(buf), "%u", res->luks.keyslots);
+                info_line("keyslots", buf);
+                if (res->luks_policy == 1) {
+                        luks_binding_format(&res->luks.binding, binding);
+                        info_line("policy", "passes (snpctl disk bind prints the binding)");
+                        info_line("binding", binding);
+                } else {
+                        info_line("policy", "refused (no binding)");
+                        info_line("reason", res->luks.reason);
+                }
+        }
+        if (res->have_verity) {
+                const struct verity_info *v = &res->verity;
+                char salt[2 * VERITY_MAX_SALT_SIZE + 1];
+
+                if (a->hash_file)
+                        snprintf(buf, sizeof(buf), "in %.100s at offset %" PRIu64, a->hash_file,
+                                 v->hash_offset);
+                else
+                        snprintf(buf, sizeof(buf), "%s at offset %" PRIu64, res->verity_where,
+                                 v->hash_offset);
+                info_line("verity", buf);
+                snprintf(buf, sizeof(buf), "%s, %u-byte data blocks, %u-byte hash blocks",
+                         v->hash_name, v->data_block_size, v->hash_block_size);
+                info_line("verity hash", buf);
+                snprintf(buf, sizeof(buf), "%" PRIu64, v->data_blocks);
+                info_line("verity data", buf);
+                hex_encode_buf(v->salt, v->salt_size, salt);
+                info_line("verity salt", salt);
+                info_line("verity uuid", v->uuid);
+                if (res->verify < 0)
+                        info_line("root hash", "not stored (--root-hash HEX checks one)");
+                else
+                        info_line("root hash", res->verify == 1 ? "matches the data" :
+                                  "does NOT match the data");
+        }
+        for (size_t i = 0; i < d->n_parts; i++) {
+                const struct diskprobe_part *p = &d->parts[i];
+                const char *tn = gpt_type_name(p->type);
+                char key[32];
+
+                snprintf(key, sizeof(key), "partition %u", p->number);
+                snprintf(buf, sizeof(buf), "start %" PRIu64 ", %" PRIu64 " bytes", p->start,
+                         p->size);
+                info_line(key, buf);
+                snprintf(buf, sizeof(buf), "%s%s%s%s", p->type, tn ? " (" : "", tn ? tn : "",
+                         tn ? ")" : "");
+                info_line("  part type", buf);
+                if (p->name[0])
+                        info_line("  name", p->name);
+                if (p->content.type[0])
+                        content_text(&p->content, "  ");
+                else
+                        info_line("  type", "unknown");
+        }
+}
+
+/* 1 described (verify 1 or not asked), 0 the root hash does not match, <0 could not. */
+static int info_run(const struct info_args *a) {
+        _cleanup_(closep) int fd = -1;
+        _cleanup_(diskprobe_done) struct diskprobe d = { 0 };
+        struct info_result res = { .kind = "unknown", .verify = -1 };
+        const char *hash_path = a->hash_file ? a->hash_file : a->image;
+        int r;
+
+        fd = open(a->image, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return log_errno(-errno, "opening '%s'", a->image);
+        r = diskprobe_read(fd, 0, 0, &d);
+        if (r < 0)
+                return log_errno(r, "probing '%s'", a->image);
+        if (d.qcow2)
+                res.kind = "qcow2";
+        else if (strcmp(d.content.type, "crypto_LUKS") == 0) {
+                res.kind = strcmp(d.content.version, "2") == 0 ? "luks2" : "luks";
+                r = luks_inspect(a->image, &res.luks);
+                if (r < 0)
+                        return log_errno(r, "reading the LUKS header of '%s'", a->image);
+                res.have_luks = true;
+                res.luks_policy = r;
+        } else if (strcmp(d.content.type, "DM_verity_hash") == 0)
+                res.kind = "verity-hash";
+        else if (d.pttype[0])
+                res.kind = "partitioned";
+        else if (d.content.usage[0])
+                res.kind = strcmp(d.content.usage, "filesystem") == 0 ? "filesystem" :
+                           d.content.usage;
+
+        /* A dm-verity tree: where asked, in the hash file, or appended to a file system. */
+        if (a->have_offset || a->hash_file) {
+                r = verity_inspect(hash_path, a->have_offset ? a->hash_offset : 0, &res.verity);
+                if (r < 0)
+                        return log_errno(r, "reading a dm-verity superblock in '%s'", hash_path);
+                res.have_verity = r > 0;
+                res.verity_where = "at";
+        } else if (!d.qcow2 && !res.have_luks) {
+                r = verity_inspect(a->image, 0, &res.verity);
+                if (r < 0)
+                        return log_errno(r, "reading '%s'", a->image);
+                res.verity_where = "superblock";
+                if (r == 0) {
+                        r = verity_find_appended(a->image, &res.verity);
+                        if (r < 0)
+                                return log_errno(r, "reading '%s'", a->image);
+                        res.verity_where = "appended";
+                }
+                res.have_verity = r > 0;
+                if (res.have_verity && strcmp(res.kind, "unknown") == 0)
+                        res.kind = "verity-hash";
+        }
+        if (a->have_root_hash) {
+                if (!res.have_verity) {
+                        log_error("no dm-verity tree found for '%s' to check --root-hash against "
+                                  "(--hash-file or --hash-offset say where it is)", a->image);
+                        return 0;
+                }
+                r = verity_verify(a->image, hash_path, res.verity.hash_offset, a->root_hash);
+                if (r < 0)
+                        return log_errno(r, "checking '%s' against its dm-verity tree", a->image);
+                res.verify = r;
+        }
+        r = a->common.json ? info_json(a, &d, &res) : (info_text(a, &d, &res), 0);
+        if (r < 0)
+                return log_errno(r, "printing");
+        if (!a->common.json && fflush(stdout) != 0)
+                return log_errno(-EIO, "printing");
+        if (res.verify == 0) {
+                log_error("'%s' does not match --root-hash (a changed block, or another root "
+                          "hash)", a->image);
+                return 0;
+        }
+        return 1;
+}
+
+static int info_main(int argc, char **argv) {
+        struct info_args a = { 0 };
+        int r;
+
+        if (argp_parse(&info_argp, argc, argv, 0, NULL, &a) != 0)
+                return SNPCTL_EXIT_USAGE;
+        r = info_run(&a);
+        if (r < 0)
+                return SNPCTL_EXIT_FAILURE;
+        return r == 0 ? SNPCTL_EXIT_REJECTED : SNPCTL_EXIT_OK;
+}
+
 /* ---- dispatch ---- */
 
-#define DISK_SUBCOMMANDS "bind, check, verity, encrypt"
+#define DISK_SUBCOMMANDS "bind, check, verity, encrypt, info"
 
 static error_t disk_parse_opt(int key, char *arg, struct argp_state *state) {
         struct common_args *common = state->input;
@@ -750,7 +1250,8 @@ static error_t disk_parse_opt(int key, char *arg, struct argp_state *state) {
                 state->child_inputs[0] = common;
                 break;
         case ARGP_KEY_ARG:
-                argp_error(state, "unknown subcommand '%s' (subcommands: " DISK_SUBCOMMANDS ")", arg);
+                argp_error(state, "unknown subcommand '%s' (subcommands: " DISK_SUBCOMMANDS ")",
+                           arg);
                 break;
         case ARGP_KEY_END:
                 argp_error(state, "give a subcommand: " DISK_SUBCOMMANDS);
@@ -765,13 +1266,16 @@ static const struct argp disk_argp = {
         .parser = disk_parse_opt,
         .args_doc = "bind IMAGE\ncheck --binding UUID:HEX --header-out FILE DEVICE\n"
                     "verity [--hash-file FILE] [--config FILE] IMAGE\n"
-                    "encrypt --key-file FILE [--config FILE] IN OUT",
+                    "encrypt --key-file FILE [--partition N|auto] [--config FILE] IN OUT\n"
+                    "info [--root-hash HEX] IMAGE",
         .children = common_children,
         .doc = "Prepare and bind the guest's root disk. 'bind' (owner) prints the binding of a "
                "LUKS2 image; 'check' (guest init) refuses any other volume, and any cipher outside "
                "the allow-list, before a key is requested; 'verity' (owner) formats the dm-verity "
                "hash tree of a read-only root and puts its root hash on the measured command "
-               "line; 'encrypt' (owner) makes a LUKS2 image of a plain one, with a fresh key. See 'snpctl disk SUBCOMMAND --help' and snpctl-disk(1).\v"
+               "line; 'encrypt' (owner) makes a LUKS2 image of a plain one, with a fresh key; "
+               "'info' says what an image is. "
+               "See 'snpctl disk SUBCOMMAND --help' and snpctl-disk(1).\v"
                "Exit status: 0 ok, 1 could not read, 2 usage error, 3 refused.",
 };
 
@@ -786,6 +1290,8 @@ int disk_main(int argc, char **argv) {
                 return cli_run_subcommand(verity_main, argc, argv);
         if (argc >= 2 && strcmp(argv[1], "encrypt") == 0)
                 return cli_run_subcommand(encrypt_main, argc, argv);
+        if (argc >= 2 && strcmp(argv[1], "info") == 0)
+                return cli_run_subcommand(info_main, argc, argv);
         if (argp_parse(&disk_argp, argc, argv, 0, NULL, &common) != 0)
                 return SNPCTL_EXIT_USAGE;
         return SNPCTL_EXIT_USAGE;       /* not reached: argp_error() exits on every path */

@@ -259,11 +259,22 @@ static error_t gen_parse_opt(int key, char *arg, struct argp_state *state) {
         return 0;
 }
 
-/* Loads the VM config at path (with the kernel command line replaced when cmdline is not NULL)
- * and computes its launch digest; ret_params gets the digest and the config's ID block fields.
- * The config's id_block_file/id_auth_file are left out of its checks: they are what is being
- * written or checked here. Logs once. */
-static int params_from_config(const char *path, const char *cmdline,
+/* What each option of idblock overrides in a --vm-definition (config_apply_options()). */
+static const struct config_option gen_config_options[] = {
+        CONFIG_OPTION(OPT_CMDLINE, CONFIG_FIELD_KERNEL_CMDLINE, struct gen_args, cmdline),
+        CONFIG_OPTION(OPT_FAMILY_ID, CONFIG_FIELD_FAMILY_ID, struct gen_args, params.family_id),
+        CONFIG_OPTION(OPT_IMAGE_ID, CONFIG_FIELD_IMAGE_ID, struct gen_args, params.image_id),
+        CONFIG_OPTION(OPT_GUEST_SVN, CONFIG_FIELD_GUEST_SVN, struct gen_args, params.guest_svn),
+        CONFIG_OPTION(OPT_POLICY, CONFIG_FIELD_GUEST_POLICY, struct gen_args, params.policy),
+};
+
+/* Loads the VM config at path, lays the options given over it (table, n rows, given and args
+ * as config_apply_options() takes them; NULL: none) and computes its launch digest; ret_params
+ * gets the digest and the ID block fields of the result. The config's id_block_file and
+ * id_auth_file are left out of its checks: they are what is being written or checked here.
+ * Logs once. */
+static int params_from_config(const char *path, const struct config_option *table, size_t n,
+                              const struct cli_given *given, const void *args,
                               struct idblock_params *ret_params, struct vm_config **ret_config) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
         _cleanup_(freep) char *why = NULL;
@@ -281,10 +292,10 @@ static int params_from_config(const char *path, const char *cmdline,
         config_problems_clear(&problems);       /* warnings: config validate shows them */
         if (r < 0)
                 return log_errno(r, "reading config '%s'", path);
-        if ((cmdline && config_set_kernel_cmdline(c, cmdline) < 0) ||
-            config_set_string(&c->id_block_file, NULL) < 0 ||
+        r = table ? config_apply_options(c, table, n, given, args) : 0;
+        if (r < 0 || config_set_string(&c->id_block_file, NULL) < 0 ||
             config_set_string(&c->id_auth_file, NULL) < 0)
-                return log_errno(-ENOMEM, "reading config '%s'", path);
+                return log_errno(r < 0 ? r : -ENOMEM, "reading config '%s'", path);
         r = config_check(c, 0, &problems);
         if (r == -EINVAL) {
                 r = config_log_problems(&problems, path);
@@ -372,20 +383,11 @@ static int gen_run(struct gen_args *a) {
         int r;
 
         if (a->config) {
-                struct idblock_params from_config;
-
-                r = params_from_config(a->config, a->cmdline, &from_config, &config);
+                r = params_from_config(a->config, gen_config_options,
+                                       ELEMENTSOF(gen_config_options), &a->given, a, &a->params,
+                                       &config);
                 if (r < 0)
                         return r;
-                memcpy(a->params.ld, from_config.ld, sizeof(a->params.ld));
-                if (!cli_given(&a->given, OPT_FAMILY_ID))
-                        memcpy(a->params.family_id, from_config.family_id, SNP_ID_SIZE);
-                if (!cli_given(&a->given, OPT_IMAGE_ID))
-                        memcpy(a->params.image_id, from_config.image_id, SNP_ID_SIZE);
-                if (!cli_given(&a->given, OPT_GUEST_SVN))
-                        a->params.guest_svn = from_config.guest_svn;
-                if (!cli_given(&a->given, OPT_POLICY))
-                        a->params.policy = from_config.policy;
         }
 
         block_path = path_join(a->out_dir, ID_BLOCK_FILE);
@@ -568,10 +570,15 @@ static int keygen_run(const struct keygen_args *a) {
         }
         if (r < 0)
                 return log_errno(r, "encoding the key");
-        r = fileio_write_atomic(a->out, pem, size, 0600, a->force ? FILEIO_FORCE : 0);
+        r = fileio_write_atomic(a->out, pem, size, 0600,
+                                FILEIO_SECRET | (a->force ? FILEIO_FORCE : 0));
         crypto_wipe_free(pem, size);
         if (r == -EEXIST)
                 return log_errno(r, "writing key '%s' (--force replaces it)", a->out);
+        if (r == -EOPNOTSUPP)
+                return log_errno(r, "writing key '%s': its file system cannot replace it without "
+                                 "a temporary name (no O_TMPFILE); remove the old key first",
+                                 a->out);
         if (r < 0)
                 return log_errno(r, "writing key '%s'", a->out);
         if (!a->pass)
@@ -758,7 +765,7 @@ static int verify_run(struct verify_args *a) {
         int r, ok;
 
         if (a->config) {
-                r = params_from_config(a->config, NULL, &from_config, &config);
+                r = params_from_config(a->config, NULL, 0, NULL, NULL, &from_config, &config);
                 if (r < 0)
                         return r;
                 memcpy(a->ld, from_config.ld, SNP_LD_SIZE);

@@ -90,65 +90,6 @@ static void launch_args_done(struct launch_args *a) {
                 config_free(a->cfg);
 }
 
-/* 2048, 2048M, 4G -> MiB. */
-static int parse_memory(const char *s, uint64_t *ret) {
-        _cleanup_(freep) char *num = strdup(s);
-        uint64_t v, mul = 1;
-        size_t len;
-
-        if (!num)
-                return -ENOMEM;
-        len = strlen(num);
-        if (len > 1 && strchr("mMgG", num[len - 1])) {
-                mul = strchr("gG", num[len - 1]) ? 1024 : 1;
-                num[len - 1] = '\0';
-        }
-        if (parse_u64(num, &v) < 0 || v == 0 || v > (UINT64_C(1) << 32) / mul)
-                return -EINVAL;
-        *ret = v * mul;
-        return 0;
-}
-
-/* [ADDR:]HOSTPORT:GUESTPORT[/tcp|/udp] */
-static int parse_forward(const char *s, struct qemu_forward *ret, char **ret_addr) {
-        _cleanup_(freep) char *copy = strdup(s);
-        char *proto, *last, *host, *addr = NULL;
-        unsigned hp, gp;
-
-        if (!copy)
-                return -ENOMEM;
-        *ret = (struct qemu_forward) { 0 };
-        proto = strchr(copy, '/');
-        if (proto) {
-                *proto++ = '\0';
-                if (strcmp(proto, "udp") == 0)
-                        ret->udp = true;
-                else if (strcmp(proto, "tcp") != 0)
-                        return -EINVAL;
-        }
-        last = strrchr(copy, ':');
-        if (!last)
-                return -EINVAL;
-        *last++ = '\0';
-        host = strrchr(copy, ':');
-        if (host) {
-                *host++ = '\0';
-                addr = copy;
-        } else
-                host = copy;
-        if (parse_uint(host, 1, 65535, &hp) < 0 || parse_uint(last, 1, 65535, &gp) < 0)
-                return -EINVAL;
-        ret->host_port = (uint16_t) hp;
-        ret->guest_port = (uint16_t) gp;
-        if (addr) {
-                *ret_addr = strdup(addr);
-                if (!*ret_addr)
-                        return -ENOMEM;
-                ret->host_addr = *ret_addr;
-        }
-        return 0;
-}
-
 static int parse_console(const char *s, struct qemu_params *q) {
         if (strcmp(s, "stdio") == 0 || strcmp(s, "serial") == 0)
                 q->console = QEMU_CONSOLE_STDIO;
@@ -311,7 +252,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                 q->cpu_model = arg;
                 break;
         case OPT_MEMORY:
-                if (parse_memory(arg, &q->memory_mib) < 0)
+                if (parse_size_mib(arg, &q->memory_mib) < 0)
                         argp_error(state, "bad --memory '%s': MiB, or a size with M or G", arg);
                 break;
         case OPT_DISK:
@@ -339,7 +280,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
 
                 if (a->n_forwards >= MAX_FORWARDS)
                         argp_error(state, "at most %d --forward", MAX_FORWARDS);
-                r = parse_forward(arg, &a->forwards[a->n_forwards],
+                r = qemu_forward_from_string(arg, &a->forwards[a->n_forwards],
                                   &a->forward_addrs[a->n_forwards]);
                 if (r == -ENOMEM)
                         argp_failure(state, SNPCTL_EXIT_FAILURE, ENOMEM, "--forward");
@@ -740,20 +681,41 @@ static int run_check(const struct launch_args *a) {
         return r;
 }
 
-/* --config (-load-config): the VM description (config.h) fills what the options left unset;
- * options win. */
+/* What each option overrides in a --config (config_apply_options()). --id-block and --id-auth
+ * replace the pair: one given alone leaves the other unset. */
+static const struct config_option launch_config_options[] = {
+        CONFIG_OPTION(OPT_OVMF, CONFIG_FIELD_OVMF_FILE, struct launch_args, q.ovmf),
+        CONFIG_OPTION(OPT_KERNEL, CONFIG_FIELD_KERNEL_FILE, struct launch_args, q.kernel),
+        CONFIG_OPTION(OPT_INITRD, CONFIG_FIELD_INITRD_FILE, struct launch_args, q.initrd),
+        CONFIG_OPTION(OPT_APPEND, CONFIG_FIELD_CMDLINE, struct launch_args, q.append),
+        CONFIG_OPTION(OPT_VCPUS, CONFIG_FIELD_VCPU_COUNT, struct launch_args, q.vcpus),
+        CONFIG_OPTION(OPT_CPU, CONFIG_FIELD_VCPU_TYPE, struct launch_args, q.cpu_model),
+        CONFIG_OPTION(OPT_MEMORY, CONFIG_FIELD_MEMORY_MB, struct launch_args, q.memory_mib),
+        CONFIG_OPTION(OPT_QEMU, CONFIG_FIELD_QEMU_BINARY, struct launch_args, q.qemu),
+        CONFIG_OPTION(OPT_CBITPOS, CONFIG_FIELD_CBITPOS, struct launch_args, q.cbitpos),
+        CONFIG_OPTION(OPT_REDUCED_PHYS_BITS, CONFIG_FIELD_REDUCED_PHYS_BITS, struct launch_args,
+                      q.reduced_phys_bits),
+        CONFIG_OPTION(OPT_POLICY, CONFIG_FIELD_GUEST_POLICY, struct launch_args, q.policy),
+        CONFIG_OPTION(OPT_GUEST_FEATURES, CONFIG_FIELD_GUEST_FEATURES, struct launch_args,
+                      guest_features),
+        CONFIG_OPTION(OPT_ID_BLOCK, CONFIG_FIELD_ID_BLOCK_FILE, struct launch_args, id_block_file),
+        CONFIG_OPTION(OPT_ID_BLOCK, CONFIG_FIELD_ID_AUTH_FILE, struct launch_args, id_auth_file),
+        CONFIG_OPTION(OPT_ID_AUTH, CONFIG_FIELD_ID_BLOCK_FILE, struct launch_args, id_block_file),
+        CONFIG_OPTION(OPT_ID_AUTH, CONFIG_FIELD_ID_AUTH_FILE, struct launch_args, id_auth_file),
+};
+
+/* --config (-load-config): the launch description (config.h) with the options laid over it,
+ * read back into the QEMU parameters. Its SNP fields (policy, ID block, host data) serve an SNP
+ * launch only, unless given as options. */
 static int apply_config(struct launch_args *a) {
-        struct config_problems problems = { 0 };
         struct vm_config *c;
+        bool snp = a->q.mode == QEMU_MODE_SNP;
         int r;
 
-        r = config_load(a->config, 0, &problems, &a->cfg);
-        (void) config_log_problems(&problems, a->config);
-        config_problems_clear(&problems);
-        if (r == -EINVAL)
-                return r;       /* the problems say why */
+        r = config_load_with_options(a->config, 0, launch_config_options,
+                                     ELEMENTSOF(launch_config_options), &a->given, a, &a->cfg);
         if (r < 0)
-                return log_errno(r, "reading config '%s'", a->config);
+                return r;
         c = a->cfg;
         /* launch runs QEMU: a digest for EC2's or GCE's VMSAs would never match. */
         if (c->vmm_type != MEASURE_VMM_QEMU) {
@@ -761,48 +723,33 @@ static int apply_config(struct launch_args *a) {
                           "differs", a->config, config_vmm_type_to_string(c->vmm_type));
                 return -EINVAL;
         }
-        if (!given(a, OPT_OVMF))
-                a->q.ovmf = c->ovmf_file;
-        if (!given(a, OPT_KERNEL))
-                a->q.kernel = c->kernel_file;
-        if (!given(a, OPT_INITRD))
-                a->q.initrd = c->initrd_file;
-        if (!given(a, OPT_APPEND))
-                a->q.append = c->cmdline;
-        if (!given(a, OPT_VCPUS))
-                a->q.vcpus = c->vcpu_count;
-        if (!given(a, OPT_CPU)) {
-                if (!c->vcpu_type) {
-                        log_error("config '%s': vcpu_type: launch needs a QEMU CPU model, not "
-                                  "only vcpu_sig", a->config);
-                        return -EINVAL;
-                }
-                a->q.cpu_model = c->vcpu_type;
-                a->has_vcpu_sig = true;         /* vcpu_sig may override the model's */
-                a->vcpu_sig = c->vcpu_sig;
+        if (!c->vcpu_type) {            /* the config's, or --cpu's */
+                log_error("config '%s': vcpu_type: launch needs a QEMU CPU model, not only "
+                          "vcpu_sig", a->config);
+                return -EINVAL;
         }
-        if (!given(a, OPT_MEMORY))
-                a->q.memory_mib = c->memory_mb;
-        if (!given(a, OPT_QEMU))
-                a->q.qemu = c->qemu_binary;
-        if (!given(a, OPT_CBITPOS) && c->cbitpos) {
-                a->q.cbitpos = c->cbitpos;
-                a->cbitpos_from_config = true;
-        }
-        if (!given(a, OPT_REDUCED_PHYS_BITS))
-                a->q.reduced_phys_bits = c->reduced_phys_bits;
-        /* The config's guest_policy is an SNP policy. */
-        if (!given(a, OPT_POLICY) && a->q.mode == QEMU_MODE_SNP) {
-                a->q.has_policy = true;
-                a->q.policy = c->guest_policy;
-        }
-        if (!given(a, OPT_GUEST_FEATURES))
-                a->guest_features = c->guest_features;
-        if (!given(a, OPT_ID_BLOCK) && !given(a, OPT_ID_AUTH) && a->q.mode == QEMU_MODE_SNP) {
+
+        a->q.ovmf = c->ovmf_file;
+        a->q.kernel = c->kernel_file;
+        a->q.initrd = c->initrd_file;
+        a->q.append = c->cmdline;
+        a->q.vcpus = c->vcpu_count;
+        a->q.cpu_model = c->vcpu_type;
+        a->has_vcpu_sig = !given(a, OPT_CPU);   /* vcpu_sig may override the model's */
+        a->vcpu_sig = c->vcpu_sig;
+        a->q.memory_mib = c->memory_mb;
+        a->q.qemu = c->qemu_binary;
+        a->q.cbitpos = c->cbitpos;
+        a->cbitpos_from_config = !given(a, OPT_CBITPOS) && c->cbitpos;
+        a->q.reduced_phys_bits = c->reduced_phys_bits;
+        a->q.has_policy = snp || given(a, OPT_POLICY);
+        a->q.policy = c->guest_policy;
+        a->guest_features = c->guest_features;
+        if (snp || given(a, OPT_ID_BLOCK) || given(a, OPT_ID_AUTH)) {
                 a->id_block_file = c->id_block_file;
                 a->id_auth_file = c->id_auth_file;
         }
-        if (!given(a, OPT_HOST_DATA) && c->has_host_data && a->q.mode == QEMU_MODE_SNP) {
+        if (!given(a, OPT_HOST_DATA) && c->has_host_data && snp) {
                 a->host_data = base64_encode(c->host_data, sizeof(c->host_data));
                 if (!a->host_data)
                         return log_errno(-ENOMEM, "reading config '%s'", a->config);

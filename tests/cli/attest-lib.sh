@@ -53,14 +53,33 @@ root() {        # root NAME KEY CN
         q openssl req -x509 -new -key "$C/$2.key" -subj "/CN=$3" $PSS -days 30 -out "$C/$1.pem"
 }
 # issue NAME KEY CN CA CAKEY [EXT-LINES]: a certificate for KEY signed by CA (RSA-PSS unless
-# SIGOPTS is set in the environment), with these extension lines (one per line).
+# SIGOPTS is set in the environment), with these extension lines (one per line); serial number
+# SERIAL (default 0).
 issue() {
         local name=$1 key=$2 cn=$3 ca=$4 cakey=$5 ext=${6:-basicConstraints=CA:TRUE}
         printf '[v]\n%s\n' "$ext" >"$C/$name.cnf"
         q openssl req -new -key "$C/$key.key" -subj "/CN=$cn" -out "$C/$name.csr"
         q openssl x509 -req -in "$C/$name.csr" -CA "$C/$ca.pem" -CAkey "$C/$cakey.key" \
-                -set_serial 0 ${SIGOPTS:-$PSS} -extfile "$C/$name.cnf" -extensions v -days 30 \
+                -set_serial "${SERIAL:-0}" ${SIGOPTS:-$PSS} -extfile "$C/$name.cnf" -extensions v -days 30 \
                 -out "$C/$name.pem"
+}
+# crl NAME CA CAKEY [SERIAL...]: a CRL by CA listing these serial numbers (even-length hex),
+# $C/NAME.crl (DER) and $C/NAME.crl.pem; RSA-PSS SHA-384 unless CRLSIG is set; CRL_LAST and
+# CRL_NEXT (YYYYMMDDHHMMSSZ) set thisUpdate and nextUpdate (default: now and 30 days on).
+CRL_PSS="-md sha384 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sigopt rsa_mgf1_md:sha384"
+crl() {
+        local name=$1 ca=$2 cakey=$3 d=$C/$1.ca s
+        shift 3
+        rm -rf "$d"; mkdir -p "$d"; : >"$d/index.txt"; echo 01 >"$d/crlnumber"
+        for s in "$@"; do
+                printf 'R\t301231000000Z\t250301000000Z\t%s\tunknown\t/CN=x\n' "$s" >>"$d/index.txt"
+        done
+        printf '[ca]\ndefault_ca = c\n[c]\ndatabase = %s\ncrlnumber = %s\n' \
+                "$d/index.txt" "$d/crlnumber" >"$d/ca.cnf"
+        q openssl ca -batch -config "$d/ca.cnf" -gencrl -keyfile "$C/$cakey.key" -cert "$C/$ca.pem" \
+                ${CRLSIG:-$CRL_PSS} -crldays 30 ${CRL_LAST:+-crl_lastupdate "$CRL_LAST"} \
+                ${CRL_NEXT:+-crl_nextupdate "$CRL_NEXT"} -out "$C/$name.crl.pem"
+        q openssl crl -in "$C/$name.crl.pem" -outform DER -out "$C/$name.crl"
 }
 hexcolon() { echo "$1" | sed 's/../&:/g; s/:$//'; }
 # spl PRODUCT BL TEE SNP UCODE [FMC]: the extension lines of a VCEK/VLEK.

@@ -234,8 +234,8 @@ M=("${MILAN[@]}" --vcek "$C/vcek-m.pem")
 fails "every expected value matches" 0 "" "${M[@]}" "${EXP[@]}" "$R/m3.bin"
 expect_out "lists the VM checks" '^  PASS  measurement'
 run V "${M[@]}" "${EXP[@]}" "$R/m3.bin"
-[ "$(grep -cE '^  PASS' "$OUT")" = 31 ] && pass "31 checks with every expected value" ||
-        fail "31 checks with every expected value" "$(grep -cE '^  PASS' "$OUT")"
+[ "$(grep -cE '^  PASS' "$OUT")" = 33 ] && pass "33 checks with every expected value" ||
+        fail "33 checks with every expected value" "$(grep -cE '^  PASS' "$OUT")"
 mut() {         # mut NAME "checks" OFFSET HEX [EXTRA ARGS...]: change a field, re-sign, verify
         local name=$1 want=$2 off=$3 hex=$4
         shift 4
@@ -325,6 +325,69 @@ head -c 4095 "$R/auth.bin" | base64 -w0 >"$R/auth-4095.base64"
 testcmd "base64 auth block of 4095 bytes exits 1" 1 V "${M[@]}" --auth-block "$R/auth-4095.base64" "$R/id.bin"
 expect_err "names the size" "ID auth block '$R/auth-4095.base64': must be 4096 bytes with ID_KEY_ALGO 1 \\(got 4095 bytes\\)$"
 
+# --- revocation: CRLs of the test ARK ------------------------------------------------------------
+# A chain with distinct serial numbers (ASK 0x1001, VCEK 0x2002) below the Milan test ARK, and
+# CRLs made with openssl ca: the right one, listing the ASK or the VCEK, expired, not yet valid,
+# issued by another ARK, by a certificate named ARK-Milan with another key, and with PKCS#1.
+SERIAL=0x1001 issue ask-c ask SEV-Milan ark-m arkm
+SERIAL=0x2002 issue vcek-c chipa SEV-VCEK ask-c ask "$(spl Milan-B0 3 0 20 209; hwid $CHIP_M)"
+rsa arkm2
+root ark-m2 arkm2 ARK-Milan
+crl crl-ok ark-m arkm 3003
+crl crl-ask ark-m arkm 1001
+crl crl-vcek ark-m arkm 2002
+CRL_LAST=$(date -u -d '-3 days' +%Y%m%d%H%M%SZ) CRL_NEXT=$(date -u -d '-1 day' +%Y%m%d%H%M%SZ) \
+        crl crl-expired ark-m arkm
+CRL_LAST=$(date -u -d '+1 day' +%Y%m%d%H%M%SZ) CRL_NEXT=$(date -u -d '+9 days' +%Y%m%d%H%M%SZ) \
+        crl crl-future ark-m arkm
+crl crl-by-g ark-g arkg
+crl crl-by-m2 ark-m2 arkm2
+CRLSIG="-md sha384" crl crl-pkcs1 ark-m arkm
+CR=(--trust-ark "$C/ark-m.pem" --ark "$C/ark-m.pem" --ask "$C/ask-c.pem" --vcek "$C/vcek-c.pem")
+fails "CRL chain without a CRL verifies" 0 "" "${CR[@]}" "$R/m3.bin"
+expect_out "... revocation not checked" '^  PASS  revocation +not checked \(no CRL\)$'
+fails "valid CRL (DER) listing another serial" 0 "" "${CR[@]}" --crl "$C/crl-ok.crl" "$R/m3.bin"
+expect_out "... not revoked" '^  PASS  revocation +not revoked \(ASK, VCEK: CRL signed by the ARK\)$'
+fails "valid CRL (PEM)" 0 "" "${CR[@]}" --crl "$C/crl-ok.crl.pem" "$R/m3.bin"
+fails "CRL revoking the ASK" 3 revocation "${CR[@]}" --crl "$C/crl-ask.crl" "$R/m3.bin"
+expect_out "... names the ASK's serial" '^  FAIL  revocation +expected .*, got revoked: ASK serial 0x1001 on 2025-03-01T00:00:00Z$'
+fails "CRL revoking the VCEK serial" 3 revocation "${CR[@]}" --crl "$C/crl-vcek.crl" "$R/m3.bin"
+expect_out "... names the VCEK's serial" 'got revoked: VCEK serial 0x2002 on 2025-03-01T00:00:00Z$'
+fails "expired CRL is not used" 3 revocation "${CR[@]}" --crl "$C/crl-expired.crl" "$R/m3.bin"
+expect_out "... saying expired" 'got CRL not used: expired \(nextUpdate [0-9-]+T[0-9:]+Z\)$'
+fails "CRL not yet valid is not used" 3 revocation "${CR[@]}" --crl "$C/crl-future.crl" "$R/m3.bin"
+expect_out "... saying not yet valid" 'got CRL not used: not yet valid \(thisUpdate '
+fails "CRL of another ARK" 3 revocation "${CR[@]}" --crl "$C/crl-by-g.crl" "$R/m3.bin"
+expect_out "... its issuer" 'got CRL not used: its issuer is not the ARK$'
+fails "CRL named ARK-Milan, signed by another key" 3 revocation "${CR[@]}" --crl "$C/crl-by-m2.crl" "$R/m3.bin"
+expect_out "... not signed by the ARK" 'got CRL not used: not signed by the ARK \(RSASSA-PSS SHA-384\)$'
+fails "CRL signed with PKCS#1 v1.5 by the ARK" 3 revocation "${CR[@]}" --crl "$C/crl-pkcs1.crl" "$R/m3.bin"
+fails "CRL judged --at a time it is current (2 days on)" 0 "" "${CR[@]}" --crl "$C/crl-future.crl" \
+        --at "$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)" "$R/m3.bin"
+fails "... and --at after its nextUpdate" 3 revocation "${CR[@]}" --crl "$C/crl-future.crl" \
+        --at "$(date -u -d '+10 days' +%Y-%m-%dT%H:%M:%SZ)" "$R/m3.bin"
+fails "--require-crl without a CRL" 3 revocation "${CR[@]}" --require-crl "$R/m3.bin"
+expect_out "... says it is required" '^  FAIL  revocation +expected a CRL signed by the ARK, current, listing none of the chain \(--require-crl\), got not checked \(no CRL\)$'
+fails "--require-crl with a valid CRL" 0 "" "${CR[@]}" --require-crl --crl "$C/crl-ok.crl" "$R/m3.bin"
+testcmd "--json: the revocation row of a revoked VCEK" 3 V --json "${CR[@]}" --crl "$C/crl-vcek.crl" "$R/m3.bin"
+python3 - "$OUT" <<'PY' && pass "--json: revocation failed, the rest passed" || fail "--json: revocation failed, the rest passed"
+import json, sys
+r = json.load(open(sys.argv[1]))[0]
+bad = [c["name"] for c in r["checks"] if not c["passed"]]
+assert r["verdict"] == "rejected" and bad == ["revocation"], bad
+c = {c["name"]: c for c in r["checks"]}
+assert c["revocation"]["actual"].startswith("revoked: VCEK serial 0x2002"), c["revocation"]
+PY
+testcmd "revoked in a batch line" 3 V "${CR[@]}" --crl "$C/crl-ask.crl" "$R/m3.bin" "$R/m3.bin"
+expect_out "... the line names revocation" '^REJECTED  .*m3\.bin  revocation: expected .*, got revoked: ASK serial 0x1001'
+echo garbage >"$T/garbage.crl"
+testcmd "a file that is no CRL: exit 1" 1 V "${CR[@]}" --crl "$T/garbage.crl" "$R/m3.bin"
+expect_err "... naming it" "reading CRL '$T/garbage.crl' \(not one DER or PEM certificate revocation list\)"
+cat "$C/crl-ok.crl.pem" "$C/crl-ask.crl.pem" >"$T/two.crl"
+testcmd "two CRLs in one PEM file: exit 1" 1 V "${CR[@]}" --crl "$T/two.crl" "$R/m3.bin"
+testcmd "a missing CRL file: exit 1" 1 V "${CR[@]}" --crl "$T/nosuch.crl" "$R/m3.bin"
+expect_err "... naming it" "reading CRL '$T/nosuch.crl'"
+
 # --- certificates from a folder, batches, JSON, exit statuses -----------------------------------
 mkdir -p "$T/certs" "$T/batch"
 cp "$C/ark-m.pem" "$T/certs/ark.pem"; cp "$C/ask-m.pem" "$T/certs/ask.pem"
@@ -354,9 +417,88 @@ testcmd "unreadable certificate exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs 
 expect_err "unreadable certificate is named" "reading certificate '.*vcek\.der'"
 cat "$C/ask-m.pem" "$C/ark-m.pem" >"$T/certs/ask.pem"; rm "$T/certs/vcek.der"
 testcmd "no VCEK in the folder exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" "$R/m3.bin"
-expect_err "missing VCEK is named" "no VCEK/VLEK certificate"
+expect_err "missing VCEK is named" "no VCEK or VLEK certificate \\(looked for vcek or vlek .pem/.der in '$T/certs'\\)"
 testcmd "two certificates in ask.pem exits 1" 1 V --trust-ark "$C/ark-m.pem" --certs "$T/certs" \
         --vcek "$C/vcek-m.pem" "$R/m3.bin"
+
+# --- certificate tables (--cert-table), as report get --certs-out saves them --------------------
+TB="python3 $(dirname "$0")/cert-table.py"
+mkdir -p "$T/tables"
+TBL=$T/tables
+$TB "$TBL/full.bin" ark="$C/ark-m.pem" ask="$C/ask-m.pem" vcek="$C/vcek-m.pem"
+$TB "$TBL/other-guid.bin" other="$C/ark-g.pem" ark="$C/ark-m.pem" ask="$C/ask-m.pem" vcek="$C/vcek-m.pem"
+$TB "$TBL/vcek-only.bin" vcek="$C/vcek-m.pem"
+$TB "$TBL/vlek-only.bin" vlek="$C/vlek-m.pem"
+fails "table VCEK+ASK+ARK" 0 "" --trust-ark "$C/ark-m.pem" --cert-table "$TBL/full.bin" "$R/m3.bin"
+expect_out "... the table's ASK, not a built-in one" '^  PASS  ask-signed +SEV-Milan: verified$'
+fails "table with an unknown GUID too" 0 "" --trust-ark "$C/ark-m.pem" --cert-table "$TBL/other-guid.bin" "$R/m3.bin"
+fails "table with the VCEK alone, --ark and --ask named" 0 "" --trust-ark "$C/ark-m.pem" --ark "$C/ark-m.pem" \
+        --ask "$C/ask-m.pem" --cert-table "$TBL/vcek-only.bin" "$R/m3.bin"
+fails "table with the VLEK alone, --ask names the ASVK" 0 "" --trust-ark "$C/ark-m.pem" --ask "$C/asvk-m.pem" \
+        --cert-table "$TBL/vlek-only.bin" "$R/vl3.bin"
+fails "table with the VLEK alone: the built-in ASVK did not sign a test VLEK" 3 "ask-signed,leaf-signed" \
+        --trust-ark "$C/ark-m.pem" --cert-table "$TBL/vlek-only.bin" "$R/vl3.bin"
+expect_out "... the built-in ASVK is named" '^  FAIL  ask-signed +expected .*, got SEV-VLEK-Milan \(built-in\): '
+fails "--ask in place of the table's ASK" 3 "ask-signed" --trust-ark "$C/ark-m.pem" --ask "$C/ask-m-by-g.pem" \
+        --cert-table "$TBL/full.bin" "$R/m3.bin"
+testcmd "--cert-table with --vcek: usage error" 2 V --cert-table "$TBL/full.bin" --vcek "$C/vcek-m.pem" "$R/m3.bin"
+testcmd "--cert-table with --certs: usage error" 2 V --cert-table "$TBL/full.bin" --certs "$C" "$R/m3.bin"
+# Malformed tables: not examined (exit 1), the problem named.
+badtable() {    # badtable MODE MESSAGE KIND=FILE...
+        local mode=$1 msg=$2
+        shift 2
+        $TB "$TBL/$mode.bin" --mode "$mode" "$@"
+        run V --trust-ark "$C/ark-m.pem" --cert-table "$TBL/$mode.bin" "$R/m3.bin"
+        if [ "$STATUS" = 1 ] && grep -q "certificate table '$TBL/$mode.bin': $msg" "$ERR"; then
+                pass "malformed table ($mode): exit 1, '$msg'"
+        else
+                fail "malformed table ($mode): exit 1, '$msg'" "exit $STATUS" "$(cat "$ERR")"
+        fi
+}
+FULL=(ark="$C/ark-m.pem" ask="$C/ask-m.pem" vcek="$C/vcek-m.pem")
+badtable bad-guid "certificate table holds no VCEK or VLEK" "${FULL[@]}"
+badtable overlap "certificate table entries overlap" "${FULL[@]}"
+badtable out-of-range "certificate table entry out of bounds" "${FULL[@]}"
+badtable over-table "certificate table entry out of bounds (or over the table)" "${FULL[@]}"
+badtable no-terminator "certificate table has no terminating entry" "${FULL[@]}"
+badtable twice "certificate table names a certificate twice" "${FULL[@]}"
+$TB "$TBL/both.bin" ark="$C/ark-m.pem" vcek="$C/vcek-m.pem" vlek="$C/vlek-m.pem"
+run V --trust-ark "$C/ark-m.pem" --cert-table "$TBL/both.bin" "$R/m3.bin"
+[ "$STATUS" = 1 ] && grep -q "holds both a VCEK and a VLEK" "$ERR" && pass "table with a VCEK and a VLEK: exit 1" ||
+        fail "table with a VCEK and a VLEK: exit 1" "exit $STATUS" "$(cat "$ERR")"
+printf 'x' >"$TBL/tiny.bin"
+testcmd "a 1-byte table: exit 1" 1 V --trust-ark "$C/ark-m.pem" --cert-table "$TBL/tiny.bin" "$R/m3.bin"
+cp "$TBL/full.bin" "$TBL/cut.bin"; bsize "$TBL/cut.bin" 500
+testcmd "a table cut inside a certificate: exit 1" 1 V --trust-ark "$C/ark-m.pem" --cert-table "$TBL/cut.bin" "$R/m3.bin"
+expect_err "... out of bounds" "certificate table entry out of bounds"
+testcmd "a missing table: exit 1" 1 V --cert-table "$TBL/nosuch.bin" "$R/m3.bin"
+expect_err "... naming it" "reading certificate table '$TBL/nosuch.bin'"
+
+# --- --jobs: a batch verified on several threads prints what one thread prints ------------------
+mkdir -p "$T/jobs"
+for i in $(seq 0 39); do
+        f=$(printf '%s/jobs/r%02d.bin' "$T" "$i")
+        cp "$R/m3.bin" "$f"
+        case $((i % 4)) in
+        1) bflip "$f" 0x90 0 ;;                 # signature
+        2) bset "$f" 0x8 00000b; sign "$f" "$C/chipa.key" ;;     # debug
+        esac
+done
+printf 'x' >"$T/jobs/r99.bin"                   # report-format
+testcmd "--jobs 1 batch" 3 V --jobs 1 "${M[@]}" "$T/jobs"
+cp "$OUT" "$T/jobs1.out"
+testcmd "--jobs 4 batch" 3 V --jobs 4 "${M[@]}" "$T/jobs"
+cmp -s "$OUT" "$T/jobs1.out" && [ "$(wc -l <"$OUT")" = 41 ] && pass "--jobs 4 prints the lines of --jobs 1, in order" ||
+        fail "--jobs 4 prints the lines of --jobs 1, in order" "$(diff "$T/jobs1.out" "$OUT" | head -5)"
+[ "$(grep -c '^VERIFIED' "$OUT")" = 20 ] && [ "$(grep -c '^REJECTED .*signature:' "$OUT")" = 10 ] &&
+        [ "$(grep -c '^REJECTED .*debug:' "$OUT")" = 10 ] && pass "--jobs 4: 20 verified, 10 bad signatures, 10 DEBUG" ||
+        fail "--jobs 4: 20 verified, 10 bad signatures, 10 DEBUG" "$(cut -c1-60 "$OUT" | sort | uniq -c)"
+testcmd "--jobs 4 --json" 3 V --json --jobs 4 "${M[@]}" "$T/jobs"
+cp "$OUT" "$T/jobs4.json"
+run V --json --jobs 1 "${M[@]}" "$T/jobs"
+cmp -s "$OUT" "$T/jobs4.json" && pass "--jobs 4 --json equals --jobs 1 --json" || fail "--jobs 4 --json equals --jobs 1 --json"
+testcmd "--jobs 0 is a usage error" 2 V --jobs 0 "${M[@]}" "$T/jobs"
+testcmd "--jobs 257 is a usage error" 2 V --jobs 257 "${M[@]}" "$T/jobs"
 
 # --- host-supplied text is inert: certificate names and productName ----------------------------
 # A VCEK whose CN and productName hold a newline forging a "PASS  measurement" line and an ANSI
@@ -482,6 +624,13 @@ expect_out "good report: the floor is checked" '^  PASS  committed-tcb +bl=3 tee
 delivered "good report with a floor"
 cmp -s "$T/got.good" "$T/secret" && pass "... the exact secret" || fail "... the exact secret"
 stop_agent
+agent nocerts "$R/tpl.bin"
+run V --url "http://127.0.0.1:$PORT" --secret-file "$T/secret" --owner-key "$T/owner.pem" --measurement "$MZ" "${FLOOR[@]}"
+[ "$STATUS" = 1 ] && grep -q "report of agent 'http://127.0.0.1:$PORT': no VCEK or VLEK certificate: give --vcek or --vlek FILE" "$ERR" &&
+        ! grep -q 'report\.bin' "$ERR" && ! grep -q DELIVERED "$OUT" &&
+        pass "--url, no table from the agent and no certificates: exit 1 naming the agent, not ./report.bin" ||
+        fail "--url, no table from the agent and no certificates: exit 1 naming the agent, not ./report.bin" "exit $STATUS" "$(cat "$ERR")"
+stop_agent
 agent none "$R/tpl.bin"
 URLV --min-tcb none
 delivered "good report, --min-tcb none"
@@ -551,7 +700,9 @@ for d in "$A"/*/; do
         ask=ask; [ "$kind" = vlek ] && ask=asvk
         # Policy bit 19 (DEBUG): such a report is refused unless --allow-debug (tested below).
         dbg=(); [ $(( $(od -An -tu1 -j 10 -N1 "$d/report.bin") & 8 )) != 0 ] && dbg=(--allow-debug)
-        run V "${dbg[@]}" --ark "$A/amd-roots/$gen/$kind/ark.pem" --ask "$A/amd-roots/$gen/$kind/$ask.pem" \
+        # The two real VLEKs expired in 2025: judged as of 2025-04-01.
+        at=(); [ "$kind" = vlek ] && at=(--at 2025-04-01)
+        run V "${dbg[@]}" "${at[@]}" --ark "$A/amd-roots/$gen/$kind/ark.pem" --ask "$A/amd-roots/$gen/$kind/$ask.pem" \
                 --$kind "$(ls "$d"/$kind.* | head -1)" "$d/report.bin"
         if [ "$STATUS" = 0 ] && grep -q '^VERIFIED' "$OUT"; then
                 line=$(grep '^VERIFIED' "$OUT")
@@ -566,24 +717,92 @@ total=0
 for k in "${!count[@]}"; do echo "# real reports verified: $k ${count[$k]}"; total=$((total + count[$k])); done
 [ "$total" = 45 ] && pass "all 45 real reports verify" || fail "all 45 real reports verify" "$total"
 
-# Their own folders (ark.pem/ask.pem next to the report), as one batch.
-dirs=()
-for d in "$A"/*/; do [ -f "$d/ark.pem" ] && dirs+=("$d"); done
-testcmd "batch of ${#dirs[@]} case folders verifies with --allow-debug" 0 V --allow-debug "${dirs[@]}"
-[ "$(grep -c '^VERIFIED' "$OUT")" = "${#dirs[@]}" ] && pass "one VERIFIED line per folder" ||
-        fail "one VERIFIED line per folder"
-testcmd "without --allow-debug the batch is rejected" 3 V "${dirs[@]}"
-[ "$(grep '^REJECTED' "$OUT" | awk '{print $2, $3}')" = "$A/gsg-milan-vcek-v2-377e6241/report.bin debug:" ] &&
-        pass "only the real report allowing DEBUG (gsg, policy 0xb0000) is rejected, by the debug check" ||
-        fail "only the real report allowing DEBUG is rejected" "$(grep '^REJECTED' "$OUT")"
+# The built-in roots: the VCEK or VLEK alone verifies every real report.
+declare -A bcount=()
+for d in "$A"/*/; do
+        d=${d%/}
+        [ -f "$d/report.bin" ] || continue
+        kind=$(ls "$d" | grep -oE '^(vcek|vlek)' | head -1)
+        at=(); [ "$kind" = vlek ] && at=(--at 2025-04-01)
+        run V --allow-debug "${at[@]}" --$kind "$(ls "$d"/$kind.* | head -1)" "$d/report.bin"
+        if [ "$STATUS" = 0 ] && [ "$(grep -cE '^  PASS  (ark-self|ask)-signed +.*\(built-in\): verified$' "$OUT")" = 2 ]; then
+                bcount[$kind]=$(( ${bcount[$kind]:-0} + 1 ))
+        else
+                fail "${d##*/} verifies with --$kind and the built-in roots" "$(grep FAIL "$OUT")" "$(cat "$ERR")"
+        fi
+done
+[ "${bcount[vcek]:-0}" = 43 ] && [ "${bcount[vlek]:-0}" = 2 ] &&
+        pass "built-in roots: 43 VCEK and 2 VLEK reports verify from their leaf alone" ||
+        fail "built-in roots: 43 VCEK and 2 VLEK reports verify from their leaf alone" "${bcount[*]}"
+VL=$A/trustee-milan-vlek-v3-decdab94
+fails "real VLEK now: expired" 3 validity --vlek "$VL/vlek.der" "$VL/report.bin"
+expect_out "the validity row names the VLEK and the date" '^  FAIL  validity +expected every certificate valid at .*, got VLEK expired 2025-12-10T22:14:21Z$'
+fails "real VLEK before it was issued" 3 validity --at 2024-12-01 --vlek "$VL/vlek.der" "$VL/report.bin"
+expect_out "... not valid before" 'got VLEK not valid before 2024-12-10T22:14:21Z$'
+fails "real VLEK on its last second" 0 "" --at 2025-12-10T22:14:21Z --vlek "$VL/vlek.der" "$VL/report.bin"
+fails "real VLEK one second later" 3 validity --at 2025-12-10T22:14:22Z --vlek "$VL/vlek.der" "$VL/report.bin"
+testcmd "--at 2025-02-30 is a usage error" 2 V --at 2025-02-30 --vlek "$VL/vlek.der" "$VL/report.bin"
+expect_err "... naming the value and the forms" "bad --at '2025-02-30' \\(a UTC date 2025-04-01 or time 2025-04-01T12:00:00Z\\)"
+testcmd "--at with a time zone offset is a usage error" 2 V --at 2025-04-01T12:00:00+02:00 --vlek "$VL/vlek.der" "$VL/report.bin"
+run V --json --at 2025-04-01 --vlek "$VL/vlek.der" "$VL/report.bin"
+python3 - "$OUT" <<'PY' && pass "--json: validity and revocation rows" || fail "--json: validity and revocation rows"
+import json, sys
+c = {c["name"]: c for c in json.load(open(sys.argv[1]))[0]["checks"]}
+assert c["validity"]["passed"] and c["validity"]["actual"].startswith("valid at 2025-04-01T00:00:00Z"), c["validity"]
+assert c["revocation"]["passed"] and c["revocation"]["actual"] == "not checked (no CRL)", c["revocation"]
+PY
+
+# No certificate is looked up implicitly: not next to the report, not in the current folder.
+G=$A/ccf-genoa-vcek-v3-4ae0e73a
+testcmd "a report alone, certificates beside it: not examined" 1 V "$G/report.bin"
+expect_err "... saying how to name them" "report.bin: no VCEK or VLEK certificate: give --vcek or --vlek FILE, --certs DIR or --cert-table FILE \\(certificates are never looked up implicitly\\)"
+mkdir -p "$T/cwd"
+cp "$G/report.bin" "$G/vcek.pem" "$T/cwd/"
+cp "$C/ark-m.pem" "$T/cwd/ark.pem"; cp "$C/ask-m.pem" "$T/cwd/ask.pem"     # stray test roots
+cd "$T/cwd"; run V report.bin; cd - >/dev/null
+[ "$STATUS" = 1 ] && grep -q "^snpctl attest-verify: report.bin: no VCEK or VLEK certificate" "$ERR" &&
+        pass "cwd with vcek.pem: not picked up" || fail "cwd with vcek.pem: not picked up" "exit $STATUS" "$(cat "$ERR")"
+cd "$T/cwd"; run V --vcek vcek.pem report.bin; cd - >/dev/null
+[ "$STATUS" = 0 ] && grep -q '^  PASS  ark-trusted        ARK-Genoa (built-in)' "$OUT" &&
+        pass "cwd with stray ark.pem/ask.pem: the built-in roots are used" ||
+        fail "cwd with stray ark.pem/ask.pem: the built-in roots are used" "exit $STATUS" "$(grep -E 'FAIL|ark-' "$OUT")"
+# Each case folder named with --certs (its ark.pem/ask.pem where it has them).
+n=0 nok=0
+for d in "$A"/*/; do
+        [ -f "$d/report.bin" ] || continue
+        n=$((n + 1))
+        at=(); ls "$d" | grep -q '^vlek' && at=(--at 2025-04-01)
+        run V --allow-debug "${at[@]}" --certs "$d" "$d/report.bin"
+        [ "$STATUS" = 0 ] && nok=$((nok + 1))
+done
+[ "$nok" = 45 ] && [ "$n" = 45 ] && pass "--certs with each of the 45 case folders verifies (VLEKs at 2025-04-01)" ||
+        fail "--certs with each of the 45 case folders verifies" "$nok of $n"
+fails "only the real report allowing DEBUG (gsg, policy 0xb0000) is rejected, by the debug check" 3 debug \
+        --certs "$A/gsg-milan-vcek-v2-377e6241" "$A/gsg-milan-vcek-v2-377e6241/report.bin"
 
 # Real negatives: another chip's VCEK; a real report under a test root; a flipped real report.
 run V "$A/oak-milan-vcek-v2-2050186d/report.bin" --certs "$A/gsg-milan-vcek-v2-377e6241"
 got=$(grep -E '^  FAIL ' "$OUT" | awk '{print $2}' | paste -sd, -)
 [ "$STATUS" = 3 ] && [ "$got" = "signature,chip-id,cert-tcb" ] && pass "real report with another chip's VCEK" ||
         fail "real report with another chip's VCEK" "exit $STATUS, failed $got"
-fails "real report, test root trusted" 3 ark-trusted --trust-ark "$C/ark-m.pem" "$A/virtee-milan-vcek-v2-120d77b2"
-fails "real report, real root as --trust-ark" 0 "" --trust-ark "$A/amd-roots/milan/vcek/ark.pem" "$A/virtee-milan-vcek-v2-120d77b2"
+VI=$A/virtee-milan-vcek-v2-120d77b2
+fails "real report, test root trusted" 3 ark-trusted --trust-ark "$C/ark-m.pem" --certs "$VI" "$VI"
+fails "real report, real root as --trust-ark" 0 "" --trust-ark "$A/amd-roots/milan/vcek/ark.pem" --certs "$VI" "$VI"
+fails "real report, real root as --trust-ark, VCEK alone" 0 "" --trust-ark "$A/amd-roots/milan/vcek/ark.pem" --vcek "$VI/vcek.der" "$VI"
+# Real certificate tables: the VCEK with AMD's ASK and ARK; the VCEK alone; the VLEK alone (as
+# AWS hands it), completed from the built-in roots.
+G=$A/ccf-genoa-vcek-v3-4ae0e73a
+$TB "$TBL/real-full.bin" ark="$G/ark.pem" ask="$G/ask.pem" vcek="$G/vcek.pem"
+$TB "$TBL/real-vcek.bin" vcek="$G/vcek.pem"
+$TB "$TBL/real-vlek.bin" vlek="$VL/vlek.der"
+fails "real table VCEK+ASK+ARK" 0 "" --cert-table "$TBL/real-full.bin" "$G/report.bin"
+fails "real table with the VCEK alone" 0 "" --cert-table "$TBL/real-vcek.bin" "$G/report.bin"
+expect_out "... ARK built in" '^  PASS  ark-trusted +ARK-Genoa \(built-in\) key sha256:'
+fails "real VLEK-only table (as of 2025-04-01)" 0 "" --at 2025-04-01 --cert-table "$TBL/real-vlek.bin" "$VL/report.bin"
+expect_out "... the built-in ASVK" '^  PASS  ask-signed +SEV-VLEK-Milan \(built-in\): verified$'
+fails "real VLEK-only table, now: expired" 3 validity --cert-table "$TBL/real-vlek.bin" "$VL/report.bin"
+fails "real table of another report's VCEK (same TCB)" 3 "signature,chip-id" --cert-table "$TBL/real-vcek.bin" \
+        "$A/trustee-genoa-vcek-v3-227a641d/report.bin"
 cp "$A/oak-turin-vcek-v5-3f44a09b/report.bin" "$R/real.bin"; bflip "$R/real.bin" 0x90 0
 fails "real Turin report with a flipped measurement bit" 3 signature --certs "$A/oak-turin-vcek-v5-3f44a09b" "$R/real.bin"
 fails "real Turin report, Genoa roots" 3 leaf-signed,cert-generation,generation,tcb-layout,chip-id,cert-tcb --ark "$A/amd-roots/genoa/vcek/ark.pem" \

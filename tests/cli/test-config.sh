@@ -53,9 +53,17 @@ if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' template.json 2>/d
 else
         fail "init prints valid JSON" "$(head -c 300 template.json)"
 fi
-expect_out "init marks ovmf_file as a placeholder" '"ovmf_file": "<OVMF.fd built from OvmfPkg/AmdSev/AmdSevX64.dsc>"'
+if [ -r /usr/local/share/snpctl/OVMF.amdsev.fd ]; then      # scripts/setup-host put it there
+        expect_out "init fills in setup-host's OVMF" '"ovmf_file": "/usr/local/share/snpctl/OVMF.amdsev.fd"'
+else
+        expect_out "init marks ovmf_file as a placeholder" '"ovmf_file": "<OVMF.fd built from OvmfPkg/AmdSev/AmdSevX64.dsc>"'
+fi
 expect_out "init defaults the policy to 0x30000" '"guest_policy": "0x30000"'
 expect_out "init defaults guest_features to 0x1" '"guest_features": "0x1"'
+
+testcmd "init --ovmf" 0 "$SNPCTL" config init --ovmf /srv/fw/OVMF.amdsev.fd
+expect_out "init --ovmf fills ovmf_file" '"ovmf_file": "/srv/fw/OVMF.amdsev.fd"'
+testcmd "validate --ovmf is a usage error" 2 "$SNPCTL" config validate --ovmf x.fd vm.json
 
 testcmd "config-generator runs config init" 0 "$(link config-generator)"
 if cmp -s "$OUT" template.json; then pass "config-generator prints what config init prints"; else fail "config-generator output" "$(diff "$OUT" template.json | head)"; fi
@@ -377,7 +385,10 @@ EOF
         testcmd "real report with --certs: verified" 0 "$SNPCTL" config init --from-report "$G/report.bin" --certs "$G"
         expect_err "real report: verified under a pinned root" "report '.*report.bin' verified: signed by a Genoa VCEK whose chain ends at a pinned AMD root"
         expect_out "real report: values copied" '"host_cpu_family": "Genoa"'
-        testcmd "real VLEK report with --certs: verified" 0 "$SNPCTL" config init --from-report "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94/report.bin" --certs "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94"
+        # The VLEK expired on 2025-12-10: rejected now, verified as of --at.
+        testcmd "real VLEK report, expired VLEK: rejected" 3 "$SNPCTL" config init --from-report "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94/report.bin" --certs "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94"
+        expect_err "... by the validity check" "rejected, nothing written: validity: .*got VLEK expired 2025-12-10T22:14:21Z"
+        testcmd "real VLEK report with --certs --at: verified" 0 "$SNPCTL" config init --from-report "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94/report.bin" --certs "$TESTDATA/attest/trustee-milan-vlek-v3-decdab94" --at 2025-04-01
         expect_out "VLEK report: signer" '"signer": "vlek"'
         testcmd "real report with another host's certificates: rejected" 3 "$SNPCTL" config init --from-report "$G/report.bin" --certs "$TESTDATA/attest/trustee-genoa-vcek-v3-227a641d" -o rejected.json
         expect_err "... naming the failed check" "rejected, nothing written: (signature|chip-id|cert-tcb):"

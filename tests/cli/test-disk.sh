@@ -241,9 +241,9 @@ testcmd "check with two devices: exit 2" 2 "$S" disk check --binding "$BA" --hea
 testcmd "bind without an image: exit 2" 2 "$S" disk bind
 testcmd "bind with two images: exit 2" 2 "$S" disk bind "$T/a.img" "$T/b.img"
 testcmd "disk without a subcommand: exit 2" 2 "$S" disk
-expect_err "disk without a subcommand: named" "give a subcommand: bind, check, verity, encrypt"
+expect_err "disk without a subcommand: named" "give a subcommand: bind, check, verity, encrypt, info"
 testcmd "disk with an unknown subcommand: exit 2" 2 "$S" disk unbind "$T/a.img"
-expect_err "disk with an unknown subcommand: named" "unknown subcommand 'unbind' \\(subcommands: bind, check, verity, encrypt\\)"
+expect_err "disk with an unknown subcommand: named" "unknown subcommand 'unbind' \\(subcommands: bind, check, verity, encrypt, info\\)"
 testcmd "disk --help: exit 0" 0 "$S" disk --help
 expect_out "disk --help names both subcommands" "check --binding UUID:HEX --header-out FILE DEVICE"
 testcmd "disk check --help: exit 0" 0 "$S" disk check --help
@@ -289,6 +289,10 @@ grep -Eq 'Hash algorithm:[[:space:]]+sha256$' "$T/vs.dump" && grep -Eq 'Data blo
         grep -Eq "Data blocks:[[:space:]]+$((VSIZE / 4096))\$" "$T/vs.dump" &&
         pass "verity: sha256, 4096-byte blocks, every data block" || fail "verity: sha256, 4096-byte blocks, every data block" "$(cat "$T/vs.dump")"
 HBYTES=$(( $(stat -c %s "$T/v.img") - VSIZE ))
+cp "$T/v.img" "$T/v.twice"
+testcmd "verity: an image that already ends in a tree is refused" 1 "$S" disk verity "$T/v.twice"
+expect_err "verity: ... naming the offset and the way out" "'$T/v.twice' already ends in a dm-verity tree, appended at offset $VSIZE .*truncate -s $VSIZE"
+cmp -s "$T/v.twice" "$T/v.img" && pass "verity: ... and left as it was" || fail "verity: ... and left as it was"
 run "$S" disk verity --json --hash-file "$T/v2.hash" "$T/v.orig"
 expect_out "verity --json: root_hash" '"root_hash": "[0-9a-f]{64}"'
 expect_out "verity --json: hash_bytes is what was appended before" "\"hash_bytes\": $HBYTES,"
@@ -353,7 +357,7 @@ for sig in TERM INT; do
         pid=$!
         sleep 0.2
         kill -s "$sig" "$pid" 2>/dev/null
-        wait "$pid"
+        { wait "$pid"; } 2>/dev/null
         st=$?
         if [ "$st" = 0 ]; then
                 echo "# the run finished before SIG$sig arrived; cutting back by hand"
@@ -368,7 +372,7 @@ done
 pid=$!
 sleep 0.2
 kill -KILL "$pid" 2>/dev/null
-wait "$pid"
+{ wait "$pid"; } 2>/dev/null
 if [ $? != 0 ]; then
         [ ! -e "$T/big.hash" ] && [ "$(sha256sum <"$T/big.img")" = "$BIGSUM" ] &&
                 pass "verity: SIGKILL leaves no hash file and the image as it was" ||
@@ -455,6 +459,14 @@ python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kernel_cmdline"
 [ "$(cat "$T/cl")" = "console=ttyS0 quiet boot=verity root=/dev/vda roothash=$(cat "$OUT") snpctl.verity_hash=/dev/vdb" ] &&
         pass "verity --config --hash-file: the words replaced again, with the hash device" ||
         fail "verity --config --hash-file: the words replaced again, with the hash device" "$(cat "$T/cl")"
+ln -sf vm.json "$T/link.json"
+mkroot "$T/v8.img" 8
+testcmd "verity --config through a symbolic link" 0 "$S" disk verity --config "$T/link.json" "$T/v8.img"
+[ -L "$T/link.json" ] && grep -q "roothash=$(cat "$OUT")" "$T/vm.json" &&
+        pass "verity --config: the link is kept, its target edited" || fail "verity --config: the link is kept, its target edited"
+printf 'not json' >"$T/notjson.json"
+testcmd "verity --config: a file that is not JSON is refused" 1 "$S" disk verity --config "$T/notjson.json" "$T/v8.img"
+[ "$(cat "$T/notjson.json")" = "not json" ] && pass "verity --config: ... and left alone" || fail "verity --config: ... and left alone"
 echo '{ "ovmf_file": 5 }' >"$T/bad.json"
 mkroot "$T/v7.img" 8
 V7SIZE=$(stat -c %s "$T/v7.img")
@@ -607,7 +619,7 @@ for sig in KILL TERM INT; do
         pid=$!
         sleep 0.4
         kill -s "$sig" "$pid" 2>/dev/null
-        wait "$pid"
+        { wait "$pid"; } 2>/dev/null
         st=$?
         if [ "$st" = 0 ]; then
                 echo "# the run finished before SIG$sig arrived"
@@ -649,6 +661,172 @@ PY
         [ "$(cat "$OUT")" != "$LD_AFTER" ] && [ "$(cat "$OUT")" = "$(model_ld "console=ttyS0 boot=encrypted root=/dev/sda snpctl.owner=$OWNERD snpctl.luks=$CB")" ] &&
                 pass "encrypt --config: measure's digest is the model's for that command line" ||
                 fail "encrypt --config: measure's digest is the model's for that command line" "$(cat "$OUT")"
+fi
+fi
+
+
+# --- disk info -----------------------------------------------------------------------------------
+# Each kind, checked against what made it (mkfs, cryptsetup, veritysetup, sfdisk), and garbage.
+if ! command -v mkfs.ext4 >/dev/null || [ -z "$vs" ]; then
+        echo "# skipped disk info checks: mkfs.ext4 or veritysetup missing"
+else
+mkroot "$T/i.img" 8
+FSUUID=$(blkid -o value -s UUID "$T/i.img" 2>/dev/null || python3 -c 'import sys')
+run "$S" disk info "$T/i.img"
+[ "$STATUS" = 0 ] && pass "info: a file system, exit 0" || fail "info: a file system, exit 0" "$(cat "$ERR")"
+expect_out "info: kind filesystem" '^kind +filesystem$'
+expect_out "info: type ext4" '^type +ext4$'
+[ -z "$FSUUID" ] || expect_out "info: the file system's UUID (as blkid says)" "^uuid +$FSUUID\$"
+grep -q '^verity' "$OUT" && fail "info: no verity tree on a plain image" || pass "info: no verity tree on a plain image"
+run "$S" disk verity --salt 00112233 "$T/i.img"
+IH=$(cat "$OUT")
+run "$S" disk info "$T/i.img"
+expect_out "info: the appended tree is found" "^verity +appended at offset $((8 << 20))\$"
+expect_out "info: its salt" '^verity salt +00112233$'
+expect_out "info: its data blocks" "^verity data +$(((8 << 20) / 4096))\$"
+expect_out "info: says the root hash is not stored" '^root hash +not stored'
+testcmd "info --root-hash: the right one, exit 0" 0 "$S" disk info --root-hash "$IH" "$T/i.img"
+expect_out "info --root-hash: matches" '^root hash +matches the data$'
+testcmd "info --root-hash: another root hash, exit 3" 3 "$S" disk info --root-hash "$(printf '%064d' 0)" "$T/i.img"
+expect_out "info --root-hash: does not match" '^root hash +does NOT match the data$'
+expect_err "info --root-hash: named" "does not match --root-hash"
+cp "$T/i.img" "$T/it.img"
+printf 'Z' | dd of="$T/it.img" bs=1 seek=$((4096 * 100 + 7)) conv=notrunc 2>/dev/null
+testcmd "info --root-hash: one changed data byte, exit 3" 3 "$S" disk info --root-hash "$IH" "$T/it.img"
+"$vs" verify "$T/it.img" "$T/it.img" --hash-offset=$((8 << 20)) "$IH" >/dev/null 2>&1 &&
+        fail "info --root-hash: veritysetup agrees the changed image fails" || pass "info --root-hash: veritysetup agrees the changed image fails"
+run "$S" disk info --json --root-hash "$IH" "$T/i.img"
+expect_out "info --json: kind" '"kind": "filesystem"'
+expect_out "info --json: verity where" '"where": "appended"'
+expect_out "info --json: root_hash_matches" '"root_hash_matches": true'
+mkroot "$T/i2.img" 8
+run "$S" disk verity --hash-file "$T/i2.hash" "$T/i2.img"
+I2H=$(cat "$OUT")
+run "$S" disk info "$T/i2.hash"
+expect_out "info: a hash file is a verity hash" '^kind +verity-hash$'
+expect_out "info: ... its superblock at 0" '^verity +superblock at offset 0$'
+testcmd "info --hash-file --root-hash: exit 0" 0 "$S" disk info --hash-file "$T/i2.hash" --root-hash "$I2H" "$T/i2.img"
+testcmd "info --hash-file with another image's data: exit 3" 3 "$S" disk info --hash-file "$T/i2.hash" --root-hash "$I2H" "$T/it.img"
+testcmd "info --root-hash without a tree: exit 3" 3 "$S" disk info --root-hash "$I2H" "$T/i2.img"
+expect_err "info --root-hash without a tree: named" "no dm-verity tree found"
+testcmd "info --hash-offset where there is none: exit 0, no tree" 0 "$S" disk info --hash-offset 4096 "$T/i2.img"
+
+run "$S" disk info "$T/e.img"
+expect_out "info: LUKS2" '^kind +luks2$'
+expect_out "info: LUKS2 cipher" '^cipher +aes-xts-plain64, 512-bit key$'
+expect_out "info: LUKS2 keyslots" '^keyslots +1$'
+expect_out "info: LUKS2 binding, as disk bind prints it" "^binding +$("$S" disk bind "$T/e.img")\$"
+run "$S" disk info "$T/null-seg.img"
+expect_out "info: a cipher_null header: refused" '^policy +refused \(no binding\)$'
+expect_out "info: ... the reason" '^reason +segment 0 uses cipher_null-ecb'
+grep -q '^binding' "$OUT" && fail "info: ... no binding" || pass "info: ... no binding"
+run "$S" disk info --json "$T/e.img"
+expect_out "info --json: luks binding" "\"binding\": \"$("$S" disk bind "$T/e.img")\""
+run "$S" disk info "$T/l1.img"
+expect_out "info: LUKS1 is named" '^kind +luks$'
+expect_out "info: LUKS1 refused" 'it is LUKS1, not LUKS2'
+
+# Garbage: random bytes, zeros, a short file, a truncated LUKS header, a hash file cut short.
+head -c $((1 << 20)) /dev/urandom >"$T/g1"
+: >"$T/g2"
+printf 'x' >"$T/g3"
+head -c 20000 "$T/e.img" >"$T/g4"
+head -c 5000 "$T/i2.hash" >"$T/g5"
+head -c $((3 << 20)) /dev/zero >"$T/g6"
+{ printf 'LUKS\xba\xbe\x00\x02'; head -c 70000 /dev/urandom; } >"$T/g7"
+for g in g1 g2 g3 g4 g5 g6 g7; do
+        run "$S" disk info "$T/$g"
+        case $STATUS in
+        0|1) pass "info: garbage $g: exit $STATUS" ;;
+        *) fail "info: garbage $g: exit 0 or 1" "exit $STATUS" "$(cat "$ERR")" ;;
+        esac
+done
+run "$S" disk info "$T/g1"
+expect_out "info: random bytes are unknown" '^kind +unknown$'
+testcmd "info: a missing file, exit 1" 1 "$S" disk info "$T/nosuch"
+testcmd "info: a folder, exit 1" 1 "$S" disk info "$T"
+testcmd "info: bad --root-hash is a usage error" 2 "$S" disk info --root-hash 1234 "$T/i.img"
+testcmd "info: bad --hash-offset is a usage error" 2 "$S" disk info --hash-offset 100 "$T/i.img"
+testcmd "info without an image" 2 "$S" disk info
+
+# A label with a control character is escaped.
+mkroot "$T/lab.img" 8
+if command -v e2label >/dev/null && e2label "$T/lab.img" "$(printf 'a\033[31mb')" 2>/dev/null; then
+        run "$S" disk info "$T/lab.img"
+        grep -q "$(printf '\033')" "$OUT" && fail "info: a label's escape character is not printed raw" ||
+                pass "info: a label's escape character is not printed raw"
+        expect_out "info: ... but escaped" 'label +a\\x1b\[31mb'
+fi
+
+# A partitioned disk (GPT, made with sfdisk): the partitions and what each holds; disk encrypt
+# --partition auto|N encrypts exactly the root partition's bytes; the same disk as qcow2.
+if command -v sfdisk >/dev/null; then
+        rm -f "$T/gpt.img"
+        truncate -s 64M "$T/gpt.img"
+        printf 'label: gpt\nstart=2048, size=8192, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name="EFI"\nstart=10240, size=100000, type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709, name="root"\n' |
+                sfdisk -q "$T/gpt.img" >/dev/null 2>&1
+        mkdir -p "$T/rootsrc"
+        mkfs.ext4 -q -F -d "$T/rootsrc" -E offset=$((10240 * 512)) "$T/gpt.img" 50000k >/dev/null 2>&1
+        GSUM=$(sha256sum <"$T/gpt.img")
+        run "$S" disk info "$T/gpt.img"
+        expect_out "info: a GPT disk" '^kind +partitioned \(gpt\)$'
+        expect_out "info: partition 2 at its start, its size" "^partition 2 +start $((10240 * 512)), $((100000 * 512)) bytes\$"
+        expect_out "info: ... the root type, named" '^  part type +4f68bce3-e8cd-4db1-96e7-fbcaf984b709 \(Linux root \(x86-64\)\)$'
+        expect_out "info: ... holding ext4" '^  type +ext4$'
+        run "$S" disk info --json "$T/gpt.img"
+        expect_out "info --json: partitions" '"partitions": \['
+        run "$S" disk encrypt --partition auto --key-file "$T/gp.key" "$T/gpt.img" "$T/gp.luks"
+        [ "$STATUS" = 0 ] && pass "encrypt --partition auto: exit 0" || fail "encrypt --partition auto: exit 0" "$(cat "$ERR")"
+        expect_err "encrypt --partition auto: picks partition 2" "partition 2 of '$T/gpt.img': $((100000 * 512)) bytes at $((10240 * 512))"
+        [ "$(sha256sum <"$T/gpt.img")" = "$GSUM" ] && pass "encrypt --partition: the disk is untouched" || fail "encrypt --partition: the disk is untouched"
+        dd if="$T/gpt.img" of="$T/gp.part" bs=512 skip=10240 count=100000 2>/dev/null
+        "$cs" luksDump -q --dump-volume-key --volume-key-file "$T/gp.vk" --key-file "$T/gp.key" "$T/gp.luks" >/dev/null 2>&1
+        python3 - "$T/gp.vk" "$T/gp.luks" "$T/gp.part" <<'PY' && pass "encrypt --partition: the data area decrypts to the partition" || fail "encrypt --partition: the data area decrypts to the partition"
+import sys
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+vk = open(sys.argv[1], "rb").read()
+c = open(sys.argv[2], "rb").read()[16 << 20:]
+p = open(sys.argv[3], "rb").read()
+assert len(c) == len(p), (len(c), len(p))
+for s in range(len(p) // 512):
+    d = Cipher(algorithms.AES(vk), modes.XTS(s.to_bytes(16, "little"))).decryptor()
+    assert d.update(c[s * 512:(s + 1) * 512]) + d.finalize() == p[s * 512:(s + 1) * 512], s
+PY
+        testcmd "encrypt --partition 2 (by number)" 0 "$S" disk encrypt --partition 2 --key-file "$T/gp2.key" "$T/gpt.img" "$T/gp2.luks"
+        testcmd "encrypt --partition 7: no such partition, exit 1" 1 "$S" disk encrypt --partition 7 --key-file "$T/gp3.key" "$T/gpt.img" "$T/gp3.luks"
+        expect_err "encrypt --partition 7: named" "'$T/gpt.img' has no partition 7"
+        testcmd "encrypt --partition auto on a file system image: exit 1" 1 "$S" disk encrypt --partition auto --key-file "$T/gp3.key" "$T/plain.img" "$T/gp3.luks"
+        testcmd "encrypt --partition x: usage error" 2 "$S" disk encrypt --partition x --key-file "$T/gp3.key" "$T/gpt.img" "$T/gp3.luks"
+        [ ! -e "$T/gp3.luks" ] && [ ! -e "$T/gp3.key" ] && pass "encrypt --partition: refusals write nothing" || fail "encrypt --partition: refusals write nothing"
+        if command -v qemu-img >/dev/null; then
+                qemu-img convert -f raw -O qcow2 "$T/gpt.img" "$T/gpt.qcow2"
+                QSUM=$(sha256sum <"$T/gpt.qcow2")
+                run "$S" disk info "$T/gpt.qcow2"
+                expect_out "info: qcow2" '^kind +qcow2$'
+                testcmd "encrypt --partition auto of a qcow2 disk" 0 "$S" disk encrypt --partition auto --key-file "$T/gq.key" "$T/gpt.qcow2" "$T/gq.luks"
+                "$cs" luksDump -q --dump-volume-key --volume-key-file "$T/gq.vk" --key-file "$T/gq.key" "$T/gq.luks" >/dev/null 2>&1
+                python3 - "$T/gq.vk" "$T/gq.luks" "$T/gp.part" <<'PY' && pass "encrypt qcow2: decrypts to the raw partition" || fail "encrypt qcow2: decrypts to the raw partition"
+import sys
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+vk = open(sys.argv[1], "rb").read()
+c = open(sys.argv[2], "rb").read()[16 << 20:]
+p = open(sys.argv[3], "rb").read()
+assert len(c) == len(p)
+for s in range(0, len(p) // 512, 61):
+    d = Cipher(algorithms.AES(vk), modes.XTS(s.to_bytes(16, "little"))).decryptor()
+    assert d.update(c[s * 512:(s + 1) * 512]) + d.finalize() == p[s * 512:(s + 1) * 512], s
+PY
+                [ "$(sha256sum <"$T/gpt.qcow2")" = "$QSUM" ] && pass "encrypt qcow2: the qcow2 is untouched" || fail "encrypt qcow2: the qcow2 is untouched"
+                [ -z "$(find "$T" -maxdepth 1 -name 'gq.*' ! -name gq.key ! -name gq.luks ! -name gq.vk)" ] &&
+                        pass "encrypt qcow2: no temporary raw image left" || fail "encrypt qcow2: no temporary raw image left"
+                (cd "$T" && qemu-img create -q -f qcow2 -b gpt.qcow2 -F qcow2 over.qcow2)
+                testcmd "encrypt: a qcow2 with a backing file is refused" 1 "$S" disk encrypt --partition auto --key-file "$T/go.key" "$T/over.qcow2" "$T/go.luks"
+                expect_err "encrypt: ... named" "names a backing file or an external data file"
+        else
+                echo "# skipped the qcow2 checks: qemu-img missing (Debian: qemu-utils)"
+        fi
+else
+        echo "# skipped the partitioned-disk checks: sfdisk missing (Debian: fdisk)"
 fi
 fi
 

@@ -27,6 +27,8 @@ mkdir -p "$C"
 echo "# making the Milan test chain"
 milan_chain
 rsa arkx; root ark-x arkx ARK-Milan             # a root that signed nothing here
+crl crl ark-m arkm 7777                         # the test ARK's CRL, listing another serial
+crl crl-asvk ark-m arkm 00                      # ... listing serial 0 (every test certificate)
 python3 "$SYN" new "$T/template.bin" milan 3    # measurement 22..22, policy 0x30000
 MEAS=$(printf '22%.0s' $(seq 48))
 # A printable secret, so that grep can look for it in every output.
@@ -205,6 +207,33 @@ owner table-cut "$PORT" "${TRUST[@]}" --measurement "$MEAS"
 [ "$STATUS" = 3 ] && grep -q "secret not sent: agent's certificates: certificate table" "$ERR" &&
         pass "agent's truncated table: exit 3, nothing sent" ||
         fail "agent's truncated table: exit 3, nothing sent" "$(cat "$ERR")"
+kill "$APID"
+# A VLEK-only table, as AWS hands it: the owner completes it with --ask (the test ASVK), or else
+# with the built-in ASVK, which did not sign a test VLEK.
+ec vlek
+issue asvk-m ask SEV-VLEK-Milan ark-m arkm
+issue vlek-m vlek SEV-VLEK asvk-m ask "$(spl Milan 3 0 20 209; echo 1.3.6.1.4.1.3704.1.5=ASN1:IA5STRING:test)"
+cp "$T/template.bin" "$T/template-vlek.bin"
+bset "$T/template-vlek.bin" 0x48 04000000                              # SIGNING_KEY = VLEK
+bset "$T/template-vlek.bin" 0x1A0 "$(printf '%0128d' 0)"               # no CHIP_ID
+python3 "$(dirname "$0")/cert-table.py" "$T/table-vlek.bin" vlek="$C/vlek-m.pem"
+agent table-vlek --sim-template "$T/template-vlek.bin" --sim-key "$C/vlek.key" --sim-certs "$T/table-vlek.bin"
+owner table-vlek-builtin "$PORT" "${TRUST[@]}" --measurement "$MEAS"
+[ "$STATUS" = 3 ] && grep -q 'secret not sent: ask-signed: expected ASK/ASVK signed by the ARK, got SEV-VLEK-Milan (built-in)' "$ERR" &&
+        pass "agent's VLEK-only table, built-in ASVK: exit 3, nothing sent" ||
+        fail "agent's VLEK-only table, built-in ASVK: exit 3, nothing sent" "exit $STATUS" "$(cat "$ERR")"
+owner table-vlek "$PORT" "${TRUST[@]}" --ask "$C/asvk-m.pem" --measurement "$MEAS" --crl "$C/crl.crl"
+[ "$STATUS" = 0 ] && grep -q '^  PASS  signing-key        VLEK$' "$OUT" &&
+        grep -q '^  PASS  revocation         not revoked' "$OUT" &&
+        pass "agent's VLEK-only table, --ask names the ASVK, --crl: delivered" ||
+        fail "agent's VLEK-only table, --ask names the ASVK, --crl: delivered" "exit $STATUS" "$(cat "$ERR")" "$(grep FAIL "$OUT")"
+wait_exit "$APID" 10; [ "$XS" = 0 ] && cmp -s "$T/got.table-vlek" "$T/secret" &&
+        pass "... the exact secret" || fail "... the exact secret"
+agent table-vlek-revoked --sim-template "$T/template-vlek.bin" --sim-key "$C/vlek.key" --sim-certs "$T/table-vlek.bin"
+owner table-vlek-revoked "$PORT" "${TRUST[@]}" --ask "$C/asvk-m.pem" --measurement "$MEAS" --crl "$C/crl-asvk.crl"
+[ "$STATUS" = 3 ] && grep -q 'secret not sent: revocation: .*got revoked: ASVK serial 0x0' "$ERR" &&
+        pass "agent's VLEK-only table, ASVK on the CRL: exit 3, nothing sent" ||
+        fail "agent's VLEK-only table, ASVK on the CRL: exit 3, nothing sent" "exit $STATUS" "$(cat "$ERR")"
 kill "$APID"
 CHAIN=(--ark "$C/ark-m.pem" --ask "$C/ask-m.pem" --vcek "$C/vcek-m.pem")
 

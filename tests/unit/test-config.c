@@ -8,6 +8,7 @@
 
 #include "base64.h"
 #include "cleanup.h"
+#include "cli.h"
 #include "config.h"
 #include "fileio.h"
 #include "le.h"
@@ -806,6 +807,67 @@ static bool in_field_names(const char *name) {
 }
 
 /* config_field_names lists every key the serialiser writes (and so the parser takes). */
+/* config_apply_options(): only the options given are laid over the config, whatever the
+ * order of the table; strings are copied, has_* set, kernel_cmdline recomputes cmdline; a row
+ * whose size is not its field's is refused. */
+struct opts {
+        const char *ovmf;
+        const char *cmdline;
+        unsigned vcpus;
+        uint64_t policy;
+        uint8_t host_data[32];
+        uint16_t wrong;
+};
+
+static void apply_options(void **state) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        char ovmf[] = "other.fd";
+        struct opts o = { .ovmf = ovmf, .cmdline = "quiet", .vcpus = 7, .policy = 0x70000,
+                          .host_data = { 1, 2, 3 } };
+        const struct config_option table[] = {
+                CONFIG_OPTION(CLI_OPT_BASE + 0, CONFIG_FIELD_OVMF_FILE, struct opts, ovmf),
+                CONFIG_OPTION(CLI_OPT_BASE + 1, CONFIG_FIELD_KERNEL_CMDLINE, struct opts, cmdline),
+                CONFIG_OPTION(CLI_OPT_BASE + 2, CONFIG_FIELD_VCPU_COUNT, struct opts, vcpus),
+                CONFIG_OPTION(CLI_OPT_BASE + 3, CONFIG_FIELD_GUEST_POLICY, struct opts, policy),
+                CONFIG_OPTION(CLI_OPT_BASE + 4, CONFIG_FIELD_HOST_DATA, struct opts, host_data),
+        };
+        const struct config_option bad[] = {
+                CONFIG_OPTION(CLI_OPT_BASE + 5, CONFIG_FIELD_VCPU_COUNT, struct opts, wrong),
+        };
+        struct cli_given given = { 0 };
+
+        (void) state;
+        assert_int_equal(config_new(&c), 0);
+        assert_int_equal(config_set_string(&c->ovmf_file, "OVMF.fd"), 0);
+        c->has_owner_key_digest = true;
+        memset(c->owner_key_digest, 0xab, sizeof(c->owner_key_digest));
+
+        /* Nothing given: nothing changes. */
+        assert_int_equal(config_apply_options(c, table, ELEMENTSOF(table), &given, &o), 0);
+        assert_string_equal(c->ovmf_file, "OVMF.fd");
+        assert_int_equal(c->vcpu_count, 1);
+        assert_int_equal(c->guest_policy, SNP_POLICY_DEFAULT);
+        assert_false(c->has_host_data);
+
+        cli_given_record(&given, CLI_OPT_BASE + 0);
+        cli_given_record(&given, CLI_OPT_BASE + 1);
+        cli_given_record(&given, CLI_OPT_BASE + 4);
+        assert_int_equal(config_apply_options(c, table, ELEMENTSOF(table), &given, &o), 0);
+        ovmf[0] = 'X';                  /* a copy, not the option's string */
+        assert_string_equal(c->ovmf_file, "other.fd");
+        assert_string_equal(c->kernel_cmdline, "quiet");
+        assert_non_null(c->cmdline);
+        assert_int_equal(strncmp(c->cmdline, "quiet " CONFIG_CMDLINE_OWNER "abab",
+                                 strlen("quiet " CONFIG_CMDLINE_OWNER "abab")), 0);
+        assert_int_equal(c->vcpu_count, 1);     /* not given */
+        assert_int_equal(c->guest_policy, SNP_POLICY_DEFAULT);
+        assert_true(c->has_host_data);
+        assert_int_equal(c->host_data[2], 3);
+
+        cli_given_record(&given, CLI_OPT_BASE + 5);
+        assert_int_equal(config_apply_options(c, bad, ELEMENTSOF(bad), &given, &o), -EINVAL);
+}
+
 static void field_names_complete(void **state) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
         struct json_object *o = NULL, *v;
@@ -889,6 +951,7 @@ int main(void) {
                 cmocka_unit_test(vcpu_signatures),
                 cmocka_unit_test(from_report),
                 cmocka_unit_test(set_path),
+                cmocka_unit_test(apply_options),
                 cmocka_unit_test(field_names_complete),
                 cmocka_unit_test(documented),
         };
