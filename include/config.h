@@ -310,7 +310,7 @@ enum config_field {
         CONFIG_FIELD_HOST_DATA,         /* uint8_t[SNP_HOST_DATA_SIZE] */
         CONFIG_FIELD_VMPL,              /* unsigned */
         CONFIG_FIELD_MIN_REPORT_VERSION,        /* unsigned */
-        _CONFIG_FIELD_MAX,
+        CONFIG_FIELD_COUNT,
 };
 
 /* One row of an applet's table: option key (see cli.h) -> field, and where its parsed value

@@ -557,7 +557,7 @@ static const struct {
         size_t size;
         bool string;
         size_t has;
-} option_fields[_CONFIG_FIELD_MAX] = {
+} option_fields[CONFIG_FIELD_COUNT] = {
 #define STRING(field, member) [field] = { offsetof(struct vm_config, member), sizeof(char *), true, 0 }
 #define VALUE_HAS(field, member, has) \
         [field] = { offsetof(struct vm_config, member), sizeof(((struct vm_config *) 0)->member), \
@@ -608,7 +608,7 @@ int config_apply_options(struct vm_config *c, const struct config_option *table,
                 void *dst;
                 int r;
 
-                if ((unsigned) o->field >= _CONFIG_FIELD_MAX ||
+                if ((unsigned) o->field >= CONFIG_FIELD_COUNT ||
                     o->size != option_fields[o->field].size)
                         return -EINVAL;
                 if (!cli_given(given, o->key))

@@ -252,7 +252,8 @@ static bool add_unique_u64(uint64_t *list, size_t *n, size_t max, uint64_t v) {
         return true;
 }
 
-static int build_chains(struct search *s, bool kernel_hashes_possible, char **ret_why) {
+/* The candidates with kernel hashes off (kh 0) or on (kh 1, the files hashed). */
+static int build_chains(struct search *s, int kh, bool kernel_hashes_possible, char **ret_why) {
         const struct measure_match_query *q = s->q;
         uint64_t sigs[MAX_SIGS], feats[MEASURE_MATCH_MAX_FEATURES];
         size_t n_sigs = 0, n_feats = 0;
@@ -285,56 +286,130 @@ static int build_chains(struct search *s, bool kernel_hashes_possible, char **re
                                 return -E2BIG;
         }
 
+        if (kh && (!q->p.kernel || !kernel_hashes_possible))
+                return 0;
+        if (q->p.kernel && q->fix_kernel_hashes && q->kernel_hashes != (bool) kh)
+                return 0;
         for (int svsm = 0; svsm <= 1; svsm++) {
-                if (svsm ? !q->p.svsm || (q->fix_svsm && !q->svsm_on) :
+                /* An SVSM guest measures no kernel (snp:svsm mode). */
+                if (svsm ? kh || !q->p.svsm || (q->fix_svsm && !q->svsm_on) :
                     q->p.svsm && q->fix_svsm && q->svsm_on)
                         continue;
                 for (int vmm = MEASURE_VMM_QEMU; vmm <= MEASURE_VMM_GCE; vmm++) {
+                        bool sig_measured = vmm == MEASURE_VMM_QEMU;
+
                         if ((q->fix_vmm && q->p.vmm != (enum measure_vmm) vmm) ||
                             (svsm && vmm != MEASURE_VMM_QEMU))
                                 continue;
-                        for (int kh = 0; kh <= 1; kh++) {
-                                bool sig_measured = vmm == MEASURE_VMM_QEMU;
+                        for (size_t si = 0; si < (sig_measured ? n_sigs : 1); si++)
+                                for (size_t fi = 0; fi < (svsm ? 1 : n_feats); fi++) {
+                                        struct measure_params p = s->base;
+                                        struct measure_match m = {
+                                                .vcpu_sig_measured = sig_measured,
+                                                .vcpu_sig = (uint32_t) sigs[si],
+                                                .vmm = (enum measure_vmm) vmm,
+                                                .guest_features_measured = !svsm,
+                                                .guest_features = svsm ?
+                                                        SNP_FEATURE_SNP_ACTIVE : feats[fi],
+                                                .kernel_hashes = kh,
+                                                .svsm = svsm,
+                                        };
 
-                                if (kh && (svsm || !q->p.kernel || !kernel_hashes_possible))
-                                        continue;
-                                if (q->p.kernel && q->fix_kernel_hashes &&
-                                    q->kernel_hashes != (bool) kh)
-                                        continue;
-                                for (size_t si = 0; si < (sig_measured ? n_sigs : 1); si++)
-                                        for (size_t fi = 0; fi < (svsm ? 1 : n_feats); fi++) {
-                                                struct measure_params p = s->base;
-                                                struct measure_match m = {
-                                                        .vcpu_sig_measured = sig_measured,
-                                                        .vcpu_sig = (uint32_t) sigs[si],
-                                                        .vmm = (enum measure_vmm) vmm,
-                                                        .guest_features_measured = !svsm,
-                                                        .guest_features = svsm ?
-                                                                SNP_FEATURE_SNP_ACTIVE : feats[fi],
-                                                        .kernel_hashes = kh,
-                                                        .svsm = svsm,
-                                                };
-
-                                                p.mode = svsm ? MEASURE_MODE_SNP_SVSM :
-                                                        MEASURE_MODE_SNP;
-                                                p.vcpus = 1;
-                                                p.vcpu_sig = m.vcpu_sig;
-                                                p.vmm = m.vmm;
-                                                p.guest_features = m.guest_features;
-                                                if (!kh)
-                                                        p.kernel = p.initrd = p.append = NULL;
-                                                if (!svsm) {
-                                                        p.svsm = NULL;
-                                                        p.vars_size = 0;
-                                                }
-                                                r = add_chain(s, &p, &m, ret_why);
-                                                if (r < 0)
-                                                        return r;
+                                        p.mode = svsm ? MEASURE_MODE_SNP_SVSM :
+                                                MEASURE_MODE_SNP;
+                                        p.vcpus = 1;
+                                        p.vcpu_sig = m.vcpu_sig;
+                                        p.vmm = m.vmm;
+                                        p.guest_features = m.guest_features;
+                                        if (!kh)
+                                                p.kernel = p.initrd = p.append = NULL;
+                                        if (!svsm) {
+                                                p.svsm = NULL;
+                                                p.vars_size = 0;
                                         }
-                        }
+                                        r = add_chain(s, &p, &m, ret_why);
+                                        if (r < 0)
+                                                return r;
+                                }
                 }
         }
         return 0;
+}
+
+/* The measure with the kernel, initrd and command line: on its own thread, so that their hashing
+ * overlaps the candidates that do not measure them (kernel-hashes=off). */
+struct file_pass {
+        struct measure_params p;
+        struct measure_result *res;
+        char *why;
+        int r;
+        pthread_t thread;
+        bool started;
+};
+
+static void *file_pass_thread(void *arg) {
+        struct file_pass *f = arg;
+
+        f->r = measure_compute(&f->p, &f->res, &f->why);
+        return NULL;
+}
+
+/* Runs the chains from index begin on, then counts them into res. */
+static int run_from(struct search *s, size_t begin, struct measure_match_result *res) {
+        int r = run_all(s->chains + begin, s->n_chains - begin, s->q->digest);
+
+        for (size_t i = begin; r >= 0 && i < s->n_chains; i++) {
+                const struct chain *c = &s->chains[i];
+
+                res->n_candidates += c->last >= c->first ? c->last - c->first + 1 : 0;
+                if (!c->hit)
+                        continue;
+                res->n_found++;
+                if (res->n_matches < MEASURE_MATCH_MAX) {
+                        res->matches[res->n_matches] = c->m;
+                        res->matches[res->n_matches++].vcpus = c->hit;
+                }
+        }
+        return r;
+}
+
+/* Both passes: kernel-hashes off while the files are hashed, then on. Always joins f. */
+static int search_passes(struct search *s, struct file_pass *f, struct measure_match_result *res,
+                         char **ret_why) {
+        const struct measure_match_query *q = s->q;
+        bool fixed_on = q->fix_kernel_hashes && q->kernel_hashes;
+        size_t begin;
+        int r;
+
+        if (f->started || f->p.kernel) {
+                if (!f->started)
+                        f->r = measure_compute(&f->p, &f->res, &f->why);      /* no thread */
+        }
+        r = build_chains(s, 0, false, ret_why);
+        if (r >= 0)
+                r = run_from(s, 0, res);
+        if (f->started)
+                pthread_join(f->thread, NULL);
+        if (r < 0 || !f->p.kernel)
+                return r;
+        if (f->r == -EBADMSG && !fixed_on)
+                return 0;       /* a firmware that cannot measure a kernel: kernel-hashes=off */
+        if (f->r < 0) {
+                if (ret_why && f->why)
+                        *ret_why = TAKE(f->why);
+                return f->r;
+        }
+        res->kernel_hashes_possible = true;
+        res->has_kernel_hashes = true;
+        memcpy(res->kernel_sha256, f->res->kernel_sha256, 32);
+        memcpy(res->initrd_sha256, f->res->initrd_sha256, 32);
+        memcpy(res->cmdline_sha256, f->res->cmdline_sha256, 32);
+        s->base.have_file_hashes = true;
+        memcpy(s->base.kernel_sha256, f->res->kernel_sha256, 32);
+        memcpy(s->base.initrd_sha256, f->res->initrd_sha256, 32);
+        begin = s->n_chains;
+        r = build_chains(s, 1, true, ret_why);
+        return r < 0 ? r : run_from(s, begin, res);
 }
 
 int measure_match_search(const struct measure_match_query *q, struct measure_match_result **ret,
@@ -343,6 +418,7 @@ int measure_match_search(const struct measure_match_query *q, struct measure_mat
         _cleanup_(ovmf_freep) struct ovmf_image *img = NULL;
         _cleanup_(measure_result_freep) struct measure_result *first = NULL;
         struct search s = { .q = q };
+        struct file_pass f = { .r = 0 };
         struct measure_params p;
         int r;
 
@@ -362,7 +438,7 @@ int measure_match_search(const struct measure_match_query *q, struct measure_mat
         if (r < 0)
                 return r;
 
-        /* One plain measure: the OVMF pages and the files, hashed once for the whole search. */
+        /* One plain measure without the kernel: the OVMF pages, hashed once for the search. */
         p = q->p;
         p.mode = MEASURE_MODE_SNP;
         p.ovmf_image = img;
@@ -371,62 +447,37 @@ int measure_match_search(const struct measure_match_query *q, struct measure_mat
         p.vars_size = 0;
         p.vcpu_sig_missing = false;
         p.have_ovmf_hash = p.have_file_hashes = false;
+        p.kernel = p.initrd = p.append = NULL;
         if (!(p.guest_features & SNP_FEATURE_SNP_ACTIVE))
                 p.guest_features = SNP_FEATURES_DEFAULT;
-        res->kernel_hashes_possible = p.kernel != NULL;
-        if (q->fix_kernel_hashes && !q->kernel_hashes)
-                p.kernel = p.initrd = p.append = NULL;
         r = measure_compute(&p, &first, ret_why);
-        if (r == -EBADMSG && p.kernel && !(q->fix_kernel_hashes && q->kernel_hashes)) {
-                /* A firmware that cannot measure a kernel: QEMU's default kernel-hashes=off. */
-                if (ret_why) {
-                        free(*ret_why);
-                        *ret_why = NULL;
-                }
-                res->kernel_hashes_possible = false;
-                p.kernel = p.initrd = p.append = NULL;
-                r = measure_compute(&p, &first, ret_why);
-        }
         if (r < 0)
                 return r;
-        if (!p.kernel)
-                res->kernel_hashes_possible = false;
-
         memcpy(res->ovmf_hash, first->ovmf_hash, sizeof(res->ovmf_hash));
-        if (first->has_kernel_hashes) {
-                res->has_kernel_hashes = true;
-                memcpy(res->kernel_sha256, first->kernel_sha256, 32);
-                memcpy(res->initrd_sha256, first->initrd_sha256, 32);
-                memcpy(res->cmdline_sha256, first->cmdline_sha256, 32);
-        }
         s.base = q->p;
         s.base.ovmf_image = img;
         s.base.have_ovmf_hash = true;
         memcpy(s.base.ovmf_hash, first->ovmf_hash, sizeof(s.base.ovmf_hash));
-        s.base.have_file_hashes = true;
-        memcpy(s.base.kernel_sha256, first->kernel_sha256, 32);
-        memcpy(s.base.initrd_sha256, first->initrd_sha256, 32);
+        s.base.have_file_hashes = false;
         s.base.progress = NULL;
         s.base.vcpu_sig_missing = false;
         /* AP reset EIP 0: the firmware cannot start more than one vCPU. */
         s.max_vcpus = first->ap_eip == 0 ? 1 : q->max_vcpus;
         res->max_vcpus = s.max_vcpus;
 
-        r = build_chains(&s, res->kernel_hashes_possible, ret_why);
-        if (r >= 0)
-                r = run_all(s.chains, s.n_chains, q->digest);
-        for (size_t i = 0; r >= 0 && i < s.n_chains; i++) {
-                const struct chain *c = &s.chains[i];
-
-                res->n_candidates += c->last >= c->first ? c->last - c->first + 1 : 0;
-                if (!c->hit)
-                        continue;
-                res->n_found++;
-                if (res->n_matches < MEASURE_MATCH_MAX) {
-                        res->matches[res->n_matches] = c->m;
-                        res->matches[res->n_matches++].vcpus = c->hit;
-                }
+        /* The files, once, while the candidates without them run. */
+        if (q->p.kernel && !(q->fix_kernel_hashes && !q->kernel_hashes)) {
+                f.p = p;
+                f.p.kernel = q->p.kernel;
+                f.p.initrd = q->p.initrd;
+                f.p.append = q->p.append;
+                f.p.have_ovmf_hash = true;
+                memcpy(f.p.ovmf_hash, first->ovmf_hash, sizeof(f.p.ovmf_hash));
+                f.started = pthread_create(&f.thread, NULL, file_pass_thread, &f) == 0;
         }
+        r = search_passes(&s, &f, res, ret_why);
+        measure_result_free(f.res);
+        free(f.why);
         free(s.chains);
         if (r < 0)
                 return r;
