@@ -10,11 +10,14 @@
 #include <stdint.h>
 
 #include "handshake.h"
+#include "hostkey.h"
 #include "provider.h"
 
 struct agent_config {
         struct provider provider;
+        bool no_secret;                 /* no owner key: the handshake's paths answer 404 */
         uint8_t owner_digest[HANDSHAKE_OWNER_DIGEST_SIZE];      /* the measured owner key */
+        const struct hostkey *ssh_key;  /* served on HOSTKEY_PATH when set */
         const char *exec_cmd;           /* run with /bin/sh -c, secret on stdin; NULL: stdout */
         unsigned timeout_s;             /* idle time allowed per connection (default 10) */
         /* When set (the fuzz harness), the secret goes here instead of exec_cmd or stdout;

@@ -11,6 +11,7 @@
 
 #include "crypto.h"
 #include "handshake.h"
+#include "hostkey.h"
 
 #define ATTEST_URL_TIMEOUT_DEFAULT 30   /* seconds per request when the caller gives 0 */
 
@@ -30,3 +31,11 @@ int attest_url_deliver(const char *url, unsigned timeout_s, const struct crypto_
                        const uint8_t nonce[HANDSHAKE_NONCE_SIZE],
                        const uint8_t agent_pub[HANDSHAKE_KEY_SIZE], const uint8_t *secret,
                        size_t size, char **ret_why);
+
+/* Sends the fresh nonce to the agent's SSH host key path (docs/protocol.md, "The SSH host key")
+ * and returns the key (*ret_key, hostkey_done() it) and the answer laid out as an attest answer,
+ * SHA-256(key blob) || report || certificates (hostkey_split_answer()), so that one path checks
+ * both. Errors as attest_url_fetch(); -EBADMSG also for a malformed key. */
+int attest_url_ssh_host_key(const char *url, unsigned timeout_s,
+                            const uint8_t nonce[HANDSHAKE_NONCE_SIZE], struct hostkey *ret_key,
+                            uint8_t **ret_resp, size_t *ret_size, char **ret_why);

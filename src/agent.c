@@ -36,7 +36,7 @@
 
 extern char **environ;
 
-enum { KIND_ATTEST = 1, KIND_SECRET };
+enum { KIND_ATTEST = 1, KIND_SECRET, KIND_SSH_KEY };
 
 struct session {
         bool active;
@@ -208,6 +208,40 @@ static enum MHD_Result handle_attest(struct agent *ag, struct MHD_Connection *mc
         return m;
 }
 
+/* The SSH host key and a fresh report binding it to the owner's nonce (docs/protocol.md, "The SSH
+ * host key"); no session: nothing follows. */
+static enum MHD_Result handle_ssh_key(struct agent *ag, struct MHD_Connection *mc,
+                                      struct conn *c) {
+        const struct hostkey *k = ag->cfg->ssh_key;
+        uint8_t rd[SNP_REPORT_DATA_SIZE], report[SNP_REPORT_SIZE];
+        _cleanup_(freep) uint8_t *certs = NULL, *answer = NULL;
+        size_t certs_size = 0, n = 0;
+        enum provider_kind used = ag->cfg->provider.kind;
+        enum MHD_Result m;
+        int r;
+
+        if (c->size != HANDSHAKE_NONCE_SIZE)
+                return fail(mc, c->peer, 400, "SSH host key request must be a 32-byte nonce\n");
+        r = hostkey_report_data(c->body, k->hash, rd);
+        if (r >= 0)
+                r = provider_get_report(&ag->cfg->provider, rd, report, &certs, &certs_size,
+                                        &used);
+        if (r >= 0)
+                r = hostkey_answer(k, report, certs_size <= HANDSHAKE_MAX_CERTS ? certs : NULL,
+                                   certs_size <= HANDSHAKE_MAX_CERTS ? certs_size : 0, &answer,
+                                   &n);
+        if (r < 0) {
+                log_notice("getting a report for the SSH host key (provider %s): %s",
+                           provider_name(used), strerror(-r));
+                return fail(mc, c->peer, 500, "could not get a report\n");
+        }
+        m = reply(mc, 200, answer, n, "application/octet-stream");
+        c->answered = true;
+        log_notice("SSH host key request from %s: %s key and report sent (provider %s)", c->peer,
+                   k->type, provider_name(used));
+        return m;
+}
+
 static int write_all(int fd, const uint8_t *p, size_t n) {
         while (n > 0) {
                 ssize_t k = write(fd, p, n);
@@ -341,8 +375,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
                 const char *cl;
                 char peer[INET6_ADDRSTRLEN + 8], m[16], u[96];
                 int kind = strcmp(url, HANDSHAKE_PATH_ATTEST) == 0 ? KIND_ATTEST :
-                           strcmp(url, HANDSHAKE_PATH_SECRET) == 0 ? KIND_SECRET : 0;
-                size_t max = kind == KIND_ATTEST ? HANDSHAKE_NONCE_SIZE : HANDSHAKE_SECRET_MAX;
+                           strcmp(url, HANDSHAKE_PATH_SECRET) == 0 ? KIND_SECRET :
+                           strcmp(url, HOSTKEY_PATH) == 0 ? KIND_SSH_KEY : 0;
+                size_t max = kind == KIND_SECRET ? HANDSHAKE_SECRET_MAX : HANDSHAKE_NONCE_SIZE;
                 uint64_t len;
 
                 peer_name(mc, peer, sizeof(peer));
@@ -352,6 +387,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
                 if (!kind)
                         return fail(mc, peer, 404, "unknown path (this agent speaks protocol "
                                     "version 2: " HANDSHAKE_PATH_ATTEST ")\n");
+                if (kind == KIND_SSH_KEY ? !ag->cfg->ssh_key : ag->cfg->no_secret)
+                        return fail(mc, peer, 404, kind == KIND_SSH_KEY ?
+                                    "this agent serves no SSH host key\n" :
+                                    "this agent takes no disk key (no owner key digest)\n");
                 if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
                         return fail(mc, peer, 405, "only POST\n");
                 cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
@@ -388,6 +427,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         }
         if (c->answered)
                 return MHD_YES;
+        if (c->kind == KIND_SSH_KEY)
+                return handle_ssh_key(ag, mc, c);
         return c->kind == KIND_ATTEST ? handle_attest(ag, mc, c) : handle_secret(ag, mc, c);
 }
 

@@ -4,16 +4,22 @@
 #include "applets.h"
 
 /* Sorted by name; a unit test keeps it so, and that it names the same applets as meson's
- * `applets` list. Every applet is built in. */
+ * `applets` list. snpctl has every applet; snpctl-guest (built with SNPCTL_GUEST, meson's
+ * `guest_applets`) only those the guest runs, so that it links nothing of the owner's side. */
+#ifdef SNPCTL_GUEST
+#define OWNER(...)
+#else
+#define OWNER(...) __VA_ARGS__
+#endif
 const struct applet applet_table[] = {
         { "attest-server", attest_server_main, "Guest agent: prove the VM to its owner, receive the disk key" },
-        { "attest-verify", attest_verify_main, "Verify attestation reports against AMD's chain and the VM" },
-        { "certs",         certs_main,         "Fetch a report's certificates from AMD, split a certificate table" },
-        { "config",        config_main,        "Write, check and show the VM description" },
+OWNER(  { "attest-verify", attest_verify_main, "Verify attestation reports against AMD's chain and the VM" },)
+OWNER(  { "certs",         certs_main,         "Fetch a report's certificates from AMD, split a certificate table" },)
+OWNER(  { "config",        config_main,        "Write, check and show the VM description" },)
         { "disk",          disk_main,          "Bind the guest to the owner's LUKS2 volume, check it" },
-        { "idblock",       idblock_main,       "Sign an ID block and ID auth structure, or check them" },
-        { "launch",        launch_main,        "Start the guest with QEMU, or print its command line" },
-        { "measure",       measure_main,       "Compute the expected launch digest" },
+OWNER(  { "idblock",       idblock_main,       "Sign an ID block and ID auth structure, or check them" },)
+OWNER(  { "launch",        launch_main,        "Start the guest with QEMU, or print its command line" },)
+OWNER(  { "measure",       measure_main,       "Compute the expected launch digest" },)
         { "report",        report_main,        "Decode an attestation report" },
         { NULL, NULL, NULL }
 };

@@ -51,6 +51,37 @@ int attest_url_fetch(const char *url, unsigned timeout_s,
         return 0;
 }
 
+int attest_url_ssh_host_key(const char *url, unsigned timeout_s,
+                            const uint8_t nonce[HANDSHAKE_NONCE_SIZE], struct hostkey *ret_key,
+                            uint8_t **ret_resp, size_t *ret_size, char **ret_why) {
+        _cleanup_(freep) uint8_t *resp = NULL;
+        size_t size = 0;
+        long status;
+        char text[128];
+        int r;
+
+        if (ret_why)
+                *ret_why = NULL;
+        r = http_post(url, HOSTKEY_PATH, nonce, HANDSHAKE_NONCE_SIZE, HOSTKEY_ANSWER_MAX,
+                      timeout_of(timeout_s), &status, &resp, &size);
+        if (r == -EINVAL)
+                return log_fail_why(ret_why, r, "bad --url '%s' (http://HOST:PORT)", url);
+        if (r == -EFBIG)
+                return log_fail_why(ret_why, -EBADMSG, "agent '%s' answered more than %d bytes",
+                                    url, HOSTKEY_ANSWER_MAX);
+        if (r < 0)
+                return log_fail_why(ret_why, r, "requesting the SSH host key from '%s': %s", url,
+                                    strerror(-r));
+        if (status != 200)
+                return log_fail_why(ret_why, -EPROTO, "agent '%s' answered HTTP %ld: %s", url,
+                                    status, agent_text(resp, size, text, sizeof(text)));
+        r = hostkey_split_answer(resp, size, ret_key, ret_resp, ret_size);
+        if (r == -EBADMSG)
+                return log_fail_why(ret_why, r, "agent '%s' answered %zu bytes, not an SSH host "
+                                    "key and a report", url, size);
+        return r;
+}
+
 int attest_url_deliver(const char *url, unsigned timeout_s, const struct crypto_key *owner_key,
                        const uint8_t nonce[HANDSHAKE_NONCE_SIZE],
                        const uint8_t agent_pub[HANDSHAKE_KEY_SIZE], const uint8_t *secret,

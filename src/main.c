@@ -12,7 +12,11 @@
 #include "log.h"
 #include "snpctl-version.h"
 
+#ifdef SNPCTL_GUEST
+const char *argp_program_version = "snpctl " SNPCTL_VERSION " (guest build)";
+#else
 const char *argp_program_version = "snpctl " SNPCTL_VERSION;
+#endif
 const char *argp_program_bug_address = NULL;
 
 static void list_applets(FILE *f) {
@@ -86,7 +90,8 @@ int main(int argc, char **argv) {
 
         argp_err_exit_status = SNPCTL_EXIT_USAGE;
 
-        if (strncmp(base, "snpctl-", 7) == 0)
+        /* snpctl-guest is the guest build's own name (the initramfs calls it snpctl). */
+        if (strncmp(base, "snpctl-", 7) == 0 && strcmp(base, "snpctl-guest") != 0)
                 return run_named(base + 7, argc - 1, argv + 1);
 
         alias = applet_find_alias(base);

@@ -3,7 +3,9 @@
  * attestation request with a fresh report binding the owner's nonce and a fresh agent key, then
  * accepts one secret sealed to that key and signed by the owner key of --owner-key-digest (which
  * the init takes from the measured kernel command line), and hands it to --exec's stdin or to
- * stdout (a pipe), never to disk. Exits 0 after one successful delivery. */
+ * stdout (a pipe), never to disk. Exits 0 after one successful delivery. With --ssh-host-key it
+ * also answers with the guest's SSH host key and a fresh report binding it to the owner's nonce;
+ * without --owner-key-digest it serves only that, until stopped. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,8 +16,11 @@
 
 #include "agent.h"
 #include "applets.h"
+#include "cleanup.h"
 #include "cli.h"
+#include "fileio.h"
 #include "hex.h"
+#include "hostkey.h"
 #include "log.h"
 #include "parse.h"
 #include "provider.h"
@@ -23,6 +28,7 @@
 struct attest_server_args {
         struct common_args common;
         const char *listen;
+        const char *ssh_host_key;
         bool has_owner;
         struct agent_config cfg;
 };
@@ -32,6 +38,7 @@ enum {
         OPT_EXEC,
         OPT_TIMEOUT,
         OPT_OWNER_KEY_DIGEST,
+        OPT_SSH_HOST_KEY,
 };
 
 static const struct argp_option attest_server_options[] = {
@@ -45,7 +52,13 @@ static const struct argp_option attest_server_options[] = {
                                                               "by the owner key with this "
                                                               "digest (96 hex digits, as "
                                                               "idblock keygen prints it; "
-                                                              "required)", 0 },
+                                                              "required unless "
+                                                              "--ssh-host-key)", 0 },
+        { "ssh-host-key", OPT_SSH_HOST_KEY, "FILE", 0, "Also serve this SSH public host key "
+                                                       "(the .pub file) with a fresh report "
+                                                       "binding it to the owner's nonce; "
+                                                       "without --owner-key-digest, serve only "
+                                                       "that, until stopped", 0 },
         { "timeout",      OPT_TIMEOUT,      "SECONDS", 0, "Idle time allowed per connection "
                                                           "(default: 10)", 0 },
         { 0 }
@@ -69,6 +82,7 @@ static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *st
                                    "SHA-384 key digest that snpctl idblock keygen prints)", arg);
                 a->has_owner = true;
                 break;
+        case OPT_SSH_HOST_KEY: a->ssh_host_key = arg; break;
         case OPT_TIMEOUT:
                 if (parse_uint(arg, 1, 3600, &u) < 0)
                         argp_error(state, "bad --timeout '%s' (1-3600 seconds)", arg);
@@ -79,14 +93,17 @@ static error_t attest_server_parse_opt(int key, char *arg, struct argp_state *st
                 break;
         case ARGP_KEY_END:
                 /* Without it, anyone who reaches the agent could hand the guest a key. */
-                if (!a->has_owner)
+                if (!a->has_owner && !a->ssh_host_key)
                         argp_error(state, "--owner-key-digest is required: the agent accepts a "
                                    "secret only from the owner key the guest was launched with");
+                a->cfg.no_secret = !a->has_owner;
+                if (!a->has_owner && a->cfg.exec_cmd)
+                        argp_error(state, "--exec needs --owner-key-digest");
                 if (a->cfg.exec_cmd && !*a->cfg.exec_cmd)
                         argp_error(state, "empty --exec");
                 /* Without --exec the secret goes to stdout: only to a pipe or socket, never to a
                  * terminal or a file on disk. */
-                if (!a->cfg.exec_cmd && (fstat(STDOUT_FILENO, &st) < 0 ||
+                if (a->has_owner && !a->cfg.exec_cmd && (fstat(STDOUT_FILENO, &st) < 0 ||
                                          !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))))
                         argp_error(state, "stdout is not a pipe: use --exec CMD, or pipe stdout "
                                    "into the program that takes the secret");
@@ -110,7 +127,10 @@ static const struct argp attest_server_argp = {
                "owner's nonce and a fresh X25519 key, then accepts one secret sealed to that key "
                "and signed by the owner key of --owner-key-digest, and hands it to --exec's stdin "
                "or to stdout. Requests not signed by the owner are refused and end nothing; the "
-               "agent keeps serving until one delivery succeeded.\v"
+               "agent keeps serving until one delivery succeeded. With --ssh-host-key it also "
+               "serves the guest's SSH host key with a fresh report binding it to the owner's "
+               "nonce (snpctl attest-verify --ssh-host-key-out); with that option alone it takes "
+               "no secret and serves until stopped.\v"
                "Exit status: 0 a secret was delivered, 1 could not start or stopped by a signal, "
                "2 usage.",
         .children = attest_server_children,
@@ -121,8 +141,26 @@ static const struct argp attest_server_argp = {
 static int run(struct attest_server_args *a) {
         const char *listen = a->listen ? a->listen : "0.0.0.0:7700";
         const char *colon = strrchr(listen, ':');
+        _cleanup_(freep) uint8_t *pub = NULL;
+        _cleanup_(hostkey_done) struct hostkey key = {};
+        size_t pub_size;
         uint16_t port = 0;
         int fd = -1, r;
+
+        /* Read once, at start: the init starts the agent before it leaves the initramfs. */
+        if (a->ssh_host_key) {
+                r = fileio_read_full(a->ssh_host_key, HOSTKEY_MAX_LINE, &pub, &pub_size);
+                if (r < 0)
+                        return log_errno(r == -EINVAL ? -EIO : r, "reading SSH host key '%s'",
+                                         a->ssh_host_key);
+                r = hostkey_from_pub((const char *) pub, pub_size, &key);
+                if (r < 0) {
+                        log_error("SSH host key '%s' is not one OpenSSH public key line "
+                                  "(TYPE BASE64 [COMMENT])", a->ssh_host_key);
+                        return r == -ENOMEM ? r : -EIO;
+                }
+                a->cfg.ssh_key = &key;
+        }
 
         /* No core dump may carry a secret to disk. */
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -134,8 +172,9 @@ static int run(struct attest_server_args *a) {
         }
         if (r < 0)
                 return log_errno(r, "listening on '%s'", listen);
-        log_notice("listening on %.*s:%u (provider %s)", (int) (colon - listen), listen, port,
-                   provider_name(a->cfg.provider.kind));
+        log_notice("listening on %.*s:%u (provider %s)%s%s", (int) (colon - listen), listen, port,
+                   provider_name(a->cfg.provider.kind), key.blob ? ", SSH host key " : "",
+                   key.blob ? key.type : "");
         r = agent_run(&a->cfg, fd);
         if (r == -EINTR) {
                 log_notice("stopped by a signal; no secret was delivered");

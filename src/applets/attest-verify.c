@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "fileio.h"
 #include "handshake.h"
+#include "hostkey.h"
 #include "hex.h"
 #include "idblock.h"
 #include "log.h"
@@ -47,6 +48,8 @@ struct attest_verify_args {
         bool has_owner_digest;          /* from the config */
         uint8_t owner_digest[HANDSHAKE_OWNER_DIGEST_SIZE];
         unsigned timeout_s;
+        const char *ssh_host_key_out, *ssh_address;     /* --url for the SSH host key */
+        bool force;
         unsigned jobs;                  /* --jobs; 0: one per CPU */
         bool explain;                   /* --explain: search a measurement mismatch */
         bool explainable;               /* the config's files gave the expected measurement */
@@ -77,6 +80,9 @@ enum {
         OPT_TIMEOUT,
         OPT_OWNER_KEY,
         OPT_OWNER_PASS,
+        OPT_SSH_HOST_KEY_OUT,
+        OPT_SSH_ADDRESS,
+        OPT_FORCE,
         OPT_JOBS,
         OPT_EXPLAIN,
         OPT_END,
@@ -115,7 +121,8 @@ static const struct argp_option attest_verify_options[] = {
         { "host-data",     OPT_HOST_DATA,   "HEX", 0, "HOST_DATA (32 bytes)", 2 },
         { "vmpl",          OPT_VMPL,        "N",   0, "VMPL of the request (0-3; with --url "
                                                       "the default is 0)", 2 },
-        { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA (64 bytes)", 2 },
+        { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA, 1 to 64 bytes, zero-padded "
+                                                      "to 64 (as report get takes it)", 2 },
         { "min-version",   OPT_MIN_VERSION, "N",   0, "Minimum report version", 2 },
         { "explain",       OPT_EXPLAIN,     NULL, 0, "When the measurement computed from --config "
           "differs from the report's: search the vCPU count and type, VMM, guest features and "
@@ -133,6 +140,17 @@ static const struct argp_option attest_verify_options[] = {
         { "owner-pass",    OPT_OWNER_PASS,  "SOURCE", 0, "Pass phrase of an encrypted owner key: "
                                                          "file:PATH or env:VAR (default: ask on "
                                                          "the terminal)", 3 },
+        { "ssh-host-key-out", OPT_SSH_HOST_KEY_OUT, "FILE", 0, "Instead of sending a secret: "
+                                                               "fetch the guest's SSH host key "
+                                                               "with a report binding it, and "
+                                                               "when every check passed write "
+                                                               "its known_hosts line to FILE", 3 },
+        { "ssh-address",   OPT_SSH_ADDRESS, "HOST[:PORT]", 0, "Address the guest's SSH server "
+                                                             "is reached at, for known_hosts "
+                                                             "(default: the host of --url, "
+                                                             "port 22)", 3 },
+        { "force",         OPT_FORCE,       NULL,  0, "Replace an existing --ssh-host-key-out "
+                                                      "file", 3 },
         { NULL, 0, NULL, 0, "Batches:", 4 },
         { "jobs",          OPT_JOBS,        "N",   0, "Reports verified at once, sharing each "
                                                       "verified chain (default: one per CPU)", 4 },
@@ -187,6 +205,9 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
         case OPT_SECRET_FILE: a->secret_file = arg; break;
         case OPT_OWNER_KEY: a->owner_key = arg; break;
         case OPT_OWNER_PASS: a->owner_pass = arg; break;
+        case OPT_SSH_HOST_KEY_OUT: a->ssh_host_key_out = arg; break;
+        case OPT_SSH_ADDRESS: a->ssh_address = arg; break;
+        case OPT_FORCE:     a->force = true; break;
         case OPT_JOBS:
                 if (parse_uint(arg, 1, 256, &u) < 0)
                         argp_error(state, "bad --jobs '%s' (1-256)", arg);
@@ -221,8 +242,18 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 hex_arg(state, "host-data", arg, x->host_data, 32, &x->has_host_data);
                 break;
         case OPT_REPORT_DATA:
-                hex_arg(state, "report-data", arg, x->report_data, 64, &x->has_report_data);
+        {
+                /* 1 to 64 bytes, zero-padded: the REPORT_DATA report get puts in a report. */
+                _cleanup_(freep) uint8_t *d = NULL;
+                size_t n = 0;
+
+                if (hex_decode(arg, &d, &n) < 0 || n == 0 || n > sizeof(x->report_data))
+                        argp_error(state, "bad --report-data '%s' (1 to 64 bytes in hex)", arg);
+                memset(x->report_data, 0, sizeof(x->report_data));
+                memcpy(x->report_data, d, n);
+                x->has_report_data = true;
                 break;
+        }
         case OPT_POLICY:
                 if (parse_u64(arg, &v) < 0)
                         argp_error(state, "bad --policy '%s'", arg);
@@ -295,16 +326,23 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 if (a->explain && !a->config)
                         argp_error(state, "--explain needs --config (it searches the config's "
                                    "files)");
-                if (!a->url && (a->secret_file || a->timeout_s || a->owner_key || a->owner_pass))
-                        argp_error(state, "--secret-file, --owner-key, --owner-pass and --timeout "
-                                   "need --url");
+                if (!a->url && (a->secret_file || a->timeout_s || a->owner_key || a->owner_pass ||
+                                a->ssh_host_key_out))
+                        argp_error(state, "--secret-file, --owner-key, --owner-pass, "
+                                   "--ssh-host-key-out and --timeout need --url");
+                if ((a->ssh_address || a->force) && !a->ssh_host_key_out)
+                        argp_error(state, "--ssh-address and --force need --ssh-host-key-out");
+                if (a->ssh_host_key_out && (a->secret_file || a->owner_key))
+                        argp_error(state, "--ssh-host-key-out fetches the SSH host key; it sends "
+                                   "no secret (--secret-file, --owner-key)");
                 if (a->url) {
                         if (a->n_reports > 0)
                                 argp_error(state, "--url takes the report from the agent, not "
                                            "from files");
-                        if (!a->secret_file)
-                                argp_error(state, "--url needs --secret-file");
-                        if (!a->owner_key)
+                        if (!a->secret_file && !a->ssh_host_key_out)
+                                argp_error(state, "--url needs --secret-file (or "
+                                           "--ssh-host-key-out)");
+                        if (!a->owner_key && !a->ssh_host_key_out)
                                 argp_error(state, "--url needs --owner-key: the guest accepts a "
                                            "secret only when the owner key it was launched with "
                                            "signed it");
@@ -779,13 +817,51 @@ static int log_why(int r, const char *why, const char *what) {
         return r;
 }
 
-/* The handshake: a fresh report from the agent, every check, then the secret. 1 verified and
- * delivered; 0 rejected, nothing sent; -errno could not finish. */
+/* The known_hosts line of a key whose report passed every check, for --ssh-address (default: the
+ * host of --url, port 22), written atomically, never over a file without --force. 0 or -errno
+ * (logged). */
+static int write_known_hosts(const struct attest_verify_args *a, const struct hostkey *k) {
+        _cleanup_(freep) char *line = NULL, *addr = NULL;
+        const char *h = strstr(a->url, "://");
+        int r;
+
+        if (a->ssh_address)
+                addr = strdup(a->ssh_address);
+        else {
+                h = h ? h + 3 : a->url;
+                addr = h[0] == '[' ? strndup(h, strcspn(h, "]") + 1) : strndup(h, strcspn(h, ":/"));
+        }
+        if (!addr)
+                return log_errno(-ENOMEM, "building the known_hosts line");
+        r = hostkey_known_hosts_line(addr, k, &line);
+        if (r == -EINVAL) {
+                log_error("bad SSH address '%s' (HOST, HOST:PORT or [IPV6]:PORT; give "
+                          "--ssh-address)", addr);
+                return r;
+        }
+        if (r < 0)
+                return log_errno(r, "building the known_hosts line");
+        r = fileio_write_atomic(a->ssh_host_key_out, line, strlen(line), 0644,
+                                a->force ? FILEIO_FORCE : 0);
+        if (r == -EEXIST) {
+                log_error("'%s' exists; use --force to replace it", a->ssh_host_key_out);
+                return r;
+        }
+        if (r < 0)
+                return log_errno(r, "writing '%s'", a->ssh_host_key_out);
+        return 0;
+}
+
+/* The handshake: a fresh report from the agent, every check, then the secret (or, with
+ * --ssh-host-key-out, the known_hosts line). 1 verified and delivered; 0 rejected, nothing sent;
+ * -errno could not finish. */
 static int run_url(struct attest_verify_args *a, const struct crypto_cert *trusted) {
         _cleanup_(json_object_putp) struct json_object *arr = NULL;
         _cleanup_(crypto_key_freep) struct crypto_key *owner_key = NULL;
         _cleanup_(freep) uint8_t *resp = NULL;
         _cleanup_(freep) char *url_why = NULL;
+        _cleanup_(hostkey_done) struct hostkey ssh_key = {};
+        char ssh_fp[HOSTKEY_FINGERPRINT_SIZE] = "?";
         struct cert_cache *cache = NULL;
         struct attest_result res;
         struct attest_chain *chain = NULL, *table_chain = NULL;
@@ -797,6 +873,8 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
 
         /* No core dump may carry the secret or the owner key to disk. */
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        if (a->ssh_host_key_out)
+                goto nonce;             /* no secret, no owner key */
         r = load_owner_key(a, &owner_key);
         if (r < 0)
                 goto out;
@@ -810,14 +888,20 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 log_errno(r, "reading secret '%s'", a->secret_file);
                 goto out;
         }
+nonce:
         r = crypto_random(nonce, sizeof(nonce));
         if (r < 0) {
                 log_errno(r, "making a nonce");
                 goto out;
         }
-        r = attest_url_fetch(a->url, a->timeout_s, nonce, &resp, &resp_size, &url_why);
+        /* The SSH host key answer comes laid out as an attest answer: SHA-256(key blob) first. */
+        r = a->ssh_host_key_out ?
+                attest_url_ssh_host_key(a->url, a->timeout_s, nonce, &ssh_key, &resp, &resp_size,
+                                        &url_why) :
+                attest_url_fetch(a->url, a->timeout_s, nonce, &resp, &resp_size, &url_why);
         if (r == -EBADMSG) {
-                log_error("%s; secret not sent", url_why ? url_why : "bad answer");
+                log_error("%s; %s", url_why ? url_why : "bad answer",
+                          a->ssh_host_key_out ? "nothing written" : "secret not sent");
                 r = 0;
                 goto out;
         }
@@ -826,7 +910,8 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 goto out;
         }
         /* The report must bind this nonce and this agent key (docs/protocol.md). */
-        r = handshake_report_data(nonce, resp, a->expect.report_data);
+        r = a->ssh_host_key_out ? hostkey_report_data(nonce, resp, a->expect.report_data) :
+                                  handshake_report_data(nonce, resp, a->expect.report_data);
         if (r < 0) {
                 log_errno(r, "hashing the report data");
                 goto out;
@@ -910,12 +995,17 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 print_table(a->url, &res, ok ? VERDICT_VERIFIED : VERDICT_REJECTED);
         if (!ok) {
                 f = attest_first_failure(&res);
-                log_error("secret not sent: %s: expected %s, got %s%s", f ? f->name : "?",
+                log_error("%s: %s: expected %s, got %s%s", a->ssh_host_key_out ?
+                          "SSH host key not trusted" : "secret not sent", f ? f->name : "?",
                           f ? f->expected : "", f ? f->actual : "",
                           f && strcmp(f->name, "report-data") == 0 ?
                           " (the report does not bind this nonce and agent key: replayed, or "
                           "the key was swapped in transit)" : "");
                 r = 0;
+        } else if (a->ssh_host_key_out) {
+                r = write_known_hosts(a, &ssh_key);
+                if (r >= 0)
+                        r = 1;
         } else {
                 free(TAKE(url_why));
                 r = attest_url_deliver(a->url, a->timeout_s, owner_key, nonce, resp, secret,
@@ -928,8 +1018,13 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
         if (arr) {
                 struct json_object *o = json_object_array_get_idx(arr, 0);
 
-                if (output_add_bool(o, "delivered", r == 1) < 0 || output_print_json(o) < 0)
+                if (output_add_bool(o, a->ssh_host_key_out ? "ssh_host_key_written" : "delivered",
+                                    r == 1) < 0 || output_print_json(o) < 0)
                         r = -EIO;
+        } else if (r == 1 && a->ssh_host_key_out) {
+                (void) hostkey_fingerprint(&ssh_key, ssh_fp);
+                printf("TRUSTED SSH host key %s %s of %s, written to %s\n", ssh_key.type, ssh_fp,
+                       a->url, a->ssh_host_key_out);
         } else if (r == 1)
                 printf("DELIVERED secret to %s\n", a->url);
         if (fflush(stdout) != 0)

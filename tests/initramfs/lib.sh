@@ -8,6 +8,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../cli/lib.sh"
 
 BUILDER=${SNPCTL_SOURCE_ROOT:?}/initramfs/build-initramfs
+# The guest build the initramfs packs (meson's snpctl-guest); the full snpctl when not set.
+GUEST=${SNPCTL_GUEST:-$SNPCTL}
 CACHE=${SNPCTL_KERNEL_CACHE:-$SNPCTL_SOURCE_ROOT/build/kernel-cache}
 
 # skip MESSAGE: the whole test is skipped (meson's status 77).
@@ -32,6 +34,23 @@ fetch_deb() {
                 fi
         ) 9>"$CACHE/.lock"
         for deb in "$CACHE/${pkg}_"*.deb; do
+                [ -f "$deb" ] && echo "$deb"
+        done | tail -n1
+}
+
+# fetch_pkg NAME: prints the .deb of package NAME, downloaded into the cache (apt-get download) when
+# missing; nothing when it cannot be had.
+fetch_pkg() {
+        local name=$1 deb
+        mkdir -p "$CACHE" || return 0
+        (
+                flock 9
+                set -- "$CACHE/${name}_"*.deb
+                if [ ! -f "$1" ]; then
+                        (cd "$CACHE" && apt-get download -q "$name" >/dev/null 2>&1) || true
+                fi
+        ) 9>"$CACHE/.lock"
+        for deb in "$CACHE/${name}_"*.deb; do
                 [ -f "$deb" ] && echo "$deb"
         done | tail -n1
 }

@@ -24,7 +24,7 @@ vmlinuz=$(ls "$tree"/boot/vmlinuz-* | head -n1)
 echo "# kernel: $vmlinuz"
 BOOT_TIMEOUT=${SNPCTL_BOOT_TIMEOUT:-300}
 
-testcmd "build the initramfs" 0 "$BUILDER" --snpctl "$SNPCTL" --kernel-deb "$deb" -o "$T/initramfs.cpio.gz"
+testcmd "build the initramfs" 0 "$BUILDER" --snpctl "$GUEST" --kernel-deb "$deb" -o "$T/initramfs.cpio.gz"
 grep ' bytes ' "$OUT" | sed 's/^/# /'
 [ -f "$T/initramfs.cpio.gz" ] || { finish; }
 

@@ -13,7 +13,24 @@ done
 PATH=$PATH:/usr/sbin:/sbin command -v cryptsetup >/dev/null ||
         skip "cryptsetup is not installed (Debian: cryptsetup-bin; scripts/install-deps)"
 
-B=("$BUILDER" --snpctl "$SNPCTL" --fast)
+B=("$BUILDER" --snpctl "$GUEST" --fast --boot normal)
+
+# The guest build: the guest's applets only, and nothing of the owner's side linked.
+if [ "$GUEST" != "$SNPCTL" ]; then
+        testcmd "snpctl-guest --help" 0 "$GUEST" --help
+        [ "$(sed -n '/^Applets:/,/^$/p' "$OUT" | awk 'NF { print $1 }' | tr '\n' ' ')" = "Applets: attest-server disk report " ] &&
+                pass "snpctl-guest has the guest applets only" || fail "snpctl-guest applets" "$(cat "$OUT")"
+        testcmd "snpctl-guest has no attest-verify" 2 "$GUEST" attest-verify --help
+        expect_err "unknown applet named" "unknown applet 'attest-verify'"
+        testcmd "snpctl-guest --version" 0 "$GUEST" --version
+        expect_out "guest build named" '^snpctl [0-9.]+ \(guest build\)$'
+        libs=$(ldd "$GUEST")
+        echo "$libs" | grep -Eq 'libcurl|libgssapi|libldap|libssh2|librtmp' &&
+                fail "snpctl-guest links none of the owner's libraries" "$libs" ||
+                pass "snpctl-guest links none of the owner's libraries (libcurl, Kerberos, LDAP, ...)"
+        ldd "$SNPCTL" | grep -q libcurl && pass "snpctl links libcurl (the owner side)" ||
+                fail "snpctl links libcurl"
+fi
 
 testcmd "--help" 0 "$BUILDER" --help
 expect_out "--help names ROOTFS_EXTRA_FILES" 'ROOTFS_EXTRA_FILES'
@@ -21,10 +38,10 @@ testcmd "unknown option is a usage error" 2 "$BUILDER" --bogus
 expect_err "unknown option named" "unknown option or argument '--bogus'"
 testcmd "--modules without a module tree" 2 "${B[@]}" --modules dm-crypt -o "$T/x.gz"
 testcmd "--kernel-deb and --modules-dir together" 2 "${B[@]}" --kernel-deb a.deb --modules-dir b -o "$T/x.gz"
-testcmd "missing snpctl binary" 1 "$BUILDER" --snpctl "$T/nope/snpctl" -o "$T/x.gz"
+testcmd "missing snpctl binary" 1 "$BUILDER" --boot normal --snpctl "$T/nope/snpctl" -o "$T/x.gz"
 expect_err "missing snpctl named" "'$T/nope/snpctl': no such file"
-testcmd "dynamic busybox refused" 1 "${B[@]}" --busybox "$SNPCTL" -o "$T/x.gz"
-expect_err "dynamic busybox named" "dynamically linked"
+testcmd "a --busybox that is not busybox refused" 1 "${B[@]}" --busybox "$GUEST" -o "$T/x.gz"
+expect_err "not a busybox named" "'$GUEST --list' failed: not a busybox"
 testcmd "missing output folder" 1 "${B[@]}" -o "$T/nope/x.gz"
 testcmd "missing kernel package" 1 "${B[@]}" --kernel-deb "$T/nope.deb" -o "$T/x.gz"
 expect_err "missing kernel package named" "'$T/nope.deb': no such file"
@@ -36,7 +53,25 @@ expect_err "non-module named" "'$T/notes.txt' is not a kernel module"
 testcmd "--add-file without a destination" 2 "${B[@]}" --add-file "$T/notes.txt" -o "$T/x.gz"
 testcmd "--add-file escaping the archive" 2 "${B[@]}" --add-file "$T/notes.txt:etc/../../x" -o "$T/x.gz"
 testcmd "--add-file of a missing file" 1 "${B[@]}" --add-file "$T/nope:etc/x" -o "$T/x.gz"
+testcmd "bad --boot mode" 2 "${B[@]}" --boot encrypted,secure -o "$T/x.gz"
+expect_err "bad mode named" "bad --boot mode 'secure'"
+testcmd "bad --compress" 2 "${B[@]}" --compress lz4 -o "$T/x.gz"
+# Without kernel modules the guest could not attest (sev-guest, tsm) nor open its disk: an error
+# at build time, not at boot.
+testcmd "no modules for boot=encrypted,verity" 1 "$BUILDER" --snpctl "$GUEST" --fast -o "$T/x.gz"
+expect_err "missing modules named" "no kernel modules given .*: sev-guest tsm dm-crypt virtio_net dm-verity, needed by boot=encrypted,verity"
+testcmd "no modules for boot=encrypted" 1 "$BUILDER" --snpctl "$GUEST" --fast --boot encrypted -o "$T/x.gz"
+expect_err "missing modules of one mode named" ": sev-guest tsm dm-crypt virtio_net, needed by boot=encrypted "
+# Relative paths: from the current folder, or --base-dir.
+(cd "$T" && ROOTFS_EXTRA_FILES="nope.ko" "${B[@]}" -o x.gz) >"$OUT" 2>"$ERR"
+[ $? = 1 ] && grep -q "ROOTFS_EXTRA_FILES: 'nope.ko': no such file (relative paths are taken from $T;" "$ERR" &&
+        pass "a relative ROOTFS_EXTRA_FILES path is taken from the current folder, and the error says so" ||
+        fail "relative ROOTFS_EXTRA_FILES" "$(cat "$ERR")"
 [ ! -e "$T/x.gz" ] && pass "no output after failures" || fail "a failed build left $T/x.gz"
+testcmd "no modules, --allow-missing-modules" 0 "$BUILDER" --snpctl "$GUEST" --fast --allow-missing-modules -q -o "$T/allow.gz"
+expect_err "the missing modules are still named" "warning: no kernel modules given .*: sev-guest tsm .*building anyway \(--allow-missing-modules\)"
+gzip -dc "$T/allow.gz" | cpio --quiet -i --to-stdout '*etc/snpctl/initramfs.conf' 2>/dev/null | grep -q '^modules_missing=sev-guest tsm dm-crypt virtio_net dm-verity$' &&
+        pass "initramfs.conf records the missing modules" || fail "initramfs.conf records the missing modules"
 
 # A build without kernel modules (the kernel has them built in, or none are wanted).
 SOURCE_DATE_EPOCH=1700000000 testcmd "build without modules" 0 "${B[@]}" -o "$T/a.cpio.gz" \
@@ -71,7 +106,7 @@ grep -Eq '^-rwxr-xr-x +[0-9]+ +root +root .* init$' "$T/listv" && pass "init is 
         fail "init mode/owner" "$(grep ' init$' "$T/listv")"
 grep -Ev ' root +root ' "$T/listv" | grep -q . && fail "entries not owned by root" || pass "all entries owned by root"
 missing=
-for bin in "$SNPCTL" "$(PATH=$PATH:/usr/sbin:/sbin command -v cryptsetup)"; do
+for bin in "$GUEST" "$(PATH=$PATH:/usr/sbin:/sbin command -v cryptsetup)"; do
         for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
                 grep -qx "${lib#/}" "$T/list" || missing+=" $lib"
         done
@@ -79,9 +114,34 @@ done
 [ -z "$missing" ] && pass "every library ldd names is in the archive" || fail "libraries missing:$missing"
 
 cpio_extract "$T/a.cpio.gz" "$T/x"
+# Other compressors: the same content.
+for c in xz zstd; do
+        command -v "$c" >/dev/null || { echo "# $c not installed: --compress $c not run"; continue; }
+        SOURCE_DATE_EPOCH=1700000000 testcmd "--compress $c" 0 "${B[@]}" --compress "$c" -o "$T/a.cpio.$c" \
+                --add-file "$T/notes.txt:/etc/snpctl/notes.txt"
+        expect_out "--compress $c: size reported" "^$T/a.cpio.$c: [0-9]+ bytes \([0-9]+ KiB $c;"
+        [ "$("$c" -dc "$T/a.cpio.$c" | sha256sum)" = "$(gzip -dc "$T/a.cpio.gz" | sha256sum)" ] &&
+                pass "--compress $c: the same cpio archive inside" || fail "--compress $c: archive differs"
+done
+[ "$(xz -l "$T/a.cpio.xz" 2>/dev/null | awk '/^ *1 /{print $NF}')" = "CRC32" ] || xz -lvv "$T/a.cpio.xz" 2>/dev/null | grep -q 'CRC32' &&
+        pass "xz archive uses CRC32 checks (the kernel's decoder)" || fail "xz check type" "$(xz -lvv "$T/a.cpio.xz" 2>&1 | head)"
+
+# Installed (meson install): the builder reached through a link finds the init, the DHCP hook and
+# snpctl-guest beside its real file.
+if [ "$GUEST" != "$SNPCTL" ]; then
+        mkdir -p "$T/inst/libexec/snpctl" "$T/inst/bin"
+        cp "$BUILDER" "$SNPCTL_SOURCE_ROOT/initramfs/init" "$SNPCTL_SOURCE_ROOT/initramfs/udhcpc.script" \
+                "$GUEST" "$T/inst/libexec/snpctl/"
+        ln -s ../libexec/snpctl/build-initramfs "$T/inst/bin/snpctl-build-initramfs"
+        testcmd "installed builder through its link" 0 env PATH=/usr/bin:/bin "$T/inst/bin/snpctl-build-initramfs" \
+                --fast --boot normal -o "$T/inst.gz"
+        gzip -dc "$T/inst.gz" | cpio --quiet -i --to-stdout '*etc/snpctl/initramfs.conf' 2>/dev/null | grep -q 'guest build' &&
+                pass "installed builder packs snpctl-guest by default" || fail "installed builder packs snpctl-guest by default"
+fi
+
 if [ "$(id -u)" -eq 0 ] && chroot "$T/x" /bin/busybox true 2>/dev/null; then
         testcmd "init parses (busybox sh -n)" 0 chroot "$T/x" /bin/sh -n /init
-        if ldd "$SNPCTL" | grep -q libasan; then
+        if ldd "$GUEST" | grep -q libasan; then
                 echo "# sanitizer build: snpctl not run chrooted (ASan needs /proc)"
         else
                 testcmd "snpctl runs inside the archive" 0 chroot "$T/x" /bin/snpctl --version
