@@ -387,6 +387,11 @@ cat "$C/crl-ok.crl.pem" "$C/crl-ask.crl.pem" >"$T/two.crl"
 testcmd "two CRLs in one PEM file: exit 1" 1 V "${CR[@]}" --crl "$T/two.crl" "$R/m3.bin"
 testcmd "a missing CRL file: exit 1" 1 V "${CR[@]}" --crl "$T/nosuch.crl" "$R/m3.bin"
 expect_err "... naming it" "reading CRL '$T/nosuch.crl'"
+testcmd "--url with a file that is no CRL: exit 1" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" \
+        --owner-key "$T/owner.pem" --measurement "$MZ" --min-tcb none --crl "$T/garbage.crl"
+expect_err "... naming it" "reading CRL '$T/garbage.crl'"
+grep -q "requesting a report" "$ERR" && fail "... before contacting the agent" "$(cat "$ERR")" ||
+        pass "... before contacting the agent"
 
 # --- certificates from a folder, batches, JSON, exit statuses -----------------------------------
 mkdir -p "$T/certs" "$T/batch"
