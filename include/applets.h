@@ -30,6 +30,7 @@ const struct applet_alias *applet_find_alias(const char *name);
 /* Each applet's entry point, defined in src/applets/<name>.c. */
 int attest_server_main(int argc, char **argv);
 int attest_verify_main(int argc, char **argv);
+int certs_main(int argc, char **argv);
 int config_main(int argc, char **argv);
 int disk_main(int argc, char **argv);
 int idblock_main(int argc, char **argv);

@@ -40,6 +40,28 @@ enum {
         ATTEST_TCB_CURRENT   = 1 << 3,
 };
 
+#define ATTEST_MAX_ACCEPTED 16
+#define ATTEST_MAX_CHIP_IDS 256
+#define ATTEST_LABEL_SIZE 33
+
+/* Roll-forward policies (docs/config.md): values accepted besides the one expected value, so a
+ * fleet can accept two images, keys or hosts while it upgrades. A check passes on any of them and
+ * names the entry that matched. */
+struct attest_accepted {
+        size_t n_measurements;          /* besides has_measurement's; with has_measurement false
+                                         * these alone are accepted */
+        char measurement_labels[ATTEST_MAX_ACCEPTED][ATTEST_LABEL_SIZE];
+        uint8_t measurements[ATTEST_MAX_ACCEPTED][48];
+        size_t n_id_key_digests;
+        uint8_t id_key_digests[ATTEST_MAX_ACCEPTED][48];
+        size_t n_author_key_digests;
+        uint8_t author_key_digests[ATTEST_MAX_ACCEPTED][48];
+        bool has_min_firmware;          /* COMMITTED firmware version at least this */
+        struct snp_fw_version min_firmware;
+        size_t n_chip_ids;              /* CHIP_ID allow-list (0: any chip) */
+        uint8_t chip_ids[ATTEST_MAX_CHIP_IDS][64];
+};
+
 /* Expected values; each has_* enables one check. Filled from flags, or from a VM config with
  * attest_expect_from_config() (the options laid over it) and then the expectations a config
  * cannot hold (a given measurement, report data, --allow-debug, a --min-tcb in its own layout). */
@@ -80,6 +102,7 @@ struct attest_expect {
         enum snp_generation generation; /* also the TCB layout when the chain names none */
         bool has_signer;
         unsigned signer;                /* enum snp_signer that must have signed */
+        struct attest_accepted accepted;        /* from a config only */
 };
 
 /* True when any VM check is requested. */

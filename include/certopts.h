@@ -12,6 +12,7 @@
 
 #include "attest.h"
 #include "crypto.h"
+#include "snp-abi.h"
 
 struct cert_args {
         const char *certs;              /* --certs DIR */
@@ -22,12 +23,24 @@ struct cert_args {
         bool require_crl;               /* --require-crl (or the config's require_crl) */
         bool has_at;
         time_t at;                      /* --at TIME; else the current time */
+        /* AMD's key server (kds.h): --fetch completes the chain and CRL from the cache, fetching
+         * what it lacks; --offline from the cache alone. */
+        bool fetch, offline;
+        const char *kds_url, *cache_dir;
+        enum snp_generation product;    /* --product: for version 2 reports */
+        unsigned kds_timeout, kds_wait; /* seconds */
 };
 
 /* The argp child for --certs, --ark, --ask (--asvk), --vcek, --vlek, --cert-table, --trust-ark,
- * --crl, --require-crl and --at; its input is a struct cert_args. --vcek with --vlek, and
- * --cert-table with --certs, --vcek or --vlek, are usage errors. */
+ * --crl, --require-crl, --at, --fetch and (its child kds_argp) the key server's options; its
+ * input is a struct cert_args. --vcek with --vlek, --cert-table with --certs, --vcek or --vlek,
+ * --fetch with --offline, and a key server option without --fetch or --offline are usage
+ * errors. */
 extern const struct argp cert_argp;
+
+/* The key server's options alone (--offline, --kds-url, --cache-dir, --product, --kds-timeout,
+ * --kds-wait), for applets that always use it (certs fetch); input: a struct cert_args. */
+extern const struct argp kds_argp;
 
 /* Parses --at: "2025-04-01" (midnight UTC) or "2025-04-01T12:00:00Z", nothing else. 0 or
  * -EINVAL. */
@@ -66,3 +79,22 @@ int cert_chain_for_report(const struct cert_args *a, const char *label, unsigned
 int cert_chain_from_table(const struct cert_args *a, const uint8_t *table, size_t size,
                           const char *label, const struct crypto_cert *trusted,
                           struct attest_chain **ret, char **ret_why);
+
+/* With --fetch or --offline: *ret becomes a copy of a whose missing VCEK and CRL (a file named by
+ * a flag or found in --certs DIR counts as there; a --cert-table holds the leaf) are files of the
+ * KDS cache for the report of size bytes at report, fetched into it when missing (not with
+ * --offline). A missing ARK or ASK/ASVK is left to the built-in ones (cert_chain_for_report()),
+ * and fetched only when snpctl has none for the product or --trust-ark names another root. The
+ * product is the report's CPUID (v3+), else --product, else the given certificate's productName,
+ * else tried in turn (Turin for a CHIP_ID with bytes 8-63 zero, else Milan then Genoa). A VLEK
+ * cannot be fetched (AMD gives VLEKs to cloud providers only); its chain can. A CRL the server
+ * does not have (404) or, offline, the cache lacks leaves crl NULL. The KDS client and the path
+ * strings live in *cache, so one client serves a whole batch. Without --fetch or --offline,
+ * *ret = *a. 0; -errno with *ret_why (malloc'd, may be NULL on -ENOMEM) naming the certificate
+ * and URL: -ENOENT when the server or, offline, the cache has none, -EPROTO for an answer that is
+ * not what was asked for, -EBUSY, -ETIMEDOUT and others of the transfer. */
+int cert_args_fetch(const struct cert_args *a, const void *report, size_t size,
+                    struct cert_cache **cache, struct cert_args *ret, char **ret_why);
+
+/* HTTP requests the KDS client of cache made (0 without one). */
+unsigned cert_cache_kds_requests(const struct cert_cache *cache);

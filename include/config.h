@@ -21,6 +21,16 @@ struct json_object;
 #define CONFIG_MAX_FORWARDS 256
 #define CONFIG_MAX_PROBLEMS 100         /* listed; more are counted, not listed */
 #define CONFIG_DIGEST_SIZE 48           /* SHA-384: launch digest, key digests */
+#define CONFIG_MAX_ACCEPTED 16          /* measurements, id/author key digests each */
+#define CONFIG_MAX_CHIP_IDS 256
+#define CONFIG_LABEL_MAX 32             /* a measurement's label: 1..32 of [A-Za-z0-9._-] */
+#define CONFIG_CHIP_ID_SIZE 64
+
+/* One accepted launch digest of a roll-forward policy ("measurements"). */
+struct config_measurement {
+        char label[CONFIG_LABEL_MAX + 1];
+        uint8_t digest[CONFIG_DIGEST_SIZE];
+};
 
 enum config_signer {
         CONFIG_SIGNER_VCEK = 0,         /* default */
@@ -103,6 +113,18 @@ struct vm_config {
         enum config_signer signer;
         unsigned min_report_version;    /* 2..5, default 2 */
         bool require_crl;               /* a checked CRL is required (attest-verify) */
+        /* Roll-forward policies (checks only): values accepted besides the computed
+         * measurement and id/author_key_digest; each list empty when absent. */
+        struct config_measurement *measurements;
+        size_t n_measurements;
+        uint8_t (*id_key_digests)[CONFIG_DIGEST_SIZE];
+        size_t n_id_key_digests;
+        uint8_t (*author_key_digests)[CONFIG_DIGEST_SIZE];
+        size_t n_author_key_digests;
+        bool has_min_firmware_version;  /* COMMITTED firmware version floor */
+        uint8_t min_firmware_version[3];        /* major, minor, build */
+        uint8_t (*chip_ids)[CONFIG_CHIP_ID_SIZE];       /* CHIP_ID allow-list; empty: any */
+        size_t n_chip_ids;
 
         /* Only the QEMU command line. */
         char *qemu_binary;              /* default "qemu-system-x86_64" (PATH lookup); resolved
@@ -248,8 +270,11 @@ int config_measure_digest(const struct vm_config *c, const struct measure_params
  * A struct vm_config is the one description of a launch. measure, launch, idblock and
  * attest-verify load it from --config, lay the options given on the command line over it with
  * config_apply_options(), and read their parameters from the result (config_measure_params(),
- * config_expected_digest(), attest_expect_from_config(), launch's QEMU line), so its launch
- * digest is computed once per run and kept in it. The argp parser stays the only place that
+ * config_expected_digest(), attest_expect_from_config(), launch's QEMU line); its launch digest
+ * is kept in it, so a run measures one set of boot files once (launch measures again only when
+ * its options change a measured input: config_load() judged the config as written, its ID block
+ * against its own digest). The options were checked by the parser, the config's values by
+ * config_load() (idblock checks the result again). The argp parser stays the only place that
  * parses an option: it leaves the value in the applet's own arguments and records the key
  * (struct cli_given, whatever the spelling). A table per applet names, for each option key, the
  * config field it overrides and where the parsed value is; one generic copy does the rest, so
@@ -309,6 +334,14 @@ struct cli_given;
 int config_apply_options(struct vm_config *c, const struct config_option *table, size_t n,
                          const struct cli_given *given, const void *args);
 
+/* An applet's --config: config_load() of path with flags, every problem logged
+ * (config_log_problems()) and a read error logged naming the file, then config_apply_options()
+ * of table (NULL: none). 0 and a new config in *ret; -EINVAL (bad config, logged); -errno
+ * (logged). */
+int config_load_with_options(const char *path, unsigned flags, const struct config_option *table,
+                             size_t n, const struct cli_given *given, const void *args,
+                             struct vm_config **ret);
+
 /* What config_fill_from_report() filled in. */
 enum {
         CONFIG_FILLED_CPU_FAMILY = 1 << 0,      /* only reports v3+ name the CPU */
@@ -344,3 +377,17 @@ int config_vcpu_sig_from_type(const char *type, uint32_t *ret_sig);
 /* The field names the parser knows, dotted for nested ones ("min_committed_tcb.fmc",
  * "disks[].file"), terminated by NULL; a test checks docs/config.md names each one. */
 extern const char *const config_field_names[];
+
+/* Sets the top-level string member key of the config file at path to value (NULL: JSON null),
+ * keeping every other member as written, in its order (src/config-edit.c). The edited text is
+ * loaded as config_load_string() does with flags (problems appended); then, with write, it
+ * replaces the file atomically, with the same mode (a symbolic link is followed). Without
+ * write it is only checked (to refuse early, before the work whose result goes in). ret (may
+ * be NULL) gets the edited config. -EINVAL: the file is not a JSON object, or the edited config
+ * has an error (see problems); -errno of the files; -ENOMEM. */
+int config_edit_string(const char *path, const char *key, const char *value, bool write,
+                       unsigned flags, struct config_problems *problems, struct vm_config **ret);
+
+/* The top-level string member key of the config file at path as written (a copy; NULL when
+ * absent or null). -EINVAL when the file is not a JSON object or the member not a string. */
+int config_read_string(const char *path, const char *key, char **ret);

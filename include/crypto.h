@@ -52,6 +52,9 @@ struct crypto_hash_ctx *crypto_hash_new(enum crypto_hash alg);
 int crypto_hash_update(struct crypto_hash_ctx *ctx, const void *data, size_t size);
 int crypto_hash_final(struct crypto_hash_ctx *ctx, uint8_t *out);
 void crypto_hash_free(struct crypto_hash_ctx *ctx);
+/* Starts a new digest of the same algorithm on ctx (after final, or to drop what was hashed), so
+ * that a loop of many small digests reuses one context. 0 or -EIO. */
+int crypto_hash_reset(struct crypto_hash_ctx *ctx);
 DEFINE_FREEP(struct crypto_hash_ctx, crypto_hash_free);
 
 /* ---- Random ---- */
@@ -107,6 +110,21 @@ int crypto_cert_ext_raw(const struct crypto_cert *cert, const char *oid, uint8_t
                         size_t *ret_size);
 int crypto_cert_ext_uint(const struct crypto_cert *cert, const char *oid, uint64_t *ret);
 int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **ret);
+
+/* The certificate's notAfter as Unix time. -EBADMSG when it cannot be read. */
+int crypto_cert_not_after(const struct crypto_cert *cert, int64_t *ret);
+
+/* The certificate in PEM, a new NUL-terminated string of *ret_size bytes. -EIO, -ENOMEM. */
+int crypto_cert_to_pem(const struct crypto_cert *cert, char **ret_pem, size_t *ret_size);
+
+/* Every CERTIFICATE block of PEM text (KDS's cert_chain: ASK/ASVK, then ARK) into ret[0..*ret_n),
+ * at most n; the caller frees each. -EBADMSG when the text holds none or more than n, -ENOMEM. */
+int crypto_certs_from_pem(const void *data, size_t size, struct crypto_cert **ret, size_t n,
+                          size_t *ret_n);
+
+/* The nextUpdate of a CRL (DER, or one PEM block) as Unix time; nothing is verified here.
+ * -EBADMSG when the bytes are not one CRL, -ENOENT when it has no nextUpdate. */
+int crypto_crl_next_update(const void *data, size_t size, int64_t *ret);
 
 /* ---- Keys and SEV signatures ----
  * SEV structures store r, s and the public point's x and y as 72-byte little-endian, zero-padded

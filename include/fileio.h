@@ -10,6 +10,7 @@
 
 enum {
         FILEIO_FORCE = 1 << 0,          /* replace an existing file */
+        FILEIO_SECRET = 1 << 1,         /* a private key: never under a temporary name */
 };
 
 /* Reads the whole of path (a regular file or a stream such as /dev/stdin) into a new buffer with
@@ -40,7 +41,11 @@ int fileio_size(const char *path, uint64_t *ret_size);
 /* Writes size bytes atomically to path with the given mode. Without FILEIO_FORCE an existing
  * path is left alone and -EEXIST returned. -errno of the system calls; on any error no file is
  * left behind. The data is written into a file without a name (O_TMPFILE) that gets its name
- * only when complete, so a process killed while writing leaves nothing, a secret included. */
+ * only when complete, so a process killed while writing leaves nothing, a secret included.
+ * Where the file system has no O_TMPFILE the data is written under "PATH.XXXXXX", or, with
+ * FILEIO_SECRET, under PATH itself (-EOPNOTSUPP with FILEIO_FORCE: a secret is never under
+ * another name), and SIGINT, SIGTERM and SIGHUP remove that name before they end the process
+ * (when their action was the default one); SIGKILL leaves it. */
 int fileio_write_atomic(const char *path, const void *data, size_t size, mode_t mode,
                         unsigned flags);
 
@@ -54,7 +59,17 @@ struct fileio_output {
 /* Writes a set of files that belong together (an ID block and its auth block) all or none:
  * every file is written completely before the first takes its name, and when one cannot be put in
  * place the ones already put are rolled back (the old files back, with FILEIO_FORCE; the new
- * ones removed without). Without FILEIO_FORCE no existing path is replaced (-EEXIST). On error
+ * ones removed without). SIGINT, SIGTERM and SIGHUP wait while the names are put in place, so
+ * that a set is complete or untouched when they end the process. Without FILEIO_FORCE no existing
+ * path is replaced (-EEXIST). On error
  * *ret_failed (may be NULL) is the index of the output at fault. */
 int fileio_write_set(const struct fileio_output *outs, size_t n, unsigned flags,
                      size_t *ret_failed);
+
+/* For tests: FILEIO_TEST_NO_TMPFILE stages every output as on a file system without O_TMPFILE;
+ * FILEIO_TEST_RAISE_SIGTERM raises SIGTERM once an output is staged, before its data. */
+enum {
+        FILEIO_TEST_NO_TMPFILE = 1 << 0,
+        FILEIO_TEST_RAISE_SIGTERM = 1 << 1,
+};
+void fileio_test_set_flags(unsigned flags);

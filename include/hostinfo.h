@@ -35,6 +35,16 @@ int hostinfo_parse_qemu_version(const char *text, unsigned *ret);
  * caller frees. -ENOENT when it cannot be run, -EIO when it fails or prints nothing. */
 int hostinfo_qemu_version_text(const char *binary, char **ret_text);
 
+/* Where scripts/setup-host (and `meson install`) put the AmdSev OVMF it builds; config init
+ * fills ovmf_file with it when it is there. */
+#define HOSTINFO_AMDSEV_OVMF "/usr/local/share/snpctl/OVMF.amdsev.fd"
+
+/* The installed scripts/setup-host, named as the fix in launch --check (meson sets it from
+ * --prefix and --datadir). */
+#ifndef SNPCTL_SETUP_HOST
+#define SNPCTL_SETUP_HOST "/usr/local/share/snpctl/setup-host"
+#endif
+
 enum hostinfo_status {
         HOSTINFO_OK = 0,
         HOSTINFO_WARN,

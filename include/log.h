@@ -27,6 +27,11 @@ void log_full(enum log_level level, const char *fmt, ...) __attribute__((format(
 int log_errno_full(enum log_level level, int err, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* How library code hands a reason to the applet that logs it: sets *ret_why (when ret_why is
+ * not NULL) to the malloc'd message (NULL when out of memory), logs nothing, and returns err. */
+int log_fail_why(char **ret_why, int err, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
 #define log_error(...)   log_full(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warning(...) log_full(LOG_LEVEL_WARNING, __VA_ARGS__)
 #define log_notice(...)  log_full(LOG_LEVEL_NOTICE, __VA_ARGS__)

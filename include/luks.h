@@ -57,3 +57,31 @@ int luks_inspect(const char *path, struct luks_info *ret);
  * the device's own header. */
 int luks_check_device(const char *device, const struct luks_binding *want, const char *header_out,
                       struct luks_info *ret);
+
+/* ---- making a LUKS2 image (src/luks-encrypt.c) ---- */
+
+#define LUKS_KEY_FILE_SIZE 64                   /* random bytes: the keyslot's pass phrase */
+
+struct luks_encrypt_params {
+        const char *in;                 /* the plain image (file or block device), only read */
+        uint64_t in_offset;             /* bytes: where the data starts (a partition) */
+        uint64_t in_size;               /* bytes, a multiple of 512, > 0 */
+        const char *out;                /* the LUKS2 image to make */
+        const char *key_file;           /* the pass phrase, 64 random bytes, mode 0600 */
+        bool force;                     /* replace an existing out and key_file */
+        /* Called after each chunk (may be NULL). */
+        void (*progress)(uint64_t done, uint64_t total, void *userdata);
+        void *userdata;
+};
+
+/* Makes out, a LUKS2 image of in's in_size bytes at in_offset: the header (aes-xts-plain64 with
+ * a fresh random 512-bit volume key, 512-byte sectors, data at 16 MiB, one keyslot under the
+ * pass phrase: PBKDF2-SHA256 at 1000 iterations, as it is 512 random bits), then the data
+ * encrypted as dm-crypt would. The volume key and pass phrase never leave memory except as the
+ * key file; both are wiped. out and key_file are written without names and linked in place only
+ * when complete and checked (the key file first), so an interrupted run, even by SIGKILL,
+ * leaves neither, and in is never written. ret: what luks_inspect() says of out (its binding).
+ * -EEXIST (out or key_file exists, without force); -EBUSY (in is in use); -EXDEV (out or
+ * key_file is in); -ERANGE (the range is outside in); -EINVAL (sizes); -EOPNOTSUPP (the folder
+ * has no O_TMPFILE); -errno, -EIO, -ENOMEM. */
+int luks_encrypt_image(const struct luks_encrypt_params *p, struct luks_info *ret);

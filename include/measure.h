@@ -53,6 +53,11 @@ struct measure_params {
         const struct ovmf_image *ovmf_image;    /* snp modes: ovmf already opened with
                                                  * ovmf_open(ovmf, OVMF_FOUR_GIB), used instead
                                                  * of opening it again; borrowed; or NULL */
+        bool have_file_hashes;          /* kernel and initrd already hashed (a search measures
+                                         * one set of files many times): their SHA-256 below
+                                         * is used, the files are not read */
+        uint8_t kernel_sha256[32];
+        uint8_t initrd_sha256[32];
         const char *svsm;               /* snp:svsm: the SVSM image */
         uint64_t vars_size;             /* snp:svsm: OVMF_VARS size in bytes */
         measure_progress_fn progress;   /* may be NULL */
@@ -77,6 +82,10 @@ struct measure_result {
         uint8_t initrd_sha256[32];
         uint8_t kernel_sha256[32];
         uint64_t kernel_hashes_table_gpa;       /* snp: GPA of the table inside its page */
+        /* snp, snp:svsm: the digest before the first VMSA page; each VMSA page extends it
+         * (measure_extend_vmsa()), and they come last, so the digest of N vCPUs extends to
+         * N + 1 with one more AP page. */
+        uint8_t pre_vmsa_digest[MEASURE_SNP_DIGEST_SIZE];
         /* One SHA-384 per VMSA page in launch order (vCPU 0 first); n_vmsas = 0 in sev mode. */
         size_t n_vmsas;
         uint8_t (*vmsa_sha384)[MEASURE_SNP_DIGEST_SIZE];
@@ -95,6 +104,13 @@ struct measure_result {
  * NULL) receives a malloc'd description naming the file and the problem. */
 int measure_compute(const struct measure_params *p, struct measure_result **ret_result,
                     char **ret_why);
+
+/* One SNP_LAUNCH_UPDATE of a VMSA page whose SHA-384 is vmsa_sha384: ld becomes
+ * SHA-384(PAGE_INFO {ld, vmsa_sha384, VMSA, GPA}), as measure_compute() chains them. ctx is a
+ * SHA-384 context the caller keeps for many calls (crypto_hash_new()); 0 or -EIO. */
+struct crypto_hash_ctx;
+int measure_extend_vmsa(struct crypto_hash_ctx *ctx, uint8_t ld[MEASURE_SNP_DIGEST_SIZE],
+                        const uint8_t vmsa_sha384[MEASURE_SNP_DIGEST_SIZE]);
 
 /* Whether a and b describe the same measurement (same files by name, same values; progress and
  * ovmf_image aside): 1 or 0. */

@@ -134,3 +134,7 @@ int qemu_accel_from_string(const char *s, enum qemu_accel *ret);
 /* The lowest upstream QEMU version (major * 100 + minor) that accepts the properties p uses:
  * 901 for SNP, 602 for SEV/SEV-ES with kernel-hashes, 212 for other SEV guests, 0 for plain. */
 unsigned qemu_min_version(const struct qemu_params *p);
+
+/* A port forward "[ADDR:]HOSTPORT:GUESTPORT[/tcp|/udp]" (ports 1-65535). ADDR, when given, is
+ * copied to *ret_addr (the caller frees it) and ret->host_addr points at it. -EINVAL; -ENOMEM. */
+int qemu_forward_from_string(const char *s, struct qemu_forward *ret, char **ret_addr);

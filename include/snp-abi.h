@@ -183,6 +183,14 @@ _Static_assert(offsetof(struct snp_cert_table_entry, offset) == 0x10, "offset of
 #define SNP_POLICY_MBZ_MASK             (~UINT64_C(0) << 26)    /* bits 63:26 */
 #define SNP_POLICY_DEFAULT              (SNP_POLICY_SMT | SNP_POLICY_MBO)       /* 0x30000 */
 
+/* The minimum ABI version the policy asks of the firmware, major and minor. */
+static inline unsigned snp_policy_abi_major(uint64_t policy) {
+        return (unsigned) ((policy & SNP_POLICY_ABI_MAJOR_MASK) >> 8);
+}
+static inline unsigned snp_policy_abi_minor(uint64_t policy) {
+        return (unsigned) (policy & SNP_POLICY_ABI_MINOR_MASK);
+}
+
 /* What snp_policy_check() finds wrong; both bits may be set. */
 enum {
         SNP_POLICY_LACKS_MBO = 1 << 0,          /* bit 17 is clear */

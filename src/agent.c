@@ -9,6 +9,7 @@
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
@@ -55,6 +56,7 @@ struct tracked {
 
 struct agent {
         const struct agent_config *cfg;
+        struct MHD_Daemon *d;
         pthread_mutex_t lock;
         /* Sessions by nonce. Only a message signed by the measured owner key ends one (or its
          * age): unauthenticated noise neither ends nor blocks the owner's session. */
@@ -303,7 +305,9 @@ static enum MHD_Result handle_secret(struct agent *ag, struct MHD_Connection *mc
         if (r < 0)
                 return fail(mc, c->peer, 500, "could not open the secret\n");
         (void) mlock(secret, size);     /* best effort: keep it out of swap */
-        if (ag->cfg->exec_cmd)
+        if (ag->cfg->deliver)
+                r = ag->cfg->deliver(secret, size, ag->cfg->deliver_userdata);
+        else if (ag->cfg->exec_cmd)
                 r = deliver_exec(ag->cfg->exec_cmd, secret, size, &status);
         else
                 r = write_all(STDOUT_FILENO, secret, size);
@@ -320,7 +324,7 @@ static enum MHD_Result handle_secret(struct agent *ag, struct MHD_Connection *mc
         }
         c->delivered = true;
         log_notice("secret from %s delivered (%zu bytes) to %s", c->peer, size,
-                   ag->cfg->exec_cmd ? "the command" : "stdout");
+                   ag->cfg->deliver ? "the caller" : ag->cfg->exec_cmd ? "the command" : "stdout");
         c->answered = true;
         return reply_text(mc, 200, "delivered\n");
 }
@@ -454,6 +458,8 @@ static void sweep(struct agent *ag) {
         pthread_mutex_unlock(&ag->lock);
 }
 
+/* fmt is libmicrohttpd's own format string. */
+__attribute__((format(printf, 2, 0)))
 static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
         char buf[256];
 
@@ -523,19 +529,69 @@ int agent_listen(const char *addr_port, int *ret_fd, uint16_t *ret_port) {
         return 0;
 }
 
-int agent_run(const struct agent_config *cfg, int listen_fd) {
-        struct agent ag = { .cfg = cfg, .done = { -1, -1 } };
-        struct MHD_Daemon *d = NULL;
-        sigset_t mask, old;
-        int sfd, r = 0;
-
+static int agent_init(struct agent *ag, const struct agent_config *cfg) {
+        *ag = (struct agent) { .cfg = cfg, .done = { -1, -1 } };
         for (size_t i = 0; i < CONNECTION_LIMIT; i++)
-                ag.conns[i].fd = -1;
-        if (pipe2(ag.done, O_CLOEXEC) < 0) {
-                close(listen_fd);
+                ag->conns[i].fd = -1;
+        if (pipe2(ag->done, O_CLOEXEC) < 0)
                 return -errno;
+        pthread_mutex_init(&ag->lock, NULL);
+        return 0;
+}
+
+/* Stops the server (closing every connection and the listening socket) and destroys every
+ * session. */
+static void agent_fini(struct agent *ag) {
+        if (ag->d)
+                MHD_stop_daemon(ag->d);
+        ag->d = NULL;
+        for (size_t i = 0; i < SESSION_LIMIT; i++)
+                session_reset(&ag->s[i]);
+        close(ag->done[0]);
+        close(ag->done[1]);
+        pthread_mutex_destroy(&ag->lock);
+}
+
+/* The server: on listen_fd (taken over) on its own thread, or, with listen_fd -1, on the
+ * connections agent_add_connection() hands it while agent_step() drives it. */
+static int start_daemon(struct agent *ag, int listen_fd) {
+        const struct agent_config *cfg = ag->cfg;
+        struct MHD_OptionItem listen[] = {
+                { listen_fd >= 0 ? MHD_OPTION_LISTEN_SOCKET : MHD_OPTION_END, listen_fd, NULL },
+                { MHD_OPTION_END, 0, NULL },
+        };
+        unsigned flags = listen_fd >= 0 ? MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL :
+                                          MHD_USE_NO_LISTEN_SOCKET;
+
+        ag->d = MHD_start_daemon(flags | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, ag,
+                                 MHD_OPTION_ARRAY, listen,
+                                 MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+                                 MHD_OPTION_CONNECTION_TIMEOUT,
+                                 (unsigned) (cfg->timeout_s ? cfg->timeout_s : 10),
+                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned) CONNECTION_LIMIT,
+                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) PER_IP_LIMIT,
+                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 32768,
+                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, ag,
+                                 MHD_OPTION_NOTIFY_CONNECTION, on_connection, ag,
+                                 MHD_OPTION_END);
+        if (!ag->d) {
+                if (listen_fd >= 0)
+                        close(listen_fd);
+                return -EIO;
         }
-        pthread_mutex_init(&ag.lock, NULL);
+        return 0;
+}
+
+int agent_run(const struct agent_config *cfg, int listen_fd) {
+        struct agent ag;
+        sigset_t mask, old;
+        int sfd, r;
+
+        r = agent_init(&ag, cfg);
+        if (r < 0) {
+                close(listen_fd);
+                return r;
+        }
         /* Signals go to the signalfd only; the server thread inherits the blocked mask. */
         sigemptyset(&mask);
         sigaddset(&mask, SIGINT);
@@ -547,23 +603,9 @@ int agent_run(const struct agent_config *cfg, int listen_fd) {
                 close(listen_fd);
                 goto out;
         }
-        d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG,
-                             0, NULL, NULL, on_request, &ag,
-                             MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-                             MHD_OPTION_LISTEN_SOCKET, listen_fd,
-                             MHD_OPTION_CONNECTION_TIMEOUT,
-                             (unsigned) (cfg->timeout_s ? cfg->timeout_s : 10),
-                             MHD_OPTION_CONNECTION_LIMIT, (unsigned) CONNECTION_LIMIT,
-                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) PER_IP_LIMIT,
-                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 32768,
-                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ag,
-                             MHD_OPTION_NOTIFY_CONNECTION, on_connection, &ag,
-                             MHD_OPTION_END);
-        if (!d) {
-                r = -EIO;
-                close(listen_fd);
+        r = start_daemon(&ag, listen_fd);
+        if (r < 0)
                 goto out;
-        }
         for (;;) {
                 struct pollfd p[2] = { { .fd = ag.done[0], .events = POLLIN },
                                        { .fd = sfd, .events = POLLIN } };
@@ -590,15 +632,53 @@ int agent_run(const struct agent_config *cfg, int listen_fd) {
                 }
                 sweep(&ag);
         }
-        MHD_stop_daemon(d);             /* closes listen_fd */
 out:
+        agent_fini(&ag);                /* stops the server, which closes listen_fd */
         if (sfd >= 0)
                 close(sfd);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
-        for (size_t i = 0; i < SESSION_LIMIT; i++)
-                session_reset(&ag.s[i]);
-        close(ag.done[0]);
-        close(ag.done[1]);
-        pthread_mutex_destroy(&ag.lock);
         return r;
+}
+
+int agent_new(const struct agent_config *cfg, struct agent **ret) {
+        struct agent *ag = malloc(sizeof(*ag));
+        int r;
+
+        if (!ag)
+                return -ENOMEM;
+        r = agent_init(ag, cfg);
+        if (r < 0) {
+                free(ag);
+                return r;
+        }
+        r = start_daemon(ag, -1);
+        if (r < 0) {
+                agent_free(ag);
+                return r;
+        }
+        *ret = ag;
+        return 0;
+}
+
+int agent_add_connection(struct agent *ag, int fd) {
+        struct sockaddr_in peer = { .sin_family = AF_INET,
+                                    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+        /* libmicrohttpd closes fd on failure too. */
+        if (MHD_add_connection(ag->d, fd, (const struct sockaddr *) &peer,
+                               sizeof(peer)) != MHD_YES)
+                return -EIO;
+        return 0;
+}
+
+int agent_step(struct agent *ag) {
+        sweep(ag);
+        return MHD_run(ag->d) == MHD_YES ? 0 : -EIO;
+}
+
+void agent_free(struct agent *ag) {
+        if (!ag)
+                return;
+        agent_fini(ag);
+        free(ag);
 }

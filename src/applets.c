@@ -8,6 +8,7 @@
 const struct applet applet_table[] = {
         { "attest-server", attest_server_main, "Guest agent: prove the VM to its owner, receive the disk key" },
         { "attest-verify", attest_verify_main, "Verify attestation reports against AMD's chain and the VM" },
+        { "certs",         certs_main,         "Fetch a report's certificates from AMD, split a certificate table" },
         { "config",        config_main,        "Write, check and show the VM description" },
         { "disk",          disk_main,          "Bind the guest to the owner's LUKS2 volume, check it" },
         { "idblock",       idblock_main,       "Sign an ID block and ID auth structure, or check them" },

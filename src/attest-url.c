@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,20 +9,6 @@
 #include "http.h"
 #include "log.h"
 #include "output.h"
-
-static __attribute__((format(printf, 3, 4))) int fail_why(char **ret_why, int r,
-                                                          const char *fmt, ...) {
-        va_list ap;
-
-        if (ret_why) {
-                va_start(ap, fmt);
-                if (vasprintf(ret_why, fmt, ap) < 0)
-                        *ret_why = NULL;
-                va_end(ap);
-        }
-        log_debug("attest-url: %s", ret_why && *ret_why ? *ret_why : strerror(-r));
-        return r;
-}
 
 /* An agent's answer, for a message: the host's text, escaped (output_escape()). */
 static const char *agent_text(const uint8_t *data, size_t size, char *buf, size_t bsize) {
@@ -48,19 +33,19 @@ int attest_url_fetch(const char *url, unsigned timeout_s,
         r = http_post(url, HANDSHAKE_PATH_ATTEST, nonce, HANDSHAKE_NONCE_SIZE,
                       HANDSHAKE_ATTEST_MAX, timeout_of(timeout_s), &status, &resp, &size);
         if (r == -EINVAL)
-                return fail_why(ret_why, r, "bad --url '%s' (http://HOST:PORT)", url);
+                return log_fail_why(ret_why, r, "bad --url '%s' (http://HOST:PORT)", url);
         if (r == -EFBIG)
-                return fail_why(ret_why, -EBADMSG, "agent '%s' answered more than %d bytes", url,
-                                HANDSHAKE_ATTEST_MAX);
+                return log_fail_why(ret_why, -EBADMSG, "agent '%s' answered more than %d bytes",
+                                    url, HANDSHAKE_ATTEST_MAX);
         if (r < 0)
-                return fail_why(ret_why, r, "requesting a report from '%s': %s", url,
-                                strerror(-r));
+                return log_fail_why(ret_why, r, "requesting a report from '%s': %s", url,
+                                    strerror(-r));
         if (status != 200)
-                return fail_why(ret_why, -EPROTO, "agent '%s' answered HTTP %ld: %s", url, status,
-                                agent_text(resp, size, text, sizeof(text)));
+                return log_fail_why(ret_why, -EPROTO, "agent '%s' answered HTTP %ld: %s", url,
+                                    status, agent_text(resp, size, text, sizeof(text)));
         if (size < HANDSHAKE_ATTEST_MIN)
-                return fail_why(ret_why, -EBADMSG, "agent '%s' answered %zu bytes, not a key and "
-                                "a report", url, size);
+                return log_fail_why(ret_why, -EBADMSG, "agent '%s' answered %zu bytes, not a key "
+                                    "and a report", url, size);
         *ret_resp = TAKE(resp);
         *ret_size = size;
         return 0;
@@ -85,13 +70,15 @@ int attest_url_deliver(const char *url, unsigned timeout_s, const struct crypto_
                 r = handshake_seal(owner_key, eph, eph_pub, nonce, agent_pub, secret, size, &msg,
                                    &msg_size);
         if (r < 0)
-                return fail_why(ret_why, r, "sealing the secret: %s", strerror(-r));
+                return log_fail_why(ret_why, r, "sealing the secret: %s", strerror(-r));
         r = http_post(url, HANDSHAKE_PATH_SECRET, msg, msg_size, 4096, timeout_of(timeout_s),
                       &status, &resp, &resp_size);
         if (r < 0)
-                return fail_why(ret_why, r, "sending the secret to '%s': %s", url, strerror(-r));
+                return log_fail_why(ret_why, r, "sending the secret to '%s': %s", url,
+                                    strerror(-r));
         if (status != 200)
-                return fail_why(ret_why, -EPROTO, "agent '%s' refused the secret (HTTP %ld): %s",
-                                url, status, agent_text(resp, resp_size, text, sizeof(text)));
+                return log_fail_why(ret_why, -EPROTO, "agent '%s' refused the secret (HTTP %ld): "
+                                    "%s", url, status,
+                                    agent_text(resp, resp_size, text, sizeof(text)));
         return 0;
 }

@@ -33,23 +33,40 @@ bool attest_expect_any(const struct attest_expect *e) {
         return e->has_measurement || e->has_policy || e->has_platform_info || e->has_min_tcb ||
                e->has_family_id || e->has_image_id || e->has_guest_svn || e->has_id_key_digest ||
                e->has_author_key_digest || e->has_host_data || e->has_vmpl || e->has_report_data ||
-               e->has_min_version || e->has_generation || e->has_signer;
+               e->has_min_version || e->has_generation || e->has_signer ||
+               e->accepted.n_measurements || e->accepted.n_id_key_digests ||
+               e->accepted.n_author_key_digests || e->accepted.has_min_firmware ||
+               e->accepted.n_chip_ids;
+}
+
+/* The config's roll-forward lists, bounded by the same limits. */
+static void accepted_from_config(const struct vm_config *c, struct attest_accepted *a) {
+        _Static_assert(CONFIG_MAX_ACCEPTED <= ATTEST_MAX_ACCEPTED, "measurements fit");
+        _Static_assert(CONFIG_MAX_CHIP_IDS <= ATTEST_MAX_CHIP_IDS, "chip IDs fit");
+        _Static_assert(CONFIG_LABEL_MAX < ATTEST_LABEL_SIZE, "labels fit");
+
+        a->n_measurements = c->n_measurements;
+        for (size_t i = 0; i < c->n_measurements; i++) {
+                memcpy(a->measurement_labels[i], c->measurements[i].label, ATTEST_LABEL_SIZE);
+                memcpy(a->measurements[i], c->measurements[i].digest, 48);
+        }
+        a->n_id_key_digests = c->n_id_key_digests;
+        if (c->n_id_key_digests)
+                memcpy(a->id_key_digests, c->id_key_digests, c->n_id_key_digests * 48);
+        a->n_author_key_digests = c->n_author_key_digests;
+        if (c->n_author_key_digests)
+                memcpy(a->author_key_digests, c->author_key_digests,
+                       c->n_author_key_digests * 48);
+        a->has_min_firmware = c->has_min_firmware_version;
+        a->min_firmware = (struct snp_fw_version) { c->min_firmware_version[0],
+                                                    c->min_firmware_version[1],
+                                                    c->min_firmware_version[2] };
+        a->n_chip_ids = c->n_chip_ids;
+        if (c->n_chip_ids)
+                memcpy(a->chip_ids, c->chip_ids, c->n_chip_ids * 64);
 }
 
 /* ---- expected values from a VM config ---- */
-
-static __attribute__((format(printf, 3, 4))) int fail_why(char **ret_why, int r,
-                                                          const char *fmt, ...) {
-        va_list ap;
-
-        if (ret_why) {
-                va_start(ap, fmt);
-                if (vasprintf(ret_why, fmt, ap) < 0)
-                        *ret_why = NULL;
-                va_end(ap);
-        }
-        return r;
-}
 
 int attest_expect_from_config(struct vm_config *c, unsigned flags,
                               const struct config_option *options, size_t n_options,
@@ -64,8 +81,8 @@ int attest_expect_from_config(struct vm_config *c, unsigned flags,
                 *ret_why = NULL;
         if (c->host_cpu_family != SNP_GEN_MILAN && c->host_cpu_family != SNP_GEN_GENOA &&
             c->host_cpu_family != SNP_GEN_TURIN)
-                return fail_why(ret_why, -EINVAL, "host_cpu_family: not set (Milan, Genoa or "
-                                "Turin); it decides the TCB layout and the AMD chain");
+                return log_fail_why(ret_why, -EINVAL, "host_cpu_family: not set (Milan, Genoa "
+                                    "or Turin); it decides the TCB layout and the AMD chain");
 
         if (!(flags & ATTEST_CONFIG_NO_MEASUREMENT)) {
                 _cleanup_(freep) char *why = NULL;
@@ -74,8 +91,8 @@ int attest_expect_from_config(struct vm_config *c, unsigned flags,
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)
-                        return fail_why(ret_why, r, "computing the launch digest: %s",
-                                        why ? why : strerror(-r));
+                        return log_fail_why(ret_why, r, "computing the launch digest: %s",
+                                            why ? why : strerror(-r));
                 x.has_measurement = true;
         }
         /* The ID block and auth files against the config as loaded (and the digest just
@@ -118,12 +135,17 @@ int attest_expect_from_config(struct vm_config *c, unsigned flags,
         x.signer = c->signer == CONFIG_SIGNER_VLEK ? SNP_SIGNER_VLEK : SNP_SIGNER_VCEK;
         x.has_min_version = true;
         x.min_version = c->min_report_version;
-        /* The key digests: the config's (or an option's), else the auth file's, else zero. */
-        x.has_id_key_digest = x.has_author_key_digest = true;
+        /* The key digests: the config's (or an option's), else the auth file's, else zero.
+         * With a list of key digests (roll-forward), the zero default (no ID block) is not
+         * accepted unless listed: only a digest the config names or id_auth_file shows. */
+        x.has_id_key_digest = !c->n_id_key_digests || c->has_id_key_digest || c->id_auth_file;
+        x.has_author_key_digest = !c->n_author_key_digests || c->has_author_key_digest ||
+                c->id_auth_file;
         memcpy(x.id_key_digest, c->has_id_key_digest ? c->id_key_digest : keys.id_key_digest,
                sizeof(x.id_key_digest));
         memcpy(x.author_key_digest, c->has_author_key_digest ? c->author_key_digest :
                keys.author_key_digest, sizeof(x.author_key_digest));
+        accepted_from_config(c, &x.accepted);
         *ret = x;
         return 0;
 }
@@ -588,6 +610,65 @@ static void check_bytes(struct attest_result *res, const char *name, const void 
         check_set(c, name, crypto_memeq(want, have, size), e, "%s", a);
 }
 
+/* Roll-forward: name passes when have is the one expected value (has_one) or any of the n listed
+ * (list_name[i], or labels[i] when given); the actual value names the entry that matched. With
+ * no list the check reads as check_bytes()'s. */
+static void check_one_of(struct attest_result *res, const char *name, bool has_one,
+                         const uint8_t *one, const uint8_t *list, size_t n, size_t size,
+                         const char (*labels)[ATTEST_LABEL_SIZE], const char *list_name,
+                         const uint8_t *have) {
+        char e[ATTEST_TEXT_SIZE], a[ATTEST_TEXT_SIZE], which[ATTEST_LABEL_SIZE + 32] = "";
+        bool ok = has_one && crypto_memeq(one, have, size);
+
+        if (n == 0) {
+                check_bytes(res, name, one, have, size);
+                return;
+        }
+        if (ok)
+                snprintf(which, sizeof(which), " (the single expected value)");
+        for (size_t i = 0; !ok && i < n; i++)
+                if (crypto_memeq(list + i * size, have, size)) {
+                        ok = true;
+                        if (labels)
+                                snprintf(which, sizeof(which), " (%s)", labels[i]);
+                        else
+                                snprintf(which, sizeof(which), " (%s[%zu])", list_name, i);
+                }
+        if (has_one) {
+                hex_of(one, size > 24 ? 24 : size, a);
+                snprintf(e, sizeof(e), "%.48s... or one of the %zu in %.40s", a, n, list_name);
+        } else
+                snprintf(e, sizeof(e), "one of the %zu in %.40s", n, list_name);
+        hex_of(have, size, a);
+        check_set(next_check(res), name, ok, e, "%s%s", a, which);
+}
+
+/* Firmware versions compare as major, then minor, then build. */
+static bool fw_at_least(const struct snp_fw_version *v, const struct snp_fw_version *min) {
+        if (v->major != min->major)
+                return v->major > min->major;
+        if (v->minor != min->minor)
+                return v->minor > min->minor;
+        return v->build >= min->build;
+}
+
+static void accepted_checks(struct attest_result *res, const struct snp_report *rep,
+                            const struct attest_accepted *x) {
+        if (x->has_min_firmware) {
+                char e[48];
+
+                snprintf(e, sizeof(e), "at least %u.%u.%u", x->min_firmware.major,
+                         x->min_firmware.minor, x->min_firmware.build);
+                check_set(next_check(res), "min-firmware",
+                          fw_at_least(&rep->committed_fw, &x->min_firmware), e,
+                          "%u.%u.%u (committed)", rep->committed_fw.major,
+                          rep->committed_fw.minor, rep->committed_fw.build);
+        }
+        if (x->n_chip_ids)
+                check_one_of(res, "chip-allowed", false, NULL, &x->chip_ids[0][0], x->n_chip_ids,
+                             64, NULL, "chip_ids", rep->chip_id);
+}
+
 static void check_u64(struct attest_result *res, const char *name, bool passed, bool hex,
                       uint64_t want, uint64_t have) {
         char e[64];
@@ -633,8 +714,10 @@ static void vm_checks(struct attest_result *res, const struct snp_report *rep,
         };
 
         res->vm_checks = true;
-        if (x->has_measurement)
-                check_bytes(res, "measurement", x->measurement, rep->measurement, 48);
+        if (x->has_measurement || x->accepted.n_measurements)
+                check_one_of(res, "measurement", x->has_measurement, x->measurement,
+                             &x->accepted.measurements[0][0], x->accepted.n_measurements, 48,
+                             x->accepted.measurement_labels, "measurements", rep->measurement);
         if (x->has_policy)
                 check_u64(res, "policy", x->policy == rep->policy, true, x->policy,
                           rep->policy);
@@ -666,11 +749,16 @@ static void vm_checks(struct attest_result *res, const struct snp_report *rep,
         if (x->has_guest_svn)
                 check_u64(res, "guest-svn", x->guest_svn == rep->guest_svn, false,
                           x->guest_svn, rep->guest_svn);
-        if (x->has_id_key_digest)
-                check_bytes(res, "id-key-digest", x->id_key_digest, rep->id_key_digest, 48);
-        if (x->has_author_key_digest)
-                check_bytes(res, "author-key-digest", x->author_key_digest,
-                            rep->author_key_digest, 48);
+        if (x->has_id_key_digest || x->accepted.n_id_key_digests)
+                check_one_of(res, "id-key-digest", x->has_id_key_digest, x->id_key_digest,
+                             &x->accepted.id_key_digests[0][0], x->accepted.n_id_key_digests, 48,
+                             NULL, "id_key_digests", rep->id_key_digest);
+        if (x->has_author_key_digest || x->accepted.n_author_key_digests)
+                check_one_of(res, "author-key-digest", x->has_author_key_digest,
+                             x->author_key_digest, &x->accepted.author_key_digests[0][0],
+                             x->accepted.n_author_key_digests, 48, NULL, "author_key_digests",
+                             rep->author_key_digest);
+        accepted_checks(res, rep, &x->accepted);
         if (x->has_host_data)
                 check_bytes(res, "host-data", x->host_data, rep->host_data, 32);
         if (x->has_vmpl)

@@ -12,6 +12,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "config-private.h"
+#include "hex.h"
 #include "output.h"
 
 /* ---- serialisation ------------------------------------------------------------------------- */
@@ -86,6 +87,68 @@ static int forwards_to_json(const struct vm_config *c, struct json_object **ret)
         return 0;
 }
 
+/* The roll-forward lists (written only when set, so that older configs print as before). */
+static int hex_list(struct json_object *o, const char *key, const uint8_t *items, size_t n,
+                    size_t size) {
+        struct json_object *list;
+
+        if (n == 0)
+                return 0;
+        list = json_object_new_array();
+        if (!list)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(freep) char *hex = hex_encode(items + i * size, size);
+                struct json_object *s = hex ? json_object_new_string(hex) : NULL;
+
+                if (!s || json_object_array_add(list, s) < 0) {
+                        json_object_put(s);
+                        json_object_put(list);
+                        return -ENOMEM;
+                }
+        }
+        return output_add_obj(o, key, list);
+}
+
+static int policies_to_json(const struct vm_config *c, struct json_object *o) {
+        struct json_object *list;
+        char fw[16];
+
+        if (c->n_measurements) {
+                list = json_object_new_array();
+                if (!list)
+                        return -ENOMEM;
+                for (size_t i = 0; i < c->n_measurements; i++) {
+                        struct json_object *m = json_object_new_object();
+
+                        if (!m || output_add_str(m, "label", c->measurements[i].label) < 0 ||
+                            output_add_hex(m, "digest", c->measurements[i].digest,
+                                           CONFIG_DIGEST_SIZE) < 0 ||
+                            json_object_array_add(list, m) < 0) {
+                                json_object_put(m);
+                                json_object_put(list);
+                                return -ENOMEM;
+                        }
+                }
+                if (output_add_obj(o, "measurements", list) < 0)
+                        return -ENOMEM;
+        }
+        if (hex_list(o, "id_key_digests", (const uint8_t *) c->id_key_digests,
+                     c->n_id_key_digests, CONFIG_DIGEST_SIZE) < 0 ||
+            hex_list(o, "author_key_digests", (const uint8_t *) c->author_key_digests,
+                     c->n_author_key_digests, CONFIG_DIGEST_SIZE) < 0 ||
+            hex_list(o, "chip_ids", (const uint8_t *) c->chip_ids, c->n_chip_ids,
+                     CONFIG_CHIP_ID_SIZE) < 0)
+                return -ENOMEM;
+        if (c->has_min_firmware_version) {
+                snprintf(fw, sizeof(fw), "%u.%u.%u", c->min_firmware_version[0],
+                         c->min_firmware_version[1], c->min_firmware_version[2]);
+                if (output_add_str(o, "min_firmware_version", fw) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 int config_to_json(const struct vm_config *c, struct json_object **ret) {
         _cleanup_(json_object_putp) struct json_object *o = json_object_new_object();
         struct json_object *tcb = NULL, *disks = NULL, *forwards = NULL;
@@ -144,7 +207,8 @@ int config_to_json(const struct vm_config *c, struct json_object **ret) {
             output_add_obj(o, "disks", disks) < 0 ||
             output_add_str(o, "network", config_network_names[c->network]) < 0 ||
             forwards_to_json(c, &forwards) < 0 ||
-            output_add_obj(o, "forwards", forwards) < 0)
+            output_add_obj(o, "forwards", forwards) < 0 ||
+            policies_to_json(c, o) < 0)
                 return -ENOMEM;
         *ret = TAKE(o);
         return 0;
@@ -285,8 +349,8 @@ static int policy_json(uint64_t p, struct json_object **ret) {
         _cleanup_(json_object_putp) struct json_object *o = json_object_new_object();
 
         if (!o ||
-            output_add_int(o, "abi_major", (int64_t) ((p & SNP_POLICY_ABI_MAJOR_MASK) >> 8)) < 0 ||
-            output_add_int(o, "abi_minor", (int64_t) (p & SNP_POLICY_ABI_MINOR_MASK)) < 0)
+            output_add_int(o, "abi_major", (int64_t) snp_policy_abi_major(p)) < 0 ||
+            output_add_int(o, "abi_minor", (int64_t) snp_policy_abi_minor(p)) < 0)
                 return -ENOMEM;
         for (const struct snp_bit_name *b = snp_policy_bits; b->name; b++)
                 if (output_add_bool(o, b->name, p & (UINT64_C(1) << b->bit)) < 0)

@@ -520,6 +520,136 @@ static void parse_forwards(struct parser *p, const char *field, struct json_obje
         p->c->forwards = items;
 }
 
+/* ---- roll-forward policies: lists of accepted values ---- */
+
+static void free_plain(void *items, size_t n) {
+        (void) n;
+        free(items);
+}
+
+static void parse_measurement(struct parser *p, const char *field, struct json_object *v,
+                              void *item) {
+        static const char *const keys[] = { "label", "digest", NULL };
+        struct config_measurement *m = item;
+        _cleanup_(freep) char *prefix = member_prefix(p, field, v, "{label, digest}");
+        bool label = false, digest = false;
+
+        if (!prefix)
+                return;
+        json_object_object_foreach(v, key, val) {
+                _cleanup_(freep) char *sub = NULL;
+                const char *s;
+
+                if (asprintf(&sub, "%s%s", prefix, key) < 0) {
+                        sub = NULL;
+                        config_oom(&p->k);
+                        return;
+                }
+                if (strcmp(key, "label") == 0) {
+                        label = true;
+                        if (!read_string(&p->k, sub, val, false, &s))
+                                continue;
+                        if (!*s || strlen(s) > CONFIG_LABEL_MAX ||
+                            strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                   "0123456789._-") != strlen(s))
+                                config_problem(&p->k, false, sub, "must be 1 to %d letters, "
+                                               "digits, '.', '_' or '-'", CONFIG_LABEL_MAX);
+                        else
+                                strcpy(m->label, s);
+                } else if (strcmp(key, "digest") == 0) {
+                        digest = true;
+                        (void) read_hex(&p->k, sub, val, m->digest, CONFIG_DIGEST_SIZE);
+                } else
+                        unknown_key(&p->k, prefix, key, keys);
+        }
+        if (!label)
+                config_problem(&p->k, false, field, "label is required");
+        if (!digest)
+                config_problem(&p->k, false, field, "digest is required");
+}
+
+static void parse_measurements(struct parser *p, const char *field, struct json_object *v) {
+        static const struct array_kind kind = {
+                "measurements", CONFIG_MAX_ACCEPTED, sizeof(struct config_measurement),
+                parse_measurement, free_plain,
+        };
+        void *items = p->c->measurements;
+
+        parse_array(p, field, v, &kind, &items, &p->c->n_measurements);
+        p->c->measurements = items;
+        /* The check names the entry that matched: a label must say which one. */
+        for (size_t i = 0; i < p->c->n_measurements; i++)
+                for (size_t j = 0; j < i; j++)
+                        if (p->c->measurements[i].label[0] &&
+                            strcmp(p->c->measurements[i].label, p->c->measurements[j].label) == 0)
+                                config_problem(&p->k, false, field, "label '%s' is given twice",
+                                               p->c->measurements[i].label);
+}
+
+static void parse_key_digest(struct parser *p, const char *field, struct json_object *v,
+                             void *item) {
+        (void) read_hex(&p->k, field, v, item, CONFIG_DIGEST_SIZE);
+}
+
+static void parse_chip_id(struct parser *p, const char *field, struct json_object *v, void *item) {
+        (void) read_hex(&p->k, field, v, item, CONFIG_CHIP_ID_SIZE);
+}
+
+static void parse_id_key_digests(struct parser *p, const char *field, struct json_object *v) {
+        static const struct array_kind kind = {
+                "key digests", CONFIG_MAX_ACCEPTED, CONFIG_DIGEST_SIZE, parse_key_digest,
+                free_plain,
+        };
+        void *items = p->c->id_key_digests;
+
+        parse_array(p, field, v, &kind, &items, &p->c->n_id_key_digests);
+        p->c->id_key_digests = items;
+}
+
+static void parse_author_key_digests(struct parser *p, const char *field, struct json_object *v) {
+        static const struct array_kind kind = {
+                "key digests", CONFIG_MAX_ACCEPTED, CONFIG_DIGEST_SIZE, parse_key_digest,
+                free_plain,
+        };
+        void *items = p->c->author_key_digests;
+
+        parse_array(p, field, v, &kind, &items, &p->c->n_author_key_digests);
+        p->c->author_key_digests = items;
+}
+
+static void parse_chip_ids(struct parser *p, const char *field, struct json_object *v) {
+        static const struct array_kind kind = {
+                "chip IDs", CONFIG_MAX_CHIP_IDS, CONFIG_CHIP_ID_SIZE, parse_chip_id, free_plain,
+        };
+        void *items = p->c->chip_ids;
+
+        parse_array(p, field, v, &kind, &items, &p->c->n_chip_ids);
+        p->c->chip_ids = items;
+}
+
+/* "MAJOR.MINOR.BUILD", each 0..255 (the report's one-byte fields), e.g. "1.55.21". */
+static void parse_min_firmware(struct parser *p, const char *field, struct json_object *v) {
+        unsigned n[3];
+        const char *s;
+        int end = 0;
+
+        if (!v) {
+                p->c->has_min_firmware_version = false;
+                return;
+        }
+        if (!read_string(&p->k, field, v, false, &s))
+                return;
+        if (sscanf(s, "%3u.%3u.%3u%n", &n[0], &n[1], &n[2], &end) != 3 || s[end] != '\0' ||
+            strspn(s, "0123456789.") != strlen(s) || n[0] > 255 || n[1] > 255 || n[2] > 255) {
+                config_problem(&p->k, false, field, "'%s' is not MAJOR.MINOR.BUILD (each 0-255, "
+                               "e.g. \"1.55.21\")", s);
+                return;
+        }
+        for (size_t i = 0; i < 3; i++)
+                p->c->min_firmware_version[i] = (uint8_t) n[i];
+        p->c->has_min_firmware_version = true;
+}
+
 enum field_kind {
         KIND_UINT,      /* unsigned int, range min..max */
         KIND_U32,
@@ -619,6 +749,11 @@ static const struct field fields[] = {
         { "disks", KIND_CUSTOM, 0, .custom = parse_disks },
         { "network", KIND_ENUM, OFF(network), .names = config_network_names },
         { "forwards", KIND_CUSTOM, 0, .custom = parse_forwards },
+        { "measurements", KIND_CUSTOM, 0, .custom = parse_measurements },
+        { "id_key_digests", KIND_CUSTOM, 0, .custom = parse_id_key_digests },
+        { "author_key_digests", KIND_CUSTOM, 0, .custom = parse_author_key_digests },
+        { "min_firmware_version", KIND_CUSTOM, 0, .nullable = true, .custom = parse_min_firmware },
+        { "chip_ids", KIND_CUSTOM, 0, .custom = parse_chip_ids },
 };
 #undef OFF
 
@@ -635,6 +770,8 @@ const char *const config_field_names[] = {
         "cbitpos", "reduced_phys_bits", "disks", "disks[].file", "disks[].format", "disks[].bus",
         "disks[].readonly", "network", "forwards", "forwards[].proto", "forwards[].host_addr",
         "forwards[].host_port", "forwards[].guest_port",
+        "measurements", "measurements[].label", "measurements[].digest", "id_key_digests",
+        "author_key_digests", "min_firmware_version", "chip_ids",
         NULL
 };
 

@@ -126,6 +126,10 @@ void config_free(struct vm_config *c) {
         free(c->qemu_binary);
         config_disks_free(c->disks, c->n_disks);
         config_forwards_free(c->forwards, c->n_forwards);
+        free(c->measurements);
+        free(c->id_key_digests);
+        free(c->author_key_digests);
+        free(c->chip_ids);
         free(c);
 }
 
@@ -624,6 +628,26 @@ int config_apply_options(struct vm_config *c, const struct config_option *table,
                 kernel_cmdline = kernel_cmdline || o->field == CONFIG_FIELD_KERNEL_CMDLINE;
         }
         return kernel_cmdline ? update_cmdline(c) : 0;
+}
+
+int config_load_with_options(const char *path, unsigned flags, const struct config_option *table,
+                             size_t n, const struct cli_given *given, const void *args,
+                             struct vm_config **ret) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        struct config_problems problems = { 0 };
+        int r = config_load(path, flags, &problems, &c);
+
+        (void) config_log_problems(&problems, path);
+        config_problems_clear(&problems);
+        if (r == -EINVAL)
+                return r;       /* the problems said why */
+        if (r < 0)
+                return log_errno(r, "reading config '%s'", path);
+        r = table ? config_apply_options(c, table, n, given, args) : 0;
+        if (r < 0)
+                return log_errno(r, "applying the options to config '%s'", path);
+        *ret = TAKE(c);
+        return 0;
 }
 
 /* ---- from a report ------------------------------------------------------------------------- */

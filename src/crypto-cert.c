@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/asn1.h>
 #include <openssl/asn1t.h>
@@ -301,4 +302,106 @@ int crypto_cert_ext_ia5(const struct crypto_cert *cert, const char *oid, char **
         }
         *ret = copy;
         return 0;
+}
+
+/* For the KDS cache (kds.c): how long a fetched certificate or CRL stays good, the PEM form
+ * of a certificate, and the two-certificate PEM bundle of KDS's cert_chain. */
+
+static int asn1_time_unix(const ASN1_TIME *t, int64_t *ret) {
+        struct tm tm;
+
+        if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+                return -EBADMSG;
+        *ret = (int64_t) timegm(&tm);
+        return 0;
+}
+
+int crypto_cert_not_after(const struct crypto_cert *cert, int64_t *ret) {
+        return asn1_time_unix(X509_get0_notAfter(cert->x509), ret);
+}
+
+int crypto_cert_to_pem(const struct crypto_cert *cert, char **ret_pem, size_t *ret_size) {
+        _cleanup_(BIO_freep) BIO *bio = BIO_new(BIO_s_mem());
+        const char *p;
+        long n;
+        char *copy;
+
+        if (!bio || PEM_write_bio_X509(bio, cert->x509) != 1)
+                return openssl_error("PEM_write_bio_X509");
+        n = BIO_get_mem_data(bio, &p);
+        if (n <= 0)
+                return openssl_error("BIO_get_mem_data");
+        copy = strndup(p, (size_t) n);
+        if (!copy)
+                return -ENOMEM;
+        *ret_pem = copy;
+        *ret_size = (size_t) n;
+        return 0;
+}
+
+int crypto_certs_from_pem(const void *data, size_t size, struct crypto_cert **ret, size_t n,
+                          size_t *ret_n) {
+        _cleanup_(BIO_freep) BIO *bio = NULL;
+        X509 *x;
+        size_t got = 0;
+        int r = 0;
+
+        if (size == 0 || size > INT32_MAX || !looks_like_pem(data, size))
+                return -EBADMSG;
+        bio = BIO_new_mem_buf(data, (int) size);
+        if (!bio)
+                return openssl_error("BIO_new_mem_buf");
+        while (r == 0 && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+                if (got == n)
+                        r = -EBADMSG;
+                else if (!(ret[got] = calloc(1, sizeof(**ret))))
+                        r = -ENOMEM;
+                if (r < 0)
+                        X509_free(x);
+                else
+                        ret[got++]->x509 = x;
+        }
+        ERR_clear_error();      /* the expected "no start line" at the end */
+        if (r == 0 && got == 0)
+                r = -EBADMSG;
+        if (r < 0) {
+                for (size_t i = 0; i < got; i++) {
+                        crypto_cert_free(ret[i]);
+                        ret[i] = NULL;
+                }
+                return r;
+        }
+        *ret_n = got;
+        return 0;
+}
+
+int crypto_crl_next_update(const void *data, size_t size, int64_t *ret) {
+        X509_CRL *crl = NULL;
+        int r;
+
+        if (size == 0 || size > INT32_MAX)
+                return -EBADMSG;
+        if (looks_like_pem(data, size)) {
+                _cleanup_(BIO_freep) BIO *bio = BIO_new_mem_buf(data, (int) size);
+
+                if (!bio)
+                        return openssl_error("BIO_new_mem_buf");
+                crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
+        } else {
+                const unsigned char *p = data;
+
+                crl = d2i_X509_CRL(NULL, &p, (long) size);
+                if (crl && (size_t) (p - (const unsigned char *) data) != size) {
+                        X509_CRL_free(crl);
+                        crl = NULL;
+                }
+        }
+        if (!crl) {
+                (void) openssl_error("reading a CRL");
+                return -EBADMSG;
+        }
+        r = X509_CRL_get0_nextUpdate(crl) ? asn1_time_unix(X509_CRL_get0_nextUpdate(crl), ret) :
+                                            -ENOENT;
+        X509_CRL_free(crl);
+        return r;
 }

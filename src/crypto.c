@@ -108,6 +108,12 @@ int crypto_hash_final(struct crypto_hash_ctx *ctx, uint8_t *out) {
         return 0;
 }
 
+int crypto_hash_reset(struct crypto_hash_ctx *ctx) {
+        if (EVP_DigestInit_ex(ctx->md, NULL, NULL) != 1)
+                return openssl_error("EVP_DigestInit_ex");
+        return 0;
+}
+
 /* ---- Random ---- */
 
 int crypto_random(void *buf, size_t size) {

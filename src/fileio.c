@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,36 +197,175 @@ static int fsync_parent(const char *path) {
         return fsync(fd) < 0 ? -errno : 0;
 }
 
+/* ---- Named temporary files and signals ----
+ * Where the file system has no O_TMPFILE an output is staged under "PATH.XXXXXX" (or, for a
+ * secret, under PATH itself). Those names are kept in a fixed table that a handler of SIGINT,
+ * SIGTERM and SIGHUP unlinks (async-signal-safe: it reads the table and calls unlink() only)
+ * before the process ends by the signal as it would have. The handler is installed, once, only
+ * for a signal whose action is the default one, so that a program's own handling stays in
+ * charge. The commit of a set (links and renames) runs with these signals blocked, so a set is
+ * complete or untouched when one arrives. SIGKILL cannot be caught: O_TMPFILE is the only
+ * protection from it. */
+
+#define TEMP_SLOTS 8
+
+enum { SLOT_FREE, SLOT_FILLING, SLOT_NAMED };
+
+static struct {
+        int state;
+        char name[PATH_MAX];
+} temps[TEMP_SLOTS];
+
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
+static unsigned test_flags;
+
+static void on_signal(int sig) {
+        int saved = errno;
+
+        for (size_t i = 0; i < TEMP_SLOTS; i++)
+                if (__atomic_load_n(&temps[i].state, __ATOMIC_ACQUIRE) == SLOT_NAMED)
+                        (void) unlink(temps[i].name);
+        /* SA_RESETHAND made the action the default one again: the signal, still blocked in its
+         * handler, ends the process once the handler returns. */
+        (void) raise(sig);
+        errno = saved;
+}
+
+static void install_handlers(void) {
+        struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND | SA_RESTART };
+
+        sigemptyset(&sa.sa_mask);
+        for (size_t i = 0; i < sizeof(cleanup_signals) / sizeof(cleanup_signals[0]); i++)
+                sigaddset(&sa.sa_mask, cleanup_signals[i]);
+        for (size_t i = 0; i < sizeof(cleanup_signals) / sizeof(cleanup_signals[0]); i++) {
+                struct sigaction old;
+
+                if (sigaction(cleanup_signals[i], NULL, &old) == 0 &&
+                    !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+                        (void) sigaction(cleanup_signals[i], &sa, NULL);
+        }
+}
+
+/* Blocks (block true) or restores the cleanup signals; *saved holds the old mask. */
+static void block_signals(bool block, sigset_t *saved) {
+        sigset_t set;
+
+        if (!block) {
+                pthread_sigmask(SIG_SETMASK, saved, NULL);
+                return;
+        }
+        sigemptyset(&set);
+        for (size_t i = 0; i < sizeof(cleanup_signals) / sizeof(cleanup_signals[0]); i++)
+                sigaddset(&set, cleanup_signals[i]);
+        pthread_sigmask(SIG_BLOCK, &set, saved);
+}
+
+/* A slot of the table, not yet named (the handler skips it); -1 when the table is full (the
+ * file is then not removed on a signal). */
+static int temp_claim(void) {
+        (void) pthread_once(&handlers_once, install_handlers);
+        for (int i = 0; i < TEMP_SLOTS; i++) {
+                int expected = SLOT_FREE;
+
+                if (__atomic_compare_exchange_n(&temps[i].state, &expected, SLOT_FILLING, false,
+                                                __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+                        return i;
+        }
+        return -1;
+}
+
+/* Names the slot once the file exists, so that the handler never unlinks a file that is not
+ * ours (O_EXCL/mkostemp created it); -1 and the slot freed for a name too long. */
+static void temp_name(int *slot, const char *name) {
+        size_t len = strlen(name);
+
+        if (*slot < 0)
+                return;
+        if (len >= PATH_MAX) {
+                __atomic_store_n(&temps[*slot].state, SLOT_FREE, __ATOMIC_RELEASE);
+                *slot = -1;
+                return;
+        }
+        memcpy(temps[*slot].name, name, len + 1);
+        __atomic_store_n(&temps[*slot].state, SLOT_NAMED, __ATOMIC_RELEASE);
+}
+
+static void temp_unregister(int *slot) {
+        if (*slot >= 0)
+                __atomic_store_n(&temps[*slot].state, SLOT_FREE, __ATOMIC_RELEASE);
+        *slot = -1;
+}
+
+void fileio_test_set_flags(unsigned flags) {
+        test_flags = flags;
+}
+
 /* One output on its way: its data in a file with no name (O_TMPFILE), or, where the file system
- * has no O_TMPFILE, under tmp ("PATH.XXXXXX"); backup is the old file's second name while a set
- * is being replaced. */
+ * has no O_TMPFILE, under tmp ("PATH.XXXXXX", or PATH itself for a secret: direct), in the
+ * signal table as slot; backup is the old file's second name while a set is being replaced. */
 struct pending {
         const struct fileio_output *out;
         int fd;
         char *tmp;
+        int slot;
+        bool direct;
         char *backup;
         bool committed;
 };
 
-static int stage(struct pending *p) {
+/* Creates the named file of an output staged without O_TMPFILE, entered in the signal table
+ * before it exists. */
+static int stage_named(struct pending *p, bool secret, bool force) {
+        sigset_t saved;
+        int r = 0;
+
+        if (secret && force)
+                return -EOPNOTSUPP;     /* no atomic replacement without a temporary name */
+        p->direct = secret;
+        if (p->direct)
+                p->tmp = strdup(p->out->path);
+        else if (asprintf(&p->tmp, "%s.XXXXXX", p->out->path) < 0)
+                p->tmp = NULL;
+        if (!p->tmp)
+                return -ENOMEM;
+        /* Blocked here; a signal handled by another thread meanwhile may leave the file. */
+        block_signals(true, &saved);
+        p->slot = temp_claim();
+        if (p->direct)
+                p->fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, p->out->mode);
+        else
+                p->fd = mkostemp(p->tmp, O_CLOEXEC);
+        if (p->fd < 0) {
+                r = -errno;
+                temp_unregister(&p->slot);
+                free(TAKE(p->tmp));
+        } else
+                temp_name(&p->slot, p->tmp);
+        block_signals(false, &saved);
+        return r;
+}
+
+static int stage(struct pending *p, unsigned flags) {
         _cleanup_(freep) char *dir = parent_of(p->out->path);
         int r;
 
         if (!dir)
                 return -ENOMEM;
         /* No name while it is written: a SIGKILL leaves nothing behind, a key included. */
-        p->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, p->out->mode);
+        if (test_flags & FILEIO_TEST_NO_TMPFILE)
+                errno = EOPNOTSUPP;
+        else
+                p->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, p->out->mode);
         if (p->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
-                if (asprintf(&p->tmp, "%s.XXXXXX", p->out->path) < 0) {
-                        p->tmp = NULL;
-                        return -ENOMEM;
-                }
-                p->fd = mkostemp(p->tmp, O_CLOEXEC);
+                r = stage_named(p, flags & FILEIO_SECRET, flags & FILEIO_FORCE);
+                if (r < 0)
+                        return r;
         }
-        if (p->fd < 0) {
-                free(TAKE(p->tmp));
+        if (p->fd < 0)
                 return -errno;
-        }
+        if (test_flags & FILEIO_TEST_RAISE_SIGTERM)
+                (void) raise(SIGTERM);
         if (fchmod(p->fd, p->out->mode) < 0)
                 return -errno;
         r = write_all(p->fd, p->out->data, p->out->size);
@@ -237,10 +378,16 @@ static int stage(struct pending *p) {
 static int link_new(struct pending *p, const char *to) {
         char proc[64];
 
+        if (p->direct) {                /* already at its name */
+                temp_unregister(&p->slot);
+                free(TAKE(p->tmp));
+                return 0;
+        }
         if (p->tmp) {
                 if (link(p->tmp, to) < 0)
                         return -errno;
                 (void) unlink(p->tmp);
+                temp_unregister(&p->slot);
                 free(TAKE(p->tmp));
                 return 0;
         }
@@ -329,23 +476,26 @@ int fileio_write_set(const struct fileio_output *outs, size_t n, unsigned flags,
         bool force = flags & FILEIO_FORCE;
         size_t i, failed = 0;
         struct stat st;
+        sigset_t saved;
         int r = 0;
 
         if (!p)
                 return -ENOMEM;
         for (i = 0; i < n; i++)
-                p[i] = (struct pending) { .out = &outs[i], .fd = -1 };
+                p[i] = (struct pending) { .out = &outs[i], .fd = -1, .slot = -1 };
         /* Checked early to fail before any work; the commit checks again, atomically. */
         for (i = 0; i < n && !force; i++)
                 if (lstat(outs[i].path, &st) == 0) {
-                        failed = i;
-                        r = -EEXIST;
-                        goto out;
+                        if (ret_failed)
+                                *ret_failed = i;
+                        return -EEXIST;
                 }
         for (i = 0; i < n && r >= 0; i++) {
-                r = stage(&p[i]);
+                r = stage(&p[i], flags);
                 failed = i;
         }
+        /* From the first name on, a signal waits until the set is complete or rolled back. */
+        block_signals(true, &saved);
         for (i = 0; i < n && r >= 0; i++) {
                 r = commit_one(&p[i], force, n > 1);
                 p[i].committed = r >= 0;
@@ -355,17 +505,18 @@ int fileio_write_set(const struct fileio_output *outs, size_t n, unsigned flags,
                 for (i = 0; i < n; i++)
                         if (p[i].committed)
                                 roll_back(&p[i]);
-out:
         for (i = 0; i < n; i++) {
                 if (p[i].backup)
                         (void) unlink(p[i].backup);
                 free(p[i].backup);
                 if (p[i].tmp)
                         (void) unlink(p[i].tmp);
+                temp_unregister(&p[i].slot);
                 free(p[i].tmp);
                 if (p[i].fd >= 0)
                         close(p[i].fd);
         }
+        block_signals(false, &saved);
         if (r < 0) {
                 if (ret_failed)
                         *ret_failed = failed;

@@ -23,6 +23,9 @@
 
 extern char **environ;
 
+/* The fix that setup-host makes: its installed path, and where it is in the source tree. */
+#define SETUP_HOST "run " SNPCTL_SETUP_HOST " (scripts/setup-host in snpctl's source)"
+
 static inline void closedirp(DIR **d) {
         if (*d)
                 closedir(*d);
@@ -211,7 +214,8 @@ static bool has_word(const char *line, const char *word) {
 static int check_cpu(const struct hostinfo_preflight_params *p, struct hostinfo_findings *f) {
         const struct hostinfo_cpu *c = p->cpu;
         static const char *bios_fix = "enable SMEE, SEV-ES ASIDs and SEV-SNP (with SNP memory "
-                "coverage) in the firmware setup, on an EPYC 7003 (Milan) or later";
+                "coverage) in the firmware setup, on an EPYC 7003 (Milan) or later (docs/host.md; "
+                "setup-host cannot change firmware settings)";
         int r;
 
         if (!c || !c->probed)
@@ -264,8 +268,10 @@ static int check_kvm(const struct hostinfo_preflight_params *p, struct hostinfo_
                 if (!found)
                         r = add(f, names[i], HOSTINFO_FAIL,
                                 i == 2 ? "boot a host kernel with SEV-SNP host support (Linux "
-                                "6.11 or later) and load kvm_amd" : "load kvm_amd (modprobe "
-                                "kvm_amd)", "%s not found: kvm_amd not loaded or without %s",
+                                "6.11 or later) and load kvm_amd: " SETUP_HOST " to install "
+                                "Linux 6.12 from bookworm-backports, then reboot" :
+                                "load kvm_amd (modprobe kvm_amd); " SETUP_HOST " to keep "
+                                "sev=1 sev_es=1 sev_snp=1 in /etc/modprobe.d", "%s not found: kvm_amd not loaded or without %s",
                                 path, params[i]);
                 else {
                         bool on = strcmp(val, "Y") == 0 || strcmp(val, "1") == 0;
@@ -273,7 +279,8 @@ static int check_kvm(const struct hostinfo_preflight_params *p, struct hostinfo_
                         r = add(f, names[i], on ? HOSTINFO_OK : HOSTINFO_FAIL,
                                 "reload kvm_amd with sev=1 sev_es=1 sev_snp=1 (modprobe -r "
                                 "kvm_amd; modprobe kvm_amd sev=1 sev_es=1 sev_snp=1), and check "
-                                "dmesg for SEV initialisation errors", "%s = %s", params[i], val);
+                                "dmesg for SEV initialisation errors; " SETUP_HOST " to keep "
+                                "the options in /etc/modprobe.d", "%s = %s", params[i], val);
                 }
                 if (r < 0)
                         return r;
@@ -282,7 +289,8 @@ static int check_kvm(const struct hostinfo_preflight_params *p, struct hostinfo_
         if (r < 0)
                 return r;
         return add(f, "dev.sev", found ? HOSTINFO_OK : HOSTINFO_FAIL,
-                   "load the ccp driver (modprobe ccp) and check dmesg for SEV firmware errors",
+                   "load the ccp driver (modprobe ccp) and check dmesg for SEV firmware errors "
+                   "(docs/host.md: SNP firmware and BIOS settings)",
                    "/dev/sev %s", found ? "present" : "missing");
 }
 
@@ -336,15 +344,17 @@ static int check_qemu(const struct hostinfo_preflight_params *p, struct hostinfo
         unsigned v;
 
         if (!p->qemu_version_text)
-                return add(f, "qemu", HOSTINFO_FAIL, "install QEMU (Debian: qemu-system-x86), "
-                           "or name it with --qemu", "%s cannot be run", q);
+                return add(f, "qemu", HOSTINFO_FAIL, "install QEMU (Debian: qemu-system-x86; "
+                           "for SEV-SNP 9.1 or later: " SETUP_HOST " for QEMU 10 from "
+                           "bookworm-backports), or name it with --qemu", "%s cannot be run", q);
         if (hostinfo_parse_qemu_version(p->qemu_version_text, &v) < 0)
                 return add(f, "qemu", HOSTINFO_WARN, NULL, "%s: version not recognised in '%s'",
                            q, p->qemu_version_text);
         if (v < p->min_qemu_version)
                 return add(f, "qemu", HOSTINFO_FAIL, p->mode == QEMU_MODE_SNP ?
-                           "install upstream QEMU 9.1 or later (sev-snp-guest); Debian 12 ships "
-                           "7.2" : "install a newer QEMU", "%s is %u.%u; %s guests need %u.%u "
+                           "install QEMU 9.1 or later (sev-snp-guest; Debian 12's own is 7.2): "
+                           SETUP_HOST " for QEMU 10 from bookworm-backports" :
+                           "install a newer QEMU: " SETUP_HOST, "%s is %u.%u; %s guests need %u.%u "
                            "or later", q, v / 100, v % 100, qemu_mode_to_string(p->mode),
                            p->min_qemu_version / 100, p->min_qemu_version % 100);
         return add(f, "qemu", HOSTINFO_OK, NULL, "%s is %u.%u", q, v / 100, v % 100);
@@ -355,7 +365,8 @@ static int check_qemu(const struct hostinfo_preflight_params *p, struct hostinfo
  * non-zero GPA (and for SNP its metadata section), else "hashes table area is invalid". */
 static int check_ovmf(const struct hostinfo_preflight_params *p, struct hostinfo_findings *f) {
         static const char *build_fix = "use an OVMF built from OvmfPkg/AmdSev/AmdSevX64.dsc "
-                "(measured direct boot)";
+                "(measured direct boot): " SETUP_HOST " to build one from Debian's edk2 source "
+                "into " HOSTINFO_AMDSEV_OVMF;
         _cleanup_(ovmf_freep) struct ovmf_image *img = NULL;
         _cleanup_(freep) char *why = NULL;
         int r;

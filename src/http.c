@@ -51,10 +51,20 @@ static int map_curl(CURLcode c, const struct sink *s) {
         }
 }
 
+static int global_init(void) {
+        static bool initialized;
+
+        if (!initialized) {
+                if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+                        return -ENOMEM;
+                initialized = true;
+        }
+        return 0;
+}
+
 int http_post(const char *base_url, const char *path, const void *body, size_t size,
               size_t max_resp, unsigned timeout_s, long *ret_status, uint8_t **ret_data,
               size_t *ret_size) {
-        static bool initialized;
         struct sink s = { .max = max_resp };
         _cleanup_(freep) char *url = NULL;
         struct curl_slist *hdr = NULL;
@@ -70,11 +80,8 @@ int http_post(const char *base_url, const char *path, const void *body, size_t s
                 blen--;
         if (asprintf(&url, "%.*s%s", (int) blen, base_url, path) < 0)
                 return -ENOMEM;
-        if (!initialized) {
-                if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-                        return -ENOMEM;
-                initialized = true;
-        }
+        if (global_init() < 0)
+                return -ENOMEM;
         c = curl_easy_init();
         if (!c)
                 return -ENOMEM;
@@ -115,6 +122,60 @@ int http_post(const char *base_url, const char *path, const void *body, size_t s
                         return -ENOMEM;
         }
         *ret_status = status;
+        *ret_data = s.data;
+        *ret_size = s.size;
+        return 0;
+}
+
+int http_get(const char *url, size_t max_resp, unsigned connect_timeout_s, unsigned timeout_s,
+             long *ret_status, long *ret_retry_after, uint8_t **ret_data, size_t *ret_size) {
+        struct sink s = { .max = max_resp };
+        curl_off_t retry = -1;
+        CURL *c;
+        CURLcode cc;
+        long status = 0;
+        int r;
+
+        if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+                return -EINVAL;
+        if (global_init() < 0)
+                return -ENOMEM;
+        c = curl_easy_init();
+        if (!c)
+                return -ENOMEM;
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+        curl_easy_setopt(c, CURLOPT_PROXY, "");         /* no proxy from the environment */
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long) connect_timeout_s);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, (long) timeout_s);
+        /* A server that stalls mid-answer is given up on before the whole timeout. */
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long) (timeout_s < 10 ? timeout_s : 10));
+        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) max_resp);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+        cc = curl_easy_perform(c);
+        if (cc == CURLE_OK) {
+                curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+                if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &retry) != CURLE_OK)
+                        retry = -1;
+        } else
+                log_debug("GET %s: %s", url, curl_easy_strerror(cc));
+        curl_easy_cleanup(c);
+        r = map_curl(cc, &s);
+        if (r < 0) {
+                free(s.data);
+                return r;
+        }
+        if (!s.data) {
+                s.data = calloc(1, 1);
+                if (!s.data)
+                        return -ENOMEM;
+        }
+        *ret_status = status;
+        *ret_retry_after = retry > 0 ? (retry > 86400 ? 86400 : (long) retry) : -1;
         *ret_data = s.data;
         *ret_size = s.size;
         return 0;

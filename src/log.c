@@ -21,6 +21,7 @@ void log_set_prefix(const char *prefix) {
         line_prefix = prefix ? prefix : "snpctl";
 }
 
+__attribute__((format(printf, 3, 0)))
 static void log_va(enum log_level level, int err, const char *fmt, va_list ap) {
         static const char *const tags[] = {
                 [LOG_LEVEL_WARNING] = "warning: ",
@@ -53,5 +54,17 @@ int log_errno_full(enum log_level level, int err, const char *fmt, ...) {
         va_start(ap, fmt);
         log_va(level, err, fmt, ap);
         va_end(ap);
+        return err;
+}
+
+int log_fail_why(char **ret_why, int err, const char *fmt, ...) {
+        va_list ap;
+
+        if (ret_why) {
+                va_start(ap, fmt);
+                if (vasprintf(ret_why, fmt, ap) < 0)
+                        *ret_why = NULL;
+                va_end(ap);
+        }
         return err;
 }

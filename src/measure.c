@@ -154,6 +154,10 @@ bool measure_params_same(const struct measure_params *a, const struct measure_pa
                a->have_ovmf_hash == b->have_ovmf_hash &&
                (!a->have_ovmf_hash || memcmp(a->ovmf_hash, b->ovmf_hash,
                                              sizeof(a->ovmf_hash)) == 0) &&
+               a->have_file_hashes == b->have_file_hashes &&
+               (!a->have_file_hashes ||
+                (memcmp(a->kernel_sha256, b->kernel_sha256, sizeof(a->kernel_sha256)) == 0 &&
+                 memcmp(a->initrd_sha256, b->initrd_sha256, sizeof(a->initrd_sha256)) == 0)) &&
                same_str(a->svsm, b->svsm) && a->vars_size == b->vars_size;
 }
 
@@ -164,6 +168,7 @@ void measure_result_free(struct measure_result *r) {
         free(r);
 }
 
+__attribute__((format(printf, 3, 0)))
 static int vfail(char **ret_why, int err, const char *fmt, va_list ap) {
         if (ret_why && !*ret_why && vasprintf(ret_why, fmt, ap) < 0)
                 *ret_why = NULL;
@@ -171,6 +176,7 @@ static int vfail(char **ret_why, int err, const char *fmt, va_list ap) {
 }
 
 /* Sets *ret_why (once: the first, innermost reason wins) and returns err. */
+__attribute__((format(printf, 3, 4)))
 static int fail(char **ret_why, int err, const char *fmt, ...) {
         va_list ap;
 
@@ -186,19 +192,39 @@ struct gctx {
         uint8_t ld[LD_SIZE];
 };
 
+static void page_info(struct snp_page_info *info, const uint8_t ld[LD_SIZE],
+                      enum snp_page_type type, uint64_t gpa, const uint8_t contents[LD_SIZE]) {
+        /* SNP ABI PAGE_INFO: digest so far, contents, length, type, IMI 0, VMPL perms 0, GPA. */
+        memset(info, 0, sizeof(*info));
+        memcpy(info->digest_cur, ld, LD_SIZE);
+        if (contents)
+                memcpy(info->contents, contents, LD_SIZE);
+        le16_put(&info->length, (uint16_t) sizeof(*info));
+        info->page_type = (uint8_t) type;
+        le64_put(&info->gpa, gpa);
+}
+
 static int gctx_update(struct gctx *g, enum snp_page_type type, uint64_t gpa,
                        const uint8_t contents[LD_SIZE]) {
         struct snp_page_info info;
 
-        /* SNP ABI PAGE_INFO: digest so far, contents, length, type, IMI 0, VMPL perms 0, GPA. */
-        memset(&info, 0, sizeof(info));
-        memcpy(info.digest_cur, g->ld, LD_SIZE);
-        if (contents)
-                memcpy(info.contents, contents, LD_SIZE);
-        le16_put(&info.length, (uint16_t) sizeof(info));
-        info.page_type = (uint8_t) type;
-        le64_put(&info.gpa, gpa);
+        page_info(&info, g->ld, type, gpa, contents);
         return crypto_sha384(&info, sizeof(info), g->ld);
+}
+
+int measure_extend_vmsa(struct crypto_hash_ctx *ctx, uint8_t ld[LD_SIZE],
+                        const uint8_t vmsa_sha384[LD_SIZE]) {
+        struct snp_page_info info;
+        int r;
+
+        page_info(&info, ld, SNP_PAGE_TYPE_VMSA, VMSA_GPA, vmsa_sha384);
+        r = crypto_hash_reset(ctx);
+        if (r < 0)
+                return r;
+        r = crypto_hash_update(ctx, &info, sizeof(info));
+        if (r < 0)
+                return r;
+        return crypto_hash_final(ctx, ld);
 }
 
 static int gctx_normal_page(struct gctx *g, uint64_t gpa, const uint8_t *page) {
@@ -374,17 +400,22 @@ static int kernel_hashes_finish(struct kernel_hashes *k, const struct measure_pa
         size_t cmdline_len = p->append ? strlen(p->append) : 0;
         int r, q;
 
-        if (!k->active)
-                return 0;
-        r = hash_file(k->mine);
-        k->mine->r = r;
-        if (k->started) {
-                pthread_join(k->thread, NULL);
-                k->started = false;
-        } else
-                k->theirs->r = hash_file(k->theirs);
-        pthread_mutex_destroy(&k->progress.lock);
-        k->active = false;
+        if (!k->active) {
+                if (!p->kernel || !p->have_file_hashes)
+                        return 0;
+                memcpy(k->jobs[0].sha256, p->kernel_sha256, 32);       /* given: not read */
+                memcpy(k->jobs[1].sha256, p->initrd_sha256, 32);
+        } else {
+                r = hash_file(k->mine);
+                k->mine->r = r;
+                if (k->started) {
+                        pthread_join(k->thread, NULL);
+                        k->started = false;
+                } else
+                        k->theirs->r = hash_file(k->theirs);
+                pthread_mutex_destroy(&k->progress.lock);
+                k->active = false;
+        }
 
         q = 0;
         for (size_t i = 0; i < 2; i++) {
@@ -717,7 +748,7 @@ static int run_snp(const struct measure_params *p, struct measure_result *res,
                 if (r < 0)
                         return r;
         }
-        if (p->kernel)
+        if (p->kernel && !p->have_file_hashes)
                 kernel_hashes_start(k, p);
 
         if (p->have_ovmf_hash)
@@ -749,6 +780,7 @@ static int run_snp(const struct measure_params *p, struct measure_result *res,
         if (r < 0)
                 return r;
 
+        memcpy(res->pre_vmsa_digest, g.ld, LD_SIZE);
         r = build_vmsas(res, svsm ? VMSA_SVSM : VMSA_SNP, p, bsp_eip, ap_eip);
         if (r < 0)
                 return r;
@@ -788,7 +820,7 @@ static int run_sev(const struct measure_params *p, struct measure_result *res,
                 if (r < 0)
                         return r;
         }
-        if (p->kernel)
+        if (p->kernel && !p->have_file_hashes)
                 kernel_hashes_start(k, p);
 
         ctx = crypto_hash_new(CRYPTO_HASH_SHA256);
@@ -857,7 +889,8 @@ static int check_params(const struct measure_params *p, char **ret_why) {
         if (p->mode == MEASURE_MODE_SNP && !(p->guest_features & SNP_FEATURE_SNP_ACTIVE))
                 return fail(ret_why, -EINVAL, "guest features 0x%" PRIx64 " lack bit 0 "
                             "(SNPActive), which every SNP vCPU has", p->guest_features);
-        if (p->have_ovmf_hash && p->mode != MEASURE_MODE_SNP)
+        /* snp:svsm too: its OVMF pages come first (the applet offers it in snp mode only). */
+        if (p->have_ovmf_hash && p->mode != MEASURE_MODE_SNP && p->mode != MEASURE_MODE_SNP_SVSM)
                 return fail(ret_why, -EINVAL, "a precomputed OVMF hash only works in snp mode");
         if (p->mode == MEASURE_MODE_SNP_SVSM) {
                 if (!p->svsm)

@@ -39,6 +39,7 @@ static const char *image_name(const struct ovmf_image *img) {
 }
 
 /* Sets *ret_why to "image 'path': <message>" and returns err. */
+__attribute__((format(printf, 4, 5)))
 static int fail(const struct ovmf_image *img, char **ret_why, int err, const char *fmt, ...) {
         _cleanup_(freep) char *msg = NULL;
         va_list ap;

@@ -2,7 +2,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "cleanup.h"
 #include "parse.h"
 
 int parse_u64(const char *s, uint64_t *ret) {
@@ -36,5 +38,23 @@ int parse_uint(const char *s, unsigned min, unsigned max, unsigned *ret) {
         if (v < min || v > max)
                 return -ERANGE;
         *ret = (unsigned) v;
+        return 0;
+}
+
+int parse_size_mib(const char *s, uint64_t *ret) {
+        _cleanup_(freep) char *num = strdup(s);
+        uint64_t v, mul = 1;
+        size_t len;
+
+        if (!num)
+                return -ENOMEM;
+        len = strlen(num);
+        if (len > 1 && strchr("mMgG", num[len - 1])) {
+                mul = strchr("gG", num[len - 1]) ? 1024 : 1;
+                num[len - 1] = '\0';
+        }
+        if (parse_u64(num, &v) < 0 || v == 0 || v > (UINT64_C(1) << 32) / mul)
+                return -EINVAL;
+        *ret = v * mul;
         return 0;
 }

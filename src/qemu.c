@@ -10,6 +10,7 @@
 
 #include "base64.h"
 #include "cleanup.h"
+#include "parse.h"
 #include "qemu.h"
 
 /* SEV API (AMD 55766) guest policy: bit 2 ES; the policy is 32 bits wide. */
@@ -663,6 +664,45 @@ unsigned qemu_min_version(const struct qemu_params *p) {
                 return p->kernel_hashes ? 602 : 212;    /* kernel-hashes since 6.2 */
         case QEMU_MODE_PLAIN:
                 break;
+        }
+        return 0;
+}
+
+int qemu_forward_from_string(const char *s, struct qemu_forward *ret, char **ret_addr) {
+        _cleanup_(freep) char *copy = strdup(s);
+        char *proto, *last, *host, *addr = NULL;
+        unsigned hp, gp;
+
+        if (!copy)
+                return -ENOMEM;
+        *ret = (struct qemu_forward) { 0 };
+        proto = strchr(copy, '/');
+        if (proto) {
+                *proto++ = '\0';
+                if (strcmp(proto, "udp") == 0)
+                        ret->udp = true;
+                else if (strcmp(proto, "tcp") != 0)
+                        return -EINVAL;
+        }
+        last = strrchr(copy, ':');
+        if (!last)
+                return -EINVAL;
+        *last++ = '\0';
+        host = strrchr(copy, ':');
+        if (host) {
+                *host++ = '\0';
+                addr = copy;
+        } else
+                host = copy;
+        if (parse_uint(host, 1, 65535, &hp) < 0 || parse_uint(last, 1, 65535, &gp) < 0)
+                return -EINVAL;
+        ret->host_port = (uint16_t) hp;
+        ret->guest_port = (uint16_t) gp;
+        if (addr) {
+                *ret_addr = strdup(addr);
+                if (!*ret_addr)
+                        return -ENOMEM;
+                ret->host_addr = *ret_addr;
         }
         return 0;
 }

@@ -25,6 +25,7 @@
 #include "hex.h"
 #include "idblock.h"
 #include "log.h"
+#include "measure-match.h"
 #include "output.h"
 #include "parallel.h"
 #include "parse.h"
@@ -47,6 +48,8 @@ struct attest_verify_args {
         uint8_t owner_digest[HANDSHAKE_OWNER_DIGEST_SIZE];
         unsigned timeout_s;
         unsigned jobs;                  /* --jobs; 0: one per CPU */
+        bool explain;                   /* --explain: search a measurement mismatch */
+        bool explainable;               /* the config's files gave the expected measurement */
 };
 
 enum {
@@ -75,6 +78,7 @@ enum {
         OPT_OWNER_KEY,
         OPT_OWNER_PASS,
         OPT_JOBS,
+        OPT_EXPLAIN,
         OPT_END,
 };
 _Static_assert(OPT_END <= CLI_OPT_MAX, "one bit of struct cli_given per option");
@@ -113,6 +117,9 @@ static const struct argp_option attest_verify_options[] = {
                                                       "the default is 0)", 2 },
         { "report-data",   OPT_REPORT_DATA, "HEX", 0, "REPORT_DATA (64 bytes)", 2 },
         { "min-version",   OPT_MIN_VERSION, "N",   0, "Minimum report version", 2 },
+        { "explain",       OPT_EXPLAIN,     NULL, 0, "When the measurement computed from --config "
+          "differs from the report's: search the vCPU count and type, VMM, guest features and "
+          "kernel hashes that give the report's (the search of snpctl measure) and print them", 2 },
         { NULL, 0, NULL, 0, "Handshake with a guest agent (snpctl attest-server):", 3 },
         { "url",           OPT_URL,         "URL", 0, "Agent to attest, http://HOST:PORT; its "
                                                       "fresh report replaces REPORT...", 3 },
@@ -192,6 +199,7 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                 break;
         case OPT_AUTH_BLOCK: a->auth_block = arg; break;
         case OPT_CONFIG:    a->config = arg; break;
+        case OPT_EXPLAIN:   a->explain = true; break;
         case OPT_ALLOW_DEBUG: x->allow_debug = true; break;
         case OPT_MEASUREMENT:
                 hex_arg(state, "measurement", arg, x->measurement, 48, &x->has_measurement);
@@ -284,6 +292,9 @@ static error_t attest_verify_parse_opt(int key, char *arg, struct argp_state *st
                                    "other");
                 if (x->min_tcb_fields && (a->min_tcb_none || (!x->has_min_tcb && !a->config)))
                         argp_error(state, "--tcb-fields needs --min-tcb");
+                if (a->explain && !a->config)
+                        argp_error(state, "--explain needs --config (it searches the config's "
+                                   "files)");
                 if (!a->url && (a->secret_file || a->timeout_s || a->owner_key || a->owner_pass))
                         argp_error(state, "--secret-file, --owner-key, --owner-pass and --timeout "
                                    "need --url");
@@ -390,9 +401,9 @@ static int load_id_block(const char *path, struct attest_expect *x) {
         return 0;
 }
 
-/* ID authentication info (snp-facts B.3.7): ID_KEY at 0x240 and AUTHOR_KEY at 0x880, 0x404 bytes
- * each; the report carries SHA-384 of each (zero when there is no author key). The file is
- * idblock's auth-block.base64, or the 4096 raw bytes. */
+/* ID authentication info (snp-facts B.3.7; struct snp_id_auth): the report carries SHA-384 of
+ * the ID key and of the author key (zero when there is none). The file is idblock's
+ * auth-block.base64, or the 4096 raw bytes. */
 static int load_auth_block(const char *path, struct attest_expect *x) {
         _cleanup_(freep) uint8_t *b = NULL;
         uint8_t id[48], author[48];
@@ -457,14 +468,11 @@ static int apply_config(struct attest_verify_args *a) {
         struct config_problems problems = {};
         const struct attest_expect *f = &a->expect;
         struct attest_expect x;
-        int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
+        int r = config_load_with_options(a->config, CONFIG_SKIP_FILE_CHECKS, NULL, 0, NULL, NULL,
+                                         &c);
 
-        (void) config_log_problems(&problems, a->config);
-        config_problems_clear(&problems);
-        if (r == -EINVAL)
-                return r;       /* the problems say why */
         if (r < 0)
-                return log_errno(r, "reading config '%s'", a->config);
+                return r;
         r = attest_expect_from_config(c, f->has_measurement ? ATTEST_CONFIG_NO_MEASUREMENT : 0,
                                       attest_config_options, ELEMENTSOF(attest_config_options),
                                       &a->given, a, &problems, &x, &why);
@@ -495,6 +503,8 @@ static int apply_config(struct attest_verify_args *a) {
                 x.min_tcb_fields = f->min_tcb_fields;
         x.allow_debug = f->allow_debug;
         a->expect = x;
+        if (a->certs.product == SNP_GEN_UNKNOWN)       /* the key server's product for v2 */
+                a->certs.product = c->host_cpu_family;
         if (c->require_crl)
                 a->certs.require_crl = true;
         a->has_owner_digest = c->has_owner_key_digest;
@@ -634,6 +644,7 @@ static void prepare_one(const struct attest_verify_args *a, const char *path,
                         struct batch_item *it) {
         _cleanup_(freep) char *why = NULL;
         struct attest_chain *chain = NULL;
+        struct cert_args certs = a->certs;
         unsigned signing_key = SNP_SIGNER_VCEK;
         int r;
 
@@ -649,7 +660,12 @@ static void prepare_one(const struct attest_verify_args *a, const char *path,
         }
         if (it->data)
                 signing_key = snp_report_peek_signing_key(it->data, it->size);
-        r = cert_chain_for_report(&a->certs, path, signing_key, trusted, cache, &chain, &why);
+        r = it->data ? cert_args_fetch(&a->certs, it->data, it->size, cache, &certs, &why) : 0;
+        if (r < 0) {
+                log_errno(r, "report '%s': %s", path, why ? why : "fetching the certificates");
+                return;
+        }
+        r = cert_chain_for_report(&certs, path, signing_key, trusted, cache, &chain, &why);
         if (r < 0) {
                 log_errno(r, "%s", why ? why : "finding the certificates");
                 return;
@@ -677,6 +693,44 @@ static void verify_item(size_t i, void *ctx) {
                 return;
         }
         it->verdict = attest_verified(&it->res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
+}
+
+/* A failed measurement check whose expected value came from the config's files: the hint to
+ * search the parameters that give the report's measurement, or (--explain) the search. */
+static void explain_measurement(const struct attest_verify_args *a,
+                                const struct attest_result *res) {
+        _cleanup_(config_freep) struct vm_config *c = NULL;
+        _cleanup_(freep) struct measure_match_result *m = NULL;
+        _cleanup_(freep) char *why = NULL;
+        struct measure_match_query q = { .max_vcpus = SNP_MAX_VCPUS, .from_config = true };
+        const struct attest_check *f = NULL;
+        char esc[PATH_TEXT];
+        int r;
+
+        for (size_t i = 0; a->explainable && i < res->n_checks; i++)
+                if (!res->checks[i].passed && strcmp(res->checks[i].name, "measurement") == 0)
+                        f = &res->checks[i];
+        if (!f || hex_decode_exact(f->actual, q.digest, sizeof(q.digest)) < 0)
+                return;
+        if (!a->explain || a->common.json) {
+                log_notice("hint: `snpctl measure --config %s --match %s` searches the vCPU "
+                           "count and type, VMM, guest features and kernel hashes for those that "
+                           "give the report's measurement (or rerun with --explain)",
+                           output_escape_str(a->config, esc, sizeof(esc)), f->actual);
+                return;
+        }
+        r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, NULL, &c);
+        if (r >= 0) {
+                config_measure_params(c, &q.p);
+                r = measure_match_search(&q, &m, &why);
+        }
+        if (r < 0) {
+                log_error("--explain: %s", why ? why : strerror(-r));
+                return;
+        }
+        printf("explain: the config's files with other parameters:\n");
+        if (measure_match_print(&q, m, false) < 0)
+                log_error("--explain: writing the matches failed");
 }
 
 /* ---- the handshake (--url) ---- */
@@ -801,12 +855,19 @@ static int run_url(struct attest_verify_args *a, const struct crypto_cert *trust
                 chain = table_chain;
         } else {
                 _cleanup_(freep) char *why = NULL, *what = NULL;
+                struct cert_args certs;
 
                 if (asprintf(&what, "report of agent '%s'", a->url) < 0) {
-                        log_errno(-ENOMEM, "finding the certificates");
+                        r = log_errno(-ENOMEM, "finding the certificates");
                         goto out;
                 }
-                r = cert_chain_for_report(&a->certs, what,
+                r = cert_args_fetch(&a->certs, resp + HANDSHAKE_KEY_SIZE, SNP_REPORT_SIZE, &cache,
+                                    &certs, &why);
+                if (r < 0) {
+                        log_errno(r, "%s: %s", what, why ? why : "fetching the certificates");
+                        goto out;
+                }
+                r = cert_chain_for_report(&certs, what,
                                           snp_report_peek_signing_key(resp + HANDSHAKE_KEY_SIZE,
                                                                       SNP_REPORT_SIZE),
                                           trusted, &cache,
@@ -887,6 +948,7 @@ static int run(struct attest_verify_args *a) {
                 if (r < 0)
                         return r;
         }
+        a->explainable = a->config && !a->expect.has_measurement;
         if (a->config) {
                 r = apply_config(a);
                 if (r < 0)
@@ -973,6 +1035,8 @@ static int run(struct attest_verify_args *a) {
                                 print_table(path, res, v);
                         else
                                 print_line(path, res, v);
+                        if (v == VERDICT_REJECTED)
+                                explain_measurement(a, res);
                 }
         }
         free(items);

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "applets.h"
 #include "attest.h"
@@ -15,6 +16,7 @@
 #include "config.h"
 #include "fileio.h"
 #include "hex.h"
+#include "hostinfo.h"
 #include "log.h"
 #include "output.h"
 
@@ -29,6 +31,7 @@ enum {
         OPT_FROM_REPORT = 0x100,
         OPT_NO_FILE_CHECKS,
         OPT_HOST_CPU_FAMILY,
+        OPT_OVMF,
 };
 
 struct config_args {
@@ -40,6 +43,7 @@ struct config_args {
         bool force;
         const char *from_report;
         const char *family;
+        const char *ovmf;               /* init --ovmf */
         bool no_file_checks;
 };
 
@@ -54,6 +58,8 @@ static const struct argp_option config_options[] = {
           "without them it is copied unverified, with a warning", 1 },
         { "host-cpu-family", OPT_HOST_CPU_FAMILY, "NAME", 0,
           "Milan, Genoa or Turin (for reports of version 2, which do not name it)", 1 },
+        { "ovmf", OPT_OVMF, "FILE", 0, "ovmf_file (default: " HOSTINFO_AMDSEV_OVMF ", which "
+          "scripts/setup-host builds, when it is there)", 1 },
         { NULL, 0, NULL, 0, "validate, show:", 2 },
         { "no-file-checks", OPT_NO_FILE_CHECKS, NULL, 0,
           "Do not look at the files the config names (a verifier without them)", 2 },
@@ -80,6 +86,9 @@ static error_t config_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_HOST_CPU_FAMILY:
                 a->family = arg;
                 break;
+        case OPT_OVMF:
+                a->ovmf = arg;
+                break;
         case OPT_NO_FILE_CHECKS:
                 a->no_file_checks = true;
                 break;
@@ -105,18 +114,19 @@ static error_t config_parse_opt(int key, char *arg, struct argp_state *state) {
                         argp_error(state, "%s needs a config FILE",
                                    a->action == ACTION_SHOW ? "show" : "validate");
                 if (a->action != ACTION_INIT &&
-                    (a->output || a->force || a->from_report || a->family))
-                        argp_error(state, "--output, --force, --from-report and "
-                                   "--host-cpu-family go with init");
+                    (a->output || a->force || a->from_report || a->family || a->ovmf))
+                        argp_error(state, "--output, --force, --from-report, "
+                                   "--host-cpu-family and --ovmf go with init");
                 if (a->action == ACTION_INIT && a->no_file_checks)
                         argp_error(state, "--no-file-checks goes with validate and show");
                 if (a->force && !a->output)
                         argp_error(state, "--force needs --output");
                 if ((cert_args_files(&a->certs) || a->certs.trust_ark || a->certs.crl ||
-                     a->certs.require_crl || a->certs.has_at) && !a->from_report)
+                     a->certs.require_crl || a->certs.has_at || a->certs.fetch ||
+                     a->certs.offline) && !a->from_report)
                         argp_error(state, "--certs, --ark, --ask, --vcek, --vlek, --cert-table, "
-                                   "--trust-ark, --crl, --require-crl and --at go with init "
-                                   "--from-report");
+                                   "--trust-ark, --crl, --require-crl, --at, --fetch and "
+                                   "--offline go with init --from-report");
                 break;
         default:
                 return ARGP_ERR_UNKNOWN;
@@ -154,17 +164,26 @@ static int verify_report(const struct config_args *a, const uint8_t *report, siz
         _cleanup_(freep) char *why = NULL;
         const struct attest_expect expect = { .allow_debug = true };
         struct cert_cache *cache = NULL;
+        struct cert_args certs;
         struct attest_chain *chain = NULL;
         struct attest_result res;
         const struct attest_check *f;
         int r;
 
-        if (!cert_args_files(&a->certs) && !a->certs.trust_ark)
+        if (!cert_args_files(&a->certs) && !a->certs.trust_ark && !a->certs.fetch &&
+            !a->certs.offline)
                 return 0;
         r = cert_args_trusted(&a->certs, &trusted);
         if (r < 0)
                 return log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
-        r = cert_chain_for_report(&a->certs, a->from_report,
+        r = cert_args_fetch(&a->certs, report, size, &cache, &certs, &why);
+        if (r < 0) {
+                log_errno(r, "report '%s': %s", a->from_report,
+                          why ? why : "fetching the certificates");
+                cert_cache_free(&cache);
+                return r == -EKEYREJECTED ? -EIO : r;
+        }
+        r = cert_chain_for_report(&certs, a->from_report,
                                   snp_report_peek_signing_key(report, size), trusted,
                                   &cache, &chain, &why);
         if (r >= 0)
@@ -200,6 +219,12 @@ static int do_init(const struct config_args *a) {
         if (a->family && config_cpu_family_from_string(a->family, &c->host_cpu_family) < 0) {
                 log_error("unknown CPU family '%s' (Milan, Genoa or Turin)", a->family);
                 return -EINVAL;
+        }
+        /* The AmdSev OVMF that setup-host installs, when there and no other was named. */
+        if (a->ovmf || access(HOSTINFO_AMDSEV_OVMF, R_OK) == 0) {
+                c->ovmf_file = strdup(a->ovmf ? a->ovmf : HOSTINFO_AMDSEV_OVMF);
+                if (!c->ovmf_file)
+                        return log_errno(-ENOMEM, "creating the config");
         }
         if (a->from_report) {
                 _cleanup_(freep) uint8_t *report = NULL;
@@ -377,8 +402,8 @@ static void show_text(const struct vm_config *c) {
                 printf("%-22s \"%s\"\n", "measured cmdline", c->cmdline);
 
         printf("%-22s 0x%" PRIx64 "\n", "guest_policy", p);
-        printf("  %-20s %u.%u\n", "ABI minimum", (unsigned) ((p >> 8) & 0xff),
-               (unsigned) (p & 0xff));
+        printf("  %-20s %u.%u\n", "ABI minimum", snp_policy_abi_major(p),
+               snp_policy_abi_minor(p));
         for (size_t i = 0; i < ELEMENTSOF(policy_lines); i++)
                 printf("  %-20s %s\n", policy_lines[i].label,
                        p & policy_lines[i].bit ? policy_lines[i].set : policy_lines[i].clear);

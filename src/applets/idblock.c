@@ -570,10 +570,15 @@ static int keygen_run(const struct keygen_args *a) {
         }
         if (r < 0)
                 return log_errno(r, "encoding the key");
-        r = fileio_write_atomic(a->out, pem, size, 0600, a->force ? FILEIO_FORCE : 0);
+        r = fileio_write_atomic(a->out, pem, size, 0600,
+                                FILEIO_SECRET | (a->force ? FILEIO_FORCE : 0));
         crypto_wipe_free(pem, size);
         if (r == -EEXIST)
                 return log_errno(r, "writing key '%s' (--force replaces it)", a->out);
+        if (r == -EOPNOTSUPP)
+                return log_errno(r, "writing key '%s': its file system cannot replace it without "
+                                 "a temporary name (no O_TMPFILE); remove the old key first",
+                                 a->out);
         if (r < 0)
                 return log_errno(r, "writing key '%s'", a->out);
         if (!a->pass)

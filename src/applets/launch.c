@@ -90,65 +90,6 @@ static void launch_args_done(struct launch_args *a) {
                 config_free(a->cfg);
 }
 
-/* 2048, 2048M, 4G -> MiB. */
-static int parse_memory(const char *s, uint64_t *ret) {
-        _cleanup_(freep) char *num = strdup(s);
-        uint64_t v, mul = 1;
-        size_t len;
-
-        if (!num)
-                return -ENOMEM;
-        len = strlen(num);
-        if (len > 1 && strchr("mMgG", num[len - 1])) {
-                mul = strchr("gG", num[len - 1]) ? 1024 : 1;
-                num[len - 1] = '\0';
-        }
-        if (parse_u64(num, &v) < 0 || v == 0 || v > (UINT64_C(1) << 32) / mul)
-                return -EINVAL;
-        *ret = v * mul;
-        return 0;
-}
-
-/* [ADDR:]HOSTPORT:GUESTPORT[/tcp|/udp] */
-static int parse_forward(const char *s, struct qemu_forward *ret, char **ret_addr) {
-        _cleanup_(freep) char *copy = strdup(s);
-        char *proto, *last, *host, *addr = NULL;
-        unsigned hp, gp;
-
-        if (!copy)
-                return -ENOMEM;
-        *ret = (struct qemu_forward) { 0 };
-        proto = strchr(copy, '/');
-        if (proto) {
-                *proto++ = '\0';
-                if (strcmp(proto, "udp") == 0)
-                        ret->udp = true;
-                else if (strcmp(proto, "tcp") != 0)
-                        return -EINVAL;
-        }
-        last = strrchr(copy, ':');
-        if (!last)
-                return -EINVAL;
-        *last++ = '\0';
-        host = strrchr(copy, ':');
-        if (host) {
-                *host++ = '\0';
-                addr = copy;
-        } else
-                host = copy;
-        if (parse_uint(host, 1, 65535, &hp) < 0 || parse_uint(last, 1, 65535, &gp) < 0)
-                return -EINVAL;
-        ret->host_port = (uint16_t) hp;
-        ret->guest_port = (uint16_t) gp;
-        if (addr) {
-                *ret_addr = strdup(addr);
-                if (!*ret_addr)
-                        return -ENOMEM;
-                ret->host_addr = *ret_addr;
-        }
-        return 0;
-}
-
 static int parse_console(const char *s, struct qemu_params *q) {
         if (strcmp(s, "stdio") == 0 || strcmp(s, "serial") == 0)
                 q->console = QEMU_CONSOLE_STDIO;
@@ -311,7 +252,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
                 q->cpu_model = arg;
                 break;
         case OPT_MEMORY:
-                if (parse_memory(arg, &q->memory_mib) < 0)
+                if (parse_size_mib(arg, &q->memory_mib) < 0)
                         argp_error(state, "bad --memory '%s': MiB, or a size with M or G", arg);
                 break;
         case OPT_DISK:
@@ -339,7 +280,7 @@ static error_t launch_parse_opt(int key, char *arg, struct argp_state *state) {
 
                 if (a->n_forwards >= MAX_FORWARDS)
                         argp_error(state, "at most %d --forward", MAX_FORWARDS);
-                r = parse_forward(arg, &a->forwards[a->n_forwards],
+                r = qemu_forward_from_string(arg, &a->forwards[a->n_forwards],
                                   &a->forward_addrs[a->n_forwards]);
                 if (r == -ENOMEM)
                         argp_failure(state, SNPCTL_EXIT_FAILURE, ENOMEM, "--forward");
@@ -767,18 +708,14 @@ static const struct config_option launch_config_options[] = {
  * read back into the QEMU parameters. Its SNP fields (policy, ID block, host data) serve an SNP
  * launch only, unless given as options. */
 static int apply_config(struct launch_args *a) {
-        struct config_problems problems = { 0 };
         struct vm_config *c;
         bool snp = a->q.mode == QEMU_MODE_SNP;
         int r;
 
-        r = config_load(a->config, 0, &problems, &a->cfg);
-        (void) config_log_problems(&problems, a->config);
-        config_problems_clear(&problems);
-        if (r == -EINVAL)
-                return r;       /* the problems say why */
+        r = config_load_with_options(a->config, 0, launch_config_options,
+                                     ELEMENTSOF(launch_config_options), &a->given, a, &a->cfg);
         if (r < 0)
-                return log_errno(r, "reading config '%s'", a->config);
+                return r;
         c = a->cfg;
         /* launch runs QEMU: a digest for EC2's or GCE's VMSAs would never match. */
         if (c->vmm_type != MEASURE_VMM_QEMU) {
@@ -786,15 +723,11 @@ static int apply_config(struct launch_args *a) {
                           "differs", a->config, config_vmm_type_to_string(c->vmm_type));
                 return -EINVAL;
         }
-        if (!given(a, OPT_CPU) && !c->vcpu_type) {
+        if (!c->vcpu_type) {            /* the config's, or --cpu's */
                 log_error("config '%s': vcpu_type: launch needs a QEMU CPU model, not only "
                           "vcpu_sig", a->config);
                 return -EINVAL;
         }
-        r = config_apply_options(c, launch_config_options, ELEMENTSOF(launch_config_options),
-                                 &a->given, a);
-        if (r < 0)
-                return log_errno(r, "applying the options to config '%s'", a->config);
 
         a->q.ovmf = c->ovmf_file;
         a->q.kernel = c->kernel_file;

@@ -21,8 +21,10 @@
 #include "hex.h"
 #include "log.h"
 #include "measure.h"
+#include "measure-match.h"
 #include "output.h"
 #include "parse.h"
+#include "report.h"
 
 enum {
         OPT_MODE = CLI_OPT_BASE,
@@ -46,6 +48,8 @@ enum {
         OPT_VARS_FILE,
         OPT_FORCE,
         OPT_CONFIG,
+        OPT_MATCH,
+        OPT_MAX_VCPUS,
         OPT_END,
 };
 _Static_assert(OPT_END <= CLI_OPT_MAX, "one bit of struct cli_given per option");
@@ -63,6 +67,10 @@ struct measure_args {
         bool force;
         const char *vars_file;
         const char *config;             /* --config: the defaults of every guest option */
+        const char *match;              /* --match DIGEST|REPORT */
+        unsigned max_vcpus;
+        uint64_t match_features[MEASURE_MATCH_MAX_FEATURES / 2];   /* each --guest-features */
+        size_t n_match_features;
 };
 
 static bool given(const struct measure_args *a, int key) {
@@ -112,6 +120,13 @@ static const struct argp_option measure_options[] = {
         { "dump-vmsa",      OPT_DUMP_VMSA,      NULL,       0,
           "Write each VMSA page to vmsaN.bin in the current folder", 3 },
         { "force",          OPT_FORCE,          NULL,       0, "Replace existing vmsaN.bin files", 3 },
+        { NULL, 0, NULL, 0, "Explaining a digest:", 4 },
+        { "match",          OPT_MATCH,          "DIGEST|REPORT", 0, "Search the parameters not "
+          "given (vCPU count and type, VMM, guest features, kernel hashes, SVSM) for those that "
+          "give this digest (96 hex digits, or a report's MEASUREMENT); --guest-features adds "
+          "a set to try", 4 },
+        { "max-vcpus",      OPT_MAX_VCPUS,      "N",        0, "With --match: vCPU counts "
+          "searched (default 4096)", 4 },
         { 0 }
 };
 
@@ -119,6 +134,30 @@ static void parse_number(struct argp_state *state, const char *opt, const char *
                          unsigned min, unsigned max, unsigned *ret) {
         if (parse_uint(arg, min, max, ret) < 0)
                 argp_error(state, "bad %s '%s' (a number from %u to %u)", opt, arg, min, max);
+}
+
+/* --match: every parameter is optional; the files are required. */
+static void check_match_end(struct measure_args *a, struct argp_state *state) {
+        struct measure_params *p = &a->p;
+
+        if (p->mode != MEASURE_MODE_SNP && p->mode != MEASURE_MODE_SNP_SVSM)
+                argp_error(state, "--match searches SNP digests (mode snp or snp:svsm)");
+        if (p->have_ovmf_hash || a->dump_vmsa)
+                argp_error(state, "--match takes no --snp-ovmf-hash or --dump-vmsa");
+        if (p->mode == MEASURE_MODE_SNP_SVSM && !p->svsm)
+                argp_error(state, "mode 'snp:svsm' needs --svsm PATH");
+        if (a->vars_file && given(a, OPT_VARS_SIZE))
+                argp_error(state, "--vars-size and --vars-file exclude each other");
+        if (p->svsm && !a->vars_file && !given(a, OPT_VARS_SIZE))
+                argp_error(state, "--svsm requires --vars-size or --vars-file");
+        if (!p->svsm && (a->vars_file || given(a, OPT_VARS_SIZE)))
+                argp_error(state, "--vars-size and --vars-file need --svsm");
+        if (given(a, OPT_VCPUS) && given(a, OPT_MAX_VCPUS))
+                argp_error(state, "--vcpus fixes the vCPU count; --max-vcpus is for a search");
+        for (size_t i = 0; i < a->n_match_features; i++)
+                if (!(a->match_features[i] & SNP_FEATURE_SNP_ACTIVE))
+                        argp_error(state, "--guest-features 0x%" PRIx64 " lacks bit 0 "
+                                   "(SNPActive), which every SNP vCPU has", a->match_features[i]);
 }
 
 static void check_end(struct measure_args *a, struct argp_state *state) {
@@ -130,7 +169,7 @@ static void check_end(struct measure_args *a, struct argp_state *state) {
         if (!p->ovmf && !a->config)
                 argp_error(state, "missing --ovmf PATH (or --config FILE)");
         if (p->mode == MEASURE_MODE_SNP_OVMF_HASH) {
-                if (p->kernel || p->have_ovmf_hash || p->svsm || a->dump_vmsa)
+                if (p->kernel || p->have_ovmf_hash || p->svsm || a->dump_vmsa || a->match)
                         argp_error(state, "mode 'snp:ovmf-hash' takes only --ovmf");
                 return;
         }
@@ -139,7 +178,7 @@ static void check_end(struct measure_args *a, struct argp_state *state) {
                 argp_error(state, "--kernel required when using --initrd");
         if (p->append && !p->kernel && !a->config)
                 argp_error(state, "--kernel required when using --append");
-        if (vmsas && !given(a, OPT_VCPUS) && !a->config)
+        if (vmsas && !given(a, OPT_VCPUS) && !a->config && !a->match)
                 argp_error(state, "missing --vcpus N in guest mode '%s'", mode);
         if (p->have_ovmf_hash && p->mode != MEASURE_MODE_SNP)
                 argp_error(state, "--snp-ovmf-hash only works in mode 'snp'");
@@ -162,10 +201,16 @@ static void check_end(struct measure_args *a, struct argp_state *state) {
                 p->vcpu_sig = a->sig;
         else if (a->vcpu_type)
                 (void) measure_vcpu_sig_from_type(a->vcpu_type, &p->vcpu_sig);
-        else if (vmsas && p->vmm == MEASURE_VMM_QEMU && !a->config)
+        else if (vmsas && p->vmm == MEASURE_VMM_QEMU && !a->config && !a->match)
                 /* Reported after the firmware checks (a bad image is the bigger problem). */
                 p->vcpu_sig_missing = true;
 
+        if (a->match) {
+                check_match_end(a, state);
+                return;
+        }
+        if (given(a, OPT_MAX_VCPUS))
+                argp_error(state, "--max-vcpus needs --match");
         if (p->mode == MEASURE_MODE_SNP_SVSM) {
                 if (!p->svsm)
                         argp_error(state, "mode 'snp:svsm' needs --svsm PATH");
@@ -235,6 +280,13 @@ static error_t measure_parse_opt(int key, char *arg, struct argp_state *state) {
         case OPT_GUEST_FEATURES:
                 if (parse_u64(arg, &p->guest_features) < 0)
                         argp_error(state, "bad --guest-features '%s'", arg);
+                if (a->n_match_features == ELEMENTSOF(a->match_features))
+                        argp_error(state, "too many --guest-features");
+                a->match_features[a->n_match_features++] = p->guest_features;
+                break;
+        case OPT_MATCH:         a->match = arg; break;
+        case OPT_MAX_VCPUS:
+                parse_number(state, "--max-vcpus", arg, 1, SNP_MAX_VCPUS, &a->max_vcpus);
                 break;
         case OPT_OUTPUT_FORMAT:
                 if (strcmp(arg, "hex") == 0)
@@ -398,20 +450,13 @@ static const struct config_option measure_config_options[] = {
  * strings a->p then borrows. */
 static int apply_config(struct measure_args *a, struct vm_config **ret) {
         _cleanup_(config_freep) struct vm_config *c = NULL;
-        struct config_problems problems = { 0 };
         struct measure_params *p = &a->p, cp;
-        int r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, &problems, &c);
+        int r = config_load_with_options(a->config, CONFIG_SKIP_FILE_CHECKS,
+                                         measure_config_options,
+                                         ELEMENTSOF(measure_config_options), &a->given, a, &c);
 
-        (void) config_log_problems(&problems, a->config);
-        config_problems_clear(&problems);
-        if (r == -EINVAL)
-                return r;       /* the problems said why */
         if (r < 0)
-                return log_errno(r, "reading config '%s'", a->config);
-        r = config_apply_options(c, measure_config_options, ELEMENTSOF(measure_config_options),
-                                 &a->given, a);
-        if (r < 0)
-                return log_errno(r, "applying the options to config '%s'", a->config);
+                return r;
         config_measure_params(c, &cp);
         p->ovmf = cp.ovmf;
         if (p->mode != MEASURE_MODE_SNP_OVMF_HASH) {    /* that mode measures the OVMF alone */
@@ -429,6 +474,65 @@ static int apply_config(struct measure_args *a, struct vm_config **ret) {
         }
         *ret = TAKE(c);
         return 0;
+}
+
+/* The digest --match names: 96 hex digits, or the MEASUREMENT of a report file. */
+static int match_digest(const char *arg, uint8_t digest[MEASURE_SNP_DIGEST_SIZE]) {
+        _cleanup_(freep) uint8_t *data = NULL;
+        struct snp_report rep;
+        const char *why = NULL;
+        size_t size;
+        int r;
+
+        if (strlen(arg) == 2 * MEASURE_SNP_DIGEST_SIZE &&
+            hex_decode_exact(arg, digest, MEASURE_SNP_DIGEST_SIZE) == 0)
+                return 0;
+        r = fileio_read_full(arg, 1 << 16, &data, &size);
+        if (r < 0)
+                return log_errno(r, "--match '%s' is not 96 hex digits; reading it as a report",
+                                 arg);
+        r = report_parse(data, size, &rep, &why);
+        if (r < 0) {
+                log_error("--match: report '%s': %s", arg, why ? why : strerror(-r));
+                return r;
+        }
+        memcpy(digest, rep.measurement, MEASURE_SNP_DIGEST_SIZE);
+        return 0;
+}
+
+/* --match: 0 when something matched, 1 when nothing did, or -errno. */
+static int run_match(struct measure_args *a) {
+        _cleanup_(freep) struct measure_match_result *res = NULL;
+        _cleanup_(freep) char *why = NULL;
+        struct measure_match_query q = {
+                .p = a->p,
+                .max_vcpus = a->max_vcpus ? a->max_vcpus : SNP_MAX_VCPUS,
+                .fix_vcpus = given(a, OPT_VCPUS),
+                .fix_vcpu_sig = given(a, OPT_VCPU_FAMILY) || given(a, OPT_VCPU_SIG) ||
+                        a->vcpu_type,
+                .fix_vmm = given(a, OPT_VMM_TYPE),
+                .fix_svsm = given(a, OPT_MODE),
+                .svsm_on = a->p.mode == MEASURE_MODE_SNP_SVSM,
+                .extra_features = a->match_features,
+                .n_extra_features = a->n_match_features,
+                .from_config = a->config,
+        };
+        int r = match_digest(a->match, q.digest);
+
+        if (r < 0)
+                return r;
+        r = measure_match_search(&q, &res, &why);
+        if (r < 0) {
+                if (why) {
+                        log_error("%s", why);
+                        return r;
+                }
+                return log_errno(r, "searching the parameters of '%s'", a->p.ovmf);
+        }
+        r = measure_match_print(&q, res, a->common.json);
+        if (r < 0)
+                return log_errno(r, "writing the matches");
+        return res->n_found > 0 ? 0 : 1;
 }
 
 static int run(struct measure_args *a) {
@@ -457,6 +561,8 @@ static int run(struct measure_args *a) {
                 if (r < 0)
                         return log_errno(r, "reading OVMF_VARS file '%s'", a->vars_file);
         }
+        if (a->match)
+                return run_match(a);
         if (!a->common.quiet && isatty(STDERR_FILENO)) {
                 clock_gettime(CLOCK_MONOTONIC, &prog.start);
                 a->p.progress = show_progress;
@@ -514,7 +620,8 @@ static const struct argp measure_argp = {
                "guest from its firmware, kernel, initrd and command line. Options as in "
                "sev-snp-measure; `ovmf-hash` is short for --mode snp:ovmf-hash.\v"
                "stdout holds the digest alone (or --json with every component). Exit status: 0 "
-               "computed, 1 bad input or I/O error, 2 usage error.",
+               "computed (--match: a parameter set matched), 1 bad input or I/O error, 2 usage "
+               "error, 3 --match found no parameter set.",
 };
 
 int measure_main(int argc, char **argv) {
@@ -527,5 +634,7 @@ int measure_main(int argc, char **argv) {
         r = run(&a);
         if (r == -ENOKEY && a.p.vcpu_sig_missing)
                 return SNPCTL_EXIT_USAGE;
+        if (r == 1)
+                return SNPCTL_EXIT_REJECTED;    /* --match: no parameter set */
         return r < 0 ? SNPCTL_EXIT_FAILURE : SNPCTL_EXIT_OK;
 }

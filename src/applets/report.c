@@ -253,8 +253,8 @@ static int show_json(const struct snp_report *r, enum snp_generation g, const ch
         }
         snprintf(buf, sizeof(buf), "0x%" PRIx64, r->policy);
         k |= output_add_str(pol, "raw", buf);
-        k |= output_add_u64(pol, "abi_major", (r->policy & SNP_POLICY_ABI_MAJOR_MASK) >> 8);
-        k |= output_add_u64(pol, "abi_minor", r->policy & SNP_POLICY_ABI_MINOR_MASK);
+        k |= output_add_u64(pol, "abi_major", snp_policy_abi_major(r->policy));
+        k |= output_add_u64(pol, "abi_minor", snp_policy_abi_minor(r->policy));
         k |= add_bits(pol, "flags", r->policy, snp_policy_bits, 16);
         snprintf(buf, sizeof(buf), "0x%" PRIx64, r->platform_info);
         k |= output_add_str(pi, "raw", buf);
@@ -330,8 +330,8 @@ static int show_text(const struct snp_report *r, enum snp_generation g, const ch
         line("guest_svn:", buf);
         bits_text(r->policy, snp_policy_bits, 16, bits, sizeof(bits));
         snprintf(buf, sizeof(buf), "0x%" PRIx64 " (ABI %u.%u; %s)", r->policy,
-                 (unsigned) ((r->policy & SNP_POLICY_ABI_MAJOR_MASK) >> 8),
-                 (unsigned) (r->policy & SNP_POLICY_ABI_MINOR_MASK), bits);
+                 snp_policy_abi_major(r->policy),
+                 snp_policy_abi_minor(r->policy), bits);
         line("policy:", buf);
         line_hex("family_id:", r->family_id, sizeof(r->family_id));
         line_hex("image_id:", r->image_id, sizeof(r->image_id));

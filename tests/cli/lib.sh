@@ -75,6 +75,22 @@ need_testdata() {
         fi
 }
 
+# use_test_qemu: QEMU for the boot tests is $SNPCTL_TEST_QEMU (meson -Dtest_qemu; default the
+# bookworm-backports QEMU 10 that scripts/install-deps unpacks) when it runs, put first in PATH
+# as qemu-system-x86_64 (snpctl launch runs that name); else the system's. Prints which.
+use_test_qemu() {
+        local q=${SNPCTL_TEST_QEMU:-}
+        if [ -n "$q" ] && [ -x "$q" ] && "$q" -version >/dev/null 2>&1; then
+                mkdir -p "$T/qemu-bin"
+                ln -sf "$q" "$T/qemu-bin/qemu-system-x86_64"
+                PATH=$T/qemu-bin:$PATH
+        elif [ -n "$q" ]; then
+                echo "# no QEMU at $q (scripts/install-deps unpacks bookworm-backports' QEMU 10 there); using the system's"
+        fi
+        q=$(command -v qemu-system-x86_64) && echo "# QEMU: $q: $(qemu-system-x86_64 -version 2>/dev/null | head -n 1)"
+        return 0
+}
+
 has_applet() {
         case " ${SNPCTL_APPLETS:-} " in *" $1 "*) return 0 ;; esac
         return 1

@@ -208,6 +208,60 @@ fails "--guest-svn overrides the config's" 0 "" "${CHAIN[@]}" --config "$T/x.jso
 fails "--guest-svn overriding wrongly fails" 3 guest-svn "${CHAIN[@]}" --config "$T/vm.json" --guest-svn 9 --measurement "$MEAS" "$R/m3.bin"
 cfg "$T/x.json" platform_info='"0x27"'
 fails "--platform-info-mask alone overrides the config's mask" 0 "" "${CHAIN[@]}" --config "$T/x.json" --platform-info-mask 0x1 --measurement "$MEAS" "$R/m3.bin"
+
+# --- roll-forward policies: lists of accepted values, each check naming the entry that matched ----
+H() { printf "$1%.0s" $(seq "$2"); }     # H BYTE N: N bytes of BYTE in hex
+OTHER=$(H 23 48)
+cfg "$T/x.json" measurements="[{\"label\": \"v41\", \"digest\": \"$(H 24 48)\"}, {\"label\": \"v42\", \"digest\": \"$MEAS\"}]"
+fails "measurements: the report's is listed (v42)" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$OTHER" "$R/m3.bin"
+expect_out "... the table names the label" "^  PASS  measurement +$MEAS \(v42\)$"
+fails "measurements: the single expected value still passes" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+expect_out "... and is named" "^  PASS  measurement +$MEAS \(the single expected value\)$"
+cfg "$T/x.json" measurements="[{\"label\": \"v41\", \"digest\": \"$(H 24 48)\"}]"
+fails "measurements: neither listed nor expected fails" 3 measurement "${CHAIN[@]}" --config "$T/x.json" --measurement "$OTHER" "$R/m3.bin"
+expect_out "... expected names the list" "FAIL  measurement +expected $(H 23 24)\.\.\. or one of the 1 in measurements, got $MEAS$"
+for bad in '[{"label": "v 41", "digest": "'"$MEAS"'"}]' '[{"label": "v41"}]' \
+           '[{"label": "a", "digest": "'"$MEAS"'"}, {"label": "a", "digest": "'"$OTHER"'"}]' \
+           '[{"label": "a", "digest": "'"$MEAS"'", "extra": 1}]' '{"label": "a"}'; do
+        cfg "$T/x.json" measurements="$bad"
+        testcmd "measurements $bad: config error" 1 V "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+        expect_err "... names the field" "x.json: measurements"
+done
+cfg "$T/x.json" id_key_digest="\"$(H 55 48)\"" id_key_digests="[\"$(H 66 48)\", \"$(H 44 48)\"]"
+fails "id_key_digests: the report's key is listed" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+expect_out "... named by index" "^  PASS  id-key-digest +$(H 44 48) \(id_key_digests\[1\]\)$"
+cfg "$T/x.json" id_key_digest="\"$(H 55 48)\"" id_key_digests="[\"$(H 66 48)\"]"
+fails "id_key_digests: not listed fails" 3 id-key-digest "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+cfg "$T/x.json" author_key_digest="\"$(H 77 48)\"" author_key_digests="[\"$(H 00 48)\"]"
+fails "author_key_digests: the report's (zero) is listed" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+cfg "$T/x.json" author_key_digest=null author_key_digests="[\"$(H 77 48)\"]"
+fails "author_key_digests: a list replaces the zero default" 3 author-key-digest "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+cfg "$T/x.json" id_key_digests="[\"$(H 66 47)\"]"
+testcmd "id_key_digests: a short digest is a config error" 1 V "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+expect_err "... names the entry" "x.json: id_key_digests\[0\]: must be 48 bytes"
+for fw in 1.55.29 1.9.200 0.99.99; do
+        cfg "$T/x.json" min_firmware_version="\"$fw\""
+        fails "min_firmware_version $fw: committed 1.55.29 passes" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+done
+expect_out "... the table shows the committed version" "^  PASS  min-firmware +1.55.29 \(committed\)$"
+for fw in 1.55.30 1.56.0 2.0.0; do
+        cfg "$T/x.json" min_firmware_version="\"$fw\""
+        fails "min_firmware_version $fw: committed 1.55.29 fails" 3 min-firmware "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+done
+for fw in 1.55 1.55.256 1.55.x " 1.55.2" 1.55.2.1; do
+        cfg "$T/x.json" min_firmware_version="\"$fw\""
+        testcmd "min_firmware_version '$fw': config error" 1 V "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+        expect_err "... names the field" "x.json: min_firmware_version: .* is not MAJOR.MINOR.BUILD"
+done
+cfg "$T/x.json" chip_ids="[\"$(H 01 64)\", \"$CHIP\"]"
+fails "chip_ids: the report's chip is listed" 0 "" "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+expect_out "... named by index" "^  PASS  chip-allowed +$CHIP \(chip_ids\[1\]\)$"
+cfg "$T/x.json" chip_ids="[\"$(H 01 64)\"]"
+fails "chip_ids: another chip fails" 3 chip-allowed "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+cfg "$T/x.json" chip_ids="\"$CHIP\""
+testcmd "chip_ids: not an array is a config error" 1 V "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/m3.bin"
+expect_err "... names the field" "x.json: chip_ids: must be an array"
+cfg "$T/x.json"
 fails "--min-tcb overrides min_committed_tcb" 3 committed-tcb "${CHAIN[@]}" --config "$T/vm.json" --min-tcb bl=3,tee=0,snp=21,ucode=209 --measurement "$MEAS" "$R/m3.bin"
 fails "--tcb-fields with the config's minimum" 3 committed-tcb,launch-tcb "${CHAIN[@]}" --config "$T/x.json" --tcb-fields committed,launch --platform-info 0x25 --min-tcb bl=3,tee=0,snp=21,ucode=209 --measurement "$MEAS" "$R/m3.bin"
 cfg "$T/x.json" host_data=null
@@ -268,6 +322,31 @@ for change in vcpu_count=3 guest_features='"0x21"' vcpu_type='"EPYC-Milan"' vmm_
         cfg "$T/x.json" "${BOOT[@]}" "$change"
         fails "config $change changes the measurement" 3 measurement "${CHAIN[@]}" --config "$T/x.json" "$R/meas.bin"
 done
+# A measurement mismatch explained (issue 18): a hint to search, or --explain searching.
+cfg "$T/x.json" "${BOOT[@]}" vcpu_count=3 vmm_type='"EC2"'
+fails "wrong vCPU count and VMM: rejected" 3 measurement "${CHAIN[@]}" --config "$T/x.json" "$R/meas.bin"
+expect_err "... with the hint to search" "hint: .snpctl measure --config .*x.json --match $WANT. searches"
+fails "--explain: still rejected" 3 measurement "${CHAIN[@]}" --config "$T/x.json" --explain "$R/meas.bin"
+expect_out "... and the parameters that give the report's measurement" \
+        '^  flags:  --vcpus 4 --vcpu-type EPYC --vmm-type QEMU --guest-features 0x1$'
+expect_out "... as config fields" '"vcpu_count": 4, "vcpu_type": "EPYC", "vmm_type": "QEMU", "guest_features": "0x1"'
+expect_out "... and what changes from the config" '^  changes from the config: vcpu_count 3 -> 4, vmm_type EC2 -> QEMU$'
+fails "--measurement given: no hint (the files were not used)" 3 measurement "${CHAIN[@]}" --config "$T/x.json" --measurement "$MEAS" "$R/meas.bin"
+if grep -q "hint:" "$ERR"; then fail "... no hint" "$(cat "$ERR")"; else pass "... no hint"; fi
+cfg "$T/x.json" "${BOOT[@]}" kernel_cmdline='"x"'
+fails "--explain, another command line: nothing matches" 3 measurement "${CHAIN[@]}" --config "$T/x.json" --explain "$R/meas.bin"
+expect_out "... says so and names the command line" '^  cmdline   "x" '
+testcmd "--explain without --config: usage error" 2 V "${CHAIN[@]}" --explain "$R/meas.bin"
+# config show round-trips the roll-forward fields (it needs the boot files for its digest).
+cfg "$T/x.json" "${BOOT[@]}" kernel_file=null initrd_file=null kernel_cmdline=null measurements="[{\"label\": \"v42\", \"digest\": \"$MEAS\"}]" \
+        id_key_digests="[\"$(H 44 48)\"]" min_firmware_version='"1.55.0"' chip_ids="[\"$CHIP\"]"
+testcmd "config show keeps the roll-forward fields" 0 "$SNPCTL" config show --json "$T/x.json"
+cp "$OUT" "$T/shown-rf.json"
+expect_out "... measurements" '"label": "v42"'
+expect_out "... min_firmware_version" '"min_firmware_version": "1.55.0"'
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); [c.pop(k) for k in ("decoded","expected_launch_digest") if k in c]; json.dump(c, open(sys.argv[1], "w"))' "$T/shown-rf.json"
+fails "... and the shown config accepts the listed measurement" 0 "" "${CHAIN[@]}" --config "$T/shown-rf.json" --measurement "$OTHER" "$R/m3.bin"
+fails "... and rejects one neither computed nor listed" 3 measurement "${CHAIN[@]}" --config "$T/shown-rf.json" "$R/meas.bin"
 cfg "$T/x.json" "${BOOT[@]}" id_block_file="\"$R/id-block.b64\""
 testcmd "ID block LD differing from the computed digest exits 1" 1 V "${CHAIN[@]}" --config "$T/x.json" "$R/meas.bin"
 expect_err "the LD mismatch is named" "x.json: id_block_file: ID block launch digest [0-9a-f]{96} differs from the config's [0-9a-f]{96}"

@@ -53,9 +53,17 @@ if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' template.json 2>/d
 else
         fail "init prints valid JSON" "$(head -c 300 template.json)"
 fi
-expect_out "init marks ovmf_file as a placeholder" '"ovmf_file": "<OVMF.fd built from OvmfPkg/AmdSev/AmdSevX64.dsc>"'
+if [ -r /usr/local/share/snpctl/OVMF.amdsev.fd ]; then      # scripts/setup-host put it there
+        expect_out "init fills in setup-host's OVMF" '"ovmf_file": "/usr/local/share/snpctl/OVMF.amdsev.fd"'
+else
+        expect_out "init marks ovmf_file as a placeholder" '"ovmf_file": "<OVMF.fd built from OvmfPkg/AmdSev/AmdSevX64.dsc>"'
+fi
 expect_out "init defaults the policy to 0x30000" '"guest_policy": "0x30000"'
 expect_out "init defaults guest_features to 0x1" '"guest_features": "0x1"'
+
+testcmd "init --ovmf" 0 "$SNPCTL" config init --ovmf /srv/fw/OVMF.amdsev.fd
+expect_out "init --ovmf fills ovmf_file" '"ovmf_file": "/srv/fw/OVMF.amdsev.fd"'
+testcmd "validate --ovmf is a usage error" 2 "$SNPCTL" config validate --ovmf x.fd vm.json
 
 testcmd "config-generator runs config init" 0 "$(link config-generator)"
 if cmp -s "$OUT" template.json; then pass "config-generator prints what config init prints"; else fail "config-generator output" "$(diff "$OUT" template.json | head)"; fi

@@ -11,6 +11,7 @@ skip() {
         exit 77
 }
 
+use_test_qemu
 command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64 (Debian: qemu-system-x86)"
 kernel=${SNPCTL_TEST_KERNEL:-}
 if [ -z "$kernel" ] && [ -r /var/cache/snpctl-test/vmlinuz ]; then

@@ -402,6 +402,7 @@ expect_out "ready" '^ready: 0 problems'
 testcmd "--check without QEMU" 1 "$SNPCTL" launch --check --mode plain --accel tcg \
         --qemu ./nosuch-qemu
 expect_out "QEMU missing, with a fix" 'fix: install QEMU'
+expect_out "the fix names setup-host" 'fix: install QEMU .*scripts/setup-host'
 testcmd "--check --json" 1 "$SNPCTL" launch --check --json --mode plain --accel tcg \
         --qemu ./nosuch-qemu
 if python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["ready"] is False; f=[x for x in j["findings"] if x["check"]=="qemu"][0]; assert f["status"]=="fail" and f["fix"]' "$OUT"; then
@@ -424,5 +425,6 @@ SNPCTL_HOST_ROOT=$T/root testcmd "--check with a kernel and an OVMF without hash
         "$SNPCTL" launch --check --qemu ./fake-qemu --ovmf data.img --kernel vmlinuz
 expect_out "OVMF finding with the fix" 'FAIL +ovmf +firmware image .data.img.'
 expect_out "fix names the AmdSev build" 'fix: use an OVMF built from OvmfPkg/AmdSev/AmdSevX64.dsc'
+expect_out "and setup-host, which builds it" 'fix: use an OVMF .*setup-host .* into /usr/local/share/snpctl/OVMF.amdsev.fd'
 
 finish

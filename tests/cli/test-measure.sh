@@ -244,4 +244,50 @@ testcmd "--config: bad config exits 1" 1 "$SNPCTL" measure --config "$T/cfg/bad.
 expect_err "the config problem is named" "bad.json: vcpu_count"
 testcmd "--config: missing config exits 1" 1 "$SNPCTL" measure --config "$T/cfg/nosuch.json"
 expect_err "the missing config is named" "reading config '.*nosuch.json'"
+
+MZ=$(printf '00%.0s' $(seq 48))
+# --- measure --match ----------------------------------------------------------------------------
+# 50 hidden parameter sets drawn by a seeded RNG (the seed is printed), digests from the model.
+python3 "$here/measure-match.py" "$SNPCTL" >"$T/match.log" 2>&1
+st=$?
+head -1 "$T/match.log"
+grep -v '^ok' "$T/match.log" | tail -n +2
+if [ $st -eq 0 ]; then pass "--match finds 50 hidden parameter sets"; else fail "--match, hidden sets"; fi
+# A known answer of sev-snp-measure (4 vCPUs, EPYC-v4, QEMU, 0x21) from the EC2 config's files:
+# the config's own vcpu_count, vmm_type and guest_features are searched, not taken.
+testcmd "--match a vector's digest with --config" 0 "$SNPCTL" measure --config "$T/cfg/ec2.json" \
+        --match "$(vec ssm-snp_with_multiple_vcpus_default)" --max-vcpus 64
+expect_out "finds 4 vCPUs of signature 0x800f12 under QEMU with 0x21" \
+        '^  flags:  --vcpus 4 --vcpu-type EPYC --vmm-type QEMU --guest-features 0x21$'
+expect_out "as config fields" '"vcpu_count": 4, "vcpu_type": "EPYC", "vmm_type": "QEMU", "guest_features": "0x21"'
+expect_out "names the equivalent vCPU types" 'EPYC-v4'
+expect_out "says what changes from the config" '^  changes from the config: vcpu_count 1 -> 4, vmm_type EC2 -> QEMU$'
+testcmd "--match --json" 0 "$SNPCTL" measure --config "$T/cfg/ec2.json" --json \
+        --match "$(vec ssm-snp_ec2_default)" --max-vcpus 8
+expect_out "a list of config fields" '"vmm_type": "EC2"'
+testcmd "--match with a fixed --vcpus that cannot match exits 3" 3 "$SNPCTL" measure \
+        --config "$T/cfg/ec2.json" --match "$(vec ssm-snp_with_multiple_vcpus_default)" --vcpus 3
+expect_out "says so" '^no parameter set reproduces'
+expect_out "names what it did not vary" 'firmware .*OVMF.fd'
+python3 "$here/attest-synth.py" new "$T/match-report.bin" milan 3
+python3 "$here/attest-synth.py" set "$T/match-report.bin" 0x90 "$(vec ssm-snp_guest_feature_snp_only)"
+testcmd "--match takes a report's MEASUREMENT" 0 "$SNPCTL" measure --config "$T/cfg/vm.json" \
+        --append "console=ttyS0 loglevel=7" --match "$T/match-report.bin" --max-vcpus 4
+expect_out "finds 1 vCPU with 0x1" '^  flags:  --vcpus 1 --vcpu-type EPYC --vmm-type QEMU --guest-features 0x1$'
+x64="$D/ovmf_OvmfX64_suffix.bin"
+nokh=$("$SNPCTL" measure --ovmf "$x64" --vcpus 2 --vcpu-type EPYC-Rome 2>/dev/null)
+testcmd "--match: a firmware without kernel hashes searches kernel-hashes=off" 0 "$SNPCTL" measure \
+        --match "$nokh" --ovmf "$x64" --kernel /dev/null --append "quiet" --max-vcpus 4
+expect_out "finds the set with the kernel not measured" \
+        '^  flags:  --vcpus 2 --vcpu-type EPYC-Rome --vmm-type QEMU --guest-features 0x1 \(kernel-hashes=off: no --kernel\)$'
+expect_out "says why only off was searched" 'kernel hashes off \(the firmware cannot measure a kernel\)'
+testcmd "usage: --match in sev mode" 2 "$SNPCTL" measure --mode sev --ovmf x --match "$MZ"
+testcmd "usage: --max-vcpus without --match" 2 "$SNPCTL" measure --vcpus 1 --vcpu-type EPYC-v4 \
+        --ovmf x --max-vcpus 4
+testcmd "usage: --match with --vcpus and --max-vcpus" 2 "$SNPCTL" measure --ovmf x --match "$MZ" \
+        --vcpus 2 --max-vcpus 4
+testcmd "bad input: --match names no report" 1 "$SNPCTL" measure --ovmf x --match "$T/nosuch"
+expect_err "says what it tried" "'.*nosuch' is not 96 hex digits; reading it as a report"
+: >"$T/short.bin"
+testcmd "bad input: --match report too short" 1 "$SNPCTL" measure --ovmf x --match "$T/short.bin"
 finish

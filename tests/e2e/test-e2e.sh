@@ -23,6 +23,7 @@ if ldd "$SNPCTL" 2>/dev/null | grep -q 'libasan\|libubsan'; then
         skip "snpctl is a sanitizer build: the guest would carry libasan; the handshake suite runs the same code sanitized on loopback"
 fi
 [ "$(id -u)" = 0 ] || skip "needs root: cryptsetup encrypts the test disk image (run the suite as root)"
+use_test_qemu
 command -v qemu-system-x86_64 >/dev/null || skip "QEMU is not installed (Debian: qemu-system-x86)"
 cs=$(PATH=$PATH:/usr/sbin:/sbin command -v cryptsetup || true)
 [ -n "$cs" ] || skip "cryptsetup is not installed (Debian: cryptsetup-bin)"

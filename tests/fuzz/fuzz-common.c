@@ -10,6 +10,14 @@
 #include "fileio.h"
 #include "fuzz.h"
 
+const char fuzz_owner_pem[] =
+        "-----BEGIN PRIVATE KEY-----\n"
+        "MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDDAwcLDxMXGx8jJysvM\n"
+        "zc7P0NHS09TV1tfY2drb3N3e3+Dh4uPk5ebn6Onq6+zt7u+hZANiAAT7+TLfm/vD\n"
+        "K5c7JCuTxAxbO3MmTAQtbuHUbPggiTYbWyUgtig7tre/PrQ0DiO2W+B1lVPQsa1m\n"
+        "Rv9ItMrxzoLQKkskzfRcl8PDMQmHSsf9yW0WriEfDjxw+hdWGi7fnCo=\n"
+        "-----END PRIVATE KEY-----\n";
+
 void fuzz_fixture_path(const char *rel, char *path) {
         const char *dir = getenv("SNPCTL_FUZZ_DATA");
 

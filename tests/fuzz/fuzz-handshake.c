@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* handshake_open() with fixed keys: the agent's X25519 key and nonce of test-handshake.c and
- * its owner key (a throw-away test key). The seed is the message test-handshake.c checks, made
+ * its owner key (fuzz_owner_pem). The seed is the message test-handshake.c checks, made
  * by tests/cli/handshake-peer.py. Oracles: (1) no message opens unless it is that one (but for
  * the signature's encoding), since nobody else holds the owner key; (2) a message the harness
  * seals itself, with the input as ephemeral key and secret, opens to the same secret, and no
@@ -16,13 +16,6 @@
 #include "fuzz.h"
 #include "handshake.h"
 
-static const char owner_pem[] =
-        "-----BEGIN PRIVATE KEY-----\n"
-        "MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDDAwcLDxMXGx8jJysvM\n"
-        "zc7P0NHS09TV1tfY2drb3N3e3+Dh4uPk5ebn6Onq6+zt7u+hZANiAAT7+TLfm/vD\n"
-        "K5c7JCuTxAxbO3MmTAQtbuHUbPggiTYbWyUgtig7tre/PrQ0DiO2W+B1lVPQsa1m\n"
-        "Rv9ItMrxzoLQKkskzfRcl8PDMQmHSsf9yW0WriEfDjxw+hdWGi7fnCo=\n"
-        "-----END PRIVATE KEY-----\n";
 static const char secret[] = "disk key 0123456789";
 
 #define SIG_START offsetof(struct handshake_secret_hdr, sig_r)
@@ -47,7 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                 nonce[i] = (uint8_t) i;
         }
         FUZZ_CHECK(crypto_x25519_from_private(priv, &agent, agent_pub) == 0);
-        fd = fuzz_memfd((const uint8_t *) owner_pem, strlen(owner_pem), path);
+        fd = fuzz_memfd((const uint8_t *) fuzz_owner_pem, strlen(fuzz_owner_pem), path);
         FUZZ_CHECK(crypto_key_load_pem(path, NULL, &owner) == 0);
         close(fd);
         FUZZ_CHECK(handshake_owner_digest(owner, owner_digest) == 0);

@@ -19,6 +19,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
                 }                                                                               \
         } while (0)
 
+/* The owner key of the handshake harnesses (PEM, ECDSA P-384): a throw-away test key, the one
+ * that signed corpus/handshake/owner-signed. */
+extern const char fuzz_owner_pem[];
+
 /* "tests/data/<rel>" in path (PATH_MAX bytes): under SNPCTL_FUZZ_DATA when set, else under the
  * source tree's tests/data (compiled in). An absolute rel is taken as it is. */
 void fuzz_fixture_path(const char *rel, char *path);

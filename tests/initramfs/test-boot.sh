@@ -9,6 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 skip_sanitized
 
+use_test_qemu
 qemu=$(command -v qemu-system-x86_64 || true)
 [ -n "$qemu" ] || skip "QEMU is not installed (Debian: qemu-system-x86; scripts/install-deps)"
 for tool in cpio gzip dpkg modinfo depmod xz mke2fs timeout; do

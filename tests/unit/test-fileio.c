@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -144,6 +146,85 @@ static void write_set_all_or_none(void **state) {
         assert_int_equal(count_files(), before);
 }
 
+/* Where the file system has no O_TMPFILE: the data under "PATH.XXXXXX" while it is written, a
+ * secret under its own name only, and nothing left either way. */
+static void without_tmpfile(void **state) {
+        _cleanup_(freep) char *a = path_in("nt-a"), *b = path_in("nt-b"), *k = path_in("nt-key");
+        struct fileio_output outs[] = { { a, "set a", 5, 0644 }, { b, "set b", 5, 0644 } };
+        struct stat st;
+        int before = count_files();
+
+        (void) state;
+        fileio_test_set_flags(FILEIO_TEST_NO_TMPFILE);
+        assert_int_equal(fileio_write_atomic(a, "one", 3, 0640, 0), 0);
+        expect_file(a, "one");
+        assert_int_equal(stat(a, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0640);
+        assert_int_equal(fileio_write_atomic(a, "two", 3, 0640, 0), -EEXIST);
+        assert_int_equal(fileio_write_atomic(a, "three", 5, 0640, FILEIO_FORCE), 0);
+        expect_file(a, "three");
+        assert_int_equal(fileio_write_set(outs, 2, FILEIO_FORCE, NULL), 0);
+        expect_file(a, "set a");
+        expect_file(b, "set b");
+        assert_int_equal(count_files(), before + 2);
+        /* A key: written under its name, never replaced through another name. */
+        assert_int_equal(fileio_write_atomic(k, "key", 3, 0600, FILEIO_SECRET), 0);
+        expect_file(k, "key");
+        assert_int_equal(stat(k, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        assert_int_equal(fileio_write_atomic(k, "key2", 4, 0600, FILEIO_SECRET), -EEXIST);
+        assert_int_equal(fileio_write_atomic(k, "key2", 4, 0600, FILEIO_SECRET | FILEIO_FORCE),
+                         -EOPNOTSUPP);
+        expect_file(k, "key");
+        assert_int_equal(count_files(), before + 3);
+        fileio_test_set_flags(0);
+        /* With O_TMPFILE, a secret is replaced as any file. */
+        assert_int_equal(fileio_write_atomic(k, "key2", 4, 0600, FILEIO_SECRET | FILEIO_FORCE), 0);
+        expect_file(k, "key2");
+        assert_int_equal(unlink(a) | unlink(b) | unlink(k), 0);
+}
+
+/* SIGTERM while the data is being written (raised once the output is staged): the process ends
+ * by the signal and leaves neither a temporary name nor a partial file, the old files intact. */
+static void sigterm_while_writing(unsigned test_flags, unsigned flags, size_t n_outs) {
+        _cleanup_(freep) char *a = path_in("sig-a"), *b = path_in("sig-b");
+        struct fileio_output outs[] = { { a, "new a", 5, 0600 }, { b, "new b", 5, 0600 } };
+        int before, status;
+        pid_t pid;
+
+        if (flags & FILEIO_FORCE) {
+                assert_int_equal(fileio_write_atomic(a, "old a", 5, 0600, 0), 0);
+                assert_int_equal(fileio_write_atomic(b, "old b", 5, 0600, 0), 0);
+        }
+        before = count_files();
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                fileio_test_set_flags(test_flags | FILEIO_TEST_RAISE_SIGTERM);
+                (void) fileio_write_set(outs, n_outs, flags, NULL);
+                _exit(0);               /* not reached: the signal ends it */
+        }
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status));
+        assert_int_equal(WTERMSIG(status), SIGTERM);
+        assert_int_equal(count_files(), before);
+        if (flags & FILEIO_FORCE) {
+                expect_file(a, "old a");
+                expect_file(b, "old b");
+                assert_int_equal(unlink(a) | unlink(b), 0);
+        }
+}
+
+static void signal_leaves_nothing(void **state) {
+        (void) state;
+        sigterm_while_writing(FILEIO_TEST_NO_TMPFILE, 0, 1);
+        sigterm_while_writing(FILEIO_TEST_NO_TMPFILE, FILEIO_SECRET, 1);
+        sigterm_while_writing(FILEIO_TEST_NO_TMPFILE, 0, 2);
+        sigterm_while_writing(FILEIO_TEST_NO_TMPFILE, FILEIO_FORCE, 2);
+        sigterm_while_writing(0, 0, 1);
+        sigterm_while_writing(0, FILEIO_FORCE, 2);
+}
+
 static void read_limits(void **state) {
         _cleanup_(freep) char *p = path_in("big.bin");
         _cleanup_(freep) uint8_t *big = calloc(1, 100000);
@@ -209,6 +290,8 @@ int main(void) {
                 cmocka_unit_test(refuses_overwrite_without_force),
                 cmocka_unit_test(write_into_missing_folder_fails_cleanly),
                 cmocka_unit_test(write_set_all_or_none),
+                cmocka_unit_test(without_tmpfile),
+                cmocka_unit_test(signal_leaves_nothing),
                 cmocka_unit_test(read_limits),
                 cmocka_unit_test(stream_in_chunks),
         };

@@ -12,6 +12,7 @@
 #include "crypto.h"
 #include "hex.h"
 #include "measure.h"
+#include "measure-match.h"
 #include "synth-ovmf.h"
 
 static void vcpu_signatures(void **state) {
@@ -245,6 +246,94 @@ static void digest_properties(void **state) {
         assert_memory_equal(other->kernel_sha256, full->kernel_sha256, 32);
 }
 
+/* The digest before the VMSA pages extends one page per vCPU (what measure --match relies on);
+ * kernel/initrd hashes given are used instead of reading the files. */
+static void vmsa_chain(void **state) {
+        _cleanup_(measure_result_freep) struct measure_result *one = NULL, *five = NULL,
+                *given = NULL;
+        _cleanup_(crypto_hash_freep) struct crypto_hash_ctx *ctx =
+                crypto_hash_new(CRYPTO_HASH_SHA384);
+        uint8_t ld[48], ap[48];
+        struct synth s;
+        struct measure_params p;
+
+        (void) state;
+        assert_non_null(ctx);
+        synth_full(&s);
+        measure_params_init(&p);
+        p.ovmf = write_synth(&s);
+        p.vcpu_sig = 0xa10f10;
+        p.guest_features = 0x21;
+        p.kernel = "/dev/null";
+        p.append = "x";
+        assert_int_equal(compute(&p, &one), 0);
+        p.vcpus = 5;
+        assert_int_equal(compute(&p, &five), 0);
+        assert_memory_equal(one->pre_vmsa_digest, five->pre_vmsa_digest, 48);
+        memcpy(ld, one->pre_vmsa_digest, 48);
+        assert_int_equal(measure_extend_vmsa(ctx, ld, one->vmsa_sha384[0]), 0);
+        assert_memory_equal(ld, one->digest, 48);
+        assert_int_equal(crypto_sha384(five->ap_vmsa, MEASURE_VMSA_SIZE, ap), 0);
+        for (unsigned n = 2; n <= 5; n++)
+                assert_int_equal(measure_extend_vmsa(ctx, ld, ap), 0);
+        assert_memory_equal(ld, five->digest, 48);
+
+        p.kernel = "/nonexistent/vmlinuz";      /* not read: its hash is given */
+        p.have_file_hashes = true;
+        memcpy(p.kernel_sha256, five->kernel_sha256, 32);
+        memcpy(p.initrd_sha256, five->initrd_sha256, 32);
+        assert_int_equal(compute(&p, &given), 0);
+        assert_memory_equal(given->digest, five->digest, 48);
+}
+
+static void match_search(void **state) {
+        _cleanup_(measure_result_freep) struct measure_result *want = NULL;
+        _cleanup_(freep) struct measure_match_result *res = NULL;
+        struct measure_match_query q = { .max_vcpus = 8 };
+        struct synth s;
+        size_t n;
+
+        (void) state;
+        for (n = 0; measure_match_common_features(n); n++) {
+                assert_true(measure_match_common_features(n) & SNP_FEATURE_SNP_ACTIVE);
+                for (size_t j = 0; j < n; j++)
+                        assert_true(measure_match_common_features(j) !=
+                                    measure_match_common_features(n));
+        }
+        assert_int_equal(n, 26);        /* 0x1; 13 other named bits; 12 with DebugSwap */
+
+        synth_full(&s);
+        measure_params_init(&q.p);
+        q.p.ovmf = write_synth(&s);
+        q.p.kernel = "/dev/null";
+        q.p.vcpus = 6;
+        q.p.vmm = MEASURE_VMM_GCE;
+        q.p.guest_features = 0x221;
+        assert_int_equal(compute(&q.p, &want), 0);
+        memcpy(q.digest, want->digest, 48);
+        measure_params_init(&q.p);      /* only the files are known */
+        q.p.ovmf = write_synth(&s);
+        q.p.kernel = "/dev/null";
+        assert_int_equal(measure_match_search(&q, &res, NULL), 0);
+        assert_int_equal(res->n_found, 1);
+        assert_int_equal(res->matches[0].vcpus, 6);
+        assert_int_equal(res->matches[0].vmm, MEASURE_VMM_GCE);
+        assert_false(res->matches[0].vcpu_sig_measured);
+        assert_int_equal(res->matches[0].guest_features, 0x221);
+        assert_true(res->matches[0].kernel_hashes);
+        /* (5 signatures under QEMU + EC2 + GCE) x 26 feature sets x kernel hashes on/off x 8 */
+        assert_int_equal(res->n_candidates, 7 * 26 * 2 * 8);
+        free(TAKE(res));
+
+        q.fix_vcpus = true;             /* a fixed parameter is not searched */
+        q.p.vcpus = 5;
+        assert_int_equal(measure_match_search(&q, &res, NULL), 0);
+        assert_int_equal(res->n_found, 0);
+        assert_int_equal(res->n_candidates, 7 * 26 * 2);
+        q.max_vcpus = 0;
+        assert_int_equal(measure_match_search(&q, &res, NULL), -EINVAL);
+}
+
 static void firmware_errors(void **state) {
         struct synth s;
         struct measure_params p;
@@ -430,6 +519,8 @@ int main(void) {
                 cmocka_unit_test(parameter_errors),
                 cmocka_unit_test(vmsa_fields),
                 cmocka_unit_test(digest_properties),
+                cmocka_unit_test(vmsa_chain),
+                cmocka_unit_test(match_search),
                 cmocka_unit_test(firmware_errors),
                 cmocka_unit_test(shared_vectors),
         };

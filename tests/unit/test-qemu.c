@@ -111,7 +111,7 @@ static void snp_full(void **state) {
         _cleanup_(freep) char *ida = make_id_auth(4096, true);
         _cleanup_(freep) char *hd = make_blob(32, 0x5a);
         _cleanup_(qemu_argv_freep) char **argv = NULL;
-        _cleanup_(freep) char *obj = NULL, *drive0 = NULL, *fw = NULL;
+        _cleanup_(freep) char *obj = NULL;
         char *extra[] = { (char *) "-s", (char *) "-d", (char *) "guest_errors" };
         struct qemu_disk disks[] = {
                 { .file = "/img/root.qcow2", .bus = QEMU_DISK_BUS_SCSI },
@@ -494,6 +494,32 @@ static void names(void **state) {
         assert_string_equal(qemu_accel_to_string(QEMU_ACCEL_KVM), "kvm");
 }
 
+/* qemu_forward_from_string(): [ADDR:]HOST:GUEST[/tcp|/udp]. */
+static void forwards(void **state) {
+        struct qemu_forward f;
+        char *addr = NULL;
+
+        (void) state;
+        assert_int_equal(qemu_forward_from_string("2222:22", &f, &addr), 0);
+        assert_int_equal(f.host_port, 2222);
+        assert_int_equal(f.guest_port, 22);
+        assert_false(f.udp);
+        assert_null(f.host_addr);
+        assert_null(addr);
+        assert_int_equal(qemu_forward_from_string("0.0.0.0:5353:53/udp", &f, &addr), 0);
+        assert_true(f.udp);
+        assert_string_equal(f.host_addr, "0.0.0.0");
+        assert_ptr_equal(f.host_addr, addr);
+        free(addr);
+        addr = NULL;
+        assert_int_equal(qemu_forward_from_string("80:8080/tcp", &f, &addr), 0);
+        assert_int_equal(qemu_forward_from_string("80", &f, &addr), -EINVAL);
+        assert_int_equal(qemu_forward_from_string("0:22", &f, &addr), -EINVAL);
+        assert_int_equal(qemu_forward_from_string("22:65536", &f, &addr), -EINVAL);
+        assert_int_equal(qemu_forward_from_string("22:22/sctp", &f, &addr), -EINVAL);
+        assert_null(addr);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(snp_minimal),
@@ -505,6 +531,7 @@ int main(void) {
                 cmocka_unit_test(refusals),
                 cmocka_unit_test(shell_quoting),
                 cmocka_unit_test(names),
+                cmocka_unit_test(forwards),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
