@@ -498,9 +498,11 @@ cmp -s "$OUT" "$T/jobs1.out" && [ "$(wc -l <"$OUT")" = 41 ] && pass "--jobs 4 pr
 [ "$(grep -c '^VERIFIED' "$OUT")" = 20 ] && [ "$(grep -c '^REJECTED .*signature:' "$OUT")" = 10 ] &&
         [ "$(grep -c '^REJECTED .*debug:' "$OUT")" = 10 ] && pass "--jobs 4: 20 verified, 10 bad signatures, 10 DEBUG" ||
         fail "--jobs 4: 20 verified, 10 bad signatures, 10 DEBUG" "$(cut -c1-60 "$OUT" | sort | uniq -c)"
-testcmd "--jobs 4 --json" 3 V --json --jobs 4 "${M[@]}" "$T/jobs"
+# One --at for both: the validity row names the time.
+AT=(--at "$(date -u +%Y-%m-%dT%H:%M:%SZ)")
+testcmd "--jobs 4 --json" 3 V --json --jobs 4 "${AT[@]}" "${M[@]}" "$T/jobs"
 cp "$OUT" "$T/jobs4.json"
-run V --json --jobs 1 "${M[@]}" "$T/jobs"
+run V --json --jobs 1 "${AT[@]}" "${M[@]}" "$T/jobs"
 cmp -s "$OUT" "$T/jobs4.json" && pass "--jobs 4 --json equals --jobs 1 --json" || fail "--jobs 4 --json equals --jobs 1 --json"
 testcmd "--jobs 0 is a usage error" 2 V --jobs 0 "${M[@]}" "$T/jobs"
 testcmd "--jobs 257 is a usage error" 2 V --jobs 257 "${M[@]}" "$T/jobs"
