@@ -52,6 +52,10 @@ bool cert_args_files(const struct cert_args *a);
 /* The --trust-ark certificate in *ret (NULL when not given). 0, or -errno of reading it. */
 int cert_args_trusted(const struct cert_args *a, struct crypto_cert **ret);
 
+/* Reads the --crl file once, so that an unreadable one stops a run before anything else (the
+ * chains read it again). 0 (also without --crl); -errno, logged with the file's name. */
+int cert_args_check_crl(const struct cert_args *a);
+
 struct cert_cache;
 void cert_cache_free(struct cert_cache **cache);
 

@@ -12,6 +12,7 @@
 #include "crl.h"
 #include "fileio.h"
 #include "kds.h"
+#include "log.h"
 #include "parse.h"
 #include "report.h"
 
@@ -218,6 +219,21 @@ int cert_args_trusted(const struct cert_args *a, struct crypto_cert **ret) {
         if (!a->trust_ark)
                 return 0;
         return crypto_cert_load(a->trust_ark, ret);
+}
+
+int cert_args_check_crl(const struct cert_args *a) {
+        _cleanup_(crl_freep) struct crl *crl = NULL;
+        int r;
+
+        if (!a->crl)
+                return 0;
+        r = crl_load(a->crl, &crl);
+        if (r == -EBADMSG)
+                return log_errno(r, "reading CRL '%s' (not one DER or PEM certificate revocation "
+                                 "list)", a->crl);
+        if (r < 0)
+                return log_errno(r, "reading CRL '%s'", a->crl);
+        return 0;
 }
 
 static __attribute__((format(printf, 3, 4))) int fail_why(char **ret_why, int r,

@@ -1090,6 +1090,9 @@ static int run(struct attest_verify_args *a) {
         r = cert_args_trusted(&a->certs, &trusted);
         if (r < 0)
                 return log_errno(r, "reading --trust-ark '%s'", a->certs.trust_ark);
+        r = cert_args_check_crl(&a->certs);     /* before any agent is contacted */
+        if (r < 0)
+                return r;
         if (a->url) {
                 if (!a->expect.has_measurement) {       /* the config or ID block gave none */
                         log_error("refusing to send a secret without an expected measurement");

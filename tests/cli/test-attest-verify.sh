@@ -387,6 +387,11 @@ cat "$C/crl-ok.crl.pem" "$C/crl-ask.crl.pem" >"$T/two.crl"
 testcmd "two CRLs in one PEM file: exit 1" 1 V "${CR[@]}" --crl "$T/two.crl" "$R/m3.bin"
 testcmd "a missing CRL file: exit 1" 1 V "${CR[@]}" --crl "$T/nosuch.crl" "$R/m3.bin"
 expect_err "... naming it" "reading CRL '$T/nosuch.crl'"
+testcmd "--url with a file that is no CRL: exit 1" 1 V --url http://127.0.0.1:9 --secret-file "$T/key" \
+        --owner-key "$T/owner.pem" --measurement "$MZ" --min-tcb none --crl "$T/garbage.crl"
+expect_err "... naming it" "reading CRL '$T/garbage.crl'"
+grep -q "requesting a report" "$ERR" && fail "... before contacting the agent" "$(cat "$ERR")" ||
+        pass "... before contacting the agent"
 
 # --- certificates from a folder, batches, JSON, exit statuses -----------------------------------
 mkdir -p "$T/certs" "$T/batch"
@@ -493,11 +498,11 @@ cmp -s "$OUT" "$T/jobs1.out" && [ "$(wc -l <"$OUT")" = 41 ] && pass "--jobs 4 pr
 [ "$(grep -c '^VERIFIED' "$OUT")" = 20 ] && [ "$(grep -c '^REJECTED .*signature:' "$OUT")" = 10 ] &&
         [ "$(grep -c '^REJECTED .*debug:' "$OUT")" = 10 ] && pass "--jobs 4: 20 verified, 10 bad signatures, 10 DEBUG" ||
         fail "--jobs 4: 20 verified, 10 bad signatures, 10 DEBUG" "$(cut -c1-60 "$OUT" | sort | uniq -c)"
-# One --at for both runs: the JSON names the time the validity dates were checked at.
-at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-testcmd "--jobs 4 --json" 3 V --json --jobs 4 --at "$at" "${M[@]}" "$T/jobs"
+# One --at for both: the validity row names the time.
+AT=(--at "$(date -u +%Y-%m-%dT%H:%M:%SZ)")
+testcmd "--jobs 4 --json" 3 V --json --jobs 4 "${AT[@]}" "${M[@]}" "$T/jobs"
 cp "$OUT" "$T/jobs4.json"
-run V --json --jobs 1 --at "$at" "${M[@]}" "$T/jobs"
+run V --json --jobs 1 "${AT[@]}" "${M[@]}" "$T/jobs"
 cmp -s "$OUT" "$T/jobs4.json" && pass "--jobs 4 --json equals --jobs 1 --json" || fail "--jobs 4 --json equals --jobs 1 --json"
 testcmd "--jobs 0 is a usage error" 2 V --jobs 0 "${M[@]}" "$T/jobs"
 testcmd "--jobs 257 is a usage error" 2 V --jobs 257 "${M[@]}" "$T/jobs"
