@@ -13,6 +13,8 @@
 
 #include "applets.h"
 #include "attest.h"
+#include "attest-batch.h"
+#include "attest-output.h"
 #include "attest-url.h"
 #include "base64.h"
 #include "certopts.h"
@@ -26,12 +28,9 @@
 #include "hex.h"
 #include "idblock.h"
 #include "log.h"
-#include "measure-match.h"
 #include "output.h"
-#include "parallel.h"
 #include "parse.h"
 #include "report.h"
-#include "report-files.h"
 
 struct attest_verify_args {
         struct common_args common;
@@ -564,212 +563,10 @@ static int apply_config(struct attest_verify_args *a) {
         return 0;
 }
 
-/* ---- output ---- */
-
-enum verdict { VERDICT_VERIFIED, VERDICT_REJECTED, VERDICT_ERROR };
-
-static const char *verdict_name(enum verdict v) {
-        return v == VERDICT_VERIFIED ? "verified" : v == VERDICT_REJECTED ? "rejected" : "error";
-}
-
-/* Report paths and URLs as shown in the human output: a folder of reports may come from the
- * host, and a file name must not forge a line. */
-#define PATH_TEXT 1024
-
-static void print_table(const char *path, const struct attest_result *res, enum verdict v) {
-        char p[PATH_TEXT];
-
-        printf("report %s\n", output_escape_str(path, p, sizeof(p)));
-        for (size_t i = 0; i < res->n_checks; i++) {
-                const struct attest_check *c = &res->checks[i];
-
-                if (c->passed)
-                        printf("  PASS  %-18s %s\n", c->name, c->actual);
-                else
-                        printf("  FAIL  %-18s expected %s, got %s\n", c->name, c->expected,
-                               c->actual);
-        }
-        if (v == VERDICT_VERIFIED)
-                printf("VERIFIED %s %s v%" PRIu32 "%s\n", report_generation_name(res->generation),
-                       report_signer_name(res->signer), res->version,
-                       res->vm_checks ? "" : ": chain and signature only; no VM checks were made");
-        else
-                printf("REJECTED\n");
-}
-
-static void print_line(const char *path_raw, const struct attest_result *res, enum verdict v) {
-        const struct attest_check *f = attest_first_failure(res);
-        char path[PATH_TEXT];
-
-        output_escape_str(path_raw, path, sizeof(path));
-
-        if (v == VERDICT_ERROR)
-                printf("ERROR     %s\n", path);
-        else if (v == VERDICT_VERIFIED)
-                printf("VERIFIED  %s  %s %s v%" PRIu32 "%s\n", path,
-                       report_generation_name(res->generation), report_signer_name(res->signer),
-                       res->version, res->vm_checks ? "" : " (no VM checks were made)");
-        else
-                printf("REJECTED  %s  %s: expected %s, got %s\n", path, f ? f->name : "?",
-                       f ? f->expected : "", f ? f->actual : "");
-}
-
-static int add_json(struct json_object *arr, const char *path, const struct attest_result *res,
-                    enum verdict v) {
-        struct json_object *o = json_object_new_object(), *checks = json_object_new_array();
-        int k = 0;
-
-        if (!o || !checks) {
-                json_object_put(o);
-                json_object_put(checks);
-                return -ENOMEM;
-        }
-        k |= output_add_str(o, "report", path);
-        k |= output_add_str(o, "verdict", verdict_name(v));
-        if (v != VERDICT_ERROR) {
-                k |= output_add_str(o, "generation", report_generation_name(res->generation));
-                k |= output_add_str(o, "signer", res->signer <= SNP_SIGNER_VLEK ?
-                                                 report_signer_name(res->signer) : NULL);
-                k |= output_add_u64(o, "version", res->version);
-                k |= output_add_bool(o, "vm_checks", res->vm_checks);
-                for (size_t i = 0; i < res->n_checks && k >= 0; i++) {
-                        const struct attest_check *c = &res->checks[i];
-                        struct json_object *jc = json_object_new_object();
-
-                        if (!jc) {
-                                k = -ENOMEM;
-                                break;
-                        }
-                        k |= output_add_str(jc, "name", c->name);
-                        k |= output_add_bool(jc, "passed", c->passed);
-                        k |= output_add_str(jc, "expected", c->expected);
-                        k |= output_add_str(jc, "actual", c->actual);
-                        if (json_object_array_add(checks, jc) < 0) {
-                                json_object_put(jc);
-                                k = -ENOMEM;
-                        }
-                }
-        }
-        k |= output_add_obj(o, "checks", checks);
-        if (k < 0 || json_object_array_add(arr, o) < 0) {
-                json_object_put(o);
-                return -ENOMEM;
-        }
-        return 0;
-}
-
 /* ---- running ---- */
 
 /* run()'s answer when a required option is missing and only the config could tell (exit 2). */
 #define RUN_USAGE (-EDOM)
-
-/* One report of a batch: read and given its chain here, in order (the chain cache is this
- * thread's), then verified on the --jobs threads (verify_item()), then printed in order. */
-struct batch_item {
-        const char *path;
-        uint8_t *data;                  /* NULL: too large to be a report (size is the cap) */
-        size_t size;
-        const struct attest_chain *chain;       /* NULL: not examined */
-        struct attest_result res;
-        enum verdict verdict;
-};
-
-/* Reports read and held at once: bounds the memory of a batch of any size. */
-#define BATCH_CHUNK 1024
-
-static void prepare_one(const struct attest_verify_args *a, const char *path,
-                        struct cert_cache **cache, const struct crypto_cert *trusted,
-                        struct batch_item *it) {
-        _cleanup_(freep) char *why = NULL;
-        struct attest_chain *chain = NULL;
-        struct cert_args certs = a->certs;
-        unsigned signing_key = SNP_SIGNER_VCEK;
-        int r;
-
-        *it = (struct batch_item) { .path = path, .verdict = VERDICT_ERROR };
-        r = fileio_read_full(path, 1 << 20, &it->data, &it->size);
-        if (r == -EFBIG) {
-                /* Too large to be a report: still examined and rejected, with an empty buffer. */
-                it->data = NULL;
-                it->size = (size_t) 1 << 20;
-        } else if (r < 0) {
-                log_errno(r, "reading report '%s'", path);
-                return;
-        }
-        if (it->data)
-                signing_key = snp_report_peek_signing_key(it->data, it->size);
-        r = it->data ? cert_args_fetch(&a->certs, it->data, it->size, cache, &certs, &why) : 0;
-        if (r < 0) {
-                log_errno(r, "report '%s': %s", path, why ? why : "fetching the certificates");
-                return;
-        }
-        r = cert_chain_for_report(&certs, path, signing_key, trusted, cache, &chain, &why);
-        if (r < 0) {
-                log_errno(r, "%s", why ? why : "finding the certificates");
-                return;
-        }
-        it->chain = chain;
-}
-
-struct batch {
-        struct batch_item *items;
-        const struct attest_expect *expect;
-};
-
-static void verify_item(size_t i, void *ctx) {
-        static const uint8_t none[1];
-        const struct batch *b = ctx;
-        struct batch_item *it = &b->items[i];
-        int r;
-
-        if (!it->chain)
-                return;
-        r = attest_verify_report(it->chain, it->data ? it->data : none, it->size, b->expect,
-                                 &it->res);
-        if (r < 0) {
-                log_errno(r, "verifying report '%s'", it->path);
-                return;
-        }
-        it->verdict = attest_verified(&it->res) ? VERDICT_VERIFIED : VERDICT_REJECTED;
-}
-
-/* A failed measurement check whose expected value came from the config's files: the hint to
- * search the parameters that give the report's measurement, or (--explain) the search. */
-static void explain_measurement(const struct attest_verify_args *a,
-                                const struct attest_result *res) {
-        _cleanup_(config_freep) struct vm_config *c = NULL;
-        _cleanup_(freep) struct measure_match_result *m = NULL;
-        _cleanup_(freep) char *why = NULL;
-        struct measure_match_query q = { .max_vcpus = SNP_MAX_VCPUS, .from_config = true };
-        const struct attest_check *f = NULL;
-        char esc[PATH_TEXT];
-        int r;
-
-        for (size_t i = 0; a->explainable && i < res->n_checks; i++)
-                if (!res->checks[i].passed && strcmp(res->checks[i].name, "measurement") == 0)
-                        f = &res->checks[i];
-        if (!f || hex_decode_exact(f->actual, q.digest, sizeof(q.digest)) < 0)
-                return;
-        if (!a->explain || a->common.json) {
-                log_notice("hint: `snpctl measure --config %s --match %s` searches the vCPU "
-                           "count and type, VMM, guest features and kernel hashes for those that "
-                           "give the report's measurement (or rerun with --explain)",
-                           output_escape_str(a->config, esc, sizeof(esc)), f->actual);
-                return;
-        }
-        r = config_load(a->config, CONFIG_SKIP_FILE_CHECKS, NULL, &c);
-        if (r >= 0) {
-                config_measure_params(c, &q.p);
-                r = measure_match_search(&q, &m, &why);
-        }
-        if (r < 0) {
-                log_error("--explain: %s", why ? why : strerror(-r));
-                return;
-        }
-        printf("explain: the config's files with other parameters:\n");
-        if (measure_match_print(&q, m, false) < 0)
-                log_error("--explain: writing the matches failed");
-}
 
 /* ---- the handshake (--url) ---- */
 
@@ -987,12 +784,14 @@ nonce:
         ok = attest_verified(&res);
         if (a->common.json) {
                 arr = json_object_new_array();
-                if (!arr || add_json(arr, a->url, &res, ok ? VERDICT_VERIFIED : VERDICT_REJECTED) < 0) {
+                if (!arr || attest_add_json(arr, a->url, &res, ok ? ATTEST_VERDICT_VERIFIED :
+                                            ATTEST_VERDICT_REJECTED) < 0) {
                         r = log_errno(-ENOMEM, "building JSON");
                         goto out;
                 }
         } else
-                print_table(a->url, &res, ok ? VERDICT_VERIFIED : VERDICT_REJECTED);
+                attest_print_table(a->url, &res, ok ? ATTEST_VERDICT_VERIFIED :
+                                   ATTEST_VERDICT_REJECTED);
         if (!ok) {
                 f = attest_first_failure(&res);
                 log_error("%s: %s: expected %s, got %s%s", a->ssh_host_key_out ?
@@ -1041,12 +840,7 @@ out:
  * only the config could tell. attest_verify_main() maps these to exit statuses. */
 static int run(struct attest_verify_args *a) {
         _cleanup_(crypto_cert_freep) struct crypto_cert *trusted = NULL;
-        _cleanup_(json_object_putp) struct json_object *arr = NULL;
-        _cleanup_(report_files_done) struct report_files list = {};
-        struct cert_cache *cache = NULL;
-        struct batch_item *items;
-        const char *bad = NULL;
-        size_t n, n_ok = 0, n_rejected = 0, n_error = 0;
+        struct attest_batch_args b;
         int r;
 
         if (a->id_block) {
@@ -1100,68 +894,13 @@ static int run(struct attest_verify_args *a) {
                 }
                 return run_url(a, trusted);
         }
-        if (a->common.json) {
-                arr = json_object_new_array();
-                if (!arr)
-                        return log_errno(-ENOMEM, "building JSON");
-        }
-        r = report_files_expand(a->reports, (size_t) a->n_reports, &list, &bad);
-        if (r < 0 && bad)
-                return log_errno(r, "reading folder '%s'", bad);
-        if (r < 0)
-                return log_errno(r, "listing reports");
-        n = list.n;
-        if (n == 0) {
-                log_error("no reports found in the arguments");
-                return -ENOENT;
-        }
-        items = calloc(n < BATCH_CHUNK ? n : BATCH_CHUNK, sizeof(*items));
-        if (!items)
-                return log_errno(-ENOMEM, "verifying reports");
-        for (size_t base = 0; base < n; base += BATCH_CHUNK) {
-                size_t m = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
-                struct batch b = { .items = items, .expect = &a->expect };
-
-                for (size_t i = 0; i < m; i++)
-                        prepare_one(a, list.v[base + i], &cache, trusted, &items[i]);
-                parallel_for(m, a->jobs ? a->jobs : parallel_cpus(), verify_item, &b);
-                for (size_t i = 0; i < m; i++) {
-                        const struct attest_result *res = &items[i].res;
-                        enum verdict v = items[i].verdict;
-                        const char *path = items[i].path;
-
-                        free(items[i].data);
-                        if (v == VERDICT_VERIFIED)
-                                n_ok++;
-                        else if (v == VERDICT_REJECTED)
-                                n_rejected++;
-                        else
-                                n_error++;
-                        if (arr) {
-                                if (add_json(arr, path, res, v) < 0) {
-                                        log_errno(-ENOMEM, "building JSON");
-                                        n_error++;
-                                }
-                        } else if (n == 1 && v != VERDICT_ERROR)
-                                print_table(path, res, v);
-                        else
-                                print_line(path, res, v);
-                        if (v == VERDICT_REJECTED)
-                                explain_measurement(a, res);
-                }
-        }
-        free(items);
-        if (arr && output_print_json(arr) < 0) {
-                log_error("writing JSON to stdout failed");
-                n_error++;
-        }
-        if (!arr && fflush(stdout) != 0)
-                n_error++;
-        if (n > 1)
-                log_info("%zu verified, %zu rejected, %zu not examined", n_ok, n_rejected, n_error);
-        cert_cache_free(&cache);
-        /* Each report's own error was logged where it happened. */
-        return n_error ? -EIO : n_rejected ? 0 : 1;
+        b = (struct attest_batch_args) {
+                .certs = &a->certs, .trusted = trusted, .expect = &a->expect,
+                .reports = a->reports, .n_reports = (size_t) a->n_reports, .jobs = a->jobs,
+                .json = a->common.json, .config = a->config, .explain = a->explain,
+                .explainable = a->explainable,
+        };
+        return attest_batch_run(&b);
 }
 
 int attest_verify_main(int argc, char **argv) {
