@@ -19,30 +19,48 @@ static unsigned timeout_of(unsigned timeout_s) {
         return timeout_s ? timeout_s : ATTEST_URL_TIMEOUT_DEFAULT;
 }
 
-int attest_url_fetch(const char *url, unsigned timeout_s,
-                     const uint8_t nonce[HANDSHAKE_NONCE_SIZE], uint8_t **ret_resp,
-                     size_t *ret_size, char **ret_why) {
+/* POSTs the nonce to the agent's path for `what` (an answer of at most max bytes); anything but
+ * HTTP 200 is an error. 0 or -errno (logged, or the reason in *ret_why). */
+static int post(const char *url, const char *path, const char *what,
+                const uint8_t nonce[HANDSHAKE_NONCE_SIZE], int max, unsigned timeout_s,
+                uint8_t **ret_resp, size_t *ret_size, char **ret_why) {
         _cleanup_(freep) uint8_t *resp = NULL;
         size_t size = 0;
         long status;
         char text[128];
         int r;
 
-        if (ret_why)
-                *ret_why = NULL;
-        r = http_post(url, HANDSHAKE_PATH_ATTEST, nonce, HANDSHAKE_NONCE_SIZE,
-                      HANDSHAKE_ATTEST_MAX, timeout_of(timeout_s), &status, &resp, &size);
+        r = http_post(url, path, nonce, HANDSHAKE_NONCE_SIZE, max, timeout_of(timeout_s), &status,
+                      &resp, &size);
         if (r == -EINVAL)
                 return log_fail_why(ret_why, r, "bad --url '%s' (http://HOST:PORT)", url);
         if (r == -EFBIG)
                 return log_fail_why(ret_why, -EBADMSG, "agent '%s' answered more than %d bytes",
-                                    url, HANDSHAKE_ATTEST_MAX);
+                                    url, max);
         if (r < 0)
-                return log_fail_why(ret_why, r, "requesting a report from '%s': %s", url,
+                return log_fail_why(ret_why, r, "requesting %s from '%s': %s", what, url,
                                     strerror(-r));
         if (status != 200)
                 return log_fail_why(ret_why, -EPROTO, "agent '%s' answered HTTP %ld: %s", url,
                                     status, agent_text(resp, size, text, sizeof(text)));
+        *ret_resp = TAKE(resp);
+        *ret_size = size;
+        return 0;
+}
+
+int attest_url_fetch(const char *url, unsigned timeout_s,
+                     const uint8_t nonce[HANDSHAKE_NONCE_SIZE], uint8_t **ret_resp,
+                     size_t *ret_size, char **ret_why) {
+        _cleanup_(freep) uint8_t *resp = NULL;
+        size_t size = 0;
+        int r;
+
+        if (ret_why)
+                *ret_why = NULL;
+        r = post(url, HANDSHAKE_PATH_ATTEST, "a report", nonce, HANDSHAKE_ATTEST_MAX, timeout_s,
+                 &resp, &size, ret_why);
+        if (r < 0)
+                return r;
         if (size < HANDSHAKE_ATTEST_MIN)
                 return log_fail_why(ret_why, -EBADMSG, "agent '%s' answered %zu bytes, not a key "
                                     "and a report", url, size);
@@ -56,25 +74,14 @@ int attest_url_ssh_host_key(const char *url, unsigned timeout_s,
                             uint8_t **ret_resp, size_t *ret_size, char **ret_why) {
         _cleanup_(freep) uint8_t *resp = NULL;
         size_t size = 0;
-        long status;
-        char text[128];
         int r;
 
         if (ret_why)
                 *ret_why = NULL;
-        r = http_post(url, HOSTKEY_PATH, nonce, HANDSHAKE_NONCE_SIZE, HOSTKEY_ANSWER_MAX,
-                      timeout_of(timeout_s), &status, &resp, &size);
-        if (r == -EINVAL)
-                return log_fail_why(ret_why, r, "bad --url '%s' (http://HOST:PORT)", url);
-        if (r == -EFBIG)
-                return log_fail_why(ret_why, -EBADMSG, "agent '%s' answered more than %d bytes",
-                                    url, HOSTKEY_ANSWER_MAX);
+        r = post(url, HOSTKEY_PATH, "the SSH host key", nonce, HOSTKEY_ANSWER_MAX, timeout_s,
+                 &resp, &size, ret_why);
         if (r < 0)
-                return log_fail_why(ret_why, r, "requesting the SSH host key from '%s': %s", url,
-                                    strerror(-r));
-        if (status != 200)
-                return log_fail_why(ret_why, -EPROTO, "agent '%s' answered HTTP %ld: %s", url,
-                                    status, agent_text(resp, size, text, sizeof(text)));
+                return r;
         r = hostkey_split_answer(resp, size, ret_key, ret_resp, ret_size);
         if (r == -EBADMSG)
                 return log_fail_why(ret_why, r, "agent '%s' answered %zu bytes, not an SSH host "

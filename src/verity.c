@@ -117,17 +117,27 @@ static uint64_t hash_area_bytes(uint64_t data_blocks, uint32_t hash_block_size, 
 
 /* ---- reading ---- */
 
+/* A libcryptsetup context of the hash and data devices, its messages at debug level. */
+static int init_device(const char *hash_path, const char *data_path, struct crypt_device **ret) {
+        int r;
+
+        crypt_set_log_callback(NULL, crypt_log_debug, NULL);
+        r = crypt_init_data_device(ret, hash_path, data_path);
+        if (r < 0)
+                return r;
+        crypt_set_log_callback(*ret, crypt_log_debug, NULL);
+        return 0;
+}
+
 static int load(const char *data_path, const char *hash_path, uint64_t offset, uint32_t flags,
                 struct crypt_device **ret) {
         _cleanup_(crypt_freep) struct crypt_device *cd = NULL;
         struct crypt_params_verity vp;
         int r;
 
-        crypt_set_log_callback(NULL, crypt_log_debug, NULL);
-        r = crypt_init_data_device(&cd, hash_path, data_path);
+        r = init_device(hash_path, data_path, &cd);
         if (r < 0)
                 return r;
-        crypt_set_log_callback(cd, crypt_log_debug, NULL);
         memset(&vp, 0, sizeof(vp));
         vp.hash_area_offset = offset;
         vp.flags = flags;
@@ -282,11 +292,9 @@ int verity_format(const char *image, const char *hash_file, const uint8_t *salt,
         /* libcryptsetup opens paths; /proc/self/fd keeps them on the files checked above. */
         diskfile_fd_path(image_fd, data_path);
         diskfile_fd_path(hash_file ? hash_fd : image_fd, hash_path);
-        crypt_set_log_callback(NULL, crypt_log_debug, NULL);
-        r = crypt_init_data_device(&cd, hash_path, data_path);
+        r = init_device(hash_path, data_path, &cd);
         if (r < 0)
                 return r;
-        crypt_set_log_callback(cd, crypt_log_debug, NULL);
 
         memset(&vp, 0, sizeof(vp));
         vp.hash_name = VERITY_HASH;
