@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "crypto.h"
+#include "crypto-private.h"
 #include "crypto-xts.h"
 #include "le.h"
 #include "log.h"
@@ -21,17 +22,6 @@ struct crypto_xts {
         EVP_CIPHER_CTX *ctx;
         bool encrypt;
 };
-
-static int xts_error(const char *what) {
-        unsigned long e;
-        char buf[256];
-
-        while ((e = ERR_get_error()) != 0) {
-                ERR_error_string_n(e, buf, sizeof(buf));
-                log_debug("%s: %s", what, buf);
-        }
-        return -EIO;
-}
 
 void crypto_xts_free(struct crypto_xts *x) {
         if (!x)
@@ -56,11 +46,11 @@ int crypto_xts_new(const uint8_t key[CRYPTO_XTS_KEY_SIZE], bool encrypt, struct 
                 return -ENOMEM;
         cipher = EVP_CIPHER_fetch(NULL, "AES-256-XTS", NULL);
         if (!cipher)
-                return xts_error("EVP_CIPHER_fetch AES-256-XTS");
+                return openssl_error("EVP_CIPHER_fetch AES-256-XTS");
         ok = EVP_CipherInit_ex2(x->ctx, cipher, key, NULL, encrypt ? 1 : 0, NULL);
         EVP_CIPHER_free(cipher);
         if (ok != 1)
-                return xts_error("EVP_CipherInit_ex2");
+                return openssl_error("EVP_CipherInit_ex2");
         *ret = TAKE(x);
         return 0;
 }
@@ -81,7 +71,7 @@ int crypto_xts_sectors(struct crypto_xts *x, uint64_t first_iv, size_t sector_si
                 if (EVP_CipherInit_ex2(x->ctx, NULL, NULL, iv, x->encrypt ? 1 : 0, NULL) != 1 ||
                     EVP_CipherUpdate(x->ctx, out + off, &n, in + off, (int) sector_size) != 1 ||
                     (size_t) n != sector_size)
-                        return xts_error("AES-XTS sector");
+                        return openssl_error("AES-XTS sector");
         }
         return 0;
 }

@@ -51,6 +51,23 @@ static int map_curl(CURLcode c, const struct sink *s) {
         }
 }
 
+/* The end of a transfer: its error (the answer freed), or the answer, empty as an empty buffer. */
+static int take_answer(CURLcode cc, struct sink *s) {
+        int r = map_curl(cc, s);
+
+        if (r < 0) {
+                free(s->data);
+                s->data = NULL;
+                return r;
+        }
+        if (!s->data) {
+                s->data = calloc(1, 1);
+                if (!s->data)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 static int global_init(void) {
         static bool initialized;
 
@@ -111,16 +128,9 @@ int http_post(const char *base_url, const char *path, const void *body, size_t s
                 log_debug("POST %s: %s", url, curl_easy_strerror(cc));
         curl_slist_free_all(hdr);
         curl_easy_cleanup(c);
-        r = map_curl(cc, &s);
-        if (r < 0) {
-                free(s.data);
+        r = take_answer(cc, &s);
+        if (r < 0)
                 return r;
-        }
-        if (!s.data) {
-                s.data = calloc(1, 1);
-                if (!s.data)
-                        return -ENOMEM;
-        }
         *ret_status = status;
         *ret_data = s.data;
         *ret_size = s.size;
@@ -164,16 +174,9 @@ int http_get(const char *url, size_t max_resp, unsigned connect_timeout_s, unsig
         } else
                 log_debug("GET %s: %s", url, curl_easy_strerror(cc));
         curl_easy_cleanup(c);
-        r = map_curl(cc, &s);
-        if (r < 0) {
-                free(s.data);
+        r = take_answer(cc, &s);
+        if (r < 0)
                 return r;
-        }
-        if (!s.data) {
-                s.data = calloc(1, 1);
-                if (!s.data)
-                        return -ENOMEM;
-        }
         *ret_status = status;
         *ret_retry_after = retry > 0 ? (retry > 86400 ? 86400 : (long) retry) : -1;
         *ret_data = s.data;

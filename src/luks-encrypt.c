@@ -18,26 +18,16 @@
 
 #include "cleanup.h"
 #include "crypto.h"
+#include "cryptsetup-private.h"
 #include "crypto-xts.h"
 #include "diskfile.h"
 #include "log.h"
 #include "luks.h"
 
-DEFINE_FREEP(struct crypt_device, crypt_free)
-
 #define SECTOR 512
 #define CHUNK (1u << 20)
 /* cryptsetup's default LUKS2 layout: 16 MiB for the two metadata copies and the keyslot area. */
 #define DATA_OFFSET_SECTORS 32768u
-
-static void crypt_log_debug(int level, const char *msg, void *usrptr) {
-        size_t n = strlen(msg);
-
-        (void) usrptr;
-        while (n > 0 && msg[n - 1] == '\n')
-                n--;
-        log_debug("libcryptsetup (%d): %.*s", level, (int) n, msg);
-}
 
 /* Secrets: wiped before they leave (OPENSSL_cleanse). */
 struct secrets {

@@ -23,6 +23,7 @@
 
 #include "cleanup.h"
 #include "crypto.h"
+#include "cryptsetup-private.h"
 #include "hex.h"
 #include "log.h"
 #include "luks.h"
@@ -30,18 +31,6 @@
 
 /* LUKS2's smallest metadata: two copies of a 16 KiB binary header and JSON area. */
 #define LUKS2_MIN_METADATA (2 * 16384)
-
-DEFINE_FREEP(struct crypt_device, crypt_free)
-
-/* libcryptsetup's own messages go to the debug log; the applet reports once. */
-static void crypt_log_debug(int level, const char *msg, void *usrptr) {
-        size_t n = strlen(msg);
-
-        (void) usrptr;
-        while (n > 0 && msg[n - 1] == '\n')
-                n--;
-        log_debug("libcryptsetup (%d): %.*s", level, (int) n, msg);
-}
 
 __attribute__((format(printf, 2, 3)))
 static int refuse(struct luks_info *info, const char *fmt, ...) {

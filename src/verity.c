@@ -16,20 +16,10 @@
 
 #include "cleanup.h"
 #include "crypto.h"
+#include "cryptsetup-private.h"
 #include "diskfile.h"
 #include "log.h"
 #include "verity.h"
-
-DEFINE_FREEP(struct crypt_device, crypt_free)
-
-static void crypt_log_debug(int level, const char *msg, void *usrptr) {
-        size_t n = strlen(msg);
-
-        (void) usrptr;
-        while (n > 0 && msg[n - 1] == '\n')
-                n--;
-        log_debug("libcryptsetup (%d): %.*s", level, (int) n, msg);
-}
 
 /* ---- helpers ---- */
 
