@@ -236,17 +236,6 @@ int cert_args_check_crl(const struct cert_args *a) {
         return 0;
 }
 
-static __attribute__((format(printf, 3, 4))) int fail_why(char **ret_why, int r,
-                                                          const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        if (vasprintf(ret_why, fmt, ap) < 0)
-                *ret_why = NULL;
-        va_end(ap);
-        return r;
-}
-
 /* dir/<name>.pem or dir/<name>.der, whichever exists; NULL when neither (*ret_r: -ENOMEM when
  * out of memory). */
 static char *find_cert(const char *dir, const char *name, int *ret_r) {
@@ -327,12 +316,13 @@ static int resolve(const struct cert_args *a, const char *label, unsigned signin
         if (!p.leaf) {
                 chain_paths_done(&p);
                 if (a->certs)
-                        return fail_why(ret_why, -ENOENT, "%s: no VCEK or VLEK certificate "
+                        return log_fail_why(ret_why, -ENOENT, "%s: no VCEK or VLEK certificate "
                                         "(looked for vcek or vlek .pem/.der in '%s')", label,
                                         a->certs);
-                return fail_why(ret_why, -ENOENT, "%s: no VCEK or VLEK certificate: give --vcek "
-                                "or --vlek FILE, --certs DIR or --cert-table FILE (certificates "
-                                "are never looked up implicitly)", label);
+                return log_fail_why(ret_why, -ENOENT,
+                        "%s: no VCEK or VLEK certificate: give --vcek "
+                        "or --vlek FILE, --certs DIR or --cert-table FILE (certificates "
+                        "are never looked up implicitly)", label);
         }
         *ret = p;
         return 0;
@@ -354,25 +344,25 @@ static int finish_chain(const struct cert_args *a, struct attest_chain *chain,
         if (!chain->ark && a->trust_ark) {
                 r = crypto_cert_load(a->trust_ark, &chain->ark);
                 if (r < 0)
-                        return fail_why(ret_why, r, "reading --trust-ark '%s'", a->trust_ark);
+                        return log_fail_why(ret_why, r, "reading --trust-ark '%s'", a->trust_ark);
         }
         r = attest_chain_complete(chain, &why);
         if (r == -ENOENT)
-                return fail_why(ret_why, r, "%s: %s", label, why);
+                return log_fail_why(ret_why, r, "%s: %s", label, why);
         if (r < 0)
-                return fail_why(ret_why, r, "%s: loading the built-in AMD certificates", label);
+                return log_fail_why(ret_why, r, "%s: loading the built-in AMD certificates", label);
         if (a->crl) {
                 r = crl_load(a->crl, &crl);
                 if (r == -EBADMSG)
-                        return fail_why(ret_why, r, "reading CRL '%s' (not one DER or PEM "
+                        return log_fail_why(ret_why, r, "reading CRL '%s' (not one DER or PEM "
                                         "certificate revocation list)", a->crl);
                 if (r < 0)
-                        return fail_why(ret_why, r, "reading CRL '%s'", a->crl);
+                        return log_fail_why(ret_why, r, "reading CRL '%s'", a->crl);
                 t.crl = crl;
         }
         r = attest_chain_verify_with(chain, &t);
         if (r < 0)
-                return fail_why(ret_why, r, "%s: verifying the certificate chain", label);
+                return log_fail_why(ret_why, r, "%s: verifying the certificate chain", label);
         return 0;
 }
 
@@ -432,7 +422,7 @@ int cert_chain_from_table(const struct cert_args *a, const uint8_t *table, size_
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                return fail_why(ret_why, r, "%s: %s", label, why ? why : strerror(-r));
+                return log_fail_why(ret_why, r, "%s: %s", label, why ? why : strerror(-r));
         /* --ark and --ask, when named, take the place of the table's. */
         for (int i = 0; i < 2; i++) {
                 const char *path = i ? a->ask : a->ark;
@@ -444,10 +434,10 @@ int cert_chain_from_table(const struct cert_args *a, const uint8_t *table, size_
                 *slot = NULL;
                 r = crypto_cert_load(path, slot);
                 if (r == -EBADMSG)
-                        return fail_why(ret_why, r, "reading certificate '%s' (not one PEM or "
+                        return log_fail_why(ret_why, r, "reading certificate '%s' (not one PEM or "
                                         "DER certificate)", path);
                 if (r < 0)
-                        return fail_why(ret_why, r, "reading certificate '%s'", path);
+                        return log_fail_why(ret_why, r, "reading certificate '%s'", path);
         }
         r = finish_chain(a, chain, trusted, label, ret_why);
         if (r < 0)
@@ -506,7 +496,8 @@ int cert_chain_for_report(const struct cert_args *a, const char *label, unsigned
 
                 r = fileio_read_full(a->cert_table, CERT_TABLE_FILE_MAX, &data, &size);
                 if (r < 0)
-                        r = fail_why(ret_why, r, "reading certificate table '%s'", a->cert_table);
+                        r = log_fail_why(ret_why, r,
+                                "reading certificate table '%s'", a->cert_table);
                 else if (asprintf(&what, "certificate table '%s'", a->cert_table) < 0)
                         r = -ENOMEM;
                 else
@@ -514,10 +505,10 @@ int cert_chain_for_report(const struct cert_args *a, const char *label, unsigned
         } else {
                 r = attest_chain_load(paths.ark, paths.ask, paths.leaf, &chain, &bad);
                 if (r == -EBADMSG)
-                        r = fail_why(ret_why, r, "reading certificate '%s' (not one PEM or DER "
+                        r = log_fail_why(ret_why, r, "reading certificate '%s' (not one PEM or DER "
                                      "certificate)", bad);
                 else if (r < 0)
-                        r = fail_why(ret_why, r, "reading certificate '%s'", bad ? bad : "?");
+                        r = log_fail_why(ret_why, r, "reading certificate '%s'", bad ? bad : "?");
                 if (r >= 0)
                         r = finish_chain(a, chain, trusted, paths.leaf, ret_why);
         }
@@ -624,8 +615,9 @@ int cert_args_fetch(const struct cert_args *a, const void *report, size_t size,
 
                 r = kds_new(&o, &cc->kds);
                 if (r == -EINVAL)
-                        return fail_why(ret_why, r, "no cache folder: give --cache-dir (neither "
-                                        "XDG_CACHE_HOME nor HOME is an absolute path)");
+                        return log_fail_why(ret_why, r,
+                                "no cache folder: give --cache-dir (neither "
+                                "XDG_CACHE_HOME nor HOME is an absolute path)");
                 if (r < 0)
                         return r;
         }
@@ -672,9 +664,10 @@ int cert_args_fetch(const struct cert_args *a, const void *report, size_t size,
         product = cands[0];
 
         if (!leaf && vlek)
-                return fail_why(ret_why, -ENOENT, "no VLEK certificate: a VLEK cannot be fetched "
-                                "by chip (AMD gives VLEKs to cloud providers only); give --vlek, "
-                                "--certs DIR or the guest's certificate table");
+                return log_fail_why(ret_why, -ENOENT,
+                        "no VLEK certificate: a VLEK cannot be fetched "
+                        "by chip (AMD gives VLEKs to cloud providers only); give --vlek, "
+                        "--certs DIR or the guest's certificate table");
         /* The cache for every candidate first, so a cached batch makes no request at all. */
         for (size_t i = 0; i < n && !leaf; i++)
                 if (kds_vcek_cached(cc->kds, cands[i], rep.chip_id, rep.reported_tcb,
@@ -694,7 +687,7 @@ int cert_args_fetch(const struct cert_args *a, const void *report, size_t size,
         }
         if (!leaf) {
                 if (n > 1)
-                        return fail_why(ret_why, -ENOENT, "%s; also tried as %s (a version 2 "
+                        return log_fail_why(ret_why, -ENOENT, "%s; also tried as %s (a version 2 "
                                         "report does not name its product: give --product)",
                                         first_why ? first_why : "VCEK not found",
                                         report_generation_name(cands[1]));

@@ -32,17 +32,6 @@ struct kds {
         size_t n_absent;
 };
 
-static __attribute__((format(printf, 3, 4))) int fail_why(char **ret_why, int r,
-                                                          const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        if (vasprintf(ret_why, fmt, ap) < 0)
-                *ret_why = NULL;
-        va_end(ap);
-        return r;
-}
-
 void kds_free(struct kds *k) {
         if (!k)
                 return;
@@ -194,8 +183,9 @@ static int get(struct kds *k, const char *path, const char *what, uint8_t **ret_
         if (asprintf(&url, "%s%s", k->url, path) < 0)
                 return -ENOMEM;
         if (was_absent(k, url))
-                return fail_why(ret_why, -ENOENT, "%s: the server has none (HTTP 404 from '%s')",
-                                what, url);
+                return log_fail_why(ret_why, -ENOENT,
+                        "%s: the server has none (HTTP 404 from '%s')",
+                        what, url);
         for (unsigned n = 0; ; n++) {
                 _cleanup_(freep) uint8_t *body = NULL;
                 long status = 0, retry_after = -1;
@@ -208,10 +198,11 @@ static int get(struct kds *k, const char *path, const char *what, uint8_t **ret_
                 r = http_get(url, KDS_MAX_BODY, k->timeout_s < 10 ? k->timeout_s : 10,
                              k->timeout_s, &status, &retry_after, &body, &size);
                 if (r == -EFBIG)
-                        return fail_why(ret_why, -EPROTO, "%s: '%s' answered more than %d bytes",
-                                        what, url, KDS_MAX_BODY);
+                        return log_fail_why(ret_why, -EPROTO,
+                                "%s: '%s' answered more than %d bytes",
+                                what, url, KDS_MAX_BODY);
                 if (r < 0)
-                        return fail_why(ret_why, r, "%s: fetching '%s': %s", what, url,
+                        return log_fail_why(ret_why, r, "%s: fetching '%s': %s", what, url,
                                         strerror(-r));
                 if (status == 200) {
                         *ret_body = TAKE(body);
@@ -220,18 +211,19 @@ static int get(struct kds *k, const char *path, const char *what, uint8_t **ret_
                 }
                 if (status == 404) {
                         note_absent(k, url);
-                        return fail_why(ret_why, -ENOENT, "%s: the server has none (HTTP 404 "
+                        return log_fail_why(ret_why, -ENOENT, "%s: the server has none (HTTP 404 "
                                         "from '%s')", what, url);
                 }
                 if (status != 429 && status != 503)
-                        return fail_why(ret_why, -EPROTO, "%s: '%s' answered HTTP %ld", what,
+                        return log_fail_why(ret_why, -EPROTO, "%s: '%s' answered HTTP %ld", what,
                                         url, status);
                 delay = retry_delay_ms(retry_after, n);
                 if (n + 1 >= KDS_MAX_TRIES || waited_ms + delay > (uint64_t) k->max_wait_s * 1000)
-                        return fail_why(ret_why, -EBUSY, "%s: '%s' still answers HTTP %ld (busy) "
-                                        "after %u requests and %" PRIu64 " s of waiting "
-                                        "(--kds-wait %u)", what, url, status, n + 1,
-                                        waited_ms / 1000, k->max_wait_s);
+                        return log_fail_why(ret_why, -EBUSY,
+                                "%s: '%s' still answers HTTP %ld (busy) "
+                                "after %u requests and %" PRIu64 " s of waiting "
+                                "(--kds-wait %u)", what, url, status, n + 1,
+                                waited_ms / 1000, k->max_wait_s);
                 log_debug("%s: '%s' answered HTTP %ld; asking again in %u.%03u s", what, url,
                           status, delay / 1000, delay % 1000);
                 sleep_ms(delay);
@@ -278,7 +270,7 @@ static int put_or_why(const char *path, const void *data, size_t size, const cha
         int r = cache_put(path, data, size);
 
         if (r < 0)
-                return fail_why(ret_why, r, "%s: writing '%s' to the cache: %s", what, path,
+                return log_fail_why(ret_why, r, "%s: writing '%s' to the cache: %s", what, path,
                                 strerror(-r));
         return 0;
 }
@@ -374,8 +366,9 @@ int kds_vcek(struct kds *k, enum snp_generation product, const uint8_t chip_id[6
         if (r >= 0)
                 r = vcek_names(k, product, chip_id, reported_tcb, &file, &what);
         if (r == -EINVAL)
-                return fail_why(ret_why, r, "VCEK: REPORTED_TCB 0x%016" PRIx64 " is not a %s TCB",
-                                reported_tcb, report_generation_name(product));
+                return log_fail_why(ret_why, r,
+                        "VCEK: REPORTED_TCB 0x%016" PRIx64 " is not a %s TCB",
+                        reported_tcb, report_generation_name(product));
         if (r < 0)
                 return r;
         if (access(file, R_OK) == 0) {
@@ -383,20 +376,20 @@ int kds_vcek(struct kds *k, enum snp_generation product, const uint8_t chip_id[6
                 return 0;
         }
         if (k->offline)
-                return fail_why(ret_why, -ENOENT, "%s: not in the cache '%s' (--offline; it "
+                return log_fail_why(ret_why, -ENOENT, "%s: not in the cache '%s' (--offline; it "
                                 "would come from '%s%s')", what, k->dir, k->url, path);
         r = get(k, path, what, &body, &size, ret_why);
         if (r < 0)
                 return r;
         if (size == 0 || body[0] != 0x30 || crypto_cert_from_mem(body, size, &cert) < 0)
-                return fail_why(ret_why, -EPROTO, "%s: '%s%s' answered %zu bytes that are not "
+                return log_fail_why(ret_why, -EPROTO, "%s: '%s%s' answered %zu bytes that are not "
                                 "one DER certificate", what, k->url, path, size);
         /* Filed under what the certificate itself certifies, not what was asked: an answer for
          * another chip or TCB cannot take this chip's place in the cache (the verification
          * rejects it; the next run asks again). */
         r = vcek_identity(cert, product, chip_id, chip, &tcb);
         if (r < 0)
-                return fail_why(ret_why, -EPROTO, "%s: '%s%s' answered a certificate without "
+                return log_fail_why(ret_why, -EPROTO, "%s: '%s%s' answered a certificate without "
                                 "a %s VCEK's hwID and SPL extensions", what, k->url, path,
                                 report_generation_name(product));
         if (tcb != reported_tcb || memcmp(chip, chip_id, sizeof(chip)) != 0) {
@@ -439,7 +432,7 @@ int kds_chain(struct kds *k, enum snp_generation product, bool vlek, char **ret_
 
         *ret_why = NULL;
         if (product != SNP_GEN_MILAN && product != SNP_GEN_GENOA && product != SNP_GEN_TURIN)
-                return fail_why(ret_why, -EINVAL, "%s chain: product unknown", kind);
+                return log_fail_why(ret_why, -EINVAL, "%s chain: product unknown", kind);
         ark = cache_path(k, "%s/%s/ark.pem", kind, pname);
         ask = cache_path(k, "%s/%s/%s.pem", kind, pname, vlek ? "asvk" : "ask");
         if (!ark || !ask || asprintf(&path, "/%s/v1/%s/cert_chain", kind, pname) < 0 ||
@@ -453,7 +446,7 @@ int kds_chain(struct kds *k, enum snp_generation product, bool vlek, char **ret_
                 return 0;
         }
         if (k->offline)
-                return fail_why(ret_why, -ENOENT, "%s: not in the cache '%s', or expired "
+                return log_fail_why(ret_why, -ENOENT, "%s: not in the cache '%s', or expired "
                                 "(--offline; they would come from '%s%s')", what, k->dir,
                                 k->url, path);
         r = get(k, path, what, &body, &size, ret_why);
@@ -466,7 +459,7 @@ int kds_chain(struct kds *k, enum snp_generation product, bool vlek, char **ret_
         if (r < 0 || n != 2) {
                 for (size_t i = 0; i < n; i++)
                         crypto_cert_free(certs[i]);
-                return fail_why(ret_why, -EPROTO, "%s: '%s%s' answered %zu bytes that are not "
+                return log_fail_why(ret_why, -EPROTO, "%s: '%s%s' answered %zu bytes that are not "
                                 "two PEM certificates", what, k->url, path, size);
         }
         for (size_t i = 0; i < 2 && r >= 0; i++) {
@@ -498,7 +491,7 @@ int kds_crl(struct kds *k, enum snp_generation product, bool vlek, char **ret_pa
 
         *ret_why = NULL;
         if (product != SNP_GEN_MILAN && product != SNP_GEN_GENOA && product != SNP_GEN_TURIN)
-                return fail_why(ret_why, -EINVAL, "%s CRL: product unknown", kind);
+                return log_fail_why(ret_why, -EINVAL, "%s CRL: product unknown", kind);
         file = cache_path(k, "%s/%s/crl.der", kind, pname);
         if (!file || asprintf(&path, "/%s/v1/%s/crl", kind, pname) < 0 ||
             asprintf(&what, "CRL of the %s %s chain", pname, vlek ? "VLEK" : "VCEK") < 0)
@@ -515,10 +508,10 @@ int kds_crl(struct kds *k, enum snp_generation product, bool vlek, char **ret_pa
                 return -ENOMEM;
         if (stat(absent, &st) == 0 && st.st_mtime <= time(NULL) &&
             time(NULL) - st.st_mtime < KDS_CRL_ABSENT_TTL)
-                return fail_why(ret_why, -ENOENT, "%s: the server had none (HTTP 404) %lld s "
+                return log_fail_why(ret_why, -ENOENT, "%s: the server had none (HTTP 404) %lld s "
                                 "ago", what, (long long) (time(NULL) - st.st_mtime));
         if (k->offline)
-                return fail_why(ret_why, -ENOENT, "%s: not in the cache '%s', or past its "
+                return log_fail_why(ret_why, -ENOENT, "%s: not in the cache '%s', or past its "
                                 "nextUpdate (--offline; it would come from '%s%s')", what,
                                 k->dir, k->url, path);
         r = get(k, path, what, &body, &size, ret_why);
@@ -529,7 +522,7 @@ int kds_crl(struct kds *k, enum snp_generation product, bool vlek, char **ret_pa
         (void) unlink(absent);
         r = crypto_crl_next_update(body, size, &next);
         if (r < 0)
-                return fail_why(ret_why, -EPROTO, "%s: '%s%s' answered %zu bytes that are not "
+                return log_fail_why(ret_why, -EPROTO, "%s: '%s%s' answered %zu bytes that are not "
                                 "a CRL with a nextUpdate", what, k->url, path, size);
         r = put_or_why(file, body, size, what, ret_why);
         if (r < 0)
