@@ -152,6 +152,10 @@ struct attest_chain {
         uint64_t spl[5];
         int spl_r[5];
         unsigned builtin;               /* ATTEST_BUILTIN_*: taken from amd-roots.h */
+        /* The leaf's key, checked once by attest_chain_verify_with() and then only read (by
+         * every thread of a batch); NULL when that failed or has not run: each report then
+         * takes it from the certificate again, with the same answer. */
+        struct crypto_sev_pubkey *leaf_key;
 };
 
 enum {

@@ -180,6 +180,21 @@ int crypto_sev_verify_cert(const struct crypto_cert *cert, const void *data, siz
                            const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
                            const uint8_t s[CRYPTO_SEV_FIELD_SIZE]);
 
+/* A P-384 public key in SEV form, checked once (a point of the curve, of the right order) for
+ * many signatures: _new() takes (qx, qy), _from_cert() cert's key (a VCEK or VLEK); the errors of
+ * crypto_sev_verify(). _verify() answers as crypto_sev_verify() for the signature; it only reads
+ * key, so threads may share one key (each call makes its own OpenSSL contexts). */
+struct crypto_sev_pubkey;
+int crypto_sev_pubkey_new(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
+                          const uint8_t qy[CRYPTO_SEV_FIELD_SIZE],
+                          struct crypto_sev_pubkey **ret);
+int crypto_sev_pubkey_from_cert(const struct crypto_cert *cert, struct crypto_sev_pubkey **ret);
+int crypto_sev_pubkey_verify(const struct crypto_sev_pubkey *key, const void *data, size_t size,
+                             const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
+                             const uint8_t s[CRYPTO_SEV_FIELD_SIZE]);
+void crypto_sev_pubkey_free(struct crypto_sev_pubkey *key);
+DEFINE_FREEP(struct crypto_sev_pubkey, crypto_sev_pubkey_free);
+
 /* ---- X25519, HKDF, AES-GCM (the disk-key handshake) ----
  * Private keys stay inside struct crypto_x25519; symmetric secrets are the caller's buffers and
  * are wiped by the caller (crypto_wipe). */

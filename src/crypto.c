@@ -478,11 +478,63 @@ static int p384_public_key(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
         return 0;
 }
 
-/* SNP ABI (AMD 56860), "ECDSA Signature Format": r and s over SHA-384 of the signed bytes. */
-int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
-                      const uint8_t qy[CRYPTO_SEV_FIELD_SIZE], const void *data, size_t size,
-                      const uint8_t r[CRYPTO_SEV_FIELD_SIZE], const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
-        _cleanup_(EVP_PKEY_freep) EVP_PKEY *pkey = NULL;
+struct crypto_sev_pubkey {
+        EVP_PKEY *pkey;         /* checked once (p384_public_key); only read afterwards */
+        EVP_MD *sha384;         /* fetched once, not per signature */
+};
+
+void crypto_sev_pubkey_free(struct crypto_sev_pubkey *key) {
+        if (!key)
+                return;
+        EVP_PKEY_free(key->pkey);
+        EVP_MD_free(key->sha384);
+        free(key);
+}
+
+int crypto_sev_pubkey_new(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
+                          const uint8_t qy[CRYPTO_SEV_FIELD_SIZE],
+                          struct crypto_sev_pubkey **ret) {
+        _cleanup_(crypto_sev_pubkey_freep) struct crypto_sev_pubkey *key = NULL;
+        int k;
+
+        if (!sev_field_canonical(qx) || !sev_field_canonical(qy)) {
+                log_debug("SEV field with bytes set past the 48 of P-384");
+                return -EBADMSG;
+        }
+        key = calloc(1, sizeof(*key));
+        if (!key)
+                return -ENOMEM;
+        k = p384_public_key(qx, qy, &key->pkey);
+        if (k < 0)
+                return k;
+        key->sha384 = EVP_MD_fetch(NULL, "SHA2-384", NULL);
+        if (!key->sha384)
+                return openssl_error("EVP_MD_fetch");
+        *ret = TAKE(key);
+        return 0;
+}
+
+int crypto_sev_pubkey_from_cert(const struct crypto_cert *cert, struct crypto_sev_pubkey **ret) {
+        uint8_t qx[CRYPTO_SEV_FIELD_SIZE], qy[CRYPTO_SEV_FIELD_SIZE];
+        const EVP_PKEY *pkey = cert_key(cert);
+        int k;
+
+        if (!pkey_is_p384(pkey)) {
+                log_debug("certificate key is not ECDSA P-384");
+                return -EBADMSG;
+        }
+        k = pkey_sev_point(pkey, qx, qy);
+        if (k < 0)
+                return k;
+        return crypto_sev_pubkey_new(qx, qy, ret);
+}
+
+/* SNP ABI (AMD 56860), "ECDSA Signature Format": r and s over SHA-384 of the signed bytes.
+ * key is only read (an EVP_PKEY_CTX of this call's own is made from it), so threads may share
+ * one. */
+int crypto_sev_pubkey_verify(const struct crypto_sev_pubkey *key, const void *data, size_t size,
+                             const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
+                             const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
         _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = NULL;
         _cleanup_(ECDSA_SIG_freep) ECDSA_SIG *sig = NULL;
         _cleanup_(OPENSSL_freep) unsigned char *der = NULL;
@@ -490,15 +542,10 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
         _cleanup_(BN_freep) BIGNUM *s_bn = NULL;
         int len, k;
 
-        if (!sev_field_canonical(qx) || !sev_field_canonical(qy) ||
-            !sev_field_canonical(r) || !sev_field_canonical(s)) {
+        if (!sev_field_canonical(r) || !sev_field_canonical(s)) {
                 log_debug("SEV field with bytes set past the 48 of P-384");
                 return -EBADMSG;
         }
-        k = p384_public_key(qx, qy, &pkey);
-        if (k < 0)
-                return k;
-
         sig = ECDSA_SIG_new();
         r_bn = BN_lebin2bn(r, P384_SIZE, NULL);
         s_bn = BN_lebin2bn(s, P384_SIZE, NULL);
@@ -512,7 +559,7 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
                 return openssl_error("i2d_ECDSA_SIG");
 
         md = EVP_MD_CTX_new();
-        if (!md || EVP_DigestVerifyInit(md, NULL, EVP_sha384(), NULL, pkey) != 1)
+        if (!md || EVP_DigestVerifyInit(md, NULL, key->sha384, NULL, key->pkey) != 1)
                 return openssl_error("EVP_DigestVerifyInit");
         k = EVP_DigestVerify(md, der, (size_t) len, data, size);
         if (k == 1)
@@ -521,23 +568,34 @@ int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
         return k == 0 ? -EKEYREJECTED : -EIO;   /* 0: a bad signature; -1: OpenSSL failed */
 }
 
-/* The same check for a certificate's key: its point goes through crypto_sev_verify(), so that a
- * report and an ID block are verified by one piece of code. */
+int crypto_sev_verify(const uint8_t qx[CRYPTO_SEV_FIELD_SIZE],
+                      const uint8_t qy[CRYPTO_SEV_FIELD_SIZE], const void *data, size_t size,
+                      const uint8_t r[CRYPTO_SEV_FIELD_SIZE], const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
+        _cleanup_(crypto_sev_pubkey_freep) struct crypto_sev_pubkey *key = NULL;
+        int k;
+
+        if (!sev_field_canonical(r) || !sev_field_canonical(s)) {
+                log_debug("SEV field with bytes set past the 48 of P-384");
+                return -EBADMSG;
+        }
+        k = crypto_sev_pubkey_new(qx, qy, &key);
+        if (k < 0)
+                return k;
+        return crypto_sev_pubkey_verify(key, data, size, r, s);
+}
+
+/* The same check for a certificate's key: its point goes through crypto_sev_pubkey_new(), so
+ * that a report and an ID block are verified by one piece of code. */
 int crypto_sev_verify_cert(const struct crypto_cert *cert, const void *data, size_t size,
                            const uint8_t r[CRYPTO_SEV_FIELD_SIZE],
                            const uint8_t s[CRYPTO_SEV_FIELD_SIZE]) {
-        uint8_t qx[CRYPTO_SEV_FIELD_SIZE], qy[CRYPTO_SEV_FIELD_SIZE];
-        const EVP_PKEY *pkey = cert_key(cert);
+        _cleanup_(crypto_sev_pubkey_freep) struct crypto_sev_pubkey *key = NULL;
         int k;
 
-        if (!pkey_is_p384(pkey)) {
-                log_debug("certificate key is not ECDSA P-384");
-                return -EBADMSG;
-        }
-        k = pkey_sev_point(pkey, qx, qy);
+        k = crypto_sev_pubkey_from_cert(cert, &key);
         if (k < 0)
                 return k;
-        return crypto_sev_verify(qx, qy, data, size, r, s);
+        return crypto_sev_pubkey_verify(key, data, size, r, s);
 }
 
 /* ---- X25519, HKDF, AES-GCM ---- */

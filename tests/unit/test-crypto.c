@@ -93,6 +93,48 @@ static void sev_verify_by_point_and_by_cert(void **state) {
         assert_int_equal(crypto_sev_verify(qx, qy, "report", 6, r, s), -EBADMSG);
 }
 
+/* A key checked once (as a batch shares its VCEK) answers each signature as crypto_sev_verify()
+ * does, however many it is used for; a key that crypto_sev_verify() refuses is refused at once. */
+static void sev_pubkey_reused_answers_as_verify(void **state) {
+        _cleanup_(crypto_key_freep) struct crypto_key *k = key("p384.pem");
+        _cleanup_(crypto_cert_freep) struct crypto_cert *c = cert("p384.crt");
+        _cleanup_(crypto_cert_freep) struct crypto_cert *p256 = cert("p256.crt");
+        _cleanup_(crypto_cert_freep) struct crypto_cert *rsa = cert("rsa.crt");
+        _cleanup_(crypto_sev_pubkey_freep) struct crypto_sev_pubkey *byp = NULL, *byc = NULL;
+        struct crypto_sev_pubkey *none = NULL;
+        uint8_t qx[CRYPTO_SEV_FIELD_SIZE], qy[CRYPTO_SEV_FIELD_SIZE];
+        uint8_t r[CRYPTO_SEV_FIELD_SIZE], s[CRYPTO_SEV_FIELD_SIZE];
+        const char *data[] = { "report", "reporT", "report" };
+        const int want[] = { 0, -EKEYREJECTED, 0 };
+
+        (void) state;
+        assert_int_equal(crypto_key_sev_point(k, qx, qy), 0);
+        assert_int_equal(crypto_sev_pubkey_new(qx, qy, &byp), 0);
+        assert_int_equal(crypto_sev_pubkey_from_cert(c, &byc), 0);
+        assert_int_equal(crypto_sev_sign(k, "report", 6, r, s), 0);
+        for (size_t i = 0; i < ELEMENTSOF(data); i++) {
+                assert_int_equal(crypto_sev_pubkey_verify(byp, data[i], 6, r, s), want[i]);
+                assert_int_equal(crypto_sev_pubkey_verify(byc, data[i], 6, r, s), want[i]);
+        }
+        r[0] ^= 1;                                              /* flipped signature bit */
+        assert_int_equal(crypto_sev_pubkey_verify(byp, "report", 6, r, s), -EKEYREJECTED);
+        assert_int_equal(crypto_sev_pubkey_verify(byc, "report", 6, r, s), -EKEYREJECTED);
+        r[0] ^= 1;
+        s[48] = 1;                                              /* past the 48 bytes of P-384 */
+        assert_int_equal(crypto_sev_pubkey_verify(byp, "report", 6, r, s), -EBADMSG);
+        s[48] = 0;
+        assert_int_equal(crypto_sev_pubkey_verify(byc, "report", 6, r, s), 0);
+
+        qy[0] ^= 1;                                             /* off the curve */
+        assert_int_equal(crypto_sev_pubkey_new(qx, qy, &none), -EBADMSG);
+        qy[0] ^= 1;
+        qx[50] = 1;
+        assert_int_equal(crypto_sev_pubkey_new(qx, qy, &none), -EBADMSG);
+        assert_int_equal(crypto_sev_pubkey_from_cert(p256, &none), -EBADMSG);
+        assert_int_equal(crypto_sev_pubkey_from_cert(rsa, &none), -EBADMSG);
+        assert_null(none);
+}
+
 /* A certificate whose key is not ECDSA P-384 never verifies an SEV signature. */
 static void sev_verify_refuses_other_keys(void **state) {
         _cleanup_(crypto_key_freep) struct crypto_key *k = key("p384.pem");
@@ -112,6 +154,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(sev_verify_by_point_and_by_cert),
                 cmocka_unit_test(sev_verify_refuses_other_keys),
+                cmocka_unit_test(sev_pubkey_reused_answers_as_verify),
         };
 
         return cmocka_run_group_tests(tests, setup, teardown);
