@@ -38,6 +38,10 @@ int fileio_stream(const char *path, size_t chunk_size, fileio_chunk_fn fn, void 
 /* Size of a regular file, or -EINVAL when path is not one (a FIFO, a folder). */
 int fileio_size(const char *path, uint64_t *ret_size);
 
+/* The folder of path as written ("." without a slash, "/" for "/x"), for O_TMPFILE, fsync and
+ * resolving relative names; malloc'd, NULL when out of memory. */
+char *fileio_parent_dir(const char *path);
+
 /* Writes size bytes atomically to path with the given mode. Without FILEIO_FORCE an existing
  * path is left alone and -EEXIST returned. -errno of the system calls; on any error no file is
  * left behind. The data is written into a file without a name (O_TMPFILE) that gets its name

@@ -15,6 +15,7 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "config-private.h"
 #include "fileio.h"
 #include "output.h"
 
@@ -76,13 +77,12 @@ int config_read_string(const char *path, const char *key, char **ret) {
 
 int config_edit_string(const char *path, const char *key, const char *value, bool write,
                        unsigned flags, struct config_problems *problems, struct vm_config **ret) {
-        _cleanup_(freep) char *real = NULL, *dir = NULL, *text = NULL, *copy = NULL;
+        _cleanup_(freep) char *real = NULL, *dir = NULL, *text = NULL;
         _cleanup_(json_object_putp) struct json_object *root = NULL;
         _cleanup_(config_freep) struct vm_config *c = NULL;
         struct json_object *v;
         const char *s;
         mode_t mode;
-        char *slash;
         int r;
 
         r = read_object(path, &real, &mode, &root);
@@ -102,21 +102,9 @@ int config_edit_string(const char *path, const char *key, const char *value, boo
         }
         /* Relative paths resolve against the folder of path as given, as config_load() does
          * (for a symbolic link: the link's folder). */
-        copy = strdup(path);
-        if (!copy)
-                return -ENOMEM;
-        slash = strrchr(copy, '/');
-        if (!slash)
-                dir = getcwd(NULL, 0);
-        else {
-                if (slash == copy)
-                        slash[1] = '\0';
-                else
-                        *slash = '\0';
-                dir = realpath(copy, NULL);
-        }
-        if (!dir)
-                return -errno;
+        r = config_folder_of(path, &dir);
+        if (r < 0)
+                return r;
         /* The edited config must load as the old one did: checked before it replaces it. */
         r = config_load_string(text, path, dir, flags, problems, &c);
         if (r < 0)

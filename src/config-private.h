@@ -22,6 +22,11 @@ extern const char *const config_network_names[];
 extern const char *const config_proto_names[];
 
 /* The index of s in a NULL-terminated names table (case-insensitive), or -EINVAL. */
+/* The folder that relative paths in the config file at path resolve against: the real path of
+ * the folder path names (for a symbolic link: the link's folder; "." without a slash). 0 and
+ * *ret malloc'd, or -errno. */
+int config_folder_of(const char *path, char **ret);
+
 int config_name_index(const char *const *names, const char *s);
 
 /* The last launch digest computed for a config: key is the measurement it covered, its

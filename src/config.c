@@ -434,33 +434,29 @@ int config_load_string(const char *text, const char *name, const char *dir, unsi
                          problems, ret);
 }
 
+int config_folder_of(const char *path, char **ret) {
+        _cleanup_(freep) char *parent = fileio_parent_dir(path);
+
+        if (!parent)
+                return -ENOMEM;
+        *ret = realpath(parent, NULL);
+        return *ret ? 0 : -errno;
+}
+
 int config_load(const char *path, unsigned flags, struct config_problems *problems,
                 struct vm_config **ret) {
         _cleanup_(freep) uint8_t *text = NULL;
-        _cleanup_(freep) char *copy = NULL, *dir = NULL;
+        _cleanup_(freep) char *dir = NULL;
         bool is_stdin = strcmp(path, "-") == 0;
         size_t size;
-        char *slash;
         int r;
 
         r = fileio_read_full(is_stdin ? "/dev/stdin" : path, 1 << 20, &text, &size);
         if (r < 0)
                 return r;
-        copy = strdup(path);
-        if (!copy)
-                return -ENOMEM;
-        slash = strrchr(copy, '/');
-        if (is_stdin || !slash)
-                dir = getcwd(NULL, 0);
-        else {
-                if (slash == copy)
-                        slash[1] = '\0';
-                else
-                        *slash = '\0';
-                dir = realpath(copy, NULL);
-        }
-        if (!dir)
-                return -errno;
+        r = config_folder_of(is_stdin ? "." : path, &dir);
+        if (r < 0)
+                return r;
         return load_text((const char *) text, size, path, dir, flags, problems, ret);
 }
 

@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "crypto.h"
 #include "diskfile.h"
+#include "fileio.h"
 
 DEFINE_FREEP(DIR, closedir)
 
@@ -86,19 +87,11 @@ void diskfile_fd_path(int fd, char buf[DISKFILE_FD_PATH_SIZE]) {
 }
 
 int diskfile_open_unnamed(const char *path, mode_t mode, int *ret_fd) {
-        _cleanup_(freep) char *dir = strdup(path);
-        char *slash;
+        _cleanup_(freep) char *dir = fileio_parent_dir(path);
         int fd;
 
         if (!dir)
                 return -ENOMEM;
-        slash = strrchr(dir, '/');
-        if (!slash)
-                strcpy(dir, ".");
-        else if (slash == dir)
-                dir[1] = '\0';
-        else
-                *slash = '\0';
         fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
         if (fd < 0)
                 return errno == EISDIR || errno == EINVAL ? -EOPNOTSUPP : -errno;

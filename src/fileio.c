@@ -169,8 +169,7 @@ static int write_all(int fd, const uint8_t *p, size_t size) {
         return 0;
 }
 
-/* The folder of path, for O_TMPFILE and fsync. */
-static char *parent_of(const char *path) {
+char *fileio_parent_dir(const char *path) {
         char *dir = strdup(path), *slash;
 
         if (!dir)
@@ -186,7 +185,7 @@ static char *parent_of(const char *path) {
 }
 
 static int fsync_parent(const char *path) {
-        _cleanup_(freep) char *dir = parent_of(path);
+        _cleanup_(freep) char *dir = fileio_parent_dir(path);
         _cleanup_(closep) int fd = -1;
 
         if (!dir)
@@ -347,7 +346,7 @@ static int stage_named(struct pending *p, bool secret, bool force) {
 }
 
 static int stage(struct pending *p, unsigned flags) {
-        _cleanup_(freep) char *dir = parent_of(p->out->path);
+        _cleanup_(freep) char *dir = fileio_parent_dir(p->out->path);
         int r;
 
         if (!dir)
