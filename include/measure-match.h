@@ -63,8 +63,9 @@ struct measure_match_result {
 
 /* Runs the search (up to 2 threads). 0 and *ret (caller frees), whether or not anything matched;
  * -EINVAL for a bad query (no OVMF, max_vcpus outside 1..SNP_MAX_VCPUS, a fixed value out of
- * range), the errors of measure_compute() for the files, -ENOMEM, -EIO. On error *ret_why (if
- * not NULL) receives a malloc'd reason naming the file. */
+ * range), the errors of measure_compute() for the files, -ENOMEM, -EIO (also when a match,
+ * measured again from the start, does not give the digest: every match kept is confirmed so).
+ * On error *ret_why (if not NULL) receives a malloc'd reason naming the file. */
 int measure_match_search(const struct measure_match_query *q, struct measure_match_result **ret,
                          char **ret_why);
 
