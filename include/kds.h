@@ -19,12 +19,21 @@
 #define KDS_DEFAULT_WAIT 60             /* seconds of Retry-After waits per request, in total */
 #define KDS_MAX_BODY (256 * 1024)       /* a VCEK is ~1.4 KB, a chain ~4 KB, a CRL a few KB */
 
+/* A transport: called as http_get() is (the URL, KDS_MAX_BODY, the timeouts; -EFBIG past
+ * max_resp), with get_ctx first. */
+typedef int kds_get_fn(void *get_ctx, const char *url, size_t max_resp, unsigned connect_timeout_s,
+                       unsigned timeout_s, long *ret_status, long *ret_retry_after,
+                       uint8_t **ret_data, size_t *ret_size);
+
 struct kds_options {
         const char *url;                /* base URL; NULL: KDS_DEFAULT_URL */
         const char *cache_dir;          /* NULL: $XDG_CACHE_HOME/snpctl/kds, else ~/.cache/... */
         bool offline;                   /* the cache only, no request */
         unsigned timeout_s;             /* per request; 0: KDS_DEFAULT_TIMEOUT */
         unsigned max_wait_s;            /* total wait on HTTP 429/503 per request */
+        kds_get_fn *get;                /* NULL: libcurl (http_get()); else the tests' or the
+                                         * fuzz harness's own server */
+        void *get_ctx;
 };
 
 struct kds;

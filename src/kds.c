@@ -28,6 +28,8 @@ struct kds {
         bool offline;
         unsigned timeout_s, max_wait_s;
         unsigned requests;
+        kds_get_fn *get;                /* NULL: http_get() */
+        void *get_ctx;
         char **absent;                  /* URLs answered 404 in this run: not asked again */
         size_t n_absent;
 };
@@ -85,6 +87,8 @@ int kds_new(const struct kds_options *o, struct kds **ret) {
         k->offline = o->offline;
         k->timeout_s = o->timeout_s ? o->timeout_s : KDS_DEFAULT_TIMEOUT;
         k->max_wait_s = o->max_wait_s;
+        k->get = o->get;
+        k->get_ctx = o->get_ctx;
         *ret = TAKE(k);
         return 0;
 }
@@ -195,8 +199,13 @@ static int get(struct kds *k, const char *path, const char *what, uint8_t **ret_
 
                 log_debug("GET %s", url);
                 k->requests++;
-                r = http_get(url, KDS_MAX_BODY, k->timeout_s < 10 ? k->timeout_s : 10,
-                             k->timeout_s, &status, &retry_after, &body, &size);
+                if (k->get)
+                        r = k->get(k->get_ctx, url, KDS_MAX_BODY,
+                                   k->timeout_s < 10 ? k->timeout_s : 10, k->timeout_s, &status,
+                                   &retry_after, &body, &size);
+                else
+                        r = http_get(url, KDS_MAX_BODY, k->timeout_s < 10 ? k->timeout_s : 10,
+                                     k->timeout_s, &status, &retry_after, &body, &size);
                 if (r == -EFBIG)
                         return log_fail_why(ret_why, -EPROTO,
                                 "%s: '%s' answered more than %d bytes",
@@ -362,6 +371,8 @@ int kds_vcek(struct kds *k, enum snp_generation product, const uint8_t chip_id[6
         int r;
 
         *ret_why = NULL;
+        if (product != SNP_GEN_MILAN && product != SNP_GEN_GENOA && product != SNP_GEN_TURIN)
+                return log_fail_why(ret_why, -EINVAL, "VCEK: product unknown");
         r = kds_vcek_path(product, chip_id, reported_tcb, &path);
         if (r >= 0)
                 r = vcek_names(k, product, chip_id, reported_tcb, &file, &what);
