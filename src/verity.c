@@ -190,7 +190,12 @@ int verity_find_appended(const char *path, struct verity_info *ret) {
                         r = verity_inspect(path, mid * VERITY_BLOCK_SIZE, ret);
                         if (r <= 0)
                                 return r;
-                        return ret->data_blocks == mid && ret->hash_bytes > 0 ? 1 : 0;
+                        /* The superblock must describe the tree that fills the rest: one
+                         * with other block sizes (or another hash) only looks appended. */
+                        return ret->data_blocks == mid &&
+                               ret->data_block_size == VERITY_BLOCK_SIZE &&
+                               ret->hash_block_size == VERITY_BLOCK_SIZE &&
+                               ret->hash_bytes == size - mid * VERITY_BLOCK_SIZE ? 1 : 0;
                 }
                 if (total < size)
                         lo = mid + 1;
