@@ -31,8 +31,8 @@ struct kds_options {
         bool offline;                   /* the cache only, no request */
         unsigned timeout_s;             /* per request; 0: KDS_DEFAULT_TIMEOUT */
         unsigned max_wait_s;            /* total wait on HTTP 429/503 per request */
-        kds_get_fn *get;                /* NULL: libcurl (http_get()); else the tests' or the
-                                         * fuzz harness's own server */
+        kds_get_fn *get;                /* NULL: libcurl (http_get()); else the caller's own
+                                         * transport (the fuzz harness's) */
         void *get_ctx;
 };
 
