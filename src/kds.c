@@ -182,6 +182,7 @@ static void sleep_ms(unsigned ms) {
 static int get(struct kds *k, const char *path, const char *what, uint8_t **ret_body,
                size_t *ret_size, char **ret_why) {
         _cleanup_(freep) char *url = NULL;
+        unsigned connect_s = k->timeout_s < 10 ? k->timeout_s : 10;
         uint64_t waited_ms = 0;
 
         if (asprintf(&url, "%s%s", k->url, path) < 0)
@@ -199,13 +200,10 @@ static int get(struct kds *k, const char *path, const char *what, uint8_t **ret_
 
                 log_debug("GET %s", url);
                 k->requests++;
-                if (k->get)
-                        r = k->get(k->get_ctx, url, KDS_MAX_BODY,
-                                   k->timeout_s < 10 ? k->timeout_s : 10, k->timeout_s, &status,
-                                   &retry_after, &body, &size);
-                else
-                        r = http_get(url, KDS_MAX_BODY, k->timeout_s < 10 ? k->timeout_s : 10,
-                                     k->timeout_s, &status, &retry_after, &body, &size);
+                r = k->get ? k->get(k->get_ctx, url, KDS_MAX_BODY, connect_s, k->timeout_s,
+                                    &status, &retry_after, &body, &size) :
+                             http_get(url, KDS_MAX_BODY, connect_s, k->timeout_s, &status,
+                                      &retry_after, &body, &size);
                 if (r == -EFBIG)
                         return log_fail_why(ret_why, -EPROTO,
                                 "%s: '%s' answered more than %d bytes",
